@@ -1,0 +1,98 @@
+//! Turning HTML bytes into UTF-8: the HTTP header's charset first, then the page's `<meta charset>`, then
+//! detection from the bytes themselves.
+
+use encoding_rs::Encoding;
+
+/// How far into a page to look for a `<meta charset>` declaration, as the HTML standard's prescan does.
+const META_PRESCAN_BYTES: usize = 1024;
+
+/// Decodes an HTML payload to UTF-8.
+///
+/// `content_type` is the HTTP `Content-Type` header value, when there is one. A byte-order mark wins over
+/// everything; bytes invalid in the chosen encoding become U+FFFD, so the result is always valid UTF-8.
+pub(crate) fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
+    let encoding = Encoding::for_bom(bytes)
+        .map(|(encoding, _)| encoding)
+        .or_else(|| content_type.and_then(charset_param).and_then(label_to_encoding))
+        .or_else(|| meta_charset(bytes.get(..META_PRESCAN_BYTES).unwrap_or(bytes)))
+        .unwrap_or_else(|| detect(bytes));
+    // `decode` sniffs and strips a BOM itself, and replaces malformed sequences.
+    let (text, _, _) = encoding.decode(bytes);
+    text.into_owned()
+}
+
+/// The value of the `charset=` parameter of a Content-Type header.
+fn charset_param(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches(['"', '\'']))
+    })
+}
+
+fn label_to_encoding(label: &str) -> Option<&'static Encoding> {
+    let encoding = Encoding::for_label(label.as_bytes())?;
+    // A page cannot really be UTF-16 if it declares so in ASCII; the standard maps such labels to UTF-8.
+    Some(encoding.output_encoding())
+}
+
+/// Finds `<meta charset=…>` or `<meta http-equiv="content-type" content="…charset=…">` in the page's head.
+fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
+    let lower = head.to_ascii_lowercase();
+    let mut rest = lower.as_slice();
+    while let Some(start) = find(rest, b"<meta") {
+        rest = rest.get(start + 5..)?;
+        let end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
+        let tag = rest.get(..end)?;
+        if let Some(at) = find(tag, b"charset") {
+            let value = tag.get(at + 7..)?;
+            let value = value.trim_ascii_start().strip_prefix(b"=")?.trim_ascii_start();
+            let value = value.strip_prefix(b"\"").or_else(|| value.strip_prefix(b"'")).unwrap_or(value);
+            let len = value
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\'' | b';' | b'/' | b'>') || b.is_ascii_whitespace())
+                .unwrap_or(value.len());
+            if let Some(encoding) = value.get(..len).and_then(Encoding::for_label) {
+                return Some(encoding.output_encoding());
+            }
+        }
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn detect(bytes: &[u8]) -> &'static Encoding {
+    if std::str::from_utf8(bytes).is_ok() {
+        return encoding_rs::UTF_8;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    detector.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_charset_wins_over_meta() {
+        let page = b"<meta charset=utf-8><p>caf\xe9</p>";
+        assert_eq!(decode_html(page, Some("text/html; charset=ISO-8859-1")), "<meta charset=utf-8><p>café</p>");
+    }
+
+    #[test]
+    fn meta_charset_is_used_without_header() {
+        let page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"></head>\xcf\xf0\xe8\xe2\xe5\xf2";
+        assert!(decode_html(page, None).ends_with("Привет"));
+        assert!(decode_html(b"<meta charset='shift_jis'>\x82\xa0", Some("text/html")).ends_with('あ'));
+    }
+
+    #[test]
+    fn detection_and_invalid_bytes_give_valid_utf8() {
+        assert_eq!(decode_html("héllo ünïcode".as_bytes(), None), "héllo ünïcode");
+        let out = decode_html(b"<p>\xff\xfe\xfd broken \xc3</p>", Some("text/html; charset=utf-8"));
+        assert!(out.contains('\u{fffd}'));
+    }
+}
