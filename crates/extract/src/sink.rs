@@ -1,0 +1,370 @@
+//! The token sink: a streaming state machine over html5ever's tokens, with a bounded stack of open
+//! elements and counters for skipped, `<pre>` and foreign (SVG/MathML) content. No recursion.
+
+use std::cell::{Cell, RefCell};
+
+use html5ever::LocalName;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult};
+
+use crate::rules::{self, AttrSkip, RawText};
+use crate::text::{self, Blocks};
+
+/// One element on the stack of open elements.
+#[derive(Debug)]
+struct Open {
+    /// Tag name.
+    name: LocalName,
+    /// Its content is skipped for sure (by tag name, hidden, `<head>`, …).
+    skip: bool,
+    /// Its content is skipped by a heuristic that can be wrong on a page-wide wrapper: a class/id
+    /// boilerplate word, or `<form>`.
+    soft: bool,
+    /// Its position among all elements pushed so far, the same in every pass over the same input.
+    ordinal: u64,
+    /// It is `<pre>`/`<listing>`: whitespace is kept.
+    pre: bool,
+    /// It is `<svg>`/`<math>`.
+    foreign: bool,
+    /// It is the first `<h1>`, whose text is being captured for the title.
+    h1: bool,
+}
+
+/// What the text tokens currently arriving belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Raw {
+    /// Ordinary markup.
+    None,
+    /// The content of a raw-text element that is skipped (`<script>`, `<style>`, …).
+    Skip,
+    /// The content of the page's `<title>`.
+    Title,
+}
+
+/// Everything the sink learns about a page.
+#[derive(Debug)]
+pub(crate) struct State {
+    /// Token budget.
+    max_nodes: u64,
+    /// Stack depth limit.
+    max_depth: usize,
+    /// Ordinals of soft-skipped elements to keep after all (they held most of the page's text).
+    exempt: Vec<u64>,
+    /// Elements pushed so far.
+    pushed: u64,
+    /// Tokens seen so far.
+    steps: u64,
+    /// The token budget ran out.
+    pub(crate) budget_exhausted: bool,
+    /// Open elements, at most `max_depth`.
+    stack: Vec<Open>,
+    /// Open elements with `skip`.
+    skip: usize,
+    /// Open elements with `soft`.
+    soft: usize,
+    /// Open elements with `pre`.
+    pre: usize,
+    /// Open elements with `foreign`.
+    foreign: usize,
+    /// What current text tokens belong to.
+    raw: Raw,
+    /// The first `<title>`'s raw text.
+    pub(crate) title: Option<String>,
+    /// `<html lang>` of the first `<html>` tag.
+    pub(crate) language: Option<String>,
+    /// An `<html>` start tag was seen.
+    seen_html: bool,
+    /// `<h1>` start tags seen outside SVG/MathML.
+    pub(crate) h1_count: u32,
+    /// Collapsed text of the first `<h1>`.
+    pub(crate) h1_text: String,
+    /// A space is owed before the next character of `h1_text`.
+    h1_pending_space: bool,
+    /// The first `<h1>` is open.
+    h1_open: bool,
+    /// Non-whitespace characters of text emitted.
+    pub(crate) emitted_chars: u64,
+    /// For each outermost soft-skipped element: its ordinal and the non-whitespace characters of text
+    /// it removed.
+    pub(crate) soft_skipped: Vec<(u64, u64)>,
+    /// The page's text blocks.
+    pub(crate) blocks: Blocks,
+}
+
+impl State {
+    /// A fresh state for one page.
+    pub(crate) fn new(max_nodes: u64, max_depth: u32, exempt: Vec<u64>) -> Self {
+        Self {
+            max_nodes,
+            max_depth: usize::try_from(max_depth).unwrap_or(usize::MAX),
+            exempt,
+            pushed: 0,
+            steps: 0,
+            budget_exhausted: false,
+            stack: Vec::new(),
+            skip: 0,
+            soft: 0,
+            pre: 0,
+            foreign: 0,
+            raw: Raw::None,
+            title: None,
+            language: None,
+            seen_html: false,
+            h1_count: 0,
+            h1_text: String::new(),
+            h1_pending_space: false,
+            h1_open: false,
+            emitted_chars: 0,
+            soft_skipped: Vec::new(),
+            blocks: Blocks::default(),
+        }
+    }
+
+    /// Handles one token; returns the raw-text state the tokenizer must switch to, if any.
+    fn token(&mut self, token: Token) -> Option<RawKind> {
+        match token {
+            Token::TagToken(tag) => match tag.kind {
+                TagKind::StartTag => self.start_tag(&tag),
+                TagKind::EndTag => {
+                    self.end_tag(&tag.name);
+                    None
+                }
+            },
+            Token::CharacterTokens(chars) => {
+                self.text(&chars);
+                None
+            }
+            Token::EOFToken => {
+                self.blocks.end_block();
+                None
+            }
+            Token::CommentToken(_)
+            | Token::DoctypeToken(_)
+            | Token::NullCharacterToken
+            | Token::ParseError(_) => None,
+        }
+    }
+
+    /// Text: to the title, the first `<h1>`, the current block, or nowhere.
+    fn text(&mut self, chars: &str) {
+        match self.raw {
+            Raw::Skip => return,
+            Raw::Title => {
+                if let Some(title) = self.title.as_mut() {
+                    title.push_str(chars);
+                }
+                return;
+            }
+            Raw::None => {}
+        }
+        if self.top_is("head") && !chars.chars().all(char::is_whitespace) {
+            self.pop();
+        }
+        if self.h1_open && self.foreign == 0 {
+            text::push_collapsed(&mut self.h1_text, &mut self.h1_pending_space, chars);
+        }
+        if self.skip == 0 {
+            let count = chars.chars().filter(|c| !c.is_whitespace()).count();
+            let count = u64::try_from(count).unwrap_or(u64::MAX);
+            if self.soft == 0 {
+                self.emitted_chars = self.emitted_chars.saturating_add(count);
+                self.blocks.push_text(chars, self.pre > 0);
+            } else if let Some(last) = self.soft_skipped.last_mut() {
+                last.1 = last.1.saturating_add(count);
+            }
+        }
+    }
+
+    /// A start tag; returns the raw-text state the tokenizer must switch to, if any.
+    fn start_tag(&mut self, tag: &Tag) -> Option<RawKind> {
+        let name: &str = &tag.name;
+        if name == "html" && !self.seen_html {
+            self.seen_html = true;
+            self.language = tag
+                .attrs
+                .iter()
+                .find(|a| &*a.name.local == "lang")
+                .map(|a| a.value.trim().to_owned())
+                .filter(|lang| !lang.is_empty());
+        }
+        if self.top_is("head") && !rules::is_head_content(name) {
+            self.pop();
+        }
+        if let Some(kind) = rules::raw_text(name).filter(|_| !(self.foreign > 0 && name == "title")) {
+            if name == "title" && self.title.is_none() {
+                self.title = Some(String::new());
+                self.raw = Raw::Title;
+            } else {
+                self.raw = Raw::Skip;
+            }
+            return Some(match kind {
+                RawText::Script => RawKind::ScriptData,
+                RawText::Raw => RawKind::Rawtext,
+                RawText::Rcdata => RawKind::Rcdata,
+            });
+        }
+        self.implied_end_tags(name);
+        if rules::is_block(name) {
+            self.blocks.end_block();
+        }
+        let is_h1 = name == "h1" && self.foreign == 0;
+        if is_h1 {
+            self.h1_count = self.h1_count.saturating_add(1);
+        }
+        if rules::is_void(name) || tag.self_closing || self.stack.len() >= self.max_depth {
+            return None;
+        }
+        let foreign = matches!(name, "svg" | "math");
+        let exempt = matches!(name, "html" | "body" | "main" | "article");
+        let attr_skip = if exempt {
+            AttrSkip::No
+        } else {
+            rules::attr_skip(tag)
+        };
+        let ordinal = self.pushed;
+        self.pushed = self.pushed.saturating_add(1);
+        let soft = (attr_skip == AttrSkip::Class || name == "form") && !self.exempt.contains(&ordinal);
+        let open = Open {
+            name: tag.name.clone(),
+            skip: foreign || attr_skip == AttrSkip::Hidden || rules::is_skipped_tag(name),
+            soft,
+            ordinal,
+            pre: matches!(name, "pre" | "listing"),
+            foreign,
+            h1: is_h1 && self.h1_count == 1,
+        };
+        self.push(open);
+        None
+    }
+
+    /// Closes what a start tag implicitly closes: an open `<p>` before a block, `<li>` before `<li>`, …
+    fn implied_end_tags(&mut self, name: &str) {
+        if rules::closes_p(name) {
+            self.close_in_scope(&["p"], &[]);
+        }
+        match name {
+            "li" => self.close_in_scope(&["li"], &["ul", "ol", "menu"]),
+            "dd" | "dt" => self.close_in_scope(&["dd", "dt"], &["dl"]),
+            "tr" => self.close_in_scope(&["tr"], &["tbody", "thead", "tfoot"]),
+            "td" | "th" => self.close_in_scope(&["td", "th"], &["tr"]),
+            "option" => self.close_in_scope(&["option"], &["select", "datalist"]),
+            "body" => self.close_in_scope(&["head"], &[]),
+            _ => {}
+        }
+    }
+
+    /// Pops back to and including the nearest open element named in `targets`, unless a scope boundary
+    /// (or one of `extra_boundaries`) comes first.
+    fn close_in_scope(&mut self, targets: &[&str], extra_boundaries: &[&str]) {
+        let mut found = None;
+        for (i, open) in self.stack.iter().enumerate().rev() {
+            let name: &str = &open.name;
+            if targets.contains(&name) {
+                found = Some(i);
+                break;
+            }
+            if rules::is_scope_boundary(name) || extra_boundaries.contains(&name) {
+                break;
+            }
+        }
+        if let Some(i) = found {
+            self.pop_to(i);
+        }
+    }
+
+    /// An end tag: pops back to the matching open element if there is one, else it is ignored (apart from
+    /// ending a block).
+    fn end_tag(&mut self, name: &LocalName) {
+        if self.raw != Raw::None {
+            // The tokenizer only leaves a raw-text state at that element's end tag (or at EOF).
+            self.raw = Raw::None;
+            return;
+        }
+        if let Some(i) = self.stack.iter().rposition(|open| open.name == *name) {
+            self.pop_to(i);
+        } else if rules::is_block(name) {
+            // A stray `</p>` or `</br>` still ends a block, as it does in a browser.
+            self.blocks.end_block();
+        }
+    }
+
+    /// Pops elements until the stack has `len` elements.
+    fn pop_to(&mut self, len: usize) {
+        while self.stack.len() > len {
+            self.pop();
+        }
+    }
+
+    /// Pushes an open element and updates the counters.
+    fn push(&mut self, open: Open) {
+        self.skip += usize::from(open.skip);
+        if open.soft {
+            if self.soft == 0 && self.skip == 0 {
+                self.soft_skipped.push((open.ordinal, 0));
+            }
+            self.soft += 1;
+        }
+        self.pre += usize::from(open.pre);
+        self.foreign += usize::from(open.foreign);
+        if open.h1 {
+            self.h1_open = true;
+        }
+        self.stack.push(open);
+    }
+
+    /// Pops the top element and updates the counters; a block element ends the current block.
+    fn pop(&mut self) {
+        let Some(open) = self.stack.pop() else { return };
+        self.skip = self.skip.saturating_sub(usize::from(open.skip));
+        self.soft = self.soft.saturating_sub(usize::from(open.soft));
+        self.pre = self.pre.saturating_sub(usize::from(open.pre));
+        self.foreign = self.foreign.saturating_sub(usize::from(open.foreign));
+        if open.h1 {
+            self.h1_open = false;
+        }
+        if rules::is_block(&open.name) {
+            self.blocks.end_block();
+        }
+    }
+
+    /// Whether the top open element is `name`.
+    fn top_is(&self, name: &str) -> bool {
+        self.stack.last().is_some_and(|open| &*open.name == name)
+    }
+}
+
+/// The [`TokenSink`] html5ever drives: counts the budget and forwards tokens to [`State`].
+pub(crate) struct Sink {
+    /// The page state; `RefCell` because html5ever hands the sink out by shared reference.
+    pub(crate) state: RefCell<State>,
+    /// Set while `Tokenizer::end` runs, when the sink must not ask the tokenizer to pause.
+    pub(crate) ending: Cell<bool>,
+}
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line_number: u64) -> TokenSinkResult<()> {
+        let Ok(mut state) = self.state.try_borrow_mut() else {
+            return TokenSinkResult::Continue;
+        };
+        if state.budget_exhausted {
+            return TokenSinkResult::Continue;
+        }
+        state.steps = state.steps.saturating_add(1);
+        if state.steps > state.max_nodes {
+            state.budget_exhausted = true;
+            state.blocks.end_block();
+            // Pausing is only allowed on a tag token and outside `end`; otherwise later tokens are ignored.
+            return if matches!(token, Token::TagToken(_)) && !self.ending.get() {
+                TokenSinkResult::Script(())
+            } else {
+                TokenSinkResult::Continue
+            };
+        }
+        match state.token(token) {
+            Some(kind) => TokenSinkResult::RawData(kind),
+            None => TokenSinkResult::Continue,
+        }
+    }
+}
