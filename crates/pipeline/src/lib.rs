@@ -1,1 +1,29 @@
-//! placeholder
+//! The pipeline: what a run is made of, and the machinery that runs it.
+//!
+//! - [`PipelineConfig`] is the TOML schema: an `[input]` table (how to read), a list of `[[step]]` tables
+//!   each naming its `type`, an `[output]` table (how to write) and a `seed`.
+//! - [`StepConfig`] is the registry of step types; [`PipelineConfig::build`] validates every step at once and
+//!   returns the runtime [`Pipeline`].
+//! - [`run`] moves documents from the inputs through the steps into output shards on all cores, with
+//!   bounded queues, writing in input order so the output is the same for any thread count, and returns the
+//!   [`RunStats`](saring_core::RunStats) it also writes to `stats.json`.
+//!
+//! ```
+//! use saring_pipeline::PipelineConfig;
+//!
+//! let config = PipelineConfig::from_toml("[[step]]\ntype = \"extract\"\n\n[[step]]\ntype = \"min_length\"\nmin_chars = 50\n").unwrap();
+//! let pipeline = config.build().unwrap();
+//! assert_eq!(pipeline.step_names(), ["extract", "min_length"]);
+//! ```
+#![deny(missing_docs)]
+
+mod config;
+mod cpu;
+mod registry;
+mod runner;
+mod steps;
+
+pub use config::{ConfigError, PipelineConfig};
+pub use registry::{Pipeline, StepConfig};
+pub use runner::{Progress, RunError, RunOptions, RunOutcome, run};
+pub use steps::ExtractStep;

@@ -1,0 +1,91 @@
+//! `saring run`: the whole pipeline over crawl files into output shards.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use saring_pipeline::{PipelineConfig, Progress, RunOptions};
+
+use crate::Outcome;
+use crate::progress::ProgressDisplay;
+
+/// Run the pipeline over INPUT files into shards in OUT.
+///
+/// Inputs are WARC/WET (.warc, .warc.gz, .warc.zst), ARC, HTML files, JSONL or Parquet; directories are
+/// walked and globs expanded, and the files are processed in sorted order. OUT receives data shards named
+/// RANK-SHARD (00000-00000.jsonl.zst, …), stats.json and errors.jsonl. The output is byte-identical for any
+/// --threads.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Input files, directories or glob patterns.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
+
+    /// Output directory (created if missing; this rank's earlier shards in it are replaced).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: PathBuf,
+
+    /// Pipeline config (TOML); without it, the default pipeline: extract, then min_length (200 chars).
+    #[arg(long, value_name = "PIPELINE.toml")]
+    config: Option<PathBuf>,
+
+    /// Worker threads running the steps [default: the number of CPUs].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    threads: Option<u32>,
+
+    /// Stop at the first record that cannot be read or processed, instead of counting it and going on.
+    #[arg(long)]
+    fail_fast: bool,
+}
+
+pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
+    let config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read config {}", path.display()))?;
+            PipelineConfig::from_toml(&text).with_context(|| format!("in config {}", path.display()))?
+        }
+        None => PipelineConfig::default(),
+    };
+    let pipeline = config.build().with_context(|| match &args.config {
+        Some(path) => format!("in config {}", path.display()),
+        None => "in the default config".to_owned(),
+    })?;
+    let threads = match args.threads {
+        Some(n) => n as usize,
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
+    let options = RunOptions { threads, fail_fast: args.fail_fast, rank: 0 };
+    let progress = Arc::new(Progress::default());
+    let display = ProgressDisplay::start(&progress);
+    let result = saring_pipeline::run(&args.inputs, &args.output, &config, &pipeline, &options, &progress);
+    display.finish();
+    let outcome = result.with_context(|| format!("run into {} failed", args.output.display()))?;
+
+    for message in &outcome.first_errors {
+        eprintln!("saring: warning: {message}");
+    }
+    let stats = &outcome.stats;
+    if stats.errored > outcome.first_errors.len() as u64 {
+        eprintln!(
+            "saring: warning: {} more errors, all in {}",
+            stats.errored - outcome.first_errors.len() as u64,
+            args.output.join("errors.jsonl").display()
+        );
+    }
+    if outcome.stopped_early {
+        eprintln!("saring: stopped at the first error (--fail-fast)");
+    }
+    eprintln!(
+        "saring: read {} records: kept {}, dropped {}, errored {}; {} shard(s) in {} ({:.1}s, {:.1} CPU-s)",
+        stats.read,
+        stats.kept,
+        stats.dropped,
+        stats.errored,
+        outcome.shards.len(),
+        args.output.display(),
+        stats.wall_secs,
+        stats.cpu_secs
+    );
+    Ok(if stats.errored > 0 { Outcome::SomeErrored } else { Outcome::Clean })
+}

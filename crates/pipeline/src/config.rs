@@ -1,0 +1,137 @@
+//! The TOML schema of a pipeline, and its validation.
+
+use saring_io::{ReaderConfig, WriterConfig};
+use serde::{Deserialize, Serialize};
+
+use crate::registry::{Pipeline, StepConfig};
+
+/// A whole pipeline as written in `pipeline.toml`.
+///
+/// ```toml
+/// seed = 0
+/// [input]
+/// format = "auto"
+/// [[step]]
+/// type = "extract"
+/// [[step]]
+/// type = "min_length"
+/// min_chars = 200
+/// [output]
+/// format = "jsonl"
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// The seed every random choice of every step derives from. Default 0.
+    #[serde(default)]
+    pub seed: u64,
+    /// How to read the inputs.
+    #[serde(default)]
+    pub input: ReaderConfig,
+    /// The steps, in order; each table's `type` names the step.
+    #[serde(default = "default_steps", rename = "step")]
+    pub steps: Vec<StepConfig>,
+    /// How to write the kept documents.
+    #[serde(default)]
+    pub output: WriterConfig,
+}
+
+fn default_steps() -> Vec<StepConfig> {
+    vec![StepConfig::Extract(Default::default()), StepConfig::MinLength(Default::default())]
+}
+
+impl Default for PipelineConfig {
+    /// The pipeline `saring run` uses without `--config`: extract, then drop documents under 200 characters.
+    fn default() -> PipelineConfig {
+        PipelineConfig {
+            seed: 0,
+            input: ReaderConfig::default(),
+            steps: default_steps(),
+            output: WriterConfig::default(),
+        }
+    }
+}
+
+/// A pipeline config that cannot be used: every problem found, each naming its place.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The TOML does not parse or does not match the schema; the message names the key, line and column.
+    #[error("{0}")]
+    Parse(String),
+    /// The TOML parsed but some values are invalid; one line per problem, each naming step and field.
+    #[error("invalid pipeline config:\n  {}", .0.join("\n  "))]
+    Invalid(Vec<String>),
+}
+
+impl PipelineConfig {
+    /// Parses a pipeline from TOML text. Unknown keys are errors that name the key and its place.
+    pub fn from_toml(text: &str) -> Result<PipelineConfig, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string().trim_end().to_owned()))
+    }
+
+    /// Checks every value of every step and the output, reporting all problems together, and builds the
+    /// runtime pipeline.
+    pub fn build(&self) -> Result<Pipeline, ConfigError> {
+        let mut problems = Vec::new();
+        if self.output.max_shard_bytes == 0 {
+            problems.push(format!("output: max_shard_bytes = 0 must be > 0"));
+        }
+        if self.input.max_record_bytes == 0 {
+            problems.push(format!("input: max_record_bytes = 0 must be > 0"));
+        }
+        if self.output.format == saring_io::OutputFormat::Parquet
+            && self.output.compression == saring_io::Compression::Gzip
+        {
+            problems.push("output: compression = \"gzip\" is not available for parquet; use \"zstd\" or \"none\"".into());
+        }
+        for (i, step) in self.steps.iter().enumerate() {
+            for problem in step.validate() {
+                problems.push(format!("step {} ({}): {problem}", i + 1, step.type_name()));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ConfigError::Invalid(problems));
+        }
+        Ok(Pipeline::new(self.steps.iter().map(StepConfig::build).collect()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_is_the_default_pipeline() {
+        assert_eq!(PipelineConfig::from_toml("").unwrap(), PipelineConfig::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_their_place() {
+        let err = PipelineConfig::from_toml("[[step]]\ntype = \"min_length\"\nmin_char = 3\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("min_char") && msg.contains("line 3"), "{msg}");
+        let msg = PipelineConfig::from_toml("[output]\nshard_size = 3\n").unwrap_err().to_string();
+        assert!(msg.contains("shard_size") && msg.contains("line 2"), "{msg}");
+        let msg = PipelineConfig::from_toml("[[step]]\ntype = \"frobnicate\"\n").unwrap_err().to_string();
+        assert!(msg.contains("frobnicate"), "{msg}");
+        let msg = PipelineConfig::from_toml("sed = 1\n").unwrap_err().to_string();
+        assert!(msg.contains("sed"), "{msg}");
+    }
+
+    #[test]
+    fn invalid_values_are_all_reported_together() {
+        let config = PipelineConfig::from_toml(
+            "[output]\nmax_shard_bytes = 0\nformat = \"parquet\"\ncompression = \"gzip\"\n",
+        )
+        .unwrap();
+        let msg = config.build().unwrap_err().to_string();
+        assert!(msg.contains("max_shard_bytes = 0"), "{msg}");
+        assert!(msg.contains("gzip"), "{msg}");
+    }
+
+    #[test]
+    fn bundled_example_config_parses_and_builds() {
+        let text = include_str!("../../../examples/pipeline.toml");
+        PipelineConfig::from_toml(text).unwrap().build().unwrap();
+    }
+}

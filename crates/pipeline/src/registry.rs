@@ -1,0 +1,74 @@
+//! The registry of step types: one variant per `type` a `[[step]]` table may name.
+
+use saring_core::Step;
+use saring_extract::ExtractConfig;
+use saring_filters::{MinLength, MinLengthConfig};
+use serde::{Deserialize, Serialize};
+
+use crate::steps::ExtractStep;
+
+/// One `[[step]]` table: its `type` chooses the variant, the other keys are that step's settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StepConfig {
+    /// `extract`: turns a document's HTML into its main text; the title and page language go to metadata.
+    Extract(ExtractConfig),
+    /// `min_length`: drops documents whose text is shorter than `min_chars`.
+    MinLength(MinLengthConfig),
+}
+
+impl StepConfig {
+    /// The step's `type` as written in TOML and in the stats.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            StepConfig::Extract(_) => "extract",
+            StepConfig::MinLength(_) => "min_length",
+        }
+    }
+
+    /// Problems with the step's values, each naming the field and value; empty when the step is valid.
+    pub fn validate(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        match self {
+            StepConfig::Extract(config) => {
+                if config.max_html_bytes == 0 {
+                    problems.push("max_html_bytes = 0 must be > 0".to_owned());
+                }
+                if config.max_nodes == 0 {
+                    problems.push("max_nodes = 0 must be > 0".to_owned());
+                }
+            }
+            StepConfig::MinLength(_) => {}
+        }
+        problems
+    }
+
+    /// The runtime step. Call [`StepConfig::validate`] first; `build` assumes valid values.
+    pub fn build(&self) -> Box<dyn Step> {
+        match self {
+            StepConfig::Extract(config) => Box::new(ExtractStep::new(config)),
+            StepConfig::MinLength(config) => Box::new(MinLength::new(config)),
+        }
+    }
+}
+
+/// The runtime pipeline: built steps in order, shared by every worker thread.
+pub struct Pipeline {
+    steps: Vec<Box<dyn Step>>,
+}
+
+impl Pipeline {
+    pub(crate) fn new(steps: Vec<Box<dyn Step>>) -> Pipeline {
+        Pipeline { steps }
+    }
+
+    /// The steps, in order.
+    pub fn steps(&self) -> &[Box<dyn Step>] {
+        &self.steps
+    }
+
+    /// The steps' names, in order, as they appear in the stats.
+    pub fn step_names(&self) -> Vec<&str> {
+        self.steps.iter().map(|step| step.name()).collect()
+    }
+}
