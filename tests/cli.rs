@@ -35,7 +35,7 @@ fn config_errors_name_the_key_and_its_place_and_exit_2() {
     let out = dir.saring(&["run", input.to_str().unwrap(), "-o", "out", "--config", config.to_str().unwrap()]);
     assert_exit!(out, 2);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown field `min_char`") && err.contains("line 4") && err.contains("bad.toml"), "{err}");
+    assert!(err.contains("line 6: unknown field `min_char`") && err.contains("bad.toml"), "{err}");
     assert!(!dir.path("out").exists(), "nothing is written when the config is bad");
 
     let config = dir.write("invalid.toml", b"[output]\nmax_shard_bytes = 0\n");

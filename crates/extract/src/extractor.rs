@@ -21,7 +21,7 @@ const MAX_PASSES: usize = 3;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extracted {
     /// The main text: one block (paragraph, heading, list item, cell, …) a line, a blank line between
-    /// blocks and one final `\n`; empty when nothing was found. Whitespace inside a block is collapsed to
+    /// blocks and no final newline; empty when nothing was found. Whitespace inside a block is collapsed to
     /// single spaces (U+00A0 included), except inside `<pre>`. The title is not repeated at the start.
     pub text: String,
     /// The page title: the text of the only `<h1>` if there is exactly one, else the `<title>`, with
@@ -156,9 +156,6 @@ fn assemble(state: State) -> Extracted {
             text.push_str("\n\n");
         }
         text.push_str(block);
-    }
-    if !text.is_empty() {
-        text.push('\n');
     }
     Extracted {
         text,

@@ -21,7 +21,7 @@
 //!        <nav>Home | About</nav><h1>Hello</h1><p>First&nbsp;paragraph, <em>with</em> markup.</p>
 //!        <div class="share-buttons">Share</div><p>Second.</p></body></html>"#,
 //! );
-//! assert_eq!(page.text, "First paragraph, with markup.\n\nSecond.\n");
+//! assert_eq!(page.text, "First paragraph, with markup.\n\nSecond.");
 //! assert_eq!(page.title.as_deref(), Some("Hello"));
 //! assert_eq!(page.language.as_deref(), Some("en"));
 //! assert!(!page.truncated && !page.budget_exhausted);

@@ -66,7 +66,7 @@ pub enum ConfigError {
 impl PipelineConfig {
     /// Parses a pipeline from TOML text. Unknown keys are errors that name the key and its place.
     pub fn from_toml(text: &str) -> Result<PipelineConfig, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string().trim_end().to_owned()))
+        toml::from_str(text).map_err(|e| ConfigError::Parse(describe_parse_error(text, &e)))
     }
 
     /// Checks every value of every step and the output, reporting all problems together, and builds the
@@ -96,6 +96,25 @@ impl PipelineConfig {
     }
 }
 
+/// The parser's message, led by the line of the offending key when the parser only pointed at its table.
+///
+/// A `[[step]]` table is read through its `type` tag, and for such tables the parser reports an unknown key
+/// at the table header; the key's own line is what a user needs.
+fn describe_parse_error(text: &str, error: &toml::de::Error) -> String {
+    let full = error.to_string().trim_end().to_owned();
+    let unknown = error.message().strip_prefix("unknown field `").and_then(|rest| rest.split_once('`'));
+    let (Some(span), Some((key, _))) = (error.span(), unknown) else { return full };
+    let table = text.get(span.start..).unwrap_or_default();
+    let first_line = text.get(..span.start).unwrap_or_default().lines().count().max(1);
+    let found = table.lines().enumerate().skip(1).take_while(|(_, line)| !line.trim_start().starts_with('[')).find(
+        |(_, line)| line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('=')),
+    );
+    match found {
+        Some((offset, _)) => format!("line {}: {}\n{full}", first_line + offset, error.message()),
+        None => full,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,7 +128,7 @@ mod tests {
     fn unknown_keys_are_named_with_their_place() {
         let err = PipelineConfig::from_toml("[[step]]\ntype = \"min_length\"\nmin_char = 3\n").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("min_char") && msg.contains("line 3"), "{msg}");
+        assert!(msg.starts_with("line 3: unknown field `min_char`"), "{msg}");
         let msg = PipelineConfig::from_toml("[output]\nshard_size = 3\n").unwrap_err().to_string();
         assert!(msg.contains("shard_size") && msg.contains("line 2"), "{msg}");
         let msg = PipelineConfig::from_toml("[[step]]\ntype = \"frobnicate\"\n").unwrap_err().to_string();

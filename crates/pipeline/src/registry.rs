@@ -57,6 +57,12 @@ pub struct Pipeline {
     steps: Vec<Box<dyn Step>>,
 }
 
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline").field("steps", &self.step_names()).finish()
+    }
+}
+
 impl Pipeline {
     pub(crate) fn new(steps: Vec<Box<dyn Step>>) -> Pipeline {
         Pipeline { steps }
