@@ -508,3 +508,83 @@ fn write_atomically(
     result.map_err(|source| output_error(&tmp, source))?;
     fs::rename(&tmp, path).map_err(|source| output_error(path, source))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes `n` JSONL documents of varied length into `dir/in.jsonl`.
+    fn jsonl_input(dir: &Path, n: usize) -> String {
+        let path = dir.join("in.jsonl");
+        let mut text = String::new();
+        for i in 0..n {
+            let body = "word ".repeat(i % 97);
+            text.push_str(&serde_json::to_string(&json!({"id": i.to_string(), "text": body})).unwrap());
+            text.push('\n');
+        }
+        fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+
+    fn run_with(input: &str, out: &Path, toml: &str, threads: usize) -> RunOutcome {
+        let config = PipelineConfig::from_toml(toml).unwrap();
+        let pipeline = config.build().unwrap();
+        let options = RunOptions { threads, ..RunOptions::default() };
+        run(&[input.to_owned()], out, &config, &pipeline, &options, &Progress::default()).unwrap()
+    }
+
+    const FILTER: &str = "[[step]]\ntype = \"min_length\"\nmin_chars = 100\n[output]\nmax_shard_bytes = 50000\n";
+
+    #[test]
+    fn every_step_keeps_its_books_and_the_run_reconciles() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = jsonl_input(dir.path(), 3000);
+        let stats = run_with(&input, &dir.path().join("out"), FILTER, 3).stats;
+        assert_eq!(stats.read, 3000);
+        assert_eq!(stats.read, stats.kept + stats.dropped + stats.errored);
+        let step = &stats.steps[0];
+        assert_eq!(step.name, "min_length");
+        assert_eq!(step.total, stats.read);
+        assert_eq!(step.total, step.kept + step.dropped + step.errored);
+        assert_eq!(step.drop_reasons["min_chars"], step.dropped);
+        assert!(step.dropped > 0 && step.kept > 0);
+        let mut written: StepStats = serde_json::from_value(
+            serde_json::from_slice::<serde_json::Value>(&fs::read(dir.path().join("out/stats.json")).unwrap())
+                .unwrap()["steps"][0]
+                .clone(),
+        )
+        .unwrap();
+        assert!((written.secs - step.secs).abs() < 1e-9);
+        written.secs = step.secs;
+        assert_eq!(written, *step);
+    }
+
+    #[test]
+    fn output_bytes_do_not_depend_on_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = jsonl_input(dir.path(), 5000);
+        let one = run_with(&input, &dir.path().join("one"), FILTER, 1);
+        let four = run_with(&input, &dir.path().join("four"), FILTER, 4);
+        assert!(one.shards.len() > 2);
+        assert_eq!(one.shards.len(), four.shards.len());
+        for (a, b) in one.shards.iter().zip(&four.shards) {
+            assert_eq!(a.file_name(), b.file_name());
+            assert_eq!(fs::read(a).unwrap(), fs::read(b).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_rerun_replaces_the_earlier_shards() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let big = jsonl_input(dir.path(), 5000);
+        let first = run_with(&big, &out, FILTER, 2);
+        let small = dir.path().join("small.jsonl");
+        fs::write(&small, "{\"text\": \"one document, long enough to be kept by the filter of this test, and then some more words to pass one hundred\"}\n").unwrap();
+        let second = run_with(&small.display().to_string(), &out, FILTER, 2);
+        assert!(first.shards.len() > 1);
+        assert_eq!(second.shards.len(), 1);
+        let left: Vec<_> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left.len(), 2, "one shard and stats.json: {left:?}");
+    }
+}
