@@ -1,0 +1,599 @@
+//! WARC records (WARC/1.0, 1.1, WET, and the older 0.x drafts) read one at a time from a `BufRead`.
+
+use std::io::{self, BufRead};
+
+use crate::error::{Error, ErrorKind};
+use crate::headers::{Headers, is_blank, trim_eol};
+use crate::input::{Line, Tracked};
+
+/// Size caps that keep a reader's memory bounded whatever the input says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest record header (version line and fields) accepted, in bytes; a longer header is a
+    /// [`ErrorKind::BadHeader`]. Default 64 KiB.
+    pub max_header_bytes: u64,
+    /// Largest record body accepted, in bytes; a larger body is skipped unbuffered and reported as
+    /// [`ErrorKind::TooLarge`]. Default 64 MiB.
+    pub max_record_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_header_bytes: 64 * 1024,
+            max_record_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// One WARC record: its header fields and its block (the bytes `Content-Length` counts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Byte offset of the record's version line in the stream read.
+    pub offset: u64,
+    /// 0-based index of the record among everything the reader yielded (records and errors).
+    pub index: u64,
+    /// The version line as written, without its line ending (`WARC/1.0`, `WARC/1.1`, …).
+    pub version: String,
+    /// The header fields, in order.
+    pub headers: Headers,
+    /// The record block: for a `response`, the HTTP response with its headers (see
+    /// [`parse_http_response`](crate::parse_http_response)).
+    pub body: Vec<u8>,
+}
+
+impl Record {
+    /// `WARC-Type` (`warcinfo`, `response`, `request`, `resource`, `metadata`, `revisit`, `conversion`…).
+    pub fn warc_type(&self) -> Option<&str> {
+        self.headers.get("WARC-Type")
+    }
+
+    /// `WARC-Record-ID` as written, angle brackets included (`<urn:uuid:…>`).
+    pub fn record_id(&self) -> Option<&str> {
+        self.headers.get("WARC-Record-ID")
+    }
+
+    /// `WARC-Target-URI`, the URL the record was fetched from. Angle brackets that some WARC/1.0 writers
+    /// put around it are removed.
+    pub fn target_uri(&self) -> Option<&str> {
+        self.headers.get("WARC-Target-URI").map(|uri| {
+            uri.strip_prefix('<')
+                .and_then(|u| u.strip_suffix('>'))
+                .unwrap_or(uri)
+        })
+    }
+
+    /// `WARC-Date` as written (ISO 8601, `2024-01-01T00:00:00Z`).
+    pub fn date(&self) -> Option<&str> {
+        self.headers.get("WARC-Date")
+    }
+
+    /// The record's own `Content-Type` (for a `response`, usually `application/http; msgtype=response`).
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers.get("Content-Type")
+    }
+
+    /// `Content-Length` as a number; it equals `body.len()` for every record the reader yields.
+    pub fn content_length(&self) -> Option<u64> {
+        self.headers
+            .get("Content-Length")
+            .and_then(|v| v.trim().parse().ok())
+    }
+
+    /// `WARC-Identified-Payload-Type`: the payload's media type as the crawler sniffed it.
+    pub fn identified_payload_type(&self) -> Option<&str> {
+        self.headers.get("WARC-Identified-Payload-Type")
+    }
+}
+
+/// Where a reader stands between two calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At a record boundary (possibly after blank lines).
+    Ready,
+    /// After a bad record: skip lines until one starts with `WARC/`.
+    Resync,
+    /// The input ended or failed; nothing more will be yielded.
+    Done,
+}
+
+/// Reads WARC records one by one from a buffered stream (already decompressed).
+///
+/// Field names are matched case-insensitively, lines may end in CRLF or a bare LF, header fields may be
+/// continued on lines starting with whitespace, and any number of blank lines may separate records. A
+/// record that cannot be read yields an [`Error`]; after a bad header or a bad `Content-Length` the reader
+/// scans forward to the next line starting with `WARC/` and goes on, after a record larger than
+/// [`Limits::max_record_bytes`] it skips that record's body, and after an I/O error or the end of the input
+/// it ends.
+pub struct WarcReader<R> {
+    input: Tracked<R>,
+    limits: Limits,
+    index: u64,
+    state: State,
+    line: Vec<u8>,
+}
+
+impl<R: BufRead> WarcReader<R> {
+    /// A reader over `reader`, whose first byte is taken as offset 0.
+    pub fn new(reader: R, limits: Limits) -> WarcReader<R> {
+        WarcReader {
+            input: Tracked::new(reader),
+            limits,
+            index: 0,
+            state: State::Ready,
+            line: Vec::new(),
+        }
+    }
+
+    /// Bytes consumed from the underlying reader so far.
+    pub fn bytes_consumed(&self) -> u64 {
+        self.input.pos()
+    }
+
+    /// The next record, an error for a record that could not be read, or `None` at the end of the input
+    /// (and forever after it, or after an I/O error).
+    pub fn next_record(&mut self) -> Option<Result<Record, Error>> {
+        if self.state == State::Done {
+            return None;
+        }
+        let index = self.index;
+        let item = match self.read_record(index) {
+            Ok(None) => {
+                self.state = State::Done;
+                return None;
+            }
+            Ok(Some(record)) => {
+                self.state = State::Ready;
+                Ok(record)
+            }
+            Err((err, state)) => {
+                self.state = state;
+                Err(err)
+            }
+        };
+        self.index += 1;
+        Some(item)
+    }
+
+    fn io_error(&self, index: u64, err: &io::Error) -> (Error, State) {
+        (Error::io(self.input.pos(), index, err), State::Done)
+    }
+
+    fn bad(&self, offset: u64, index: u64, kind: ErrorKind, message: String, state: State) -> (Error, State) {
+        (Error::new(offset, index, kind, message), state)
+    }
+
+    /// Reads one record; `Ok(None)` at the end of the input, `Err` with the state to go on in.
+    fn read_record(&mut self, index: u64) -> Result<Option<Record>, (Error, State)> {
+        let max_header = self.limits.max_header_bytes.max(16);
+        // Find the version line.
+        let start = loop {
+            if self.state == State::Ready {
+                match self.input.skip_blank() {
+                    Ok(true) => {}
+                    Ok(false) => return Ok(None),
+                    Err(e) => return Err(self.io_error(index, &e)),
+                }
+            }
+            let start = self.input.pos();
+            let end = self
+                .input
+                .read_line(&mut self.line, max_header)
+                .map_err(|e| self.io_error(index, &e))?;
+            let is_version = self
+                .line
+                .get(..5)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"WARC/"));
+            match end {
+                Line::Complete if is_version => break start,
+                Line::Eof if self.line.is_empty() => return Ok(None),
+                Line::Eof if is_version => {
+                    let msg = "record header cut off by the end of the input".to_owned();
+                    return Err(self.bad(start, index, ErrorKind::BadHeader, msg, State::Done));
+                }
+                Line::TooLong => {
+                    self.input.skip_line().map_err(|e| self.io_error(index, &e))?;
+                }
+                Line::Complete | Line::Eof => {}
+            }
+            if self.state == State::Ready && !is_blank(&self.line) {
+                let msg = format!("expected a `WARC/` version line, found {}", preview(&self.line));
+                return Err(self.bad(start, index, ErrorKind::BadHeader, msg, State::Resync));
+            }
+            if end == Line::Eof {
+                return Ok(None);
+            }
+        };
+        let version = String::from_utf8_lossy(trim_eol(&self.line)).trim().to_owned();
+        let mut header_bytes = self.line.len() as u64;
+
+        // Header fields, up to the blank line.
+        let mut headers = Headers::new();
+        loop {
+            let line_start = self.input.pos();
+            let remaining = max_header.saturating_sub(header_bytes);
+            let end = self
+                .input
+                .read_line(&mut self.line, remaining)
+                .map_err(|e| self.io_error(index, &e))?;
+            header_bytes += self.line.len() as u64;
+            match end {
+                Line::Complete if is_blank(&self.line) => break,
+                Line::Complete => {
+                    if let Err(problem) = headers.push_line(&self.line) {
+                        let msg = format!("{problem}: {}", preview(&self.line));
+                        return Err(self.bad(line_start, index, ErrorKind::BadHeader, msg, State::Resync));
+                    }
+                }
+                Line::TooLong => {
+                    self.input.skip_line().map_err(|e| self.io_error(index, &e))?;
+                    let msg = format!("record header longer than {max_header} bytes");
+                    return Err(self.bad(start, index, ErrorKind::BadHeader, msg, State::Resync));
+                }
+                Line::Eof => {
+                    let msg = "record header cut off by the end of the input".to_owned();
+                    return Err(self.bad(line_start, index, ErrorKind::BadHeader, msg, State::Done));
+                }
+            }
+        }
+
+        // The block.
+        let length = match headers.get("Content-Length") {
+            None => {
+                let msg = "record has no Content-Length".to_owned();
+                return Err(self.bad(start, index, ErrorKind::BadContentLength, msg, State::Resync));
+            }
+            Some(value) => match value.trim().parse::<u64>() {
+                Ok(length) => length,
+                Err(_) => {
+                    let msg = format!("Content-Length is not a number: {}", preview(value.as_bytes()));
+                    return Err(self.bad(start, index, ErrorKind::BadContentLength, msg, State::Resync));
+                }
+            },
+        };
+        if length > self.limits.max_record_bytes {
+            let skipped = self
+                .input
+                .skip_bytes(length)
+                .map_err(|e| self.io_error(index, &e))?;
+            let state = if skipped < length {
+                State::Done
+            } else {
+                State::Ready
+            };
+            let max = self.limits.max_record_bytes;
+            let msg = format!("record of {length} bytes is larger than the limit of {max} bytes; skipped");
+            return Err(self.bad(start, index, ErrorKind::TooLarge, msg, state));
+        }
+        let body = self
+            .input
+            .read_body(length)
+            .map_err(|e| self.io_error(index, &e))?;
+        if (body.len() as u64) < length {
+            let msg = format!("record body ends after {} of its {length} bytes", body.len());
+            return Err(self.bad(
+                self.input.pos(),
+                index,
+                ErrorKind::BadContentLength,
+                msg,
+                State::Done,
+            ));
+        }
+        Ok(Some(Record {
+            offset: start,
+            index,
+            version,
+            headers,
+            body,
+        }))
+    }
+}
+
+impl<R: BufRead> Iterator for WarcReader<R> {
+    type Item = Result<Record, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_record()
+    }
+}
+
+impl<R: BufRead> std::iter::FusedIterator for WarcReader<R> {}
+
+/// The start of a line, for error messages: at most 60 characters, lossily decoded.
+pub(crate) fn preview(line: &[u8]) -> String {
+    let line = trim_eol(line);
+    let text = String::from_utf8_lossy(line.get(..60).unwrap_or(line));
+    format!("{:?}{}", text, if line.len() > 60 { "…" } else { "" })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn read_all(data: &[u8], limits: Limits) -> Vec<Result<Record, Error>> {
+        WarcReader::new(data, limits).collect()
+    }
+
+    fn record_bytes(fields: &[(&str, &str)], body: &[u8], eol: &str) -> Vec<u8> {
+        let mut out = format!("WARC/1.1{eol}").into_bytes();
+        for (name, value) in fields {
+            out.extend_from_slice(format!("{name}: {value}{eol}").as_bytes());
+        }
+        out.extend_from_slice(format!("Content-Length: {}{eol}{eol}", body.len()).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(format!("{eol}{eol}").as_bytes());
+        out
+    }
+
+    #[test]
+    fn empty_input_has_no_records() {
+        assert!(read_all(b"", Limits::default()).is_empty());
+        assert!(read_all(b"\r\n\r\n\n", Limits::default()).is_empty());
+    }
+
+    #[test]
+    fn canonical_fields() {
+        let fields = [
+            ("WARC-Type", "response"),
+            ("WARC-Record-ID", "<urn:uuid:0001>"),
+            ("WARC-Date", "2024-01-01T00:00:00Z"),
+            ("WARC-Target-URI", "https://a.example/"),
+            ("Content-Type", "application/http; msgtype=response"),
+            ("WARC-Identified-Payload-Type", "text/html"),
+        ];
+        let data = record_bytes(&fields, b"HTTP/1.1 200 OK\r\n\r\nhi", "\r\n");
+        let records = read_all(&data, Limits::default());
+        let r = records[0].as_ref().unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!((r.offset, r.index, r.version.as_str()), (0, 0, "WARC/1.1"));
+        assert_eq!(r.warc_type(), Some("response"));
+        assert_eq!(r.record_id(), Some("<urn:uuid:0001>"));
+        assert_eq!(r.date(), Some("2024-01-01T00:00:00Z"));
+        assert_eq!(r.target_uri(), Some("https://a.example/"));
+        assert_eq!(r.content_type(), Some("application/http; msgtype=response"));
+        assert_eq!(r.identified_payload_type(), Some("text/html"));
+        assert_eq!(r.content_length(), Some(21));
+        assert_eq!(r.body, b"HTTP/1.1 200 OK\r\n\r\nhi");
+    }
+
+    #[test]
+    fn lower_case_fields_lf_only_and_continuations() {
+        let data = b"warc/1.0\nwarc-type: conversion\nwarc-target-uri: <https://b.example/>\nx-folded: one\n\ttwo\ncontent-length: 3\n\nabc\n\nWARC/0.18\nWARC-Type: resource\nContent-Length: 0\n\n";
+        let records = read_all(data, Limits::default());
+        assert_eq!(records.len(), 2);
+        let r = records[0].as_ref().unwrap();
+        assert_eq!(r.warc_type(), Some("conversion"));
+        assert_eq!(r.target_uri(), Some("https://b.example/"));
+        assert_eq!(r.headers.get("X-Folded"), Some("one two"));
+        assert_eq!(r.body, b"abc");
+        let r = records[1].as_ref().unwrap();
+        assert_eq!((r.index, r.version.as_str(), r.body.len()), (1, "WARC/0.18", 0));
+        assert_eq!(&data[r.offset as usize..][..9], b"WARC/0.18");
+    }
+
+    #[test]
+    fn bad_content_length_then_resync() {
+        let mut data =
+            b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: lots\r\n\r\nbody\r\n\r\n".to_vec();
+        data.extend(b"WARC/1.0\r\nWARC-Type: response\r\n\r\nbody\r\n\r\n");
+        data.extend(record_bytes(&[("WARC-Type", "request")], b"ok", "\r\n"));
+        let items = read_all(&data, Limits::default());
+        assert_eq!(items.len(), 3);
+        let err = items[0].as_ref().unwrap_err();
+        assert_eq!(
+            (err.kind, err.offset, err.record),
+            (ErrorKind::BadContentLength, 0, 0)
+        );
+        assert_eq!(items[1].as_ref().unwrap_err().kind, ErrorKind::BadContentLength);
+        let r = items[2].as_ref().unwrap();
+        assert_eq!((r.index, r.body.as_slice()), (2, &b"ok"[..]));
+    }
+
+    #[test]
+    fn truncated_body_is_reported_then_end() {
+        let data = record_bytes(&[("WARC-Type", "response")], b"0123456789", "\r\n");
+        let cut = &data[..data.len() - 8];
+        let items = read_all(cut, Limits::default());
+        assert_eq!(items.len(), 1);
+        let err = items[0].as_ref().unwrap_err();
+        assert_eq!(err.kind, ErrorKind::BadContentLength);
+        assert_eq!(err.offset, cut.len() as u64);
+        // A header cut off.
+        let items = read_all(b"WARC/1.0\r\nWARC-Type: resp", Limits::default());
+        assert_eq!(items[0].as_ref().unwrap_err().kind, ErrorKind::BadHeader);
+        assert_eq!(items.len(), 1);
+    }
+
+    #[test]
+    fn oversize_record_is_skipped_then_next_read() {
+        let mut data = record_bytes(&[("WARC-Type", "response")], &[b'x'; 5000], "\r\n");
+        data.extend(record_bytes(&[("WARC-Type", "resource")], b"small", "\r\n"));
+        let limits = Limits {
+            max_record_bytes: 1000,
+            ..Limits::default()
+        };
+        let items = read_all(&data, limits);
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].as_ref().unwrap_err().kind, ErrorKind::TooLarge);
+        assert_eq!(items[1].as_ref().unwrap().body, b"small");
+    }
+
+    #[test]
+    fn overlong_header_and_bad_fields_resync() {
+        let mut data = format!(
+            "WARC/1.0\r\nX-Big: {}\r\nContent-Length: 0\r\n\r\n",
+            "y".repeat(300)
+        )
+        .into_bytes();
+        data.extend(b"WARC/1.0\r\nno colon\r\nContent-Length: 0\r\n\r\n");
+        data.extend(b"WARC/1.0\r\n continuation first\r\nContent-Length: 0\r\n\r\n");
+        data.extend(record_bytes(&[("WARC-Type", "metadata")], b"m", "\n"));
+        let limits = Limits {
+            max_header_bytes: 200,
+            ..Limits::default()
+        };
+        let items = read_all(&data, limits);
+        let kinds: Vec<_> = items
+            .iter()
+            .map(|i| i.as_ref().map_err(|e| e.kind).map(|r| r.body.clone()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                Err(ErrorKind::BadHeader),
+                Err(ErrorKind::BadHeader),
+                Err(ErrorKind::BadHeader),
+                Ok(b"m".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn resync_after_garbage() {
+        let mut data = b"\x00\x01 total garbage\nmore garbage WARC/1.0\n".to_vec();
+        data.extend(record_bytes(&[("WARC-Type", "warcinfo")], b"info", "\r\n"));
+        data.extend(b"junk between records\r\n");
+        data.extend(record_bytes(
+            &[("WARC-Type", "response")],
+            b"WARC/1.0 in a body",
+            "\r\n",
+        ));
+        let items = read_all(&data, Limits::default());
+        assert_eq!(items.len(), 4);
+        assert_eq!(items[0].as_ref().unwrap_err().kind, ErrorKind::BadHeader);
+        assert_eq!(items[1].as_ref().unwrap().warc_type(), Some("warcinfo"));
+        assert_eq!(items[2].as_ref().unwrap_err().kind, ErrorKind::BadHeader);
+        assert_eq!(items[3].as_ref().unwrap().body, b"WARC/1.0 in a body");
+    }
+
+    #[test]
+    fn io_errors_end_the_reader() {
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "gzip member cut off",
+                    ));
+                }
+                let data = b"WARC/1.0\r\nContent-Length: 100\r\n\r\n";
+                let n = data.len().min(buf.len());
+                buf[..n].copy_from_slice(&data[..n]);
+                self.0 -= 1;
+                Ok(n)
+            }
+        }
+        let items: Vec<_> = WarcReader::new(io::BufReader::new(Failing(1)), Limits::default()).collect();
+        assert_eq!(items.len(), 1);
+        assert_eq!(
+            items[0].as_ref().unwrap_err().kind,
+            ErrorKind::Io(io::ErrorKind::UnexpectedEof)
+        );
+    }
+
+    #[test]
+    fn gzip_members_read_through_multigz() {
+        use flate2::{Compression, write::GzEncoder};
+        use std::io::Write;
+        let mut data = Vec::new();
+        for body in [&b"one"[..], b"two"] {
+            let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+            gz.write_all(&record_bytes(&[("WARC-Type", "resource")], body, "\r\n"))
+                .unwrap();
+            data.extend(gz.finish().unwrap());
+        }
+        let decoder = io::BufReader::new(flate2::read::MultiGzDecoder::new(&data[..]));
+        let bodies: Vec<_> = WarcReader::new(decoder, Limits::default())
+            .map(|r| r.unwrap().body)
+            .collect();
+        assert_eq!(bodies, [b"one".to_vec(), b"two".to_vec()]);
+    }
+
+    fn field_name() -> impl Strategy<Value = String> {
+        "[A-Za-z][A-Za-z0-9-]{0,20}"
+    }
+
+    fn field_value() -> impl Strategy<Value = String> {
+        "[!-~]([ -~]{0,40}[!-~])?"
+    }
+
+    fn record_strategy() -> impl Strategy<Value = (Vec<(String, String)>, Vec<u8>)> {
+        let fields = prop::collection::vec((field_name(), field_value()), 0..6).prop_map(|fields| {
+            fields
+                .into_iter()
+                .filter(|(n, _)| !n.eq_ignore_ascii_case("content-length"))
+                .collect()
+        });
+        (fields, prop::collection::vec(any::<u8>(), 0..300))
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(data in prop::collection::vec(any::<u8>(), 0..2000), small in any::<bool>()) {
+            let limits = if small { Limits { max_header_bytes: 40, max_record_bytes: 50 } } else { Limits::default() };
+            let mut reader = WarcReader::new(&data[..], limits);
+            let mut n = 0;
+            while let Some(item) = reader.next_record() {
+                if let Err(err) = item {
+                    prop_assert!(err.offset <= reader.bytes_consumed());
+                    prop_assert_eq!(err.record, n);
+                }
+                n += 1;
+                prop_assert!(n <= data.len() as u64 + 1);
+            }
+            prop_assert!(reader.next_record().is_none());
+            let _ = crate::parse_http_response(&data);
+            let _ = crate::decode_chunked(&data);
+            let mut arc = crate::ArcReader::new(&data[..], limits);
+            while let Some(item) = arc.next_record() {
+                if let Err(err) = item {
+                    prop_assert!(err.offset <= arc.bytes_consumed());
+                }
+            }
+        }
+
+        #[test]
+        fn warc_like_garbage_never_panics(parts in prop::collection::vec(prop_oneof![
+            Just(&b"WARC/1.0\r\n"[..]), Just(&b"Content-Length: 5\r\n"[..]), Just(&b"\r\n"[..]), Just(&b"\n"[..]),
+            Just(&b" cont\r\n"[..]), Just(&b"WARC-Type: response\n"[..]), Just(&b"abcde"[..]), Just(&b"x"[..]),
+            Just(&b"Content-Length: 99999999999999999999\r\n"[..]),
+        ], 0..40)) {
+            let data = parts.concat();
+            let mut reader = WarcReader::new(&data[..], Limits { max_header_bytes: 64, max_record_bytes: 20 });
+            while let Some(item) = reader.next_record() {
+                if let Err(err) = item {
+                    prop_assert!(err.offset <= reader.bytes_consumed());
+                }
+            }
+        }
+
+        #[test]
+        fn valid_warc_round_trips(records in prop::collection::vec(record_strategy(), 0..8), lf in any::<bool>()) {
+            let eol = if lf { "\n" } else { "\r\n" };
+            let mut data = Vec::new();
+            let mut offsets = Vec::new();
+            for (fields, body) in &records {
+                offsets.push(data.len() as u64);
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+                data.extend(record_bytes(&fields, body, eol));
+            }
+            let read: Vec<Record> = read_all(&data, Limits::default()).into_iter().collect::<Result<_, _>>().unwrap();
+            prop_assert_eq!(read.len(), records.len());
+            for (i, (r, (fields, body))) in read.iter().zip(&records).enumerate() {
+                prop_assert_eq!(r.index, i as u64);
+                prop_assert_eq!(r.offset, offsets[i]);
+                prop_assert_eq!(&r.body, body);
+                let got: Vec<(&str, &str)> = r.headers.iter().collect();
+                let mut want: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+                let length = body.len().to_string();
+                want.push(("Content-Length", &length));
+                prop_assert_eq!(got, want);
+            }
+        }
+    }
+}
