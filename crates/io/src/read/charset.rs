@@ -5,6 +5,8 @@ use encoding_rs::Encoding;
 
 /// How far into a page to look for a `<meta charset>` declaration, as the HTML standard's prescan does.
 const META_PRESCAN_BYTES: usize = 1024;
+/// How much of a page the encoding detector reads: enough to decide, and bounded on huge pages.
+const DETECT_BYTES: usize = 64 * 1024;
 
 /// Decodes an HTML payload to UTF-8.
 ///
@@ -25,7 +27,9 @@ pub(crate) fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
 fn charset_param(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|param| {
         let (name, value) = param.split_once('=')?;
-        name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches(['"', '\'']))
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(['"', '\'']))
     })
 }
 
@@ -46,7 +50,10 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
         if let Some(at) = find(tag, b"charset") {
             let value = tag.get(at + 7..)?;
             let value = value.trim_ascii_start().strip_prefix(b"=")?.trim_ascii_start();
-            let value = value.strip_prefix(b"\"").or_else(|| value.strip_prefix(b"'")).unwrap_or(value);
+            let value = value
+                .strip_prefix(b"\"")
+                .or_else(|| value.strip_prefix(b"'"))
+                .unwrap_or(value);
             let len = value
                 .iter()
                 .position(|&b| matches!(b, b'"' | b'\'' | b';' | b'/' | b'>') || b.is_ascii_whitespace())
@@ -68,7 +75,8 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
         return encoding_rs::UTF_8;
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    let sample = bytes.get(..DETECT_BYTES).unwrap_or(bytes);
+    detector.feed(sample, sample.len() == bytes.len());
     detector.guess(None, chardetng::Utf8Detection::Allow)
 }
 
@@ -79,7 +87,10 @@ mod tests {
     #[test]
     fn header_charset_wins_over_meta() {
         let page = b"<meta charset=utf-8><p>caf\xe9</p>";
-        assert_eq!(decode_html(page, Some("text/html; charset=ISO-8859-1")), "<meta charset=utf-8><p>café</p>");
+        assert_eq!(
+            decode_html(page, Some("text/html; charset=ISO-8859-1")),
+            "<meta charset=utf-8><p>café</p>"
+        );
     }
 
     #[test]
@@ -92,7 +103,10 @@ mod tests {
     #[test]
     fn detection_and_invalid_bytes_give_valid_utf8() {
         assert_eq!(decode_html("héllo ünïcode".as_bytes(), None), "héllo ünïcode");
-        let out = decode_html(b"<p>\xff\xfe\xfd broken \xc3</p>", Some("text/html; charset=utf-8"));
+        let out = decode_html(
+            b"<p>\xff\xfe\xfd broken \xc3</p>",
+            Some("text/html; charset=utf-8"),
+        );
         assert!(out.contains('\u{fffd}'));
     }
 }
