@@ -74,15 +74,30 @@ const BUFFER_BYTES: usize = 256 * 1024;
 pub fn open_decompressed(path: &Path) -> Result<(Box<dyn BufRead + Send>, ByteCounter), ReadError> {
     let file = File::open(path).map_err(|e| ReadError::from_io(path, None, None, e))?;
     let count = ByteCounter::default();
-    let mut raw = BufReader::with_capacity(BUFFER_BYTES, Counting { inner: file, count: count.clone() });
-    let head = raw.fill_buf().map_err(|e| ReadError::from_io(path, None, None, e))?;
+    let mut raw = BufReader::with_capacity(
+        BUFFER_BYTES,
+        Counting {
+            inner: file,
+            count: count.clone(),
+        },
+    );
+    let head = raw
+        .fill_buf()
+        .map_err(|e| ReadError::from_io(path, None, None, e))?;
     if head.is_empty() {
-        return Err(ReadError::new(path, None, Some(0), ReadErrorKind::Empty, "the file is empty"));
+        return Err(ReadError::new(
+            path,
+            None,
+            Some(0),
+            ReadErrorKind::Empty,
+            "the file is empty",
+        ));
     }
     let stream: Box<dyn BufRead + Send> = match Compression::sniff(head) {
-        Compression::Gzip => {
-            Box::new(BufReader::with_capacity(BUFFER_BYTES, flate2::bufread::MultiGzDecoder::new(raw)))
-        }
+        Compression::Gzip => Box::new(BufReader::with_capacity(
+            BUFFER_BYTES,
+            flate2::bufread::MultiGzDecoder::new(raw),
+        )),
         Compression::Zstd => {
             let decoder = zstd::stream::read::Decoder::with_buffer(raw)
                 .map_err(|e| ReadError::from_io(path, None, Some(0), e))?;

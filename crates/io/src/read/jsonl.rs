@@ -1,33 +1,403 @@
-//! Stub, replaced by the reader's owner.
+//! JSON Lines (`.jsonl`, `.json`, `.ndjson`, optionally gzip- or zstd-compressed): one object per line.
+//!
+//! The reader is the inverse of the JSONL writer: `text_field` → `text`, `id_field` → `id`, `url_field` →
+//! `url`; inside a `metadata` object, `language`, `date` and `signals` go back to their own fields and the
+//! rest to `metadata`; every other top-level field also goes to `metadata` (a nested entry wins over a
+//! top-level one of the same name). Lines are read through a buffer bounded by `max_record_bytes`.
+
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::io::{self, BufRead};
+use std::path::{Path, PathBuf};
 
-use saring_core::Document;
+use saring_core::{Document, Provenance, stable_id};
+use serde_json::{Map, Value};
 
-use super::{DocReader, ReadError, ReaderConfig};
+use super::{DocReader, ReadError, ReadErrorKind, ReaderConfig};
+use crate::{ByteCounter, open_decompressed};
 
-/// Stub.
-pub(crate) struct JsonlDocs;
+/// A streaming reader of one JSONL file.
+pub(crate) struct JsonlDocs {
+    path: PathBuf,
+    /// The path as shown in ids, provenance and errors.
+    shown: String,
+    input: Box<dyn BufRead + Send>,
+    counter: ByteCounter,
+    text_field: String,
+    id_field: String,
+    url_field: String,
+    max_record_bytes: u64,
+    /// The current line, without its newline; never longer than `max_record_bytes`.
+    line: Vec<u8>,
+    /// 0-based number of the next line.
+    line_number: u64,
+    /// Decompressed byte offset of the next line.
+    offset: u64,
+    done: bool,
+    skipped: BTreeMap<String, u64>,
+}
+
+/// What reading one line found.
+struct LineRead {
+    /// Bytes of the line, without its newline.
+    len: u64,
+    /// The line is longer than `max_record_bytes`; only its start is in the buffer.
+    too_long: bool,
+}
 
 impl JsonlDocs {
+    /// Opens `path`; fails if it is missing, unreadable or empty.
     pub(crate) fn open(path: &Path, config: &ReaderConfig) -> Result<JsonlDocs, ReadError> {
-        let _ = (path, config);
-        todo!()
+        let (input, counter) = open_decompressed(path)?;
+        Ok(JsonlDocs {
+            path: path.to_path_buf(),
+            shown: path.display().to_string(),
+            input,
+            counter,
+            text_field: config.text_field.clone(),
+            id_field: config.id_field.clone(),
+            url_field: config.url_field.clone(),
+            max_record_bytes: config.max_record_bytes,
+            line: Vec::new(),
+            line_number: 0,
+            offset: 0,
+            done: false,
+            skipped: BTreeMap::new(),
+        })
+    }
+
+    /// Reads the next line into `self.line`, keeping at most `max_record_bytes` of it; `None` at the end.
+    fn read_line(&mut self) -> io::Result<Option<LineRead>> {
+        self.line.clear();
+        let mut len = 0u64;
+        let mut too_long = false;
+        let mut any = false;
+        loop {
+            let available = match self.input.fill_buf() {
+                Ok(available) => available,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                break;
+            }
+            any = true;
+            let newline = available.iter().position(|&b| b == b'\n');
+            let chunk_len = newline.unwrap_or(available.len());
+            let (chunk, _) = available.split_at_checked(chunk_len).unwrap_or((available, &[]));
+            len += chunk.len() as u64;
+            if len > self.max_record_bytes {
+                too_long = true;
+                self.line.clear();
+            } else {
+                self.line.extend_from_slice(chunk);
+            }
+            let consumed = chunk_len + usize::from(newline.is_some());
+            self.input.consume(consumed);
+            self.offset += consumed as u64;
+            if newline.is_some() {
+                break;
+            }
+        }
+        Ok(any.then_some(LineRead { len, too_long }))
+    }
+
+    /// Turns the line in `self.line` (number `record`, starting at byte `offset`) into a document.
+    fn parse_line(&self, record: u64, offset: u64) -> Result<Option<Document>, ReadError> {
+        let error =
+            |kind, message: String| ReadError::new(&self.path, Some(record), Some(offset), kind, message);
+        let line = std::str::from_utf8(&self.line)
+            .map_err(|e| error(ReadErrorKind::InvalidJson, format!("invalid UTF-8: {e}")))?;
+        let line = if record == 0 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
+        if line.trim().is_empty() {
+            return Ok(None);
+        }
+        let value: Value = serde_json::from_str(line)
+            .map_err(|e| error(ReadErrorKind::InvalidJson, format!("invalid JSON: {e}")))?;
+        let Value::Object(mut object) = value else {
+            return Err(error(
+                ReadErrorKind::InvalidJson,
+                "the line is not a JSON object".to_owned(),
+            ));
+        };
+        let text = match object.remove(&self.text_field) {
+            Some(Value::String(text)) => text,
+            Some(other) => {
+                let message = format!(
+                    "field `{}` is {}, not a string. Is your `text_field` correct?",
+                    self.text_field,
+                    json_type(&other)
+                );
+                return Err(error(ReadErrorKind::MissingField, message));
+            }
+            None => {
+                let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+                let message = format!(
+                    "missing field `{}`. Is your `text_field` correct? Available keys: {}",
+                    self.text_field,
+                    keys.join(", ")
+                );
+                return Err(error(ReadErrorKind::MissingField, message));
+            }
+        };
+        let id = match object.remove(&self.id_field) {
+            Some(Value::String(id)) => id,
+            Some(Value::Number(n)) => n.to_string(),
+            _ => stable_id(&self.shown, offset),
+        };
+        let mut doc = Document::new(id, text);
+        match object.remove(&self.url_field) {
+            Some(Value::String(url)) => doc.url = Some(url),
+            Some(Value::Null) | None => {}
+            Some(other) => {
+                doc.metadata.insert(self.url_field.clone(), other);
+            }
+        }
+        match object.remove("metadata") {
+            Some(Value::Object(metadata)) => unpack_metadata(metadata, &mut doc),
+            Some(Value::Null) | None => {}
+            Some(other) => {
+                doc.metadata.insert("metadata".to_owned(), other);
+            }
+        }
+        for (key, value) in object {
+            doc.metadata.entry(key).or_insert(value);
+        }
+        doc.provenance = Provenance {
+            path: self.shown.clone(),
+            record,
+            offset,
+        };
+        Ok(Some(doc))
+    }
+}
+
+/// Moves a `metadata` object's entries into `doc`: `language`, `date` (strings) and `signals` (an object
+/// of numbers) to their fields, everything else to `doc.metadata`.
+fn unpack_metadata(metadata: Map<String, Value>, doc: &mut Document) {
+    for (key, value) in metadata {
+        match (key.as_str(), value) {
+            ("language", Value::String(language)) => doc.language = Some(language),
+            ("date", Value::String(date)) => doc.date = Some(date),
+            ("signals", Value::Object(signals)) if signals.values().all(|v| v.is_number() || v.is_null()) => {
+                // The writer writes a non-finite signal as `null`; there is no number to restore.
+                doc.signals = signals
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k, v.as_f64()?)))
+                    .collect();
+            }
+            (_, value) => {
+                doc.metadata.insert(key, value);
+            }
+        }
+    }
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
 impl Iterator for JsonlDocs {
     type Item = Result<Document, ReadError>;
+
     fn next(&mut self) -> Option<Self::Item> {
-        todo!()
+        while !self.done {
+            let (record, offset) = (self.line_number, self.offset);
+            let line = match self.read_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(ReadError::from_io(
+                        &self.path,
+                        Some(record),
+                        Some(self.offset),
+                        e,
+                    )));
+                }
+            };
+            self.line_number += 1;
+            if line.too_long {
+                let message = format!(
+                    "the line is {} bytes, larger than max_record_bytes = {}",
+                    line.len, self.max_record_bytes
+                );
+                return Some(Err(ReadError::new(
+                    &self.path,
+                    Some(record),
+                    Some(offset),
+                    ReadErrorKind::TooLarge,
+                    message,
+                )));
+            }
+            match self.parse_line(record, offset) {
+                Ok(Some(doc)) => return Some(Ok(doc)),
+                Ok(None) => continue,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        None
     }
 }
 
 impl DocReader for JsonlDocs {
     fn skipped(&self) -> &BTreeMap<String, u64> {
-        todo!()
+        &self.skipped
     }
+
     fn bytes_read(&self) -> u64 {
-        todo!()
+        self.counter.get()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(content: &[u8], config: &ReaderConfig) -> (PathBuf, Vec<Result<Document, ReadError>>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        std::fs::write(&path, content).unwrap();
+        let docs = JsonlDocs::open(&path, config).unwrap().collect();
+        (path, docs)
+    }
+
+    #[test]
+    fn maps_fields_and_metadata() {
+        let line = br#"{"id":7,"text":"hi","url":"http://a/","source":"cc","metadata":{"language":"en","date":"2024","signals":{"x.y":0.5},"title":"T"}}"#;
+        let (_, docs) = read(line, &ReaderConfig::default());
+        let doc = docs.into_iter().next().unwrap().unwrap();
+        assert_eq!(doc.id, "7");
+        assert_eq!(doc.text, "hi");
+        assert_eq!(doc.url.as_deref(), Some("http://a/"));
+        assert_eq!(doc.language.as_deref(), Some("en"));
+        assert_eq!(doc.date.as_deref(), Some("2024"));
+        assert_eq!(doc.signals, BTreeMap::from([("x.y".to_owned(), 0.5)]));
+        assert_eq!(doc.metadata["title"], "T");
+        assert_eq!(doc.metadata["source"], "cc");
+        assert_eq!(doc.metadata.len(), 2);
+    }
+
+    #[test]
+    fn default_ids_hash_path_and_line_offset() {
+        let (path, docs) = read(
+            b"{\"text\":\"a\"}\n\n{\"text\":\"b\"}\n",
+            &ReaderConfig::default(),
+        );
+        let docs: Vec<_> = docs.into_iter().map(Result::unwrap).collect();
+        let shown = path.display().to_string();
+        assert_eq!(docs[0].id, stable_id(&shown, 0));
+        assert_eq!(docs[1].id, stable_id(&shown, 14));
+        assert_eq!(docs[1].provenance.record, 2);
+        assert_eq!(docs[1].provenance.offset, 14);
+    }
+
+    #[test]
+    fn invalid_json_is_an_error_and_reading_goes_on() {
+        let (_, docs) = read(
+            b"{\"text\":\"a\"}\n{oops\n[1]\n{\"text\":\"b\"}",
+            &ReaderConfig::default(),
+        );
+        assert_eq!(docs.len(), 4);
+        let e = docs[1].as_ref().unwrap_err();
+        assert_eq!(
+            (e.kind, e.record, e.offset),
+            (ReadErrorKind::InvalidJson, Some(1), Some(13))
+        );
+        assert_eq!(docs[2].as_ref().unwrap_err().kind, ReadErrorKind::InvalidJson);
+        assert_eq!(docs[3].as_ref().unwrap().text, "b");
+    }
+
+    #[test]
+    fn missing_text_field_names_it_and_lists_keys() {
+        let config = ReaderConfig {
+            text_field: "content".to_owned(),
+            ..ReaderConfig::default()
+        };
+        let (_, docs) = read(b"{\"text\":\"a\",\"id\":\"1\"}\n{\"content\":3}\n", &config);
+        let e = docs[0].as_ref().unwrap_err();
+        assert_eq!(e.kind, ReadErrorKind::MissingField);
+        assert!(e.message.contains("`content`"), "{}", e.message);
+        assert!(e.message.contains("Available keys: id, text"), "{}", e.message);
+        let e = docs[1].as_ref().unwrap_err();
+        assert_eq!(e.kind, ReadErrorKind::MissingField);
+        assert!(e.message.contains("not a string"), "{}", e.message);
+    }
+
+    #[test]
+    fn too_long_line_is_skipped_without_buffering_it() {
+        let config = ReaderConfig {
+            max_record_bytes: 20,
+            ..ReaderConfig::default()
+        };
+        let long = format!("{{\"text\":\"{}\"}}", "x".repeat(1_000_000));
+        let content = format!("{{\"text\":\"a\"}}\n{long}\n{{\"text\":\"b\"}}\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        std::fs::write(&path, content).unwrap();
+        let mut reader = JsonlDocs::open(&path, &config).unwrap();
+        assert_eq!(reader.next().unwrap().unwrap().text, "a");
+        let e = reader.next().unwrap().unwrap_err();
+        assert_eq!(
+            (e.kind, e.record, e.offset),
+            (ReadErrorKind::TooLarge, Some(1), Some(13))
+        );
+        assert!(reader.line.capacity() < 1000);
+        assert_eq!(reader.next().unwrap().unwrap().text, "b");
+        assert!(reader.next().is_none());
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_and_reading_goes_on() {
+        let (_, docs) = read(
+            b"{\"text\":\"\xff\"}\r\n{\"text\":\"ok\"}\r\n",
+            &ReaderConfig::default(),
+        );
+        let e = docs[0].as_ref().unwrap_err();
+        assert_eq!(e.kind, ReadErrorKind::InvalidJson);
+        assert!(e.message.contains("invalid UTF-8"));
+        assert_eq!(docs[1].as_ref().unwrap().text, "ok");
+    }
+
+    #[test]
+    fn empty_file_fails_to_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.jsonl");
+        std::fs::write(&path, b"").unwrap();
+        assert_eq!(
+            JsonlDocs::open(&path, &ReaderConfig::default())
+                .err()
+                .unwrap()
+                .kind,
+            ReadErrorKind::Empty
+        );
+    }
+
+    #[test]
+    fn truncated_gzip_ends_with_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.jsonl.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut enc, "{\"text\":\"a\"}\n".repeat(1000).as_bytes()).unwrap();
+        let bytes = enc.finish().unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        let results: Vec<_> = JsonlDocs::open(&path, &ReaderConfig::default())
+            .unwrap()
+            .collect();
+        assert!(results.last().unwrap().is_err());
+        assert!(results.iter().rev().skip(1).all(Result::is_ok));
     }
 }

@@ -88,7 +88,10 @@ impl InputFormat {
     /// The format of a file judged by its name, or `None` when the name says nothing known.
     pub fn from_name(name: &str) -> Option<InputFormat> {
         let lower = name.to_ascii_lowercase();
-        let stem = lower.strip_suffix(".gz").or_else(|| lower.strip_suffix(".zst")).unwrap_or(&lower);
+        let stem = lower
+            .strip_suffix(".gz")
+            .or_else(|| lower.strip_suffix(".zst"))
+            .unwrap_or(&lower);
         let ext = stem.rsplit_once('.').map(|(_, ext)| ext)?;
         Some(match ext {
             "warc" | "wet" | "wat" => InputFormat::Warc,
@@ -214,16 +217,22 @@ impl ReadError {
         kind: ReadErrorKind,
         message: impl Into<String>,
     ) -> ReadError {
-        ReadError { path: path.display().to_string(), record, offset, kind, message: message.into() }
+        ReadError {
+            path: path.display().to_string(),
+            record,
+            offset,
+            kind,
+            message: message.into(),
+        }
     }
 
     /// An error from an I/O failure, classified by its kind (missing file, truncated stream, other).
     pub fn from_io(path: &Path, record: Option<u64>, offset: Option<u64>, err: std::io::Error) -> ReadError {
         let kind = match err.kind() {
             std::io::ErrorKind::NotFound => ReadErrorKind::NotFound,
-            std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput => {
-                ReadErrorKind::Truncated
-            }
+            std::io::ErrorKind::UnexpectedEof
+            | std::io::ErrorKind::InvalidData
+            | std::io::ErrorKind::InvalidInput => ReadErrorKind::Truncated,
             _ => ReadErrorKind::Io,
         };
         ReadError::new(path, record, offset, kind, err.to_string())
@@ -236,7 +245,10 @@ mod tests {
 
     #[test]
     fn formats_from_names() {
-        assert_eq!(InputFormat::from_name("a/CC-MAIN-1.warc.gz"), Some(InputFormat::Warc));
+        assert_eq!(
+            InputFormat::from_name("a/CC-MAIN-1.warc.gz"),
+            Some(InputFormat::Warc)
+        );
         assert_eq!(InputFormat::from_name("x.warc.wet.gz"), Some(InputFormat::Warc));
         assert_eq!(InputFormat::from_name("p.HTML.gz"), Some(InputFormat::Html));
         assert_eq!(InputFormat::from_name("d.jsonl.zst"), Some(InputFormat::Jsonl));
@@ -247,7 +259,13 @@ mod tests {
 
     #[test]
     fn error_names_file_record_and_offset() {
-        let e = ReadError::new(Path::new("a.warc.gz"), Some(3), Some(1200), ReadErrorKind::BadHeader, "no colon");
+        let e = ReadError::new(
+            Path::new("a.warc.gz"),
+            Some(3),
+            Some(1200),
+            ReadErrorKind::BadHeader,
+            "no colon",
+        );
         assert_eq!(e.to_string(), "a.warc.gz: record 3 at byte 1200: no colon");
     }
 }

@@ -4,6 +4,8 @@
 mod jsonl;
 mod parquet;
 
+use std::fs::{self, File};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use saring_core::Document;
@@ -52,33 +54,218 @@ pub enum OutputFormat {
     Parquet,
 }
 
-/// Writes documents into numbered shards `OUT/RRRRR-SSSSS.<ext>` for one rank.
+/// Writes documents into numbered shards `DIR/RRRRR-SSSSS.<ext>` for one rank (`RRRRR` the rank, `SSSSS`
+/// the shard index, both zero-padded to 5 digits; `<ext>` is `jsonl.zst`, `jsonl.gz`, `jsonl` or
+/// `parquet`).
+///
+/// Each shard is written as `DIR/.RRRRR-SSSSS.<ext>.tmp`, flushed, synced and renamed to its final name
+/// when closed, so a reader never sees half a shard. A shard is closed once the uncompressed bytes of the
+/// records written to it reach `max_shard_bytes` (checked after each record, so every shard holds at least
+/// one). The same documents in the same order always give byte-identical files.
+///
+/// ```
+/// use saring_core::Document;
+/// use saring_io::{ShardWriter, WriterConfig};
+///
+/// let dir = tempfile::tempdir()?;
+/// let mut writer = ShardWriter::new(dir.path(), 3, &WriterConfig::default())?;
+/// writer.write(&Document::new("a".into(), "hello".into()))?;
+/// let shards = writer.finish()?;
+/// assert_eq!(shards, vec![dir.path().join("00003-00000.jsonl.zst")]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Dropping a writer without calling [`ShardWriter::finish`] deletes the open shard's temporary file.
 pub struct ShardWriter {
-    _todo: (),
+    dir: PathBuf,
+    rank: u32,
+    config: WriterConfig,
+    /// Index of the next shard to open.
+    next_shard: u32,
+    open: Option<OpenShard>,
+    finished: Vec<PathBuf>,
+    /// Stored bytes of the closed shards.
+    closed_bytes: u64,
+}
+
+/// The shard being written.
+struct OpenShard {
+    tmp_path: PathBuf,
+    final_path: PathBuf,
+    sink: Sink,
+    /// Uncompressed bytes of the records written so far.
+    record_bytes: u64,
+}
+
+enum Sink {
+    Jsonl(Box<jsonl::JsonlShard>),
+    Parquet(Box<parquet::ParquetShard>),
+}
+
+impl Sink {
+    fn write(&mut self, doc: &Document) -> io::Result<u64> {
+        match self {
+            Sink::Jsonl(shard) => shard.write(doc),
+            Sink::Parquet(shard) => shard.write(doc),
+        }
+    }
+
+    fn stored_bytes(&self) -> u64 {
+        match self {
+            Sink::Jsonl(shard) => shard.stored_bytes(),
+            Sink::Parquet(shard) => shard.stored_bytes(),
+        }
+    }
+
+    fn finish(self) -> io::Result<File> {
+        match self {
+            Sink::Jsonl(shard) => (*shard).finish(),
+            Sink::Parquet(shard) => (*shard).finish(),
+        }
+    }
 }
 
 impl ShardWriter {
     /// Prepares to write rank `rank`'s shards into `dir` (created if missing). No file is created until
     /// the first document arrives.
+    ///
+    /// Fails if the directory cannot be created, or for Parquet with gzip compression (Parquet output
+    /// supports `zstd` or `none`).
     pub fn new(dir: &Path, rank: u32, config: &WriterConfig) -> Result<ShardWriter, WriteError> {
-        let _ = (dir, rank, config);
-        todo!("helper B")
+        if config.format == OutputFormat::Parquet && config.compression == Compression::Gzip {
+            return Err(WriteError::new(
+                dir,
+                "parquet output supports compression zstd or none",
+            ));
+        }
+        fs::create_dir_all(dir).map_err(|e| WriteError::new(dir, e))?;
+        Ok(ShardWriter {
+            dir: dir.to_path_buf(),
+            rank,
+            config: config.clone(),
+            next_shard: 0,
+            open: None,
+            finished: Vec::new(),
+            closed_bytes: 0,
+        })
     }
 
     /// Appends one document to the current shard, closing it and opening the next when it is full.
     pub fn write(&mut self, doc: &Document) -> Result<(), WriteError> {
-        let _ = doc;
-        todo!("helper B")
+        let shard = match self.open.take() {
+            Some(shard) => shard,
+            None => self.open_shard()?,
+        };
+        let shard = self.open.insert(shard);
+        let bytes = shard
+            .sink
+            .write(doc)
+            .map_err(|e| WriteError::new(&shard.tmp_path, e))?;
+        shard.record_bytes += bytes;
+        if shard.record_bytes >= self.config.max_shard_bytes {
+            self.close_shard()?;
+        }
+        Ok(())
     }
 
     /// Bytes written to disk so far, as stored (complete shards plus what was flushed of the open one).
     pub fn bytes_written(&self) -> u64 {
-        todo!("helper B")
+        self.closed_bytes + self.open.as_ref().map_or(0, |shard| shard.sink.stored_bytes())
     }
 
     /// Closes the open shard (renaming it to its final name) and returns the paths of all shards written.
-    pub fn finish(self) -> Result<Vec<PathBuf>, WriteError> {
-        todo!("helper B")
+    pub fn finish(mut self) -> Result<Vec<PathBuf>, WriteError> {
+        self.close_shard()?;
+        Ok(std::mem::take(&mut self.finished))
+    }
+
+    /// The file name of shard `shard`.
+    fn shard_name(&self, shard: u32) -> String {
+        let ext = match self.config.format {
+            OutputFormat::Jsonl => format!("jsonl{}", self.config.compression.extension()),
+            OutputFormat::Parquet => "parquet".to_owned(),
+        };
+        format!("{:05}-{shard:05}.{ext}", self.rank)
+    }
+
+    fn open_shard(&mut self) -> Result<OpenShard, WriteError> {
+        let name = self.shard_name(self.next_shard);
+        let final_path = self.dir.join(&name);
+        let tmp_path = self.dir.join(format!(".{name}.tmp"));
+        let file = File::create(&tmp_path).map_err(|e| WriteError::new(&tmp_path, e))?;
+        let file = CountingFile { file, written: 0 };
+        let sink = match self.config.format {
+            OutputFormat::Jsonl => jsonl::JsonlShard::create(file, self.config.compression)
+                .map(|shard| Sink::Jsonl(Box::new(shard))),
+            OutputFormat::Parquet => parquet::ParquetShard::create(file, self.config.compression)
+                .map(|shard| Sink::Parquet(Box::new(shard))),
+        };
+        let sink = match sink {
+            Ok(sink) => sink,
+            Err(e) => {
+                // Best effort: the error about creating the shard is the one worth reporting.
+                let _ = fs::remove_file(&tmp_path);
+                return Err(WriteError::new(&tmp_path, e));
+            }
+        };
+        self.next_shard += 1;
+        Ok(OpenShard {
+            tmp_path,
+            final_path,
+            sink,
+            record_bytes: 0,
+        })
+    }
+
+    /// Finishes, syncs and renames the open shard, if any.
+    fn close_shard(&mut self) -> Result<(), WriteError> {
+        let Some(shard) = self.open.take() else {
+            return Ok(());
+        };
+        let tmp_path = shard.tmp_path;
+        let result = shard.sink.finish().and_then(|file| {
+            file.sync_all()?;
+            file.metadata().map(|m| m.len())
+        });
+        let stored = match result {
+            Ok(stored) => stored,
+            Err(e) => {
+                // Best effort: the write error is the one worth reporting.
+                let _ = fs::remove_file(&tmp_path);
+                return Err(WriteError::new(&tmp_path, e));
+            }
+        };
+        fs::rename(&tmp_path, &shard.final_path).map_err(|e| WriteError::new(&shard.final_path, e))?;
+        self.closed_bytes += stored;
+        self.finished.push(shard.final_path);
+        Ok(())
+    }
+}
+
+impl Drop for ShardWriter {
+    fn drop(&mut self) {
+        if let Some(shard) = self.open.take() {
+            // An unfinished shard must not be left behind; nothing useful can be done if removal fails.
+            let _ = fs::remove_file(&shard.tmp_path);
+        }
+    }
+}
+
+/// A file that counts the bytes written to it.
+struct CountingFile {
+    file: File,
+    written: u64,
+}
+
+impl Write for CountingFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
     }
 }
 
@@ -91,3 +278,15 @@ pub struct WriteError {
     /// What went wrong.
     pub message: String,
 }
+
+impl WriteError {
+    fn new(path: &Path, message: impl std::fmt::Display) -> WriteError {
+        WriteError {
+            path: path.display().to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
