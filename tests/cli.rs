@@ -31,15 +31,38 @@ fn bad_arguments_exit_2() {
 fn config_errors_name_the_key_and_its_place_and_exit_2() {
     let dir = Dir::new();
     let input = dir.write("in.jsonl", b"{\"text\": \"hello\"}\n");
-    let config = dir.write("bad.toml", b"[input]\nformat = \"jsonl\"\n\n[[step]]\ntype = \"min_length\"\nmin_char = 3\n");
-    let out = dir.saring(&["run", input.to_str().unwrap(), "-o", "out", "--config", config.to_str().unwrap()]);
+    let config = dir.write(
+        "bad.toml",
+        b"[input]\nformat = \"jsonl\"\n\n[[step]]\ntype = \"min_length\"\nmin_char = 3\n",
+    );
+    let out = dir.saring(&[
+        "run",
+        input.to_str().unwrap(),
+        "-o",
+        "out",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
     assert_exit!(out, 2);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("line 6: unknown field `min_char`") && err.contains("bad.toml"), "{err}");
-    assert!(!dir.path("out").exists(), "nothing is written when the config is bad");
+    assert!(
+        err.contains("line 6: unknown field `min_char`") && err.contains("bad.toml"),
+        "{err}"
+    );
+    assert!(
+        !dir.path("out").exists(),
+        "nothing is written when the config is bad"
+    );
 
     let config = dir.write("invalid.toml", b"[output]\nmax_shard_bytes = 0\n");
-    let out = dir.saring(&["run", input.to_str().unwrap(), "-o", "out", "--config", config.to_str().unwrap()]);
+    let out = dir.saring(&[
+        "run",
+        input.to_str().unwrap(),
+        "-o",
+        "out",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
     assert_exit!(out, 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("max_shard_bytes = 0"));
 }
@@ -54,10 +77,16 @@ fn extract_prints_the_body_without_title_or_boilerplate() {
     assert!(text.contains("Presiden Rusia Vladimir Putin"), "{text}");
     assert!(!text.contains("fbpx"));
     assert!(!text.contains("All Rights Reserved"));
-    assert!(!text.starts_with("Korut Siap Bela Rusia"), "the title is metadata, not text");
+    assert!(
+        !text.starts_with("Korut Siap Bela Rusia"),
+        "the title is metadata, not text"
+    );
     assert!(text.ends_with('\n'));
 
-    let gz = dir.write("page.html.gz", &gzip(b"<html><body><p>compressed page</p></body></html>"));
+    let gz = dir.write(
+        "page.html.gz",
+        &gzip(b"<html><body><p>compressed page</p></body></html>"),
+    );
     let out = dir.saring(&["extract", gz.to_str().unwrap()]);
     assert_exit!(out, 0);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "compressed page\n");

@@ -4,13 +4,47 @@ use crate::util::*;
 
 fn small_crawl() -> Vec<u8> {
     gzip_members(&[
-        warc_record("warcinfo", "00000000-0000-0000-0000-000000000000", "", b"software: test\r\n", &[]),
-        warc_record("request", "00000000-0000-0000-0000-000000000001", "https://a.example/1", b"GET / HTTP/1.1\r\n\r\n", &[]),
-        html_response("00000000-0000-0000-0000-000000000002", "https://a.example/1", &page("First", &sentences("first", 8))),
-        html_response("00000000-0000-0000-0000-000000000003", "https://a.example/2", &page("Short", "Too short.")),
-        html_response("00000000-0000-0000-0000-000000000004", "https://a.example/3", "<html><script>only()</script></html>"),
-        warc_record("metadata", "00000000-0000-0000-0000-000000000005", "https://a.example/3", b"fetchTimeMs: 1\r\n", &[]),
-        html_response("00000000-0000-0000-0000-000000000006", "https://b.example/4", &page("Fourth", &sentences("fourth", 6))),
+        warc_record(
+            "warcinfo",
+            "00000000-0000-0000-0000-000000000000",
+            "",
+            b"software: test\r\n",
+            &[],
+        ),
+        warc_record(
+            "request",
+            "00000000-0000-0000-0000-000000000001",
+            "https://a.example/1",
+            b"GET / HTTP/1.1\r\n\r\n",
+            &[],
+        ),
+        html_response(
+            "00000000-0000-0000-0000-000000000002",
+            "https://a.example/1",
+            &page("First", &sentences("first", 8)),
+        ),
+        html_response(
+            "00000000-0000-0000-0000-000000000003",
+            "https://a.example/2",
+            &page("Short", "Too short."),
+        ),
+        html_response(
+            "00000000-0000-0000-0000-000000000004",
+            "https://a.example/3",
+            "<html><script>only()</script></html>",
+        ),
+        warc_record(
+            "metadata",
+            "00000000-0000-0000-0000-000000000005",
+            "https://a.example/3",
+            b"fetchTimeMs: 1\r\n",
+            &[],
+        ),
+        html_response(
+            "00000000-0000-0000-0000-000000000006",
+            "https://b.example/4",
+            &page("Fourth", &sentences("fourth", 6)),
+        ),
     ])
 }
 
@@ -26,19 +60,34 @@ fn warc_records_become_documents_and_counts_reconcile() {
     let first = &records[0];
     assert_eq!(first["id"], "<urn:uuid:00000000-0000-0000-0000-000000000002>");
     assert_eq!(first["url"], "https://a.example/1");
-    assert!(first["text"].as_str().unwrap().starts_with("Sentence 0 of the first story"));
+    assert!(
+        first["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Sentence 0 of the first story")
+    );
     assert!(!first["text"].as_str().unwrap().contains("Home | About"));
     assert_eq!(first["metadata"]["title"], "First");
     assert_eq!(first["metadata"]["date"], "2024-01-01T00:00:00Z");
     assert!(first["metadata"]["signals"]["min_length.chars"].as_f64().unwrap() > 200.0);
     let line = &read_shard_lines(&dir.path("out"))[0];
-    let order: Vec<usize> = ["\"id\":", "\"text\":", "\"url\":", "\"metadata\":"].iter().map(|k| line.find(k).unwrap()).collect();
+    let order: Vec<usize> = ["\"id\":", "\"text\":", "\"url\":", "\"metadata\":"]
+        .iter()
+        .map(|k| line.find(k).unwrap())
+        .collect();
     assert!(order.is_sorted() && order[0] == 1, "field order: {line}");
     assert_eq!(records[1]["url"], "https://b.example/4");
 
     let stats = stats(&dir.path("out"));
     assert_reconciles(&stats);
-    assert_eq!((stats["read"].as_u64(), stats["kept"].as_u64(), stats["dropped"].as_u64()), (Some(4), Some(2), Some(2)));
+    assert_eq!(
+        (
+            stats["read"].as_u64(),
+            stats["kept"].as_u64(),
+            stats["dropped"].as_u64()
+        ),
+        (Some(4), Some(2), Some(2))
+    );
     assert_eq!(stats["errored"], 0);
     assert_eq!(stats["skipped"]["warcinfo"], 1);
     assert_eq!(stats["skipped"]["request"], 1);
@@ -59,7 +108,13 @@ fn warc_records_become_documents_and_counts_reconcile() {
 fn wet_conversion_records_are_text_documents() {
     let dir = Dir::new();
     let text = sentences("wet", 6);
-    let wet = warc_record("conversion", "00000000-0000-0000-0000-0000000000aa", "https://w.example/", text.as_bytes(), &[("Content-Type", "text/plain")]);
+    let wet = warc_record(
+        "conversion",
+        "00000000-0000-0000-0000-0000000000aa",
+        "https://w.example/",
+        text.as_bytes(),
+        &[("Content-Type", "text/plain")],
+    );
     dir.write("x.warc.wet.gz", &gzip(&wet));
     let out = dir.saring(&["run", "x.warc.wet.gz", "-o", "out"]);
     assert_exit!(out, 0);
@@ -77,14 +132,75 @@ fn bundled_example_output_is_deterministic_across_runs_and_threads() {
     let example = example.to_str().unwrap();
     let config = repo().join("examples/pipeline.toml");
     let config = config.to_str().unwrap();
-    let small_shards = dir.write("small-shards.toml", format!("{}\n", std::fs::read_to_string(config).unwrap().replace("max_shard_bytes = 536870912", "max_shard_bytes = 20000")).as_bytes());
+    let small_shards = dir.write(
+        "small-shards.toml",
+        format!(
+            "{}\n",
+            std::fs::read_to_string(config)
+                .unwrap()
+                .replace("max_shard_bytes = 536870912", "max_shard_bytes = 20000")
+        )
+        .as_bytes(),
+    );
     let small_shards = small_shards.to_str().unwrap();
-    assert_exit!(dir.saring(&["run", example, "-o", "one", "--threads", "1", "--config", small_shards]), 0);
-    assert_exit!(dir.saring(&["run", example, "-o", "two", "--threads", "2", "--config", small_shards]), 0);
-    assert_exit!(dir.saring(&["run", example, "-o", "two", "--threads", "2", "--config", small_shards]), 0);
-    assert_exit!(dir.saring(&["run", example, "-o", "many", "--threads", "7", "--config", small_shards]), 0);
+    assert_exit!(
+        dir.saring(&[
+            "run",
+            example,
+            "-o",
+            "one",
+            "--threads",
+            "1",
+            "--config",
+            small_shards
+        ]),
+        0
+    );
+    assert_exit!(
+        dir.saring(&[
+            "run",
+            example,
+            "-o",
+            "two",
+            "--threads",
+            "2",
+            "--config",
+            small_shards
+        ]),
+        0
+    );
+    assert_exit!(
+        dir.saring(&[
+            "run",
+            example,
+            "-o",
+            "two",
+            "--threads",
+            "2",
+            "--config",
+            small_shards
+        ]),
+        0
+    );
+    assert_exit!(
+        dir.saring(&[
+            "run",
+            example,
+            "-o",
+            "many",
+            "--threads",
+            "7",
+            "--config",
+            small_shards
+        ]),
+        0
+    );
     let one = output_files(&dir.path("one"));
-    assert!(one.len() > 3, "several shards expected: {:?}", one.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert!(
+        one.len() > 3,
+        "several shards expected: {:?}",
+        one.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     assert_eq!(one, output_files(&dir.path("two")));
     assert_eq!(one, output_files(&dir.path("many")));
     assert!(one.iter().all(|(name, _)| !name.ends_with(".tmp")));
@@ -96,8 +212,14 @@ fn bundled_example_output_is_deterministic_across_runs_and_threads() {
 
     // The default config gives the same documents as the bundled config written out.
     assert_exit!(dir.saring(&["run", example, "-o", "default"]), 0);
-    assert_exit!(dir.saring(&["run", example, "-o", "bundled", "--config", config]), 0);
-    assert_eq!(output_files(&dir.path("default")), output_files(&dir.path("bundled")));
+    assert_exit!(
+        dir.saring(&["run", example, "-o", "bundled", "--config", config]),
+        0
+    );
+    assert_eq!(
+        output_files(&dir.path("default")),
+        output_files(&dir.path("bundled"))
+    );
     assert_eq!(read_shards(&dir.path("default")), read_shards(&dir.path("one")));
 }
 
@@ -135,9 +257,15 @@ fn parquet_output_reads_back_as_the_same_documents() {
     dir.write("crawl.warc.gz", &small_crawl());
     dir.write("parquet.toml", b"[output]\nformat = \"parquet\"\n");
     dir.write("none.toml", b"step = []\n");
-    assert_exit!(dir.saring(&["run", "crawl.warc.gz", "-o", "pq", "--config", "parquet.toml"]), 0);
+    assert_exit!(
+        dir.saring(&["run", "crawl.warc.gz", "-o", "pq", "--config", "parquet.toml"]),
+        0
+    );
     assert!(dir.path("pq/00000-00000.parquet").exists());
     assert_exit!(dir.saring(&["run", "crawl.warc.gz", "-o", "js"]), 0);
-    assert_exit!(dir.saring(&["run", "pq", "-o", "back", "--config", "none.toml"]), 0);
+    assert_exit!(
+        dir.saring(&["run", "pq", "-o", "back", "--config", "none.toml"]),
+        0
+    );
     assert_eq!(read_shards(&dir.path("back")), read_shards(&dir.path("js")));
 }

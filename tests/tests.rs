@@ -1,4 +1,5 @@
 //! Integration tests of the `saring` binary: one test binary, one module per area.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 #[macro_use]
 mod util;

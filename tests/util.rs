@@ -11,7 +11,9 @@ pub struct Dir {
 
 impl Dir {
     pub fn new() -> Dir {
-        Dir { tmp: tempfile::tempdir().unwrap() }
+        Dir {
+            tmp: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -26,7 +28,11 @@ impl Dir {
 
     /// Runs `saring` with `args` in this directory.
     pub fn saring(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_saring")).args(args).current_dir(self.tmp.path()).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_saring"))
+            .args(args)
+            .current_dir(self.tmp.path())
+            .output()
+            .unwrap()
     }
 }
 
@@ -56,7 +62,9 @@ macro_rules! assert_exit {
 
 /// One WARC record, uncompressed.
 pub fn warc_record(kind: &str, id: &str, uri: &str, block: &[u8], extra: &[(&str, &str)]) -> Vec<u8> {
-    let mut out = format!("WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\nWARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: {uri}\r\n");
+    let mut out = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\nWARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: {uri}\r\n"
+    );
     for (k, v) in extra {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -69,19 +77,33 @@ pub fn warc_record(kind: &str, id: &str, uri: &str, block: &[u8], extra: &[(&str
 
 /// A `response` record carrying an HTTP 200 with an HTML page.
 pub fn html_response(id: &str, uri: &str, html: &str) -> Vec<u8> {
-    let mut block = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n", html.len()).into_bytes();
+    let mut block = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n",
+        html.len()
+    )
+    .into_bytes();
     block.extend_from_slice(html.as_bytes());
-    warc_record("response", id, uri, &block, &[("Content-Type", "application/http; msgtype=response")])
+    warc_record(
+        "response",
+        id,
+        uri,
+        &block,
+        &[("Content-Type", "application/http; msgtype=response")],
+    )
 }
 
 /// An HTML page whose main text is `body` (long enough to pass the default min_length).
 pub fn page(title: &str, body: &str) -> String {
-    format!("<html lang=\"en\"><head><title>{title}</title></head><body><nav>Home | About</nav><article><h1>{title}</h1><p>{body}</p></article><footer>© 2024 Example</footer></body></html>")
+    format!(
+        "<html lang=\"en\"><head><title>{title}</title></head><body><nav>Home | About</nav><article><h1>{title}</h1><p>{body}</p></article><footer>© 2024 Example</footer></body></html>"
+    )
 }
 
 /// A paragraph of `n` distinct sentences.
 pub fn sentences(seed: &str, n: usize) -> String {
-    (0..n).map(|i| format!("Sentence {i} of the {seed} story talks about something worth reading. ")).collect()
+    (0..n)
+        .map(|i| format!("Sentence {i} of the {seed} story talks about something worth reading. "))
+        .collect()
 }
 
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -97,7 +119,10 @@ pub fn gzip_members(records: &[Vec<u8>]) -> Vec<u8> {
 
 /// Every JSON record of every `.jsonl.zst` shard in `dir`, in shard order.
 pub fn read_shards(dir: &Path) -> Vec<serde_json::Value> {
-    read_shard_lines(dir).iter().map(|line| serde_json::from_str(line).unwrap()).collect()
+    read_shard_lines(dir)
+        .iter()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
 }
 
 /// Every line of every `.jsonl.zst` shard in `dir`, in shard order.
@@ -111,7 +136,10 @@ pub fn read_shard_lines(dir: &Path) -> Vec<String> {
     let mut records = Vec::new();
     for shard in shards {
         let mut text = String::new();
-        zstd::stream::read::Decoder::new(std::fs::File::open(shard).unwrap()).unwrap().read_to_string(&mut text).unwrap();
+        zstd::stream::read::Decoder::new(std::fs::File::open(shard).unwrap())
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
         records.extend(text.lines().map(str::to_owned));
     }
     records
@@ -133,7 +161,12 @@ pub fn output_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.file_name().unwrap() != "stats.json")
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files

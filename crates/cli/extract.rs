@@ -20,15 +20,21 @@ pub struct ExtractArgs {
 }
 
 pub fn extract(args: ExtractArgs) -> anyhow::Result<Outcome> {
-    let config = ReaderConfig { format: InputFormat::Html, ..ReaderConfig::default() };
+    let config = ReaderConfig {
+        format: InputFormat::Html,
+        ..ReaderConfig::default()
+    };
     let mut reader = open_input(&args.file, &config)?;
     let doc = match reader.next() {
         Some(doc) => doc?,
         None => bail!("{}: no page in the file", args.file.display()),
     };
-    let extracted = Extractor::new(&ExtractConfig::default()).extract(doc.html.as_deref().unwrap_or_default());
+    let extracted =
+        Extractor::new(&ExtractConfig::default()).extract(doc.html.as_deref().unwrap_or_default());
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(extracted.text.as_bytes()).context("cannot write to stdout")?;
+    stdout
+        .write_all(extracted.text.as_bytes())
+        .context("cannot write to stdout")?;
     if !extracted.text.is_empty() && !extracted.text.ends_with('\n') {
         stdout.write_all(b"\n").context("cannot write to stdout")?;
     }

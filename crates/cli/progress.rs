@@ -1,8 +1,8 @@
 //! The progress bar of `saring run`: shown on a terminal, silent otherwise.
 
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -35,14 +35,24 @@ impl ProgressDisplay {
                 let kept = progress.kept();
                 let mb = progress.bytes_in() as f64 / 1e6;
                 let secs = started.elapsed().as_secs_f64().max(1e-3);
-                let kept_pct = if read == 0 { 0.0 } else { 100.0 * kept as f64 / read as f64 };
-                bar.set_message(format!("{read} records, {:.1} MB/s, kept {kept_pct:.1}%", mb / secs));
+                let kept_pct = if read == 0 {
+                    0.0
+                } else {
+                    100.0 * kept as f64 / read as f64
+                };
+                bar.set_message(format!(
+                    "{read} records, {:.1} MB/s, kept {kept_pct:.1}%",
+                    mb / secs
+                ));
                 bar.tick();
                 std::thread::sleep(TICK);
             }
             bar.finish_and_clear();
         });
-        ProgressDisplay { done, thread: Some(thread) }
+        ProgressDisplay {
+            done,
+            thread: Some(thread),
+        }
     }
 
     /// Stops redrawing and clears the line.

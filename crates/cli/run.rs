@@ -55,10 +55,21 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         Some(n) => n as usize,
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };
-    let options = RunOptions { threads, fail_fast: args.fail_fast, rank: 0 };
+    let options = RunOptions {
+        threads,
+        fail_fast: args.fail_fast,
+        rank: 0,
+    };
     let progress = Arc::new(Progress::default());
     let display = ProgressDisplay::start(&progress);
-    let result = saring_pipeline::run(&args.inputs, &args.output, &config, &pipeline, &options, &progress);
+    let result = saring_pipeline::run(
+        &args.inputs,
+        &args.output,
+        &config,
+        &pipeline,
+        &options,
+        &progress,
+    );
     display.finish();
     let outcome = result.with_context(|| format!("run into {} failed", args.output.display()))?;
 
@@ -87,5 +98,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         stats.wall_secs,
         stats.cpu_secs
     );
-    Ok(if stats.errored > 0 { Outcome::SomeErrored } else { Outcome::Clean })
+    Ok(if stats.errored > 0 {
+        Outcome::SomeErrored
+    } else {
+        Outcome::Clean
+    })
 }

@@ -42,7 +42,11 @@ pub struct Provenance {
 impl Document {
     /// A document with the given id and text and nothing else known yet.
     pub fn new(id: String, text: String) -> Document {
-        Document { id, text, ..Document::default() }
+        Document {
+            id,
+            text,
+            ..Document::default()
+        }
     }
 }
 
@@ -68,6 +72,12 @@ mod tests {
         assert_ne!(stable_id("a.jsonl", 0), stable_id("b.jsonl", 0));
         assert_eq!(stable_id("a.jsonl", 0).len(), 16);
         // Pinned: the id must never change between releases.
-        assert_eq!(stable_id("a.jsonl", 0), format!("{:016x}", xxhash_rust::xxh3::xxh3_64(b"a.jsonl\0\0\0\0\0\0\0\0\0")));
+        assert_eq!(
+            stable_id("a.jsonl", 0),
+            format!(
+                "{:016x}",
+                xxhash_rust::xxh3::xxh3_64(b"a.jsonl\0\0\0\0\0\0\0\0\0")
+            )
+        );
     }
 }

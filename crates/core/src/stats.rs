@@ -57,7 +57,10 @@ pub struct StepStats {
 impl StepStats {
     /// Empty stats for the step called `name`.
     pub fn named(name: &str) -> StepStats {
-        StepStats { name: name.to_owned(), ..StepStats::default() }
+        StepStats {
+            name: name.to_owned(),
+            ..StepStats::default()
+        }
     }
 }
 
@@ -108,8 +111,20 @@ mod tests {
 
     #[test]
     fn stats_add_up() {
-        let mut a = RunStats { read: 3, kept: 2, dropped: 1, wall_secs: 2.0, ..RunStats::default() };
-        a.steps.push(StepStats { name: "extract".into(), total: 3, kept: 2, dropped: 1, ..StepStats::default() });
+        let mut a = RunStats {
+            read: 3,
+            kept: 2,
+            dropped: 1,
+            wall_secs: 2.0,
+            ..RunStats::default()
+        };
+        a.steps.push(StepStats {
+            name: "extract".into(),
+            total: 3,
+            kept: 2,
+            dropped: 1,
+            ..StepStats::default()
+        });
         a.steps[0].drop_reasons.insert("empty_text".into(), 1);
         let mut b = a.clone();
         b.wall_secs = 5.0;
@@ -125,7 +140,17 @@ mod tests {
     #[test]
     fn stats_json_has_the_documented_top_level_keys() {
         let json = serde_json::to_value(RunStats::default()).unwrap();
-        for key in ["read", "kept", "dropped", "errored", "bytes_in", "bytes_out", "wall_secs", "cpu_secs", "steps"] {
+        for key in [
+            "read",
+            "kept",
+            "dropped",
+            "errored",
+            "bytes_in",
+            "bytes_out",
+            "wall_secs",
+            "cpu_secs",
+            "steps",
+        ] {
             assert!(json.get(key).is_some(), "missing {key}");
         }
     }

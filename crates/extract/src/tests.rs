@@ -92,10 +92,7 @@ fn unclosed_and_stray_tags_are_tolerated() {
         text("<p>one<p>two<div>three</span></p></div>four"),
         "one\n\ntwo\n\nthree\n\nfour"
     );
-    assert_eq!(
-        text("<ul><li>a<li>b<ul><li>c</ul><li>d</ul>"),
-        "a\n\nb\n\nc\n\nd"
-    );
+    assert_eq!(text("<ul><li>a<li>b<ul><li>c</ul><li>d</ul>"), "a\n\nb\n\nc\n\nd");
     assert_eq!(text("<table><tr><td>a<td>b<tr><td>c</table>"), "a\n\nb\n\nc");
     // A `<p class="share">` left open ends at the next `<p>`.
     assert_eq!(
@@ -106,10 +103,7 @@ fn unclosed_and_stray_tags_are_tolerated() {
     assert_eq!(text(r#"<div class="ads"/><p>Text</p>"#), "Text");
     // A head that is never closed ends at the first body content.
     assert_eq!(text("<html><head><title>T</title><div>Body</div>"), "Body");
-    assert_eq!(
-        text("<p>unterminated <b>bold <!-- comment"),
-        "unterminated bold"
-    );
+    assert_eq!(text("<p>unterminated <b>bold <!-- comment"), "unterminated bold");
     assert_eq!(text("<p>a</p></br><p>b"), "a\n\nb");
 }
 

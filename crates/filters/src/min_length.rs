@@ -17,7 +17,9 @@ const fn default_min_chars() -> u64 {
 
 impl Default for MinLengthConfig {
     fn default() -> MinLengthConfig {
-        MinLengthConfig { min_chars: default_min_chars() }
+        MinLengthConfig {
+            min_chars: default_min_chars(),
+        }
     }
 }
 
@@ -30,7 +32,9 @@ pub struct MinLength {
 impl MinLength {
     /// The filter for the given settings.
     pub fn new(config: &MinLengthConfig) -> MinLength {
-        MinLength { min_chars: config.min_chars }
+        MinLength {
+            min_chars: config.min_chars,
+        }
     }
 }
 
@@ -42,7 +46,11 @@ impl Step for MinLength {
     fn process(&self, doc: &mut Document) -> Verdict {
         let chars = doc.text.trim().chars().count() as u64;
         doc.signals.insert("min_length.chars".to_owned(), chars as f64);
-        if chars < self.min_chars { Verdict::Drop(DropReason::MinChars) } else { Verdict::Keep }
+        if chars < self.min_chars {
+            Verdict::Drop(DropReason::MinChars)
+        } else {
+            Verdict::Keep
+        }
     }
 }
 
@@ -64,7 +72,9 @@ mod tests {
     fn config_rejects_unknown_keys_and_has_a_default() {
         let config: MinLengthConfig = toml::from_str("").unwrap();
         assert_eq!(config, MinLengthConfig::default());
-        let err = toml::from_str::<MinLengthConfig>("min_char = 3").unwrap_err().to_string();
+        let err = toml::from_str::<MinLengthConfig>("min_char = 3")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("min_char"), "{err}");
     }
 }

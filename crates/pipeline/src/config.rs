@@ -37,7 +37,10 @@ pub struct PipelineConfig {
 }
 
 fn default_steps() -> Vec<StepConfig> {
-    vec![StepConfig::Extract(Default::default()), StepConfig::MinLength(Default::default())]
+    vec![
+        StepConfig::Extract(Default::default()),
+        StepConfig::MinLength(Default::default()),
+    ]
 }
 
 impl Default for PipelineConfig {
@@ -74,15 +77,18 @@ impl PipelineConfig {
     pub fn build(&self) -> Result<Pipeline, ConfigError> {
         let mut problems = Vec::new();
         if self.output.max_shard_bytes == 0 {
-            problems.push(format!("output: max_shard_bytes = 0 must be > 0"));
+            problems.push("output: max_shard_bytes = 0 must be > 0".to_owned());
         }
         if self.input.max_record_bytes == 0 {
-            problems.push(format!("input: max_record_bytes = 0 must be > 0"));
+            problems.push("input: max_record_bytes = 0 must be > 0".to_owned());
         }
         if self.output.format == saring_io::OutputFormat::Parquet
             && self.output.compression == saring_io::Compression::Gzip
         {
-            problems.push("output: compression = \"gzip\" is not available for parquet; use \"zstd\" or \"none\"".into());
+            problems.push(
+                "output: compression = \"gzip\" is not available for parquet; use \"zstd\" or \"none\""
+                    .into(),
+            );
         }
         for (i, step) in self.steps.iter().enumerate() {
             for problem in step.validate() {
@@ -102,13 +108,25 @@ impl PipelineConfig {
 /// at the table header; the key's own line is what a user needs.
 fn describe_parse_error(text: &str, error: &toml::de::Error) -> String {
     let full = error.to_string().trim_end().to_owned();
-    let unknown = error.message().strip_prefix("unknown field `").and_then(|rest| rest.split_once('`'));
-    let (Some(span), Some((key, _))) = (error.span(), unknown) else { return full };
+    let unknown = error
+        .message()
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split_once('`'));
+    let (Some(span), Some((key, _))) = (error.span(), unknown) else {
+        return full;
+    };
     let table = text.get(span.start..).unwrap_or_default();
-    let first_line = text.get(..span.start).unwrap_or_default().lines().count().max(1);
-    let found = table.lines().enumerate().skip(1).take_while(|(_, line)| !line.trim_start().starts_with('[')).find(
-        |(_, line)| line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('=')),
-    );
+    let first_line = text.get(..span.start).unwrap_or_default().matches('\n').count() + 1;
+    let found = table
+        .lines()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, line)| !line.trim_start().starts_with('['))
+        .find(|(_, line)| {
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        });
     match found {
         Some((offset, _)) => format!("line {}: {}\n{full}", first_line + offset, error.message()),
         None => full,
@@ -129,9 +147,13 @@ mod tests {
         let err = PipelineConfig::from_toml("[[step]]\ntype = \"min_length\"\nmin_char = 3\n").unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("line 3: unknown field `min_char`"), "{msg}");
-        let msg = PipelineConfig::from_toml("[output]\nshard_size = 3\n").unwrap_err().to_string();
+        let msg = PipelineConfig::from_toml("[output]\nshard_size = 3\n")
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("shard_size") && msg.contains("line 2"), "{msg}");
-        let msg = PipelineConfig::from_toml("[[step]]\ntype = \"frobnicate\"\n").unwrap_err().to_string();
+        let msg = PipelineConfig::from_toml("[[step]]\ntype = \"frobnicate\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("frobnicate"), "{msg}");
         let msg = PipelineConfig::from_toml("sed = 1\n").unwrap_err().to_string();
         assert!(msg.contains("sed"), "{msg}");

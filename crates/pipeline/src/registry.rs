@@ -59,7 +59,9 @@ pub struct Pipeline {
 
 impl std::fmt::Debug for Pipeline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pipeline").field("steps", &self.step_names()).finish()
+        f.debug_struct("Pipeline")
+            .field("steps", &self.step_names())
+            .finish()
     }
 }
 

@@ -44,7 +44,11 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> RunOptions {
-        RunOptions { threads: 1, fail_fast: false, rank: 0 }
+        RunOptions {
+            threads: 1,
+            fail_fast: false,
+            rank: 0,
+        }
     }
 }
 
@@ -114,7 +118,10 @@ struct ErrorRecord {
 
 impl From<ReadError> for ErrorRecord {
     fn from(e: ReadError) -> ErrorRecord {
-        ErrorRecord { kind: e.kind.as_str().to_owned(), message: e.to_string() }
+        ErrorRecord {
+            kind: e.kind.as_str().to_owned(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -164,13 +171,29 @@ pub fn run(
 
     let mut writer = ShardWriter::new(out_dir, options.rank, &config.output)?;
     let mut log = ErrorLog::new(out_dir, options.rank);
-    let mut stats = RunStats { steps: pipeline.steps().iter().map(|s| StepStats::named(s.name())).collect(), ..RunStats::default() };
+    let mut stats = RunStats {
+        steps: pipeline
+            .steps()
+            .iter()
+            .map(|s| StepStats::named(s.name()))
+            .collect(),
+        ..RunStats::default()
+    };
     let mut first_errors = Vec::new();
     let mut stopped_early = false;
 
     let reader_totals = std::thread::scope(|scope| -> Result<ReaderTotals, RunError> {
         let reader = scope.spawn(|| {
-            read_all(&files, listing_errors, config, options.fail_fast, batch_tx, token_rx, &stop, progress)
+            read_all(
+                &files,
+                listing_errors,
+                config,
+                options.fail_fast,
+                batch_tx,
+                token_rx,
+                &stop,
+                progress,
+            )
         });
         for _ in 0..threads {
             let batch_rx = batch_rx.clone();
@@ -205,7 +228,9 @@ pub fn run(
         stop.store(true, Ordering::Relaxed);
         drop(done_rx);
         drop(token_tx);
-        let totals = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let totals = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         result.map(|()| totals)
     })?;
 
@@ -214,14 +239,23 @@ pub fn run(
     stats.bytes_in = reader_totals.bytes_in;
     stats.files = reader_totals.files;
     stats.skipped = reader_totals.skipped;
-    stats.bytes_out = shards.iter().filter_map(|p| fs::metadata(p).ok()).map(|m| m.len()).sum();
+    stats.bytes_out = shards
+        .iter()
+        .filter_map(|p| fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
     stats.wall_secs = started.elapsed().as_secs_f64();
     stats.cpu_secs = process_cpu_secs() - cpu_started;
     write_atomically(&out_dir.join("stats.json"), |w| {
         serde_json::to_writer_pretty(&mut *w, &stats).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })?;
-    Ok(RunOutcome { stats, shards, first_errors, stopped_early })
+    Ok(RunOutcome {
+        stats,
+        shards,
+        first_errors,
+        stopped_early,
+    })
 }
 
 /// What only the reader knows: bytes consumed, files opened, records skipped.
@@ -246,8 +280,14 @@ fn read_all(
     progress: &Progress,
 ) -> ReaderTotals {
     let mut totals = ReaderTotals::default();
-    let mut batcher =
-        Batcher { seq: 0, items: Vec::with_capacity(BATCH_DOCS), bytes: 0, fail_fast, batch_tx, token_rx };
+    let mut batcher = Batcher {
+        seq: 0,
+        items: Vec::with_capacity(BATCH_DOCS),
+        bytes: 0,
+        fail_fast,
+        batch_tx,
+        token_rx,
+    };
     for error in listing_errors {
         if !batcher.push(Item::Failed(error.into()), progress) {
             return totals;
@@ -277,7 +317,9 @@ fn read_all(
                 Err(error) => Item::Failed(error.into()),
             };
             alive = batcher.push(item, progress);
-            progress.bytes_in.store(done_before + reader.bytes_read(), Ordering::Relaxed);
+            progress
+                .bytes_in
+                .store(done_before + reader.bytes_read(), Ordering::Relaxed);
         }
         totals.bytes_in = done_before + reader.bytes_read();
         for (kind, n) in reader.skipped() {
@@ -318,7 +360,11 @@ impl Batcher {
             self.flush();
             return false;
         }
-        if self.items.len() >= BATCH_DOCS || self.bytes >= BATCH_BYTES { self.flush() } else { true }
+        if self.items.len() >= BATCH_DOCS || self.bytes >= BATCH_BYTES {
+            self.flush()
+        } else {
+            true
+        }
     }
 
     fn flush(&mut self) -> bool {
@@ -373,7 +419,10 @@ fn process_batch(pipeline: &Pipeline, batch: Batch) -> Processed {
                 Verdict::Keep => step_stats.kept += 1,
                 Verdict::Drop(reason) => {
                     step_stats.dropped += 1;
-                    *step_stats.drop_reasons.entry(reason.as_str().to_owned()).or_default() += 1;
+                    *step_stats
+                        .drop_reasons
+                        .entry(reason.as_str().to_owned())
+                        .or_default() += 1;
                     out.dropped += 1;
                     continue 'docs;
                 }
@@ -437,7 +486,11 @@ struct ErrorLog {
 impl ErrorLog {
     fn new(dir: &Path, rank: u32) -> ErrorLog {
         let name = error_log_name(rank);
-        ErrorLog { path: dir.join(&name), tmp: dir.join(format!(".{name}.tmp")), file: None }
+        ErrorLog {
+            path: dir.join(&name),
+            tmp: dir.join(format!(".{name}.tmp")),
+            file: None,
+        }
     }
 
     fn write(&mut self, error: &ErrorRecord) -> Result<(), RunError> {
@@ -463,11 +516,18 @@ impl ErrorLog {
 }
 
 fn error_log_name(rank: u32) -> String {
-    if rank == 0 { "errors.jsonl".to_owned() } else { format!("errors-{rank:05}.jsonl") }
+    if rank == 0 {
+        "errors.jsonl".to_owned()
+    } else {
+        format!("errors-{rank:05}.jsonl")
+    }
 }
 
 fn output_error(path: &Path, source: std::io::Error) -> RunError {
-    RunError::Output { path: path.display().to_string(), source }
+    RunError::Output {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// Creates `dir` and removes this rank's shards and error log of an earlier run, so that a rerun leaves
@@ -498,7 +558,10 @@ fn write_atomically(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<(), RunError> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp"));
     let result = File::create(&tmp).and_then(|file| {
         let mut writer = BufWriter::new(file);
@@ -529,11 +592,23 @@ mod tests {
     fn run_with(input: &str, out: &Path, toml: &str, threads: usize) -> RunOutcome {
         let config = PipelineConfig::from_toml(toml).unwrap();
         let pipeline = config.build().unwrap();
-        let options = RunOptions { threads, ..RunOptions::default() };
-        run(&[input.to_owned()], out, &config, &pipeline, &options, &Progress::default()).unwrap()
+        let options = RunOptions {
+            threads,
+            ..RunOptions::default()
+        };
+        run(
+            &[input.to_owned()],
+            out,
+            &config,
+            &pipeline,
+            &options,
+            &Progress::default(),
+        )
+        .unwrap()
     }
 
-    const FILTER: &str = "[[step]]\ntype = \"min_length\"\nmin_chars = 100\n[output]\nmax_shard_bytes = 50000\n";
+    const FILTER: &str =
+        "[[step]]\ntype = \"min_length\"\nmin_chars = 100\n[output]\nmax_shard_bytes = 50000\n";
 
     #[test]
     fn every_step_keeps_its_books_and_the_run_reconciles() {
@@ -549,8 +624,10 @@ mod tests {
         assert_eq!(step.drop_reasons["min_chars"], step.dropped);
         assert!(step.dropped > 0 && step.kept > 0);
         let mut written: StepStats = serde_json::from_value(
-            serde_json::from_slice::<serde_json::Value>(&fs::read(dir.path().join("out/stats.json")).unwrap())
-                .unwrap()["steps"][0]
+            serde_json::from_slice::<serde_json::Value>(
+                &fs::read(dir.path().join("out/stats.json")).unwrap(),
+            )
+            .unwrap()["steps"][0]
                 .clone(),
         )
         .unwrap();
@@ -584,7 +661,10 @@ mod tests {
         let second = run_with(&small.display().to_string(), &out, FILTER, 2);
         assert!(first.shards.len() > 1);
         assert_eq!(second.shards.len(), 1);
-        let left: Vec<_> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let left: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(left.len(), 2, "one shard and stats.json: {left:?}");
     }
 }

@@ -15,7 +15,9 @@ pub struct ExtractStep {
 impl ExtractStep {
     /// The step for the given extractor settings.
     pub fn new(config: &ExtractConfig) -> ExtractStep {
-        ExtractStep { extractor: Extractor::new(config) }
+        ExtractStep {
+            extractor: Extractor::new(config),
+        }
     }
 }
 
@@ -37,9 +39,14 @@ impl Step for ExtractStep {
             doc.metadata.insert("html_lang".to_owned(), Value::String(lang));
         }
         if extracted.truncated || extracted.budget_exhausted {
-            doc.metadata.insert("extract_truncated".to_owned(), Value::Bool(true));
+            doc.metadata
+                .insert("extract_truncated".to_owned(), Value::Bool(true));
         }
-        if doc.text.trim().is_empty() { Verdict::Drop(DropReason::EmptyText) } else { Verdict::Keep }
+        if doc.text.trim().is_empty() {
+            Verdict::Drop(DropReason::EmptyText)
+        } else {
+            Verdict::Keep
+        }
     }
 }
 
@@ -51,7 +58,10 @@ mod tests {
     fn html_becomes_text_and_title_goes_to_metadata() {
         let step = ExtractStep::new(&ExtractConfig::default());
         let mut doc = Document::new("d".into(), String::new());
-        doc.html = Some("<html lang=\"id\"><head><title>Judul</title></head><body><p>Isi berita.</p></body></html>".into());
+        doc.html = Some(
+            "<html lang=\"id\"><head><title>Judul</title></head><body><p>Isi berita.</p></body></html>"
+                .into(),
+        );
         assert_eq!(step.process(&mut doc), Verdict::Keep);
         assert_eq!(doc.text, "Isi berita.");
         assert_eq!(doc.metadata["title"], "Judul");
