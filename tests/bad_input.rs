@@ -132,9 +132,9 @@ fn empty_file_and_missing_path_are_errored_and_the_run_goes_on() {
     assert_eq!(stats["errors"]["not_found"], 1, "{stats:#}");
     assert!(stderr.contains("empty.warc.gz"), "{stderr}");
     assert!(stderr.contains("missing.warc.gz"), "{stderr}");
-    assert!(dir.path("out/errors.jsonl").exists());
+    assert!(dir.path("out/errors/00000.jsonl").exists());
     assert_eq!(
-        std::fs::read_to_string(dir.path("out/errors.jsonl"))
+        std::fs::read_to_string(dir.path("out/errors/00000.jsonl"))
             .unwrap()
             .lines()
             .count(),

@@ -6,6 +6,7 @@
 mod extract;
 mod progress;
 mod run;
+mod stats;
 
 use std::process::ExitCode;
 
@@ -23,6 +24,7 @@ struct Cli {
 enum Command {
     Run(run::RunArgs),
     Extract(extract::ExtractArgs),
+    Stats(stats::StatsArgs),
 }
 
 /// What a command achieved, as the process reports it.
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Extract(args) => extract::extract(args),
+        Command::Stats(args) => stats::stats(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use saring_pipeline::{PipelineConfig, Progress, RunOptions};
 
 use crate::Outcome;
@@ -13,8 +13,9 @@ use crate::progress::ProgressDisplay;
 ///
 /// Inputs are WARC/WET (.warc, .warc.gz, .warc.zst), ARC, HTML files, JSONL or Parquet; directories are
 /// walked and globs expanded, and the files are processed in sorted order. OUT receives data shards named
-/// RANK-SHARD (00000-00000.jsonl.zst, …), stats.json and errors.jsonl. The output is byte-identical for any
-/// --threads.
+/// RANK-SHARD (00000-00000.jsonl.zst, …), stats.json (the whole run, once every rank is done), stats/RANK.json,
+/// a completion marker stats/RANK.done, and errors/RANK.jsonl. The output is byte-identical for any --threads,
+/// and a rerun of a completed rank with the same config and inputs does nothing.
 #[derive(clap::Args)]
 pub struct RunArgs {
     /// Input files, directories or glob patterns.
@@ -36,6 +37,46 @@ pub struct RunArgs {
     /// Stop at the first record that cannot be read or processed, instead of counting it and going on.
     #[arg(long)]
     fail_fast: bool,
+
+    /// This task's rank, 0..WORLD_SIZE: it processes every WORLD_SIZE-th input file of the sorted list,
+    /// starting at RANK [default: $SLURM_ARRAY_TASK_ID, $JOB_COMPLETION_INDEX, or 0].
+    #[arg(long, value_name = "RANK", requires = "world_size")]
+    rank: Option<u32>,
+
+    /// How many tasks share the inputs [default: $SLURM_ARRAY_TASK_COUNT, or 1].
+    #[arg(long, value_name = "WORLD_SIZE", value_parser = clap::value_parser!(u32).range(1..))]
+    world_size: Option<u32>,
+}
+
+/// The rank and world size from the flags, else from the array-job environment (Slurm, Kubernetes
+/// indexed jobs), else a single task.
+fn rank_and_world_size(args: &RunArgs) -> anyhow::Result<(u32, u32)> {
+    let env = |name: &str| -> anyhow::Result<Option<u32>> {
+        match std::env::var(name) {
+            Ok(value) => value
+                .trim()
+                .parse()
+                .map(Some)
+                .with_context(|| format!("${name} = {value:?} is not a rank number")),
+            Err(_) => Ok(None),
+        }
+    };
+    let rank = match args.rank {
+        Some(rank) => rank,
+        None => env("SLURM_ARRAY_TASK_ID")?
+            .or(env("JOB_COMPLETION_INDEX")?)
+            .unwrap_or(0),
+    };
+    let world_size = match args.world_size {
+        Some(n) => n,
+        None => env("SLURM_ARRAY_TASK_COUNT")?.unwrap_or(if args.rank.is_some() { 0 } else { 1 }),
+    };
+    if rank >= world_size {
+        bail!(
+            "rank {rank} is not below the world size {world_size}; set --world-size (or $SLURM_ARRAY_TASK_COUNT)"
+        );
+    }
+    Ok((rank, world_size))
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
@@ -55,10 +96,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         Some(n) => n as usize,
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };
+    let (rank, world_size) = rank_and_world_size(&args)?;
     let options = RunOptions {
         threads,
         fail_fast: args.fail_fast,
-        rank: 0,
+        rank,
+        world_size,
     };
     let progress = Arc::new(Progress::default());
     let display = ProgressDisplay::start(&progress);
@@ -72,6 +115,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     );
     display.finish();
     let outcome = result.with_context(|| format!("run into {} failed", args.output.display()))?;
+    if outcome.already_complete {
+        eprintln!(
+            "saring: rank {rank} of {world_size} already completed this work in {}; nothing redone",
+            args.output.display()
+        );
+    }
 
     for message in &outcome.first_errors {
         eprintln!("saring: warning: {message}");
@@ -81,7 +130,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         eprintln!(
             "saring: warning: {} more errors, all in {}",
             stats.errored - outcome.first_errors.len() as u64,
-            args.output.join("errors.jsonl").display()
+            args.output.join("errors").display()
         );
     }
     if outcome.stopped_early {

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::read::{ReadError, ReadErrorKind};
+use crate::read::ReadError;
 
 /// A compression scheme for files saring reads or writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -85,13 +85,7 @@ pub fn open_decompressed(path: &Path) -> Result<(Box<dyn BufRead + Send>, ByteCo
         .fill_buf()
         .map_err(|e| ReadError::from_io(path, None, None, e))?;
     if head.is_empty() {
-        return Err(ReadError::new(
-            path,
-            None,
-            Some(0),
-            ReadErrorKind::Empty,
-            "the file is empty",
-        ));
+        return Err(ReadError::empty(path));
     }
     let stream: Box<dyn BufRead + Send> = match Compression::sniff(head) {
         Compression::Gzip => Box::new(BufReader::with_capacity(

@@ -25,5 +25,5 @@ mod steps;
 
 pub use config::{ConfigError, PipelineConfig};
 pub use registry::{Pipeline, StepConfig};
-pub use runner::{Progress, RunError, RunOptions, RunOutcome, run};
+pub use runner::{Progress, RunError, RunOptions, RunOutcome, merge_stats, run};
 pub use steps::ExtractStep;

@@ -11,7 +11,7 @@ use super::{InputFormat, ReadError, ReadErrorKind};
 /// - A file is kept whatever its name (opening it reports an unknown format).
 /// - A directory is walked recursively; files whose names [`InputFormat::from_name`] recognises are kept,
 ///   hidden files and directories (names starting with `.`) and a run's own books (`stats.json`,
-///   `errors.jsonl`) are skipped, symbolic links to directories
+///   `stats/RRRRR.json`, `errors/RRRRR.jsonl`) are skipped, symbolic links to directories
 ///   are not followed (so a link cycle cannot loop).
 /// - An argument containing `*`, `?` or `[` that is not itself an existing path is a glob pattern (the
 ///   `glob` crate's syntax, `**` included); matched files are kept, matched directories are walked, and
@@ -95,16 +95,17 @@ fn expand_glob(pattern: &str, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadErr
     }
 }
 
-/// Whether a file name is one of the books a saring run keeps beside its shards (`stats.json`,
-/// `errors.jsonl`, `errors-RRRRR.jsonl`), which are not data: an output directory can then be read back as
-/// input.
-fn is_run_record(name: &str) -> bool {
-    name == "stats.json"
-        || name == "errors.jsonl"
-        || name
-            .strip_prefix("errors-")
-            .and_then(|rest| rest.strip_suffix(".jsonl"))
-            .is_some_and(|rank| rank.len() == 5 && rank.bytes().all(|b| b.is_ascii_digit()))
+/// Whether a file is one of the books a saring run keeps beside its shards (`stats.json`,
+/// `stats/RRRRR.json`, `stats/RRRRR.done`, `errors/RRRRR.jsonl`), which are not data: an output directory
+/// can then be read back as input.
+fn is_run_record(dir: &Path, name: &str) -> bool {
+    let in_books = dir.file_name().is_some_and(|d| d == "stats" || d == "errors");
+    let rank_file = name.split_once('.').is_some_and(|(rank, ext)| {
+        rank.len() == 5
+            && rank.bytes().all(|b| b.is_ascii_digit())
+            && matches!(ext, "json" | "jsonl" | "done")
+    });
+    name == "stats.json" || (in_books && rank_file)
 }
 
 /// Adds the files of known formats under `dir`, recursively, skipping hidden entries and run records.
@@ -126,7 +127,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
         };
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with('.') || is_run_record(&name) {
+        if name.starts_with('.') || is_run_record(dir, &name) {
             continue;
         }
         let path = entry.path();
@@ -162,8 +163,8 @@ mod tests {
         touch(&root.join(".hidden.jsonl"));
         touch(&root.join(".git/x.jsonl"));
         touch(&root.join("stats.json"));
-        touch(&root.join("errors.jsonl"));
-        touch(&root.join("b/errors-00003.jsonl"));
+        touch(&root.join("stats/00000.json"));
+        touch(&root.join("b/errors/00003.jsonl"));
         touch(&root.join("B/z.html"));
         let (files, errors) = list_inputs(&[root.display().to_string()]);
         assert!(errors.is_empty(), "{errors:?}");

@@ -226,6 +226,11 @@ impl ReadError {
         }
     }
 
+    /// The error for a file that holds no bytes at all.
+    pub fn empty(path: &Path) -> ReadError {
+        ReadError::new(path, None, Some(0), ReadErrorKind::Empty, "the file is empty")
+    }
+
     /// An error from an I/O failure, classified by its kind (missing file, truncated stream, other).
     pub fn from_io(path: &Path, record: Option<u64>, offset: Option<u64>, err: std::io::Error) -> ReadError {
         let kind = match err.kind() {

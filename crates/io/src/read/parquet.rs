@@ -52,13 +52,7 @@ impl ParquetDocs {
             .map_err(|e| ReadError::from_io(path, None, None, e))?
             .len();
         if file_bytes == 0 {
-            return Err(ReadError::new(
-                path,
-                None,
-                Some(0),
-                ReadErrorKind::Empty,
-                "the file is empty",
-            ));
+            return Err(ReadError::empty(path));
         }
         let bad = |e: String| {
             ReadError::new(

@@ -125,6 +125,15 @@ impl Sink {
     }
 }
 
+/// The file name of rank `rank`'s shard number `shard`: `RRRRR-SSSSS.<ext>`.
+fn shard_name(rank: u32, shard: u32, config: &WriterConfig) -> String {
+    let ext = match config.format {
+        OutputFormat::Jsonl => format!("jsonl{}", config.compression.extension()),
+        OutputFormat::Parquet => "parquet".to_owned(),
+    };
+    format!("{rank:05}-{shard:05}.{ext}")
+}
+
 impl ShardWriter {
     /// Prepares to write rank `rank`'s shards into `dir` (created if missing). No file is created until
     /// the first document arrives.
@@ -181,11 +190,16 @@ impl ShardWriter {
 
     /// The file name of shard `shard`.
     fn shard_name(&self, shard: u32) -> String {
-        let ext = match self.config.format {
-            OutputFormat::Jsonl => format!("jsonl{}", self.config.compression.extension()),
-            OutputFormat::Parquet => "parquet".to_owned(),
-        };
-        format!("{:05}-{shard:05}.{ext}", self.rank)
+        shard_name(self.rank, shard, &self.config)
+    }
+
+    /// The shards an earlier writer of rank `rank` left complete in `dir`, in order: those numbered from 0
+    /// without a gap.
+    pub fn existing_shards(dir: &Path, rank: u32, config: &WriterConfig) -> Vec<PathBuf> {
+        (0..)
+            .map(|shard| dir.join(shard_name(rank, shard, config)))
+            .take_while(|path| path.is_file())
+            .collect()
     }
 
     fn open_shard(&mut self) -> Result<OpenShard, WriteError> {
