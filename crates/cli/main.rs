@@ -4,6 +4,7 @@
 //! 2 saring could not run (bad arguments or config, unwritable output).
 
 mod extract;
+mod langid;
 mod progress;
 mod run;
 mod stats;
@@ -24,6 +25,7 @@ struct Cli {
 enum Command {
     Run(run::RunArgs),
     Extract(extract::ExtractArgs),
+    Langid(langid::LangidArgs),
     Stats(stats::StatsArgs),
 }
 
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Extract(args) => extract::extract(args),
+        Command::Langid(args) => langid::langid(args),
         Command::Stats(args) => stats::stats(args),
     };
     match result {

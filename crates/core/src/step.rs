@@ -37,6 +37,10 @@ pub enum DropReason {
     MinChars,
     /// The HTML payload has a content type the extractor does not handle.
     NotHtml,
+    /// The document's language is not one of the `languages` setting of the `langid` step.
+    Language,
+    /// The language identifier's score is not above the `min_score` setting of the `langid` step.
+    LanguageScore,
 }
 
 impl DropReason {
@@ -46,6 +50,8 @@ impl DropReason {
             DropReason::EmptyText => "empty_text",
             DropReason::MinChars => "min_chars",
             DropReason::NotHtml => "not_html",
+            DropReason::Language => "languages",
+            DropReason::LanguageScore => "min_score",
         }
     }
 }

@@ -3,6 +3,7 @@
 use saring_core::Step;
 use saring_extract::ExtractConfig;
 use saring_filters::{MinLength, MinLengthConfig};
+use saring_langid::{Langid, LangidConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::steps::ExtractStep;
@@ -15,6 +16,8 @@ pub enum StepConfig {
     Extract(ExtractConfig),
     /// `min_length`: drops documents whose text is shorter than `min_chars`.
     MinLength(MinLengthConfig),
+    /// `langid`: labels each document's language (fastText lid.176, built in) and keeps the wanted ones.
+    Langid(LangidConfig),
 }
 
 impl StepConfig {
@@ -23,6 +26,7 @@ impl StepConfig {
         match self {
             StepConfig::Extract(_) => "extract",
             StepConfig::MinLength(_) => "min_length",
+            StepConfig::Langid(_) => "langid",
         }
     }
 
@@ -39,6 +43,7 @@ impl StepConfig {
                 }
             }
             StepConfig::MinLength(_) => {}
+            StepConfig::Langid(config) => problems.extend(config.validate()),
         }
         problems
     }
@@ -48,6 +53,7 @@ impl StepConfig {
         match self {
             StepConfig::Extract(config) => Box::new(ExtractStep::new(config)),
             StepConfig::MinLength(config) => Box::new(MinLength::new(config)),
+            StepConfig::Langid(config) => Box::new(Langid::new(config)),
         }
     }
 }

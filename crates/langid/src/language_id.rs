@@ -1,0 +1,148 @@
+//! [`LanguageId`]: the language identifier the pipeline shares between threads.
+
+use std::sync::{Arc, OnceLock};
+
+use crate::close_pairs::group_of;
+use crate::{LanguageModel, ModelError};
+
+/// The bytes of fastText's `lid.176.ftz` (176 languages, CC BY-SA 3.0; see `models/README.md`).
+pub static LID176_FTZ: &[u8] = include_bytes!("../models/lid.176.ftz");
+
+/// The SHA-256 of [`LID176_FTZ`], as pinned for the upstream download.
+pub const LID176_SHA256: &str = "8f3472cfe8738a7b6099e8e999c3cbfae0dcd15696aac7d7738a8039db603e83";
+
+/// One label with its probability.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prediction<'m> {
+    /// The model's label without `__label__`: for lid.176 an ISO 639-1 code where one exists (`en`, `id`,
+    /// `ms`), else an ISO 639-3 or Wikipedia code (`ceb`, `min`, `als` = Alemannic). Borrowed from the
+    /// model, so a prediction costs no allocation.
+    pub label: &'m str,
+    /// The model's probability for the label, between 0 and 1.
+    pub score: f32,
+}
+
+/// A language identifier: built once, then `detect` from any number of threads.
+///
+/// Cloning is cheap (the model is shared). [`LanguageId::lid176`] uses the lid.176 model compiled into
+/// saring, so nothing is read or downloaded at run time; [`LanguageId::new`] wraps any other
+/// fastText-format model.
+///
+/// Long documents are predicted whole, the way datatrove's `LanguageFilter` does: the entire text with
+/// newlines read as spaces, so the score is the model's view of the document, not of one line. The
+/// feature extraction is linear in the text's length and keeps no per-token allocation.
+///
+/// With [`LanguageId::with_close_pairs`], [`detect`](LanguageId::detect) adds a second stage for
+/// languages the model confuses with a neighbour (Malay/Indonesian, Nynorsk/Bokmål/Danish, Czech/Slovak,
+/// Galician/Spanish/Portuguese): words and letters that only one of them uses decide between them (see
+/// the `close_pairs` module docs). Without it, `detect` is exactly fastText's top-1.
+#[derive(Debug, Clone)]
+pub struct LanguageId {
+    model: Arc<LanguageModel>,
+    /// Whether the close-pair stage runs after the model.
+    close_pairs: bool,
+}
+
+static LID176: OnceLock<Result<Arc<LanguageModel>, String>> = OnceLock::new();
+
+impl LanguageId {
+    /// The built-in lid.176 model (parsed once per process, then shared).
+    pub fn lid176() -> Result<LanguageId, ModelError> {
+        let parsed = LID176.get_or_init(|| {
+            LanguageModel::from_bytes(LID176_FTZ)
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        });
+        match parsed {
+            Ok(model) => Ok(LanguageId {
+                model: Arc::clone(model),
+                close_pairs: false,
+            }),
+            Err(message) => Err(ModelError::Embedded(message.clone())),
+        }
+    }
+
+    /// A language identifier over another model, e.g. one from [`LanguageModel::from_path`].
+    pub fn new(model: LanguageModel) -> LanguageId {
+        LanguageId {
+            model: Arc::new(model),
+            close_pairs: false,
+        }
+    }
+
+    /// Turns the second stage for close pairs on or off (off by default).
+    ///
+    /// The stage works on lid.176's codes (`id`, `ms`, `no`, `nn`, `da`, `cs`, `sk`, `es`, `gl`, `pt`); with
+    /// a model whose labels are others it changes nothing. It changes only [`detect`](LanguageId::detect);
+    /// `top_k` is always the model's own ranking.
+    pub fn with_close_pairs(mut self, on: bool) -> LanguageId {
+        self.close_pairs = on;
+        self
+    }
+
+    /// Whether the close-pair stage is on.
+    pub fn close_pairs(&self) -> bool {
+        self.close_pairs
+    }
+
+    /// The model behind this identifier.
+    pub fn model(&self) -> &LanguageModel {
+        &self.model
+    }
+
+    /// The labels this identifier can return.
+    pub fn labels(&self) -> &[String] {
+        self.model.labels()
+    }
+
+    /// The most probable language of `text` and its probability.
+    ///
+    /// Without the close-pair stage, the same label and score as fastText's (and `fasttext-predict`'s)
+    /// `model.predict(text)` on the text with newlines replaced by spaces. With it, when the model's label
+    /// belongs to a group of close languages and the text's markers pick one of the group, that one is
+    /// returned with the model's probability for the whole group (e.g. `P(id) + P(ms)`): the model is sure
+    /// of the group, the second stage picks within it. Empty or whitespace-only text still gets a label
+    /// (the model's guess for an empty line, with a low score); `None` only for a model that has no feature
+    /// for the text at all.
+    pub fn detect(&self, text: &str) -> Option<Prediction<'_>> {
+        if !self.close_pairs {
+            return self.model.predict_best(text);
+        }
+        self.model.predict_best_regrouped(text, |label| {
+            let group = group_of(label)?;
+            Some((group.decide(text)?, group.labels))
+        })
+    }
+
+    /// The `k` most probable languages of `text`, best first (fastText's `predict(text, k)`; threshold 0).
+    pub fn top_k(&self, text: &str, k: usize) -> Vec<Prediction<'_>> {
+        self.model.predict(text, k, 0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_between_threads() {
+        fn send_sync<T: Send + Sync + Clone>() {}
+        send_sync::<LanguageId>();
+        let lid = LanguageId::lid176().unwrap().with_close_pairs(true);
+        let labels: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = [
+                "Eg veit ikkje kva han gjer.",
+                "Das ist gut.",
+                "Non hai unha casa.",
+            ]
+            .into_iter()
+            .map(|text| {
+                let lid = lid.clone();
+                scope.spawn(move || lid.detect(text).unwrap().label.to_owned())
+            })
+            .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(labels, ["nn", "de", "gl"]);
+    }
+}

@@ -1,0 +1,463 @@
+//! The dictionary of a fastText model and the features fastText computes for a line of text.
+//!
+//! Everything here follows fastText's `dictionary.cc` to the bit: words split on ASCII whitespace and NUL,
+//! the end-of-sentence token `</s>`, character n-grams of `<word>` hashed with FNV-1a over *signed* bytes
+//! (the C++ casts each byte to `int8_t`, which matters for every non-ASCII character), word n-grams hashed
+//! from the words' hashes sign-extended to 64 bits, and the pruned-bucket remapping of quantized models.
+
+use super::args::Args;
+use super::bytes::Bytes;
+use crate::ModelError;
+
+/// fastText's end-of-sentence token, which ends every line.
+const EOS: &[u8] = b"</s>";
+/// The prefix that makes a token a label rather than a word.
+const LABEL_PREFIX: &[u8] = b"__label__";
+const FNV_OFFSET: u32 = 2_166_136_261;
+const FNV_PRIME: u32 = 16_777_619;
+const NO_ENTRY: u32 = u32::MAX;
+
+/// fastText's separators: the bytes `readWord` splits on.
+const fn is_separator(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c | 0)
+}
+
+/// One step of fastText's FNV-1a: the byte is sign-extended, as the C++ `uint32_t(int8_t(c))` does.
+#[inline]
+fn fnv_step(hash: u32, byte: u8) -> u32 {
+    (hash ^ (byte as i8 as u32)).wrapping_mul(FNV_PRIME)
+}
+
+/// fastText's `Dictionary::hash`.
+pub(crate) fn fnv(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b))
+}
+
+/// Buffers reused from line to line so that feature extraction does not allocate per token.
+#[derive(Debug, Default)]
+pub(crate) struct FeatureScratch {
+    /// The current out-of-vocabulary token between `<` and `>`.
+    bracketed: Vec<u8>,
+    /// The hashes of the line's words, for word n-grams (only filled when `wordNgrams > 1`).
+    word_hashes: Vec<i32>,
+}
+
+impl FeatureScratch {
+    /// Lets go of buffers a huge token grew, so a thread does not keep them for good.
+    pub(crate) fn trim(&mut self) {
+        const KEEP_BYTES: usize = 1 << 16;
+        if self.bracketed.capacity() > KEEP_BYTES {
+            self.bracketed = Vec::new();
+        }
+        if self.word_hashes.capacity() > KEEP_BYTES {
+            self.word_hashes = Vec::new();
+        }
+    }
+}
+
+/// How bucket ids of character and word n-grams map to rows of the input matrix.
+#[derive(Debug)]
+enum Prune {
+    /// Not pruned (`pruneidx_size < 0`): bucket id `b` is row `nwords + b`.
+    Keep,
+    /// Every n-gram was pruned (`pruneidx_size == 0`).
+    All,
+    /// Quantized with a cutoff: only the buckets in the map survive, renumbered.
+    Map(IntMap),
+}
+
+/// An open-addressing map from `i32` to `i32`, for the pruned-bucket index (the hot lookup).
+#[derive(Debug)]
+struct IntMap {
+    keys: Vec<i32>,
+    values: Vec<i32>,
+    shift: u32,
+}
+
+impl IntMap {
+    const EMPTY: i32 = -1;
+
+    fn with_capacity(len: usize) -> IntMap {
+        let slots = (len.max(1) * 2).next_power_of_two().max(8);
+        IntMap {
+            keys: vec![Self::EMPTY; slots],
+            values: vec![0; slots],
+            shift: 64 - slots.trailing_zeros(),
+        }
+    }
+
+    #[inline]
+    fn slot(&self, key: i32) -> usize {
+        ((key as u32 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// Inserts or replaces (the last pair for a key wins, as in fastText's `pruneidx_[first] = second`).
+    fn insert(&mut self, key: i32, value: i32) {
+        let mask = self.keys.len() - 1;
+        let mut slot = self.slot(key);
+        loop {
+            match self.keys.get(slot).copied() {
+                Some(Self::EMPTY) => {
+                    if let (Some(k), Some(v)) = (self.keys.get_mut(slot), self.values.get_mut(slot)) {
+                        *k = key;
+                        *v = value;
+                    }
+                    return;
+                }
+                Some(k) if k == key => {
+                    if let Some(v) = self.values.get_mut(slot) {
+                        *v = value;
+                    }
+                    return;
+                }
+                Some(_) => slot = (slot + 1) & mask,
+                None => return, // cannot happen: slot is always masked into range
+            }
+        }
+    }
+
+    #[inline]
+    fn get(&self, key: i32) -> Option<i32> {
+        let mask = self.keys.len() - 1;
+        let mut slot = self.slot(key);
+        loop {
+            match self.keys.get(slot).copied() {
+                Some(k) if k == key => return self.values.get(slot).copied(),
+                Some(Self::EMPTY) | None => return None,
+                Some(_) => slot = (slot + 1) & mask,
+            }
+        }
+    }
+}
+
+/// A loaded fastText dictionary: words, labels, their precomputed subword rows and the hashing settings.
+#[derive(Debug)]
+pub(crate) struct Dictionary {
+    /// Every entry's bytes, one after another; entry `i` spans `starts[i]..starts[i + 1]`.
+    text: Vec<u8>,
+    starts: Vec<usize>,
+    is_label: Vec<bool>,
+    /// Open-addressing table from FNV hash to entry index (`NO_ENTRY` when empty).
+    table: Vec<u32>,
+    /// Entry `i`'s input rows (itself, then its character n-grams) span `sub_starts[i]..sub_starts[i + 1]`.
+    sub_starts: Vec<usize>,
+    sub_rows: Vec<u32>,
+    nwords: u32,
+    label_names: Vec<String>,
+    label_counts: Vec<i64>,
+    prune: Prune,
+    bucket: u32,
+    minn: usize,
+    maxn: usize,
+    /// `maxn <= 0` in the args: in-vocabulary words contribute only their own row.
+    no_subwords: bool,
+    word_ngrams: usize,
+}
+
+impl Dictionary {
+    /// Reads the dictionary section (fastText's `Dictionary::load`) and precomputes subwords (`initNgrams`).
+    pub(crate) fn load(bytes: &mut Bytes<'_>, args: &Args) -> Result<Dictionary, ModelError> {
+        let size = bytes.size_i32("dictionary size")?;
+        let nwords = bytes.size_i32("nwords")?;
+        let nlabels = bytes.size_i32("nlabels")?;
+        let _ntokens = bytes.i64("ntokens")?;
+        let pruneidx_size = bytes.i64("pruneidx_size")?;
+        if nwords.checked_add(nlabels) != Some(size) {
+            return Err(bytes.invalid(format!("nwords {nwords} + nlabels {nlabels} != size {size}")));
+        }
+        if nlabels == 0 {
+            return Err(bytes.invalid("the model has no labels".to_owned()));
+        }
+        // An entry takes at least 10 bytes (NUL, count, type), so `size` is bounded by the file.
+        let mut text = Vec::new();
+        let mut starts = Vec::with_capacity(size.min(1 << 24) + 1);
+        let mut is_label = Vec::with_capacity(size.min(1 << 24));
+        let mut label_names = Vec::with_capacity(nlabels.min(1 << 20));
+        let mut label_counts = Vec::with_capacity(nlabels.min(1 << 20));
+        starts.push(0);
+        for i in 0..size {
+            let word = bytes.cstr("dictionary entry")?;
+            let count = bytes.i64("entry count")?;
+            let label = match bytes.u8("entry type")? {
+                0 => false,
+                1 => true,
+                other => return Err(bytes.invalid(format!("entry {i}: unknown entry type {other}"))),
+            };
+            if label != (i >= nwords) {
+                return Err(bytes.invalid(format!(
+                    "entry {i}: {} where the dictionary expects {}",
+                    if label { "a label" } else { "a word" },
+                    if i >= nwords { "labels" } else { "words" }
+                )));
+            }
+            if label {
+                let name = String::from_utf8_lossy(word);
+                label_names.push(name.strip_prefix("__label__").unwrap_or(&name).to_owned());
+                label_counts.push(count);
+            }
+            text.extend_from_slice(word);
+            starts.push(text.len());
+            is_label.push(label);
+        }
+        let prune = match pruneidx_size {
+            ..0 => Prune::Keep,
+            0 => Prune::All,
+            len => {
+                let len = usize::try_from(len).unwrap_or(usize::MAX);
+                if len > (usize::MAX / 8) || len.saturating_mul(8) > bytes.remaining() {
+                    return Err(bytes.invalid(format!("pruneidx_size = {pruneidx_size} exceeds the file")));
+                }
+                let mut map = IntMap::with_capacity(len);
+                for _ in 0..len {
+                    let first = bytes.i32("pruneidx key")?;
+                    let second = bytes.i32("pruneidx value")?;
+                    map.insert(first, second);
+                }
+                Prune::Map(map)
+            }
+        };
+        let mut dict = Dictionary {
+            text,
+            starts,
+            is_label,
+            table: Vec::new(),
+            sub_starts: Vec::new(),
+            sub_rows: Vec::new(),
+            nwords: u32::try_from(nwords).map_err(|_| bytes.invalid("too many words".to_owned()))?,
+            label_names,
+            label_counts,
+            prune,
+            bucket: u32::try_from(args.bucket).unwrap_or(0),
+            // fastText compares these `int`s with `size_t`, so a negative value never matches.
+            minn: usize::try_from(args.minn).unwrap_or(usize::MAX),
+            maxn: usize::try_from(args.maxn).unwrap_or(usize::MAX),
+            no_subwords: args.maxn <= 0,
+            word_ngrams: usize::try_from(args.word_ngrams).unwrap_or(0),
+        };
+        dict.build_table();
+        dict.init_ngrams();
+        Ok(dict)
+    }
+
+    fn entry(&self, i: usize) -> &[u8] {
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.text.get(a..b).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.is_label.len()
+    }
+
+    fn build_table(&mut self) {
+        let slots = (self.len().max(1) * 2).next_power_of_two();
+        let mask = slots - 1;
+        let mut table = vec![NO_ENTRY; slots];
+        for i in 0..self.len() {
+            let word = self.entry(i);
+            let mut slot = fnv(word) as usize & mask;
+            // As fastText's `find`: probe until an empty slot or the same word; a repeated word keeps the
+            // last index.
+            while let Some(&found) = table.get(slot) {
+                if found == NO_ENTRY || self.entry(found as usize) == word {
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+            if let Some(cell) = table.get_mut(slot) {
+                *cell = i as u32;
+            }
+        }
+        self.table = table;
+    }
+
+    /// The entry index of `word` (whose FNV hash is `hash`), if the dictionary has it.
+    #[inline]
+    fn find(&self, word: &[u8], hash: u32) -> Option<u32> {
+        let mask = self.table.len().wrapping_sub(1);
+        let mut slot = hash as usize & mask;
+        loop {
+            match self.table.get(slot).copied() {
+                None | Some(NO_ENTRY) => return None,
+                Some(i) if self.entry(i as usize) == word => return Some(i),
+                Some(_) => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    fn init_ngrams(&mut self) {
+        let mut sub_starts = Vec::with_capacity(self.len() + 1);
+        let mut sub_rows = Vec::new();
+        let mut bracketed = Vec::new();
+        sub_starts.push(0);
+        for i in 0..self.len() {
+            sub_rows.push(i as u32);
+            let word = self.entry(i);
+            if word != EOS {
+                bracketed.clear();
+                bracketed.push(b'<');
+                bracketed.extend_from_slice(word);
+                bracketed.push(b'>');
+                self.char_ngrams(&bracketed, &mut |row| sub_rows.push(row));
+            }
+            sub_starts.push(sub_rows.len());
+        }
+        self.sub_starts = sub_starts;
+        self.sub_rows = sub_rows;
+    }
+
+    /// Label `i` without its `__label__` prefix.
+    pub(crate) fn label_names(&self) -> &[String] {
+        &self.label_names
+    }
+
+    /// How often each label occurred in training, in label order (the Huffman tree's weights).
+    pub(crate) fn label_counts(&self) -> &[i64] {
+        &self.label_counts
+    }
+
+    /// The input rows of entry `i`: itself, then its character n-grams.
+    fn subword_rows(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        match (self.sub_starts.get(i), self.sub_starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.sub_rows.get(a..b).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// fastText's `pushHash`: a bucket id becomes an input row, or nothing if it was pruned.
+    #[inline]
+    fn push_bucket(&self, id: u32, emit: &mut impl FnMut(u32)) {
+        let row = match &self.prune {
+            Prune::Keep => id,
+            Prune::All => return,
+            Prune::Map(map) => match map.get(id as i32) {
+                Some(remapped) if remapped >= 0 => remapped as u32,
+                _ => return,
+            },
+        };
+        if let Some(row) = self.nwords.checked_add(row) {
+            emit(row);
+        }
+    }
+
+    /// fastText's `computeSubwords` over a word already wrapped in `<` and `>`: every n-gram of `minn` to
+    /// `maxn` characters (UTF-8 aware), except the lone `<` and `>`.
+    fn char_ngrams(&self, word: &[u8], emit: &mut impl FnMut(u32)) {
+        if self.maxn == 0 || self.bucket == 0 {
+            return;
+        }
+        for (i, &first) in word.iter().enumerate() {
+            if first & 0xC0 == 0x80 {
+                continue;
+            }
+            let mut hash = FNV_OFFSET;
+            let mut chars = 0usize;
+            let mut complete = false;
+            for &byte in word.get(i..).unwrap_or_default() {
+                if byte & 0xC0 != 0x80 {
+                    if chars > 0 {
+                        // The n-gram of `chars` characters ends here, before the end of the word.
+                        self.ngram(chars, i == 0, false, hash, emit);
+                        if chars == self.maxn {
+                            complete = true;
+                            break;
+                        }
+                    }
+                    chars += 1;
+                }
+                hash = fnv_step(hash, byte);
+            }
+            if !complete && chars > 0 {
+                // The last n-gram from `i` runs to the end of the word.
+                self.ngram(chars, i == 0, true, hash, emit);
+            }
+        }
+    }
+
+    #[inline]
+    fn ngram(&self, chars: usize, at_start: bool, at_end: bool, hash: u32, emit: &mut impl FnMut(u32)) {
+        if chars >= self.minn && !(chars == 1 && (at_start || at_end)) {
+            self.push_bucket(hash % self.bucket, emit);
+        }
+    }
+
+    /// The input rows of one line of text, in fastText's order (`Dictionary::getLine`), passed to `emit`.
+    ///
+    /// The line ends at the end of `text` (newlines count as spaces), or after a literal `</s>` token, as
+    /// fastText's reader stops there.
+    pub(crate) fn line_rows(&self, text: &[u8], scratch: &mut FeatureScratch, emit: &mut impl FnMut(u32)) {
+        scratch.word_hashes.clear();
+        let mut rest = text;
+        let mut ended = false;
+        while let Some(start) = rest.iter().position(|&b| !is_separator(b)) {
+            let tail = rest.get(start..).unwrap_or_default();
+            let len = tail.iter().position(|&b| is_separator(b)).unwrap_or(tail.len());
+            let Some((token, after)) = tail.split_at_checked(len) else {
+                break;
+            };
+            rest = after;
+            self.token_rows(token, scratch, emit);
+            if token == EOS {
+                ended = true;
+                break;
+            }
+        }
+        if !ended {
+            self.token_rows(EOS, scratch, emit);
+        }
+        if self.word_ngrams > 1 {
+            self.word_ngram_rows(&scratch.word_hashes, emit);
+        }
+    }
+
+    fn token_rows(&self, token: &[u8], scratch: &mut FeatureScratch, emit: &mut impl FnMut(u32)) {
+        let hash = fnv(token);
+        match self.find(token, hash) {
+            Some(id) => {
+                if self.is_label.get(id as usize).copied().unwrap_or(true) {
+                    return; // a label in the text: fastText keeps it apart from the features
+                }
+                if self.no_subwords {
+                    emit(id);
+                } else {
+                    for &row in self.subword_rows(id) {
+                        emit(row);
+                    }
+                }
+            }
+            None => {
+                if token.starts_with(LABEL_PREFIX) {
+                    return;
+                }
+                if token != EOS {
+                    scratch.bracketed.clear();
+                    scratch.bracketed.push(b'<');
+                    scratch.bracketed.extend_from_slice(token);
+                    scratch.bracketed.push(b'>');
+                    self.char_ngrams(&scratch.bracketed, emit);
+                }
+            }
+        }
+        if self.word_ngrams > 1 {
+            scratch.word_hashes.push(hash as i32);
+        }
+    }
+
+    /// fastText's `addWordNgrams`: the hashes are `int32_t` there, so they are sign-extended to 64 bits.
+    fn word_ngram_rows(&self, hashes: &[i32], emit: &mut impl FnMut(u32)) {
+        if self.bucket == 0 {
+            return;
+        }
+        let bucket = u64::from(self.bucket);
+        for (i, &first) in hashes.iter().enumerate() {
+            let mut h = first as i64 as u64;
+            let end = hashes.len().min(i.saturating_add(self.word_ngrams));
+            for &next in hashes.get(i + 1..end).unwrap_or_default() {
+                h = h.wrapping_mul(116_049_371).wrapping_add(next as i64 as u64);
+                self.push_bucket((h % bucket) as u32, emit);
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! A fastText supervised model (`.bin` or quantized `.ftz`), loaded from bytes and run in pure Rust.
+
+mod args;
+mod bytes;
+mod dictionary;
+mod loss;
+mod matrix;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use self::args::Args;
+use self::bytes::Bytes;
+use self::dictionary::{Dictionary, FeatureScratch};
+use self::loss::{Loss, LossScratch};
+use self::matrix::Matrix;
+use crate::{ModelError, Prediction};
+
+/// A fastText supervised classifier, such as the lid.176 language identifier or GlotLID.
+///
+/// It reads fastText's binary format (versions 11 and 12): the dictionary, the input matrix (dense, or
+/// product-quantized as in `.ftz` files, pruned or not), the output matrix (dense or quantized) and the
+/// loss (hierarchical softmax, softmax, negative sampling or one-vs-all). Predictions are those of the
+/// C++ fastText (`predict` on one line), to the bit where the C++ types allow. The model is immutable and
+/// `Send + Sync`; wrap it in a [`LanguageId`](crate::LanguageId) to share it between threads.
+#[derive(Debug)]
+pub struct LanguageModel {
+    dim: usize,
+    dictionary: Dictionary,
+    input: Matrix,
+    output: Matrix,
+    loss: Loss,
+    /// Label name (without `__label__`) to label index.
+    label_index: HashMap<String, usize>,
+}
+
+/// Buffers one thread reuses from prediction to prediction, so the hot path does not allocate per token.
+#[derive(Debug, Default)]
+struct Scratch {
+    features: FeatureScratch,
+    hidden: Vec<f32>,
+    loss: LossScratch,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's buffers, or with fresh ones when they are in use (re-entered) or gone (a
+/// thread-local destructor).
+fn with_scratch<R>(mut f: impl FnMut(&mut Scratch) -> R) -> R {
+    let reused = SCRATCH.try_with(|cell| cell.try_borrow_mut().ok().map(|mut scratch| f(&mut scratch)));
+    match reused {
+        Ok(Some(result)) => result,
+        _ => f(&mut Scratch::default()),
+    }
+}
+
+impl LanguageModel {
+    /// Parses a model held in memory (the contents of a `.bin` or `.ftz` file).
+    ///
+    /// Every size in the file is checked against the bytes present before anything is allocated, so a
+    /// truncated or corrupt file gives an error naming the byte offset, never a panic.
+    pub fn from_bytes(data: &[u8]) -> Result<LanguageModel, ModelError> {
+        let mut bytes = Bytes::new(data);
+        let args = Args::load(&mut bytes)?;
+        let dictionary = Dictionary::load(&mut bytes, &args)?;
+        let (input, quant_input) = Matrix::load_input(&mut bytes, args.dim)?;
+        let output = Matrix::load_output(&mut bytes, args.dim, quant_input)?;
+        let loss = Loss::new(args.loss, dictionary.label_counts(), &output)?;
+        let mut label_index = HashMap::new();
+        for (i, name) in dictionary.label_names().iter().enumerate() {
+            label_index.entry(name.clone()).or_insert(i);
+        }
+        Ok(LanguageModel {
+            dim: args.dim,
+            dictionary,
+            input,
+            output,
+            loss,
+            label_index,
+        })
+    }
+
+    /// Reads and parses a model file, checking its SHA-256 first when `expected_sha256` is given.
+    ///
+    /// Use it for another fastText-format model than the built-in lid.176 (GlotLID, a model of your own).
+    /// The checksum (64 hex digits, any case) guards against a truncated download or the wrong file; the
+    /// error names the path and both checksums. Nothing is downloaded.
+    pub fn from_path(
+        path: impl AsRef<Path>,
+        expected_sha256: Option<&str>,
+    ) -> Result<LanguageModel, ModelError> {
+        let path = path.as_ref();
+        let expected = match expected_sha256 {
+            Some(hex) => {
+                let hex = hex.trim().to_ascii_lowercase();
+                if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(ModelError::BadChecksum(hex));
+                }
+                Some(hex)
+            }
+            None => None,
+        };
+        let data = std::fs::read(path).map_err(|source| ModelError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        if let Some(expected) = expected {
+            let actual = sha256_hex(&data);
+            if actual != expected {
+                return Err(ModelError::Checksum {
+                    path: path.to_owned(),
+                    expected,
+                    actual,
+                });
+            }
+        }
+        LanguageModel::from_bytes(&data).map_err(|source| ModelError::InFile {
+            path: path.to_owned(),
+            source: Box::new(source),
+        })
+    }
+
+    /// The model's labels without the `__label__` prefix (`en`, `id`, `ms`, …), in the model's order.
+    pub fn labels(&self) -> &[String] {
+        self.dictionary.label_names()
+    }
+
+    /// The dimension of the model's hidden vector (16 for lid.176).
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// The `k` most probable labels of `text`, best first, each with its probability; only labels with
+    /// a probability of at least `threshold` are returned (fastText's `predict(text, k, threshold)`).
+    ///
+    /// The whole text is one line: newlines separate words like spaces do, where fastText's own reader
+    /// would stop at the first one. Empty when `k` is 0, or when the text has no feature the model knows
+    /// (possible only with a model whose dictionary lacks `</s>`).
+    pub fn predict(&self, text: &str, k: usize, threshold: f32) -> Vec<Prediction<'_>> {
+        let mut out = Vec::with_capacity(k.min(16));
+        self.predict_with(text, k, threshold, |label, score| {
+            out.push(Prediction { label, score })
+        });
+        out
+    }
+
+    /// The most probable label of `text` and its probability, without allocating.
+    pub fn predict_best(&self, text: &str) -> Option<Prediction<'_>> {
+        let mut best = None;
+        self.predict_with(text, 1, 0.0, |label, score| {
+            best = Some(Prediction { label, score })
+        });
+        best
+    }
+
+    /// Runs the model on `text` with this thread's buffers and hands each prediction, best first, to
+    /// `each`.
+    fn predict_with<'m>(&'m self, text: &str, k: usize, threshold: f32, mut each: impl FnMut(&'m str, f32)) {
+        with_scratch(|scratch| {
+            if self.infer(text.as_bytes(), k, threshold, scratch) {
+                for &(log_prob, label) in &scratch.loss.top {
+                    if let Some(name) = self.labels().get(label as usize) {
+                        each(name, log_prob.exp());
+                    }
+                }
+            }
+            scratch.features.trim();
+        });
+    }
+
+    /// The best label of `text`; then, if `regroup` maps it to another label and a group of labels, that
+    /// label with the summed probability of the group. One pass over the text: the group's probabilities
+    /// come from the same hidden vector.
+    pub(crate) fn predict_best_regrouped(
+        &self,
+        text: &str,
+        mut regroup: impl FnMut(&str) -> Option<(&'static str, &'static [&'static str])>,
+    ) -> Option<Prediction<'_>> {
+        with_scratch(|scratch| {
+            let found = self.infer(text.as_bytes(), 1, 0.0, scratch);
+            scratch.features.trim();
+            let &(log_prob, label) = scratch.loss.top.first().filter(|_| found)?;
+            let best = Prediction {
+                label: self.labels().get(label as usize)?,
+                score: log_prob.exp(),
+            };
+            let Some((choice, group)) = regroup(best.label) else {
+                return Some(best);
+            };
+            let Some(&choice) = self.label_index.get(choice) else {
+                return Some(best);
+            };
+            let mut score = 0.0f32;
+            for label in group {
+                if let Some(&index) = self.label_index.get(*label) {
+                    score +=
+                        self.loss
+                            .label_probability(&self.output, &scratch.hidden, index, &mut scratch.loss);
+                }
+            }
+            Some(Prediction {
+                label: self.labels().get(choice)?,
+                score: score.min(1.0),
+            })
+        })
+    }
+
+    /// Features → averaged hidden vector → loss; false when the line has no features.
+    fn infer(&self, text: &[u8], k: usize, threshold: f32, scratch: &mut Scratch) -> bool {
+        let Scratch {
+            features,
+            hidden,
+            loss,
+        } = scratch;
+        hidden.clear();
+        hidden.resize(self.dim, 0.0);
+        let mut count = 0usize;
+        let input = &self.input;
+        self.dictionary.line_rows(text, features, &mut |row| {
+            input.add_row_to(hidden, row as usize);
+            count += 1;
+        });
+        if count == 0 {
+            loss.top.clear();
+            return false;
+        }
+        // fastText: `hidden.mul(1.0 / input.size())`, the factor computed in double and used as float.
+        let scale = (1.0 / count as f64) as f32;
+        for h in hidden.iter_mut() {
+            *h *= scale;
+        }
+        self.loss.predict(&self.output, hidden, k, threshold, loss);
+        true
+    }
+}
+
+/// Lowercase hex SHA-256 of `data`.
+pub(crate) fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,202 @@
+//! Tests of model loading and prediction against fastText's own outputs.
+
+use super::*;
+use crate::LID176_FTZ;
+
+fn lid176() -> LanguageModel {
+    LanguageModel::from_bytes(LID176_FTZ).unwrap()
+}
+
+#[test]
+fn odd_inputs_match_fasttext_predict_exactly() {
+    // `fasttext-predict` 0.9.2.4, `model.predict(text, k=2)` with lid.176.ftz.
+    let cases: &[(&str, [(&str, f64); 2])] = &[
+        ("", [("en", 0.12450417876243591), ("ca", 0.08594832569360733)]),
+        (" ", [("en", 0.12450417876243591), ("ca", 0.08594832569360733)]),
+        ("hello", [("en", 0.24247202277183533), ("fr", 0.0951116755604744)]),
+        // fastText's reader stops at a literal end-of-sentence token.
+        (
+            "hello </s> bonjour le monde le chat",
+            [("en", 0.24247202277183533), ("fr", 0.0951116755604744)],
+        ),
+        // Labels in the text are not features.
+        (
+            "__label__fr bonjour le monde",
+            [("fr", 0.950145423412323), ("en", 0.02840564213693142)],
+        ),
+        (
+            "a\0b\x0bc\x0cd\re\tf",
+            [("en", 0.12450417876243591), ("ca", 0.08594832569360733)],
+        ),
+        // U+00A0 and U+3000 are not separators for fastText.
+        (
+            "no\u{a0}break\u{3000}space",
+            [("en", 0.3146468698978424), ("ru", 0.09105309844017029)],
+        ),
+        (
+            "🙂🙂🙂",
+            [("en", 0.12450417876243591), ("ca", 0.08594832569360733)],
+        ),
+        (
+            "Привет, как дела?",
+            [("ru", 0.9599800705909729), ("sr", 0.011184482835233212)],
+        ),
+        (
+            "日本語のテキストです",
+            [("ja", 0.999955415725708), ("zh", 7.42477277526632e-05)],
+        ),
+    ];
+    let model = lid176();
+    for (text, expected) in cases {
+        let got = model.predict(text, 2, 0.0);
+        let got: Vec<(&str, f64)> = got.iter().map(|p| (p.label, f64::from(p.score))).collect();
+        assert_eq!(got, expected.to_vec(), "{text:?}");
+    }
+}
+
+#[test]
+fn a_label_probability_equals_its_score_in_the_ranking() {
+    let model = lid176();
+    for text in [
+        "Saya suka makan nasi goreng di rumah.",
+        "Eg veit ikkje.",
+        "",
+        "Non hai unha casa.",
+    ] {
+        let ranking = model.predict(text, 5, 0.0);
+        for p in &ranking {
+            let label: &'static str = Box::leak(p.label.to_owned().into_boxed_str());
+            let group: &'static [&'static str] = Box::leak(vec![label].into_boxed_slice());
+            let regrouped = model
+                .predict_best_regrouped(text, |_| Some((label, group)))
+                .unwrap();
+            assert_eq!(regrouped, *p, "{text:?}");
+        }
+        let pair = model
+            .predict_best_regrouped(text, |_| Some(("ms", &["id", "ms"])))
+            .unwrap();
+        let id_ms: f32 = model
+            .predict(text, 176, 0.0)
+            .iter()
+            .filter(|p| p.label == "id" || p.label == "ms")
+            .map(|p| p.score)
+            .sum();
+        // The ranking leaves out labels under 1e-5 (fastText's threshold), a path product does not.
+        assert!(
+            (pair.score - id_ms.min(1.0)).abs() < 3e-5,
+            "{text:?}: {} {id_ms}",
+            pair.score
+        );
+    }
+}
+
+#[test]
+fn newlines_are_spaces() {
+    let model = lid176();
+    let joined = model.predict("Ceci est une phrase. Et une autre.", 3, 0.0);
+    assert_eq!(
+        model.predict("Ceci est une phrase.\nEt une autre.", 3, 0.0),
+        joined
+    );
+    assert_eq!(
+        model.predict("Ceci est une phrase.\r\nEt une autre.\n", 3, 0.0),
+        joined
+    );
+}
+
+#[test]
+fn top_k_is_sorted_bounded_and_thresholded() {
+    let model = lid176();
+    assert!(model.predict("bonjour", 0, 0.0).is_empty());
+    let all = model.predict("Selamat pagi, apa kabar?", 1000, 0.0);
+    assert!(all.len() <= 176 && all.len() > 10);
+    assert!(all.windows(2).all(|w| w[0].score >= w[1].score));
+    // Probabilities under 1e-5 are cut by fastText's own threshold of 0 (`log(0 + 1e-5)`).
+    assert!(all.iter().all(|p| p.score >= 1e-5));
+    let sure = model.predict("Selamat pagi, apa kabar?", 1000, 0.05);
+    assert!(sure.iter().all(|p| p.score >= 0.05) && sure.len() < all.len());
+    assert_eq!(
+        model.predict_best("Selamat pagi, apa kabar?"),
+        all.first().copied()
+    );
+}
+
+#[test]
+fn hash_is_fnv1a_over_signed_bytes() {
+    assert_eq!(dictionary::fnv(b""), 2_166_136_261);
+    assert_eq!(dictionary::fnv(b"hello"), 1_335_831_723);
+    // 'é' is 0xC3 0xA9: each byte is sign-extended to 0xFFFFFFxx before the XOR.
+    let unsigned = [0xC3u8, 0xA9].iter().fold(2_166_136_261u32, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(16_777_619)
+    });
+    let signed = [0xC3u8, 0xA9].iter().fold(2_166_136_261u32, |h, &b| {
+        (h ^ (b as i8 as u32)).wrapping_mul(16_777_619)
+    });
+    assert_ne!(unsigned, signed);
+    assert_eq!(dictionary::fnv("é".as_bytes()), signed);
+}
+
+#[test]
+fn a_truncated_model_is_an_error_at_every_length() {
+    for len in (0..LID176_FTZ.len()).step_by(4099).chain([LID176_FTZ.len() - 1]) {
+        let err = LanguageModel::from_bytes(&LID176_FTZ[..len]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ModelError::Truncated { .. } | ModelError::Invalid { .. } | ModelError::BadMagic(_)
+            ),
+            "{len}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_corrupt_model_never_panics() {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut loaded = 0;
+    for round in 0..120 {
+        let mut data = LID176_FTZ.to_vec();
+        // Mostly the header, dictionary sizes and pruning index; sometimes anywhere.
+        let span = if round % 4 == 0 { data.len() } else { 200_000 };
+        for _ in 0..1 + next() % 4 {
+            let at = (next() as usize) % span;
+            data[at] = next() as u8;
+        }
+        if let Ok(model) = LanguageModel::from_bytes(&data) {
+            loaded += 1;
+            for text in ["", "hello world", "Saya suka makan nasi goreng", "日本語 🙂"] {
+                let _ = model.predict(text, 3, 0.0);
+            }
+        }
+    }
+    assert!(loaded > 0);
+}
+
+#[test]
+fn from_path_checks_the_checksum() {
+    let dir = std::env::temp_dir().join(format!("saring-langid-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("lid.176.ftz");
+    std::fs::write(&path, LID176_FTZ).unwrap();
+    let upper = crate::LID176_SHA256.to_ascii_uppercase();
+    assert!(LanguageModel::from_path(&path, Some(&upper)).is_ok());
+    assert!(LanguageModel::from_path(&path, None).is_ok());
+    let wrong = "0".repeat(64);
+    let err = LanguageModel::from_path(&path, Some(&wrong)).unwrap_err();
+    assert!(err.to_string().contains(crate::LID176_SHA256), "{err}");
+    assert!(matches!(
+        LanguageModel::from_path(&path, Some("abc")),
+        Err(ModelError::BadChecksum(_))
+    ));
+    assert!(matches!(
+        LanguageModel::from_path(dir.join("missing"), None),
+        Err(ModelError::Read { .. })
+    ));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,196 @@
+//! [`Langid`]: the `langid` pipeline step.
+
+use saring_core::{Document, DropReason, Step, Verdict};
+
+use crate::{LangidConfig, LanguageId};
+
+/// The `langid` step: labels each document's language and keeps or drops it.
+///
+/// On every document, kept or not, it sets `language` to the most probable label and records the
+/// signal `langid.score` (that label's probability). The whole text is predicted at once, newlines read
+/// as spaces (as datatrove's `LanguageFilter` does). Unless `label_only`, documents are dropped with
+/// [`DropReason::Language`] (`languages`) or [`DropReason::LanguageScore`] (`min_score`).
+#[derive(Debug, Clone)]
+pub struct Langid {
+    /// The identifier, or why the built-in model could not be loaded (then every document errors).
+    id: Result<LanguageId, String>,
+    languages: Vec<String>,
+    min_score: f32,
+    label_only: bool,
+}
+
+impl Langid {
+    /// The step with the built-in lid.176 model. Call [`LangidConfig::validate`] first: it also reports
+    /// a model that cannot be loaded (a broken build), in which case this step marks every document
+    /// errored rather than panicking.
+    pub fn new(config: &LangidConfig) -> Langid {
+        Langid::build(config, LanguageId::lid176().map_err(|e| e.to_string()))
+    }
+
+    /// The step with another identifier (e.g. GlotLID). Call [`LangidConfig::validate_for`] first.
+    pub fn with_language_id(config: &LangidConfig, id: LanguageId) -> Langid {
+        Langid::build(config, Ok(id))
+    }
+
+    fn build(config: &LangidConfig, id: Result<LanguageId, String>) -> Langid {
+        Langid {
+            id: id.map(|id| id.with_close_pairs(config.close_pairs)),
+            languages: config.languages.clone(),
+            min_score: config.min_score,
+            label_only: config.label_only,
+        }
+    }
+
+    /// Whether one of the wanted languages scores above `min_score`, as datatrove decides. Only the top
+    /// label can be above a threshold of at least one half, so the model's full ranking is consulted only
+    /// below it.
+    fn wanted_language_passes(&self, text: &str, top_label: &str, top_score: f32) -> bool {
+        if self.is_wanted(top_label) && top_score > self.min_score {
+            return true;
+        }
+        if self.min_score >= 0.5 {
+            return false;
+        }
+        let Ok(id) = &self.id else { return false };
+        id.top_k(text, id.labels().len())
+            .iter()
+            .any(|p| self.is_wanted(p.label) && p.score > self.min_score)
+    }
+
+    fn is_wanted(&self, label: &str) -> bool {
+        self.languages.iter().any(|l| l == label)
+    }
+}
+
+impl Step for Langid {
+    fn name(&self) -> &str {
+        "langid"
+    }
+
+    fn process(&self, doc: &mut Document) -> Verdict {
+        let id = match &self.id {
+            Ok(id) => id,
+            Err(message) => return Verdict::Error(message.clone()),
+        };
+        let Some(best) = id.detect(&doc.text) else {
+            doc.signals.insert("langid.score".to_owned(), 0.0);
+            return if self.label_only {
+                Verdict::Keep
+            } else {
+                Verdict::Drop(DropReason::LanguageScore)
+            };
+        };
+        doc.language = Some(best.label.to_owned());
+        doc.signals
+            .insert("langid.score".to_owned(), f64::from(best.score));
+        if self.label_only {
+            return Verdict::Keep;
+        }
+        if self.languages.is_empty() {
+            return if best.score > self.min_score {
+                Verdict::Keep
+            } else {
+                Verdict::Drop(DropReason::LanguageScore)
+            };
+        }
+        if self.wanted_language_passes(&doc.text, best.label, best.score) {
+            Verdict::Keep
+        } else if self.is_wanted(best.label) {
+            Verdict::Drop(DropReason::LanguageScore)
+        } else {
+            Verdict::Drop(DropReason::Language)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(languages: &[&str], min_score: f32, label_only: bool) -> LangidConfig {
+        LangidConfig {
+            languages: languages.iter().map(|l| (*l).to_owned()).collect(),
+            min_score,
+            label_only,
+            close_pairs: false,
+        }
+    }
+
+    #[test]
+    fn close_pairs_keep_malay_that_lid176_calls_indonesian() {
+        let malay = "Mereka tinggal di rumah itu sejak bulan Ogos tahun lepas.";
+        let plain = Langid::new(&config(&["ms"], 0.65, false));
+        let mut doc = Document::new("d".into(), malay.into());
+        assert_eq!(plain.process(&mut doc), Verdict::Drop(DropReason::Language));
+        assert_eq!(doc.language.as_deref(), Some("id"));
+
+        let two_stage = Langid::new(&LangidConfig {
+            close_pairs: true,
+            ..config(&["ms"], 0.65, false)
+        });
+        let mut doc = Document::new("d".into(), malay.into());
+        assert_eq!(two_stage.process(&mut doc), Verdict::Keep);
+        assert_eq!(doc.language.as_deref(), Some("ms"));
+        assert!(doc.signals["langid.score"] > 0.65);
+    }
+
+    const INDONESIAN: &str = "Ilmuwan dari Stanford University School of Medicine pada hari Senin \
+                              mengumumkan penemuan alat diagnostik baru.";
+
+    #[test]
+    fn labels_and_keeps_a_wanted_language() {
+        let step = Langid::new(&config(&["id", "ms"], 0.5, false));
+        let mut doc = Document::new("d".into(), INDONESIAN.into());
+        assert_eq!(step.process(&mut doc), Verdict::Keep);
+        assert_eq!(doc.language.as_deref(), Some("id"));
+        assert!(doc.signals["langid.score"] > 0.5);
+    }
+
+    #[test]
+    fn drops_other_languages_and_low_scores_with_their_reasons() {
+        let step = Langid::new(&config(&["fr"], 0.65, false));
+        let mut doc = Document::new("d".into(), INDONESIAN.into());
+        assert_eq!(step.process(&mut doc), Verdict::Drop(DropReason::Language));
+        assert_eq!(doc.language.as_deref(), Some("id"), "labelled even when dropped");
+
+        let step = Langid::new(&config(&[], 0.999_999, false));
+        let mut doc = Document::new("d".into(), "ok".into());
+        assert_eq!(step.process(&mut doc), Verdict::Drop(DropReason::LanguageScore));
+        assert!(doc.signals.contains_key("langid.score"));
+
+        let step = Langid::new(&config(&["id"], 0.999_999, false));
+        let mut doc = Document::new("d".into(), INDONESIAN.into());
+        assert_eq!(step.process(&mut doc), Verdict::Drop(DropReason::LanguageScore));
+    }
+
+    #[test]
+    fn low_threshold_looks_past_the_top_label() {
+        // With min_score under one half a listed language that is not the top label can still pass.
+        let id = LanguageId::lid176().unwrap();
+        let text = "Saya suka makan nasi goreng di rumah.";
+        let top = id.top_k(text, 2);
+        let second = top[1];
+        let step = Langid::new(&config(&[second.label], second.score / 2.0, false));
+        let mut doc = Document::new("d".into(), text.into());
+        assert_eq!(step.process(&mut doc), Verdict::Keep);
+        assert_eq!(doc.language.as_deref(), Some(top[0].label));
+    }
+
+    #[test]
+    fn label_only_keeps_everything_and_odd_input_does_not_panic() {
+        let step = Langid::new(&config(&["xx"], 0.9, true));
+        for text in [
+            "",
+            " \n\t ",
+            "🙂🙂🙂",
+            "</s> hidden",
+            "__label__en",
+            "\0\u{feff}",
+            "a\u{a0}b\u{3000}c",
+        ] {
+            let mut doc = Document::new("d".into(), text.into());
+            assert_eq!(step.process(&mut doc), Verdict::Keep, "{text:?}");
+            assert!(doc.language.is_some(), "{text:?}");
+        }
+    }
+}
