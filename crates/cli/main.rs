@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 1 the run finished but some records errored (the output is still written);
 //! 2 saring could not run (bad arguments or config, unwritable output).
 
+mod dedup;
 mod extract;
 mod langid;
 mod progress;
@@ -25,6 +26,7 @@ struct Cli {
 enum Command {
     Run(run::RunArgs),
     Extract(extract::ExtractArgs),
+    Dedup(dedup::DedupArgs),
     Langid(langid::LangidArgs),
     Stats(stats::StatsArgs),
 }
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Extract(args) => extract::extract(args),
+        Command::Dedup(args) => dedup::dedup(args),
         Command::Langid(args) => langid::langid(args),
         Command::Stats(args) => stats::stats(args),
     };

@@ -1,0 +1,278 @@
+//! `DedupConfig`: every setting of exact and MinHash dedup, as plain data parsed from TOML.
+
+use saring_io::{ReaderConfig, WriterConfig};
+use serde::{Deserialize, Serialize};
+
+use crate::DedupError;
+use crate::cluster::ClusterParams;
+use crate::minhash::MinHasher;
+
+/// The settings of a dedup run. Every field has a default, so `DedupConfig::default()` (or an empty
+/// TOML table) is the recommended setup.
+///
+/// ```
+/// let config = saring_dedup::DedupConfig::from_toml("bands = 20\nrows = 5\nkeep = \"longest\"")?;
+/// assert_eq!(config.bands * config.rows, 100);
+/// # Ok::<(), saring_dedup::DedupError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DedupConfig {
+    /// Seed of the MinHash permutations. Runs that share signatures or buckets must use the same seed.
+    /// Default 1.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Tokens per shingle (word n-grams; character n-grams in scripts without spaces). Default 5.
+    #[serde(default = "default_ngram_size")]
+    pub ngram_size: usize,
+    /// Number of LSH bands. Default 14.
+    #[serde(default = "default_bands")]
+    pub bands: usize,
+    /// Permutations per band. Default 8 (14 × 8: pairs at Jaccard 0.72 become candidates half the
+    /// time, at 0.8 92% of the time).
+    #[serde(default = "default_rows")]
+    pub rows: usize,
+    /// Check each candidate pair's estimated Jaccard similarity before joining it. Default true.
+    #[serde(default = "default_true")]
+    pub candidate_check: bool,
+    /// The least estimated Jaccard similarity (0–1) a candidate pair needs to be joined, with
+    /// `candidate_check`. Default 0.5.
+    #[serde(default = "default_jaccard_threshold")]
+    pub jaccard_threshold: f64,
+    /// With `candidate_check`, two clusters are joined only if their representatives (first documents)
+    /// are at least this similar too (estimated Jaccard, 0–1), so chains of pairs cannot drift from one
+    /// text to another; 0 turns this off. Default 0.3.
+    #[serde(default = "default_link_threshold")]
+    pub link_threshold: f64,
+    /// With `candidate_check`, a pair is joined only if one of the two documents has at least this share
+    /// of its lines (units of at least `ngram_size` tokens, boilerplate removed) found in the other. A
+    /// near-duplicate shares most of its lines with its original even when truncated or extended; two
+    /// different pages that quote one long paragraph share one line each. 0 turns this off. Default 0.6.
+    #[serde(default = "default_line_coverage_threshold")]
+    pub line_coverage_threshold: f64,
+    /// Documents with fewer tokens than this (after boilerplate lines are removed) get no MinHash
+    /// signature: they are only matched as exact copies. Default 10.
+    #[serde(default = "default_min_tokens")]
+    pub min_tokens: usize,
+    /// Join documents whose normalised texts are identical, before and regardless of MinHash. Default
+    /// true.
+    #[serde(default = "default_true")]
+    pub exact: bool,
+    /// Join documents fetched from the same URL (scheme and host case and the fragment ignored), as
+    /// exact copies. Default false.
+    #[serde(default)]
+    pub exact_url: bool,
+    /// Remove boilerplate lines (those repeated on many documents of one host) before shingling.
+    /// Default true.
+    #[serde(default = "default_true")]
+    pub boilerplate_lines: bool,
+    /// A line is boilerplate on a host when it appears on at least this many distinct document texts of
+    /// that host. Default 3.
+    #[serde(default = "default_boilerplate_min_docs")]
+    pub boilerplate_min_docs: u32,
+    /// Clusters larger than this are reported as over-merged and broken into their exact-text groups.
+    /// Default 1000.
+    #[serde(default = "default_max_cluster_size")]
+    pub max_cluster_size: u32,
+    /// How many earlier members of a band bucket a document is checked against at most. Default 16.
+    #[serde(default = "default_max_bucket_checks")]
+    pub max_bucket_checks: usize,
+    /// Which document of a cluster survives. Default `first`.
+    #[serde(default)]
+    pub keep: Keep,
+    /// How to read the inputs (fields `text`, `id`, `url` by default).
+    #[serde(default)]
+    pub input: ReaderConfig,
+    /// How to write the surviving documents.
+    #[serde(default)]
+    pub output: WriterConfig,
+}
+
+/// Which document of a duplicate cluster is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Keep {
+    /// The first in input order.
+    #[default]
+    First,
+    /// The longest text (in bytes); ties go to the first in input order.
+    Longest,
+}
+
+const fn default_seed() -> u64 {
+    1
+}
+const fn default_ngram_size() -> usize {
+    5
+}
+const fn default_bands() -> usize {
+    14
+}
+const fn default_rows() -> usize {
+    8
+}
+const fn default_true() -> bool {
+    true
+}
+const fn default_jaccard_threshold() -> f64 {
+    0.5
+}
+const fn default_link_threshold() -> f64 {
+    0.3
+}
+const fn default_line_coverage_threshold() -> f64 {
+    0.6
+}
+const fn default_min_tokens() -> usize {
+    10
+}
+const fn default_boilerplate_min_docs() -> u32 {
+    3
+}
+const fn default_max_cluster_size() -> u32 {
+    1000
+}
+const fn default_max_bucket_checks() -> usize {
+    16
+}
+
+impl Default for DedupConfig {
+    fn default() -> DedupConfig {
+        DedupConfig {
+            seed: default_seed(),
+            ngram_size: default_ngram_size(),
+            bands: default_bands(),
+            rows: default_rows(),
+            candidate_check: true,
+            jaccard_threshold: default_jaccard_threshold(),
+            link_threshold: default_link_threshold(),
+            line_coverage_threshold: default_line_coverage_threshold(),
+            min_tokens: default_min_tokens(),
+            exact: true,
+            exact_url: false,
+            boilerplate_lines: true,
+            boilerplate_min_docs: default_boilerplate_min_docs(),
+            max_cluster_size: default_max_cluster_size(),
+            max_bucket_checks: default_max_bucket_checks(),
+            keep: Keep::First,
+            input: ReaderConfig::default(),
+            output: WriterConfig::default(),
+        }
+    }
+}
+
+impl DedupConfig {
+    /// Parses a TOML table of these settings and validates it.
+    pub fn from_toml(text: &str) -> Result<DedupConfig, DedupError> {
+        let config: DedupConfig = toml::from_str(text).map_err(|e| DedupError::Config(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks every value, reporting all problems together.
+    pub fn validate(&self) -> Result<(), DedupError> {
+        let mut errors = Vec::new();
+        if !(1..=64).contains(&self.ngram_size) {
+            errors.push(format!("ngram_size = {} must be in 1..=64", self.ngram_size));
+        }
+        if self.bands == 0 {
+            errors.push("bands = 0 must be at least 1".to_owned());
+        }
+        if self.rows == 0 {
+            errors.push("rows = 0 must be at least 1".to_owned());
+        }
+        if self.bands.saturating_mul(self.rows) > 1024 {
+            errors.push(format!(
+                "bands × rows = {} × {} must be at most 1024 permutations",
+                self.bands, self.rows
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.jaccard_threshold) {
+            errors.push(format!(
+                "jaccard_threshold = {} must be in 0..=1",
+                self.jaccard_threshold
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.link_threshold) {
+            errors.push(format!(
+                "link_threshold = {} must be in 0..=1",
+                self.link_threshold
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.line_coverage_threshold) {
+            errors.push(format!(
+                "line_coverage_threshold = {} must be in 0..=1",
+                self.line_coverage_threshold
+            ));
+        }
+        if self.min_tokens == 0 {
+            errors.push("min_tokens = 0 must be at least 1".to_owned());
+        }
+        if self.boilerplate_min_docs < 2 {
+            errors.push(format!(
+                "boilerplate_min_docs = {} must be at least 2",
+                self.boilerplate_min_docs
+            ));
+        }
+        if self.max_cluster_size < 2 {
+            errors.push(format!(
+                "max_cluster_size = {} must be at least 2",
+                self.max_cluster_size
+            ));
+        }
+        if self.max_bucket_checks == 0 {
+            errors.push("max_bucket_checks = 0 must be at least 1".to_owned());
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(DedupError::Config(errors.join("; ")))
+        }
+    }
+
+    /// The MinHash hasher these settings describe.
+    pub fn min_hasher(&self) -> MinHasher {
+        MinHasher::new(self.ngram_size, self.bands, self.rows, self.seed)
+    }
+
+    /// The clustering parameters these settings describe.
+    pub fn cluster_params(&self) -> ClusterParams {
+        ClusterParams {
+            jaccard_threshold: self.candidate_check.then_some(self.jaccard_threshold),
+            line_coverage_threshold: (self.candidate_check && self.line_coverage_threshold > 0.0)
+                .then_some(self.line_coverage_threshold),
+            link_threshold: (self.candidate_check && self.link_threshold > 0.0)
+                .then_some(self.link_threshold),
+            max_cluster_size: self.max_cluster_size,
+            max_bucket_checks: self.max_bucket_checks,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse_and_validate() {
+        assert_eq!(DedupConfig::from_toml("").unwrap(), DedupConfig::default());
+        let text = "seed = 1\nngram_size = 5\nbands = 14\nrows = 8\ncandidate_check = true\n\
+                    jaccard_threshold = 0.5\nlink_threshold = 0.3\nline_coverage_threshold = 0.6\n\
+                    min_tokens = 10\nexact = true\nexact_url = false\nboilerplate_lines = true\n\
+                    boilerplate_min_docs = 3\nmax_cluster_size = 1000\nmax_bucket_checks = 16\n\
+                    keep = \"first\"\n[input]\n[output]\n";
+        assert_eq!(DedupConfig::from_toml(text).unwrap(), DedupConfig::default());
+    }
+
+    #[test]
+    fn all_errors_are_reported_together() {
+        let err = DedupConfig::from_toml("bands = 0\njaccard_threshold = 2.0\nboilerplate_min_docs = 1")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bands = 0"), "{err}");
+        assert!(err.contains("jaccard_threshold = 2"), "{err}");
+        assert!(err.contains("boilerplate_min_docs = 1"), "{err}");
+        let err = DedupConfig::from_toml("band = 3").unwrap_err().to_string();
+        assert!(err.contains("unknown field `band`"), "{err}");
+    }
+}

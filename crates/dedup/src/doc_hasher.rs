@@ -1,0 +1,211 @@
+//! Per-document work of both passes: the keys of a document (host, exact text hash, line keys) and its
+//! MinHash signature over the non-boilerplate lines. Takes `&str`, returns values; no I/O.
+
+use crate::boilerplate::{BoilerplateLines, line_key};
+use crate::cluster::DocKeys;
+use crate::minhash::{MinHasher, Signature, shingle_hash};
+use crate::tokens::Tokenizer;
+use crate::url::{host_key, url_key};
+
+/// Scratch space for one worker thread, reused across documents.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    tokenizer: Tokenizer,
+    tokens: Vec<u64>,
+    line_tokens: Vec<u64>,
+    unit_starts: Vec<usize>,
+    mins: Vec<u32>,
+}
+
+/// What the first pass learns about one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FirstPass {
+    /// Host and exact-text keys.
+    pub keys: DocKeys,
+    /// Keys of its lines ([`line_key`]), empty without a host or when not asked for.
+    pub line_keys: Vec<u64>,
+    /// Its text's length in bytes (saturating at `u32::MAX`).
+    pub text_bytes: u32,
+}
+
+/// What the second pass computes for one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondPass {
+    /// The signature, or `None` when too few tokens are left after removing boilerplate.
+    pub signature: Option<Signature>,
+    /// Lines removed as boilerplate.
+    pub boilerplate_lines: u32,
+}
+
+/// Computes document keys and signatures with one fixed configuration.
+#[derive(Debug, Clone)]
+pub struct DocHasher {
+    hasher: MinHasher,
+    min_tokens: usize,
+}
+
+impl DocHasher {
+    /// A document hasher using `hasher` for signatures; documents with fewer than `min_tokens` tokens
+    /// left get none.
+    pub fn new(hasher: MinHasher, min_tokens: usize) -> DocHasher {
+        DocHasher { hasher, min_tokens }
+    }
+
+    /// The MinHash parameters.
+    pub fn min_hasher(&self) -> &MinHasher {
+        &self.hasher
+    }
+
+    /// First pass: host key, hash of the whole normalised text, and (with `lines`) the line keys.
+    pub fn first_pass(&self, text: &str, url: Option<&str>, lines: bool, scratch: &mut Scratch) -> FirstPass {
+        let host = url.and_then(host_key);
+        scratch.tokens.clear();
+        let mut line_keys = Vec::new();
+        for line in text.split('\n') {
+            let start = scratch.tokens.len();
+            scratch.tokenizer.hash_tokens(line, &mut scratch.tokens);
+            if lines
+                && let Some(host) = host
+                && let Some(line_tokens) = scratch.tokens.get(start..)
+                && !line_tokens.is_empty()
+            {
+                line_keys.push(line_key(host, line_tokens));
+            }
+        }
+        let text_hash = (!scratch.tokens.is_empty()).then(|| shingle_hash(&scratch.tokens));
+        FirstPass {
+            keys: DocKeys {
+                text_hash,
+                host,
+                url_hash: url.and_then(url_key),
+            },
+            line_keys,
+            text_bytes: u32::try_from(text.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Second pass: the signature of the text without its boilerplate lines.
+    pub fn second_pass(
+        &self,
+        text: &str,
+        url: Option<&str>,
+        boilerplate: &BoilerplateLines,
+        scratch: &mut Scratch,
+    ) -> SecondPass {
+        let host = if boilerplate.is_empty() {
+            None
+        } else {
+            url.and_then(host_key)
+        };
+        scratch.tokens.clear();
+        scratch.unit_starts.clear();
+        let n = self.hasher.ngram_size();
+        let mut unit_start = 0;
+        let mut removed = 0;
+        for line in text.split('\n') {
+            scratch.line_tokens.clear();
+            scratch.tokenizer.hash_tokens(line, &mut scratch.line_tokens);
+            if let Some(host) = host
+                && !scratch.line_tokens.is_empty()
+                && boilerplate.contains(line_key(host, &scratch.line_tokens))
+            {
+                removed += 1;
+                continue;
+            }
+            scratch.tokens.extend_from_slice(&scratch.line_tokens);
+            // A line unit closes once it has n tokens; shorter lines join the next.
+            if scratch.tokens.len() - unit_start >= n {
+                scratch.unit_starts.push(unit_start);
+                unit_start = scratch.tokens.len();
+            }
+        }
+        // A short tail joins the last unit.
+        if scratch.unit_starts.is_empty() {
+            scratch.unit_starts.push(0);
+        }
+        let signature = if scratch.tokens.len() >= self.min_tokens {
+            self.hasher
+                .signature_with_lines(&scratch.tokens, &scratch.unit_starts, &mut scratch.mins)
+        } else {
+            None
+        };
+        SecondPass {
+            signature,
+            boilerplate_lines: removed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::boilerplate::LineCounter;
+
+    #[test]
+    fn boilerplate_lines_are_left_out_of_the_signature() {
+        let dh = DocHasher::new(MinHasher::new(5, 14, 8, 1), 3);
+        let mut scratch = Scratch::default();
+        let url = Some("https://site.example/a");
+        let footer = "© 2018 Zid World All Rights Reserved. Designed By JoomShaper";
+        let body = "one two three four five six seven";
+        let mut counter = LineCounter::new(2);
+        for (i, text) in [format!("{body}\n{footer}"), format!("other words here\n{footer}")]
+            .iter()
+            .enumerate()
+        {
+            let mut first = dh.first_pass(text, url, true, &mut scratch);
+            assert_eq!(first.line_keys.len(), 2, "doc {i}");
+            counter.add(
+                first.keys.host.unwrap(),
+                first.keys.text_hash.unwrap(),
+                &mut first.line_keys,
+            );
+        }
+        let boilerplate = counter.finish();
+        assert_eq!(boilerplate.len(), 1);
+        let with_footer = dh.second_pass(&format!("{body}\n{footer}"), url, &boilerplate, &mut scratch);
+        let without = dh.second_pass(body, url, &boilerplate, &mut scratch);
+        assert_eq!(with_footer.boilerplate_lines, 1);
+        assert_eq!(with_footer.signature, without.signature);
+        // On another host the footer is not boilerplate.
+        let elsewhere = dh.second_pass(
+            &format!("{body}\n{footer}"),
+            Some("https://b.example/"),
+            &boilerplate,
+            &mut scratch,
+        );
+        assert_ne!(elsewhere.signature, without.signature);
+        // Too few tokens left: no signature.
+        assert_eq!(
+            dh.second_pass(&format!("a b\n{footer}"), url, &boilerplate, &mut scratch)
+                .signature,
+            None
+        );
+    }
+
+    #[test]
+    fn first_pass_keys() {
+        let dh = DocHasher::new(MinHasher::new(5, 14, 8, 1), 3);
+        let mut scratch = Scratch::default();
+        let a = dh.first_pass(
+            "Hello, world!\n\nBye",
+            Some("https://x.example/1"),
+            true,
+            &mut scratch,
+        );
+        let b = dh.first_pass(
+            "hello world bye",
+            Some("https://x.example/2"),
+            false,
+            &mut scratch,
+        );
+        assert_eq!((a.keys.text_hash, a.keys.host), (b.keys.text_hash, b.keys.host));
+        assert_ne!(a.keys.url_hash, b.keys.url_hash);
+        assert_eq!(a.line_keys.len(), 2);
+        assert!(b.line_keys.is_empty());
+        assert_eq!(
+            dh.first_pass(" ,. ", None, true, &mut scratch).keys,
+            DocKeys::default()
+        );
+    }
+}

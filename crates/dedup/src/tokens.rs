@@ -1,0 +1,280 @@
+//! Normalisation and word splitting: text in, one stable 64-bit hash per token out.
+//!
+//! The rules, applied in one pass without allocating per token:
+//!
+//! - Case is ignored: every character is lowercased (`char::to_lowercase`).
+//! - Punctuation, symbols and white space separate tokens and are otherwise dropped, so quote style,
+//!   punctuation and spacing changes do not change the tokens. A word character is a letter or digit
+//!   (`char::is_alphanumeric`) or a combining mark (so accented words in decomposed form and Indic
+//!   words with vowel signs stay whole).
+//! - Scripts written without spaces (Han, Hiragana, Katakana, Thai, Lao, Khmer, Myanmar) are split into
+//!   one token per character, with the combining marks that follow it; word n-grams over such text are
+//!   character n-grams. This is the cheap choice: a dictionary segmenter (`icu_segmenter`) would give
+//!   real words but carries megabytes of data and costs far more per character, and character 5-grams
+//!   are what CJK near-dup detectors commonly use.
+//! - Unicode normalisation (NFC) is not applied; precomposed and decomposed accents give different
+//!   tokens. Crawled text is overwhelmingly NFC already.
+//!
+//! A token's hash is XXH3-64 (seed 0) of its lowercased UTF-8 bytes. XXH3 is fixed by its specification,
+//! so hashes are identical on every machine and release; a test pins them.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Splits text into normalised tokens and hashes them.
+///
+/// ```
+/// use saring_dedup::Tokenizer;
+///
+/// let mut tokens = Vec::new();
+/// Tokenizer::default().hash_tokens("Hello, WORLD!  hello", &mut tokens);
+/// assert_eq!(tokens.len(), 3);
+/// assert_eq!(tokens[0], tokens[2]);
+/// ```
+#[derive(Debug, Default)]
+pub struct Tokenizer {
+    /// The UTF-8 bytes of the token being built, reused across tokens and calls.
+    buf: Vec<u8>,
+    /// Whether `buf` holds a character of a script without spaces (a token on its own).
+    single: bool,
+}
+
+/// How one character takes part in tokens.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum CharClass {
+    /// Part of a space-separated word.
+    Word,
+    /// A character of a script written without spaces: a token on its own.
+    Single,
+    /// A combining mark: extends the current token, whatever it is.
+    Mark,
+    /// White space, punctuation, symbols: ends the current token.
+    Separator,
+}
+
+impl Tokenizer {
+    /// Appends the hash of each token of `text` to `out`, in order.
+    pub fn hash_tokens(&mut self, text: &str, out: &mut Vec<u64>) {
+        self.buf.clear();
+        self.single = false;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            // ASCII fast path: letters and digits extend the word, anything else ends it.
+            if b.is_ascii() {
+                if b.is_ascii_alphanumeric() {
+                    if self.single {
+                        self.flush(out);
+                    }
+                    self.buf.push(b.to_ascii_lowercase());
+                } else {
+                    self.flush(out);
+                }
+                i += 1;
+                continue;
+            }
+            // `i` is always at a character boundary: it only advances by whole characters.
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            i += c.len_utf8();
+            let (class, lower) = classify_cached(c);
+            match class {
+                CharClass::Word => {
+                    if self.single {
+                        self.flush(out);
+                    }
+                    push_lower(&mut self.buf, c, lower);
+                }
+                CharClass::Mark => {
+                    if !self.buf.is_empty() {
+                        push_char(&mut self.buf, c);
+                    }
+                }
+                CharClass::Single => {
+                    self.flush(out);
+                    push_lower(&mut self.buf, c, lower);
+                    self.single = true;
+                }
+                CharClass::Separator => self.flush(out),
+            }
+        }
+        self.flush(out);
+    }
+
+    fn flush(&mut self, out: &mut Vec<u64>) {
+        if !self.buf.is_empty() {
+            out.push(xxh3_64(&self.buf));
+            self.buf.clear();
+        }
+        self.single = false;
+    }
+}
+
+fn push_char(buf: &mut Vec<u8>, c: char) {
+    let mut utf8 = [0u8; 4];
+    buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+}
+
+/// Appends `c` lowercased; `lower` is its one-character lowercase when known.
+fn push_lower(buf: &mut Vec<u8>, c: char, lower: Option<char>) {
+    match lower {
+        Some(lower) => push_char(buf, lower),
+        None => {
+            for lower in c.to_lowercase() {
+                push_char(buf, lower);
+            }
+        }
+    }
+}
+
+/// Characters below this code point (Latin, Greek, Cyrillic, Hebrew, Arabic…) are classified and
+/// lowercased through a table built once.
+const TABLE_END: u32 = 0x800;
+
+/// The class of `c` and its lowercase when that is a single character (`None`: compute it).
+fn classify_cached(c: char) -> (CharClass, Option<char>) {
+    static TABLE: std::sync::OnceLock<Vec<(CharClass, Option<char>)>> = std::sync::OnceLock::new();
+    let cp = u32::from(c);
+    if cp < TABLE_END {
+        let table = TABLE.get_or_init(|| {
+            (0..TABLE_END)
+                .map(|cp| match char::from_u32(cp) {
+                    Some(c) => (classify(c), single_lowercase(c)),
+                    None => (CharClass::Separator, None),
+                })
+                .collect()
+        });
+        if let Some(&entry) = table.get(cp as usize) {
+            return entry;
+        }
+    }
+    (classify(c), None)
+}
+
+fn single_lowercase(c: char) -> Option<char> {
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => Some(l),
+        _ => None,
+    }
+}
+
+fn classify(c: char) -> CharClass {
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            CharClass::Word
+        } else {
+            CharClass::Separator
+        };
+    }
+    let cp = u32::from(c);
+    let alnum = c.is_alphanumeric();
+    if is_unspaced_script(cp) {
+        return if alnum {
+            CharClass::Single
+        } else if is_mark(cp) {
+            CharClass::Mark
+        } else {
+            CharClass::Separator
+        };
+    }
+    if alnum {
+        CharClass::Word
+    } else if is_mark(cp) {
+        CharClass::Mark
+    } else {
+        CharClass::Separator
+    }
+}
+
+/// Scripts written without spaces between words.
+fn is_unspaced_script(cp: u32) -> bool {
+    matches!(cp,
+        0x0E00..=0x0EFF       // Thai, Lao
+        | 0x1000..=0x109F     // Myanmar
+        | 0x1780..=0x17FF     // Khmer
+        | 0x3040..=0x30FF     // Hiragana, Katakana
+        | 0x31F0..=0x31FF     // Katakana phonetic extensions
+        | 0x3400..=0x4DBF     // CJK extension A
+        | 0x4E00..=0x9FFF     // CJK unified ideographs
+        | 0xF900..=0xFAFF     // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F     // half-width Katakana
+        | 0x20000..=0x3FFFF   // CJK extensions B and later
+    )
+}
+
+/// Combining marks and joiners that belong to the word around them (an approximation of the Unicode
+/// `M` categories for the common scripts; only consulted for characters that are not alphanumeric).
+fn is_mark(cp: u32) -> bool {
+    matches!(cp,
+        0x0300..=0x036F
+        | 0x0483..=0x0489
+        | 0x0591..=0x05C7
+        | 0x0610..=0x061A
+        | 0x064B..=0x065F
+        | 0x0670
+        | 0x06D6..=0x06ED
+        | 0x0900..=0x0963     // Indic scripts: everything but the dandas and the punctuation/symbols after
+        | 0x0966..=0x0DFF
+        | 0x0E31..=0x0E3A
+        | 0x0E47..=0x0E4E
+        | 0x0EB1..=0x0EBC
+        | 0x0EC8..=0x0ECD
+        | 0x102B..=0x103E
+        | 0x17B4..=0x17D3
+        | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF
+        | 0x200C..=0x200D
+        | 0x20D0..=0x20FF
+        | 0x302A..=0x302F
+        | 0x3099..=0x309A
+        | 0xFE00..=0xFE0F
+        | 0xFE20..=0xFE2F
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Vec<u64> {
+        let mut out = Vec::new();
+        Tokenizer::default().hash_tokens(text, &mut out);
+        out
+    }
+
+    #[test]
+    fn pinned_token_hashes() {
+        // XXH3-64, seed 0, of the lowercased UTF-8 bytes: these must never change between releases.
+        assert_eq!(toks("Hello"), vec![0x9555e8555c62dcfd]);
+        assert_eq!(toks("hello"), toks("HELLO"));
+        assert_eq!(toks(""), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn punctuation_case_and_space_noise_is_ignored() {
+        assert_eq!(
+            toks("“Kerja sama,” kata   Kim.\n\nDia"),
+            toks("\"kerja sama\" KATA kim dia")
+        );
+        assert_eq!(toks("a--b").len(), 2);
+        assert_eq!(toks("état"), toks("ÉTAT"));
+    }
+
+    #[test]
+    fn unspaced_scripts_give_one_token_per_character() {
+        assert_eq!(toks("中华人民共和国").len(), 7);
+        assert_eq!(toks("中华，人民").len(), 4);
+        assert_eq!(toks("abc中文def").len(), 4);
+        // Thai: a consonant with its tone mark is one token.
+        assert_eq!(toks("ก่า").len(), 2);
+    }
+
+    #[test]
+    fn combining_marks_stay_in_the_word() {
+        assert_eq!(toks("e\u{301}te\u{301}").len(), 1);
+        assert_eq!(toks("हिन्दी भाषा").len(), 2);
+        // A stray mark with nothing before it is dropped.
+        assert_eq!(toks("\u{301} a"), toks("a"));
+    }
+}
