@@ -17,7 +17,21 @@ const fn default_max_depth() -> u32 {
     512
 }
 
-/// Limits that bound the work and memory spent on one page.
+/// How [`Extracted::text`] is written.
+///
+/// [`Extracted::text`]: crate::Extracted::text
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// Plain text: one block a line, a blank line between blocks (the default).
+    #[default]
+    Text,
+    /// Markdown: the title as a `#` heading, then the same blocks with `#` headings, `-`/`1.` list
+    /// items, `>` quotes, fenced `<pre>` and table rows as `a | b`; links as their text.
+    Markdown,
+}
+
+/// Limits that bound the work and memory spent on one page, and the output format.
 ///
 /// Every limit is counted in bytes or steps, never in time, so the same page gives the same output on every
 /// machine. Missing fields take their defaults; unknown fields are an error, so that a typo in a config
@@ -39,6 +53,8 @@ pub struct ExtractConfig {
     /// Deepest element nesting tracked, in open elements (default 512). Elements opened deeper than this
     /// are ignored (their text still flows into the enclosing block); the extractor never recurses.
     pub max_depth: u32,
+    /// Output format of the text: `"text"` (default) or `"markdown"`.
+    pub format: OutputFormat,
 }
 
 impl Default for ExtractConfig {
@@ -47,6 +63,7 @@ impl Default for ExtractConfig {
             max_html_bytes: default_max_html_bytes(),
             max_nodes: default_max_nodes(),
             max_depth: default_max_depth(),
+            format: OutputFormat::Text,
         }
     }
 }
@@ -61,6 +78,9 @@ mod tests {
         assert_eq!(config.max_depth, 8);
         assert_eq!(config.max_html_bytes, 16 * 1024 * 1024);
         assert_eq!(config.max_nodes, 1_000_000);
+        assert_eq!(config.format, OutputFormat::Text);
+        let config: ExtractConfig = serde_json::from_str(r#"{"format": "markdown"}"#).unwrap();
+        assert_eq!(config.format, OutputFormat::Markdown);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! [`Extractor`]: drives html5ever's streaming tokenizer over a page and assembles the result.
+//! [`Extractor`]: drives html5ever's streaming tokenizer over a page into an arena DOM, selects the main
+//! content and assembles the result.
 
 use std::cell::{Cell, RefCell};
 
@@ -6,26 +7,82 @@ use html5ever::TokenizerResult;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
 
-use crate::config::ExtractConfig;
+use crate::config::{ExtractConfig, OutputFormat};
+use crate::metadata::{self, Metadata};
+use crate::render;
+use crate::score::{self, Options};
 use crate::sink::{Sink, State};
-use crate::text;
 
 /// Input is fed to the tokenizer in pieces of at most this many bytes, so no single buffer nears
 /// the tokenizer's 4 GiB buffer limit whatever `max_html_bytes` is.
 const CHUNK_BYTES: usize = 1 << 20;
 
-/// Most passes over one page: the first, plus re-reads that keep misfired boilerplate wrappers.
-const MAX_PASSES: usize = 3;
+/// Selection attempts, strictest first; the first whose text reaches [`MIN_TEXT_CHARS`] wins, else the
+/// longest (readability's retry order). The last three are fallbacks: nothing stripped when nothing was
+/// found, then the whole body.
+const ATTEMPTS: [Options; 6] = [
+    Options {
+        strip_soft: true,
+        strip_strong: true,
+        weight_classes: true,
+        clean: true,
+        whole_body: false,
+    },
+    Options {
+        strip_soft: false,
+        strip_strong: true,
+        weight_classes: true,
+        clean: true,
+        whole_body: false,
+    },
+    Options {
+        strip_soft: false,
+        strip_strong: true,
+        weight_classes: false,
+        clean: true,
+        whole_body: false,
+    },
+    Options {
+        strip_soft: false,
+        strip_strong: false,
+        weight_classes: false,
+        clean: false,
+        whole_body: false,
+    },
+    Options {
+        strip_soft: false,
+        strip_strong: true,
+        weight_classes: false,
+        clean: false,
+        whole_body: true,
+    },
+    Options {
+        strip_soft: false,
+        strip_strong: false,
+        weight_classes: false,
+        clean: false,
+        whole_body: true,
+    },
+];
+
+/// The whole body without page furniture is rendered when scoring found fewer characters than this
+/// (very short pages, where a byline can outscore two short paragraphs).
+const SHORT_PAGE_CHARS: usize = 100;
+
+/// Characters of main text an attempt must find to be accepted at once.
+const MIN_TEXT_CHARS: usize = 500;
 
 /// What [`Extractor::extract`] returns for one page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Extracted {
     /// The main text: one block (paragraph, heading, list item, cell, …) a line, a blank line between
-    /// blocks and no final newline; empty when nothing was found. Whitespace inside a block is collapsed to
-    /// single spaces (U+00A0 included), except inside `<pre>`. The title is not repeated at the start.
+    /// blocks and no final newline; empty when nothing was found or the page is an index of teasers.
+    /// Whitespace inside a block is collapsed to single spaces (U+00A0 included), except inside
+    /// `<pre>`; soft hyphens and zero-width spaces are dropped. The title is not repeated at the start.
     pub text: String,
-    /// The page title: the text of the only `<h1>` if there is exactly one, else the `<title>`, with
-    /// whitespace collapsed; `None` when both are missing or empty.
+    /// The page title, as [`Metadata::title`]: the only `<h1>` if there is exactly one, else
+    /// `og:title`/JSON-LD `headline`, else `<title>`, whitespace collapsed and a site-name suffix
+    /// removed; `None` when all are missing or empty.
     pub title: Option<String>,
     /// The raw, trimmed value of `<html lang>` (for example `id-ID`); `None` when absent or empty.
     pub language: Option<String>,
@@ -33,10 +90,13 @@ pub struct Extracted {
     pub truncated: bool,
     /// The [`ExtractConfig::max_nodes`] token budget ran out before the end of the page.
     pub budget_exhausted: bool,
+    /// Title, author, date, site name, canonical URL, description, categories, tags, language and
+    /// cited sources, from `<meta>`, OpenGraph, JSON-LD and the text.
+    pub metadata: Metadata,
 }
 
-/// A simple, fast main-text extractor: it streams the page's tokens once, skips non-content and page
-/// furniture by tag, attribute and class/id words, and joins the remaining text blocks.
+/// The main-text extractor: one tokenizer pass into an arena DOM, then readability-style container
+/// scoring and cleaning (see the crate docs).
 ///
 /// Build it once with [`Extractor::new`] and share it: it holds only its limits, so it is `Send + Sync`
 /// and each [`extract`](Extractor::extract) call is independent.
@@ -57,38 +117,51 @@ impl Extractor {
     /// Extracts the main text, title and language of one HTML page. Never panics; work and memory are
     /// linear in the input and bounded by the config's limits.
     ///
-    /// The class/id word rule and `<form>` skipping are heuristics that misfire on page-wide wrappers
-    /// (`<div class="has-sidebar">`, ASP.NET's page `<form>`). When one such element removed more than half
-    /// of the page's text, the page is read again with that element kept (but the rules still apply inside
-    /// it); at most three passes.
+    /// The page is parsed once into an arena; then paragraphs score their containers, the best container
+    /// and its good siblings are kept, and boilerplate inside them is removed. When that finds under 500
+    /// characters, the selection is retried with looser rules (unlikely-candidate patterns kept, then
+    /// class weights ignored), and the longest result wins; when nothing is found, furniture is kept too;
+    /// when under 100 characters are found, the whole body without furniture is taken.
     pub fn extract(&self, html: &str) -> Extracted {
         let max = usize::try_from(self.config.max_html_bytes).unwrap_or(usize::MAX);
         let (input, truncated) = truncate(html, max);
-        let mut exempt = Vec::new();
-        let mut state = self.run(input, exempt.clone());
-        for _ in 1..MAX_PASSES {
-            let removed: u64 = state.soft_skipped.iter().map(|(_, chars)| *chars).sum();
-            let total = state.emitted_chars.saturating_add(removed);
-            let before = exempt.len();
-            let wrappers = state
-                .soft_skipped
-                .iter()
-                .filter(|(_, chars)| chars.saturating_mul(2) > total);
-            exempt.extend(wrappers.map(|(ordinal, _)| *ordinal));
-            if exempt.len() == before {
+        let state = self.run(input);
+        let mut best: Vec<String> = Vec::new();
+        let mut best_chars = 0usize;
+        for (attempt, options) in ATTEMPTS.into_iter().enumerate() {
+            let fallback_needed = match attempt {
+                3 | 5 => best_chars == 0,
+                4 => best_chars < SHORT_PAGE_CHARS,
+                _ => true,
+            };
+            if !fallback_needed {
+                continue;
+            }
+            let selection = score::select(&state.dom, options);
+            if selection.index_page {
+                best = Vec::new();
                 break;
             }
-            state = self.run(input, exempt.clone());
+            let markdown = self.config.format == OutputFormat::Markdown;
+            let blocks = render::render(&state.dom, &selection.containers, &selection.excluded, markdown);
+            let chars: usize = blocks.iter().map(|b| b.chars().count()).sum();
+            if chars > best_chars || best.is_empty() {
+                best = blocks;
+                best_chars = chars;
+            }
+            if best_chars >= MIN_TEXT_CHARS {
+                break;
+            }
         }
-        let mut out = assemble(state);
+        let mut out = assemble(state, best, self.config.format);
         out.truncated = truncated;
         out
     }
 
-    /// Tokenizes `input` once and returns the sink's final state.
-    fn run(&self, input: &str, exempt: Vec<u64>) -> State {
+    /// Tokenizes `input` once and returns the sink's final state, with the arena complete.
+    fn run(&self, input: &str) -> State {
         let sink = Sink {
-            state: RefCell::new(State::new(self.config.max_nodes, self.config.max_depth, exempt)),
+            state: RefCell::new(State::new(self.config.max_nodes, self.config.max_depth)),
             ending: Cell::new(false),
         };
         let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
@@ -107,7 +180,7 @@ impl Extractor {
             tokenizer.end();
         }
         let mut state = tokenizer.sink.state.into_inner();
-        state.blocks.end_block();
+        state.finish();
         state
     }
 }
@@ -142,27 +215,49 @@ fn chunks(s: &str, size: usize) -> impl Iterator<Item = &str> {
 }
 
 /// Chooses the title, drops its leading copies from the blocks and joins the blocks.
-fn assemble(state: State) -> Extracted {
-    let h1 = Some(state.h1_text).filter(|t| state.h1_count == 1 && !t.is_empty());
-    let title = h1.or_else(|| state.title.map(|t| text::collapse(&t)).filter(|t| !t.is_empty()));
-    let blocks = state.blocks.done;
-    let leading_titles = blocks
-        .iter()
-        .take_while(|b| title.as_deref() == Some(b.as_str()))
-        .count();
-    let mut text = String::new();
-    for block in blocks.iter().skip(leading_titles) {
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        text.push_str(block);
+fn assemble(state: State, blocks: Vec<String>, format: OutputFormat) -> Extracted {
+    let h1 = Some(state.h1_text.as_str()).filter(|t| state.h1_count == 1 && !t.is_empty());
+    let leading_titles =
+        |title: Option<&str>| blocks.iter().take_while(|b| title == Some(b.as_str())).count();
+    // Metadata reads the sources off the text's last block, so the text goes first, cut of its
+    // leading title copies (the title is known before the blocks are needed).
+    let provisional = metadata::build(
+        &state.head,
+        h1,
+        state.title.as_deref(),
+        state.language.as_deref(),
+        &[],
+    );
+    let skip = leading_titles(provisional.title.as_deref());
+    let body = blocks.get(skip..).unwrap_or_default();
+    let metadata = Metadata {
+        sources: metadata::build(
+            &state.head,
+            h1,
+            state.title.as_deref(),
+            state.language.as_deref(),
+            body,
+        )
+        .sources,
+        ..provisional
+    };
+    let mut text = body.join("\n\n");
+    if format == OutputFormat::Markdown
+        && let Some(title) = metadata.title.as_deref()
+    {
+        text = if text.is_empty() {
+            format!("# {title}")
+        } else {
+            format!("# {title}\n\n{text}")
+        };
     }
     Extracted {
         text,
-        title,
+        title: metadata.title.clone(),
         language: state.language,
         truncated: false,
         budget_exhausted: state.budget_exhausted,
+        metadata,
     }
 }
 

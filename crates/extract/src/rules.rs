@@ -16,7 +16,24 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "related",
     "newsletter",
     "advert",
+    "advertisement",
+    "sharedaddy",
+    "relatedposts",
+    "nocontent",
+    "disclaimer",
+    "byline",
+    "meta",
+    "tags",
+    "timestamp",
+    "ad",
     "ads",
+    "adsbygoogle",
+    "sponsor",
+    "promo",
+    "popup",
+    "modal",
+    "subscribe",
+    "signup",
     "footer",
     "header",
 ];
@@ -165,26 +182,21 @@ pub(crate) fn is_head_content(name: &str) -> bool {
 pub(crate) fn is_skipped_tag(name: &str) -> bool {
     matches!(
         name,
-        "head"
-            | "template"
-            | "svg"
-            | "math"
-            | "object"
-            | "nav"
-            | "header"
-            | "footer"
-            | "aside"
-            | "button"
-            | "select"
-            | "label"
-            | "datalist"
+        "head" | "template" | "svg" | "math" | "object" | "button" | "select" | "label" | "datalist"
     )
 }
 
+/// Page furniture by tag: left out of the main text unless it wraps most of the page (an unclosed
+/// `<header>` swallows the whole page in every browser).
+pub(crate) fn is_furniture_tag(name: &str) -> bool {
+    matches!(name, "nav" | "header" | "footer" | "aside" | "form")
+}
+
 /// Why an element's content is skipped, from its attributes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum AttrSkip {
     /// Not skipped.
+    #[default]
     No,
     /// Hidden (`hidden`, `aria-hidden="true"`, `display:none`) or an ARIA boilerplate landmark.
     Hidden,
@@ -192,27 +204,313 @@ pub(crate) enum AttrSkip {
     Class,
 }
 
-/// Whether `tag`'s attributes mark it hidden or as page furniture.
-pub(crate) fn attr_skip(tag: &Tag) -> AttrSkip {
+/// Class/id substrings of elements that are unlikely to hold the main content (readability's list).
+const UNLIKELY: &[&str] = &[
+    "-ad-",
+    "ai2html",
+    "banner",
+    "breadcrumbs",
+    "combx",
+    "comment",
+    "community",
+    "cover-wrap",
+    "disqus",
+    "extra",
+    "footer",
+    "gdpr",
+    "header",
+    "legends",
+    "menu",
+    "related",
+    "remark",
+    "replies",
+    "rss",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "social",
+    "sponsor",
+    "supplemental",
+    "ad-break",
+    "agegate",
+    "pagination",
+    "pager",
+    "popup",
+    "yom-remote",
+    "newsletter",
+    "subscribe",
+    "promo",
+    "cookie",
+];
+
+/// Class/id substrings that cancel [`UNLIKELY`].
+const MAYBE: &[&str] = &["and", "article", "body", "column", "content", "main", "shadow"];
+
+/// Class/id substrings that lower a container's score.
+const NEGATIVE: &[&str] = &[
+    "-ad-",
+    "hidden",
+    "banner",
+    "combx",
+    "comment",
+    "com-",
+    "contact",
+    "foot",
+    "footnote",
+    "gdpr",
+    "masthead",
+    "media",
+    "outbrain",
+    "promo",
+    "related",
+    "scroll",
+    "share",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "sponsor",
+    "shopping",
+    "tags",
+    "tool",
+    "widget",
+    "byline",
+    "meta",
+    "author",
+    "subscribe",
+    "newsletter",
+    "recommend",
+];
+
+/// Class/id substrings that raise a container's score.
+const POSITIVE: &[&str] = &[
+    "article",
+    "body",
+    "content",
+    "entry",
+    "hentry",
+    "h-entry",
+    "main",
+    "page",
+    "pagination",
+    "post",
+    "text",
+    "blog",
+    "story",
+];
+
+/// Class/id substrings (lowercased, `-` and `_` removed) that name an article body container.
+const BODY_HINTS: &[&str] = &[
+    "articlebody",
+    "articlecontent",
+    "articletext",
+    "entrycontent",
+    "postcontent",
+    "postbody",
+    "posttext",
+    "storybody",
+    "storycontent",
+    "bodytext",
+    "fulltext",
+    "newstext",
+];
+
+/// What an element's attributes say about it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Attrs {
+    /// Whether, and why, its content is skipped.
+    pub(crate) skip: AttrSkip,
+    /// Its class or id matches an unlikely-candidate pattern (and no cancelling one).
+    pub(crate) unlikely: bool,
+    /// Class/id weight: −25 or +25 for each of class and id.
+    pub(crate) weight: i8,
+    /// The trimmed class attribute, if any.
+    pub(crate) class: Option<Box<str>>,
+    /// It names itself the article body (`itemprop="articleBody"`, `class="entry-content"`, …).
+    pub(crate) body_hint: bool,
+    /// A caption or credit by class/id word (`wp-caption-text`, `photo-credit`).
+    pub(crate) caption: bool,
+    /// An article lead by class/id word (`lead`, `standfirst`, `chapo`, …).
+    pub(crate) lead: bool,
+    /// An `<aside>` or `<form>` with a class/id token naming content (`aside.direct-content`): a layout
+    /// wrapper, not furniture.
+    pub(crate) content_wrapper: bool,
+}
+
+/// Reads `tag`'s attributes: hidden or page furniture, class weight, class name.
+pub(crate) fn attrs(tag: &Tag) -> Attrs {
+    let mut out = Attrs::default();
     let mut class_hit = false;
+    let mut content_token = false;
+    let mut found = 0u8;
     for attr in &tag.attrs {
         let value: &str = &attr.value;
         match &*attr.name.local {
-            "hidden" => return AttrSkip::Hidden,
-            "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => return AttrSkip::Hidden,
-            "style" if style_hides(value) => return AttrSkip::Hidden,
+            "hidden" => out.skip = AttrSkip::Hidden,
+            "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => out.skip = AttrSkip::Hidden,
+            "style" if style_hides(value) => out.skip = AttrSkip::Hidden,
             "role"
                 if BOILERPLATE_ROLES
                     .iter()
                     .any(|r| value.trim().eq_ignore_ascii_case(r)) =>
             {
-                return AttrSkip::Hidden;
+                out.skip = AttrSkip::Hidden;
             }
-            "class" | "id" if !class_hit => class_hit = has_boilerplate_word(value),
+            "itemprop" if value.trim().eq_ignore_ascii_case("articlebody") => out.body_hint = true,
+            name @ ("class" | "id") => {
+                // Lowercased into a stack buffer: no allocation per attribute; longer values are
+                // matched on their first `MAX_CLASS_BYTES` bytes.
+                let mut buf = [0u8; MAX_CLASS_BYTES];
+                let len = value.len().min(MAX_CLASS_BYTES);
+                for (dst, src) in buf.iter_mut().zip(value.bytes()) {
+                    *dst = src.to_ascii_lowercase();
+                }
+                let lower = buf.get(..len).unwrap_or_default();
+                let words = word_bits(lower);
+                let boilerplate = words & WORD_BOILERPLATE != 0;
+                out.caption = out.caption || words & WORD_CAPTION != 0;
+                out.lead = out.lead || words & WORD_LEAD != 0;
+                class_hit = class_hit || boilerplate;
+                if boilerplate || matches!(&*tag.name, "aside" | "form") {
+                    // A token naming content without a boilerplate word (`entry` in `entry share`,
+                    // `article-content` in `article-content sticky-sidebar`) outweighs the word.
+                    content_token = content_token
+                        || lower.split(u8::is_ascii_whitespace).any(|token| {
+                            word_bits(token) & WORD_BOILERPLATE == 0
+                                && scan(token, MAYBE_BIT | POSITIVE_BIT) != 0
+                        });
+                }
+                let here = scan(lower, !HINT_BIT);
+                let mut compact = [0u8; MAX_CLASS_BYTES];
+                let mut compact_len = 0;
+                for (dst, &src) in compact
+                    .iter_mut()
+                    .zip(lower.iter().filter(|b| !matches!(b, b'-' | b'_')))
+                {
+                    *dst = src;
+                    compact_len += 1;
+                }
+                out.body_hint =
+                    out.body_hint || scan(compact.get(..compact_len).unwrap_or_default(), HINT_BIT) != 0;
+                found |= here;
+                let mut weight = 0i8;
+                if here & NEGATIVE_BIT != 0 || lower.split(u8::is_ascii_whitespace).any(|t| t == b"hid") {
+                    weight = -25;
+                }
+                if here & POSITIVE_BIT != 0 {
+                    weight = weight.saturating_add(25);
+                }
+                out.weight = out.weight.saturating_add(weight);
+                if name == "class" {
+                    let trimmed = value.trim();
+                    if !trimmed.is_empty() {
+                        out.class = Some(trimmed.into());
+                    }
+                }
+            }
             _ => {}
         }
     }
-    if class_hit { AttrSkip::Class } else { AttrSkip::No }
+    let maybe = found & MAYBE_BIT != 0;
+    out.content_wrapper = content_token && matches!(&*tag.name, "aside" | "form");
+    if out.skip == AttrSkip::No && class_hit && !content_token {
+        out.skip = AttrSkip::Class;
+    }
+    out.unlikely = found & UNLIKELY_BIT != 0 && !maybe;
+    out
+}
+
+/// Bit of [`scan`]'s result: an [`UNLIKELY`] pattern.
+const UNLIKELY_BIT: u8 = 1;
+/// Bit of [`scan`]'s result: a [`MAYBE`] pattern.
+const MAYBE_BIT: u8 = 2;
+/// Bit of [`scan`]'s result: a [`NEGATIVE`] pattern.
+const NEGATIVE_BIT: u8 = 4;
+/// Bit of [`scan`]'s result: a [`POSITIVE`] pattern.
+const POSITIVE_BIT: u8 = 8;
+/// Bit of [`scan`]'s result: a [`BODY_HINTS`] pattern.
+const HINT_BIT: u8 = 16;
+
+/// Every class/id pattern with its list bit, indexed by first byte; and a bitmap of the first two bytes
+/// of every pattern, so that most positions are rejected with one bit test.
+struct PatternIndex {
+    /// Patterns by first byte.
+    by_first: Vec<Vec<(&'static [u8], u8)>>,
+    /// Bit `b0 * 256 + b1` is set when some pattern starts with bytes `b0 b1`.
+    pairs: Vec<u64>,
+}
+
+/// The pattern index, built once.
+fn pattern_index() -> &'static PatternIndex {
+    static INDEX: std::sync::OnceLock<PatternIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = PatternIndex {
+            by_first: vec![Vec::new(); 256],
+            pairs: vec![0; 65536 / 64],
+        };
+        let lists: [(&[&'static str], u8); 5] = [
+            (UNLIKELY, UNLIKELY_BIT),
+            (MAYBE, MAYBE_BIT),
+            (NEGATIVE, NEGATIVE_BIT),
+            (POSITIVE, POSITIVE_BIT),
+            (BODY_HINTS, HINT_BIT),
+        ];
+        for (list, bit) in lists {
+            for pattern in list {
+                let bytes = pattern.as_bytes();
+                if let (Some(&b0), Some(&b1)) = (bytes.first(), bytes.get(1)) {
+                    let pair = usize::from(b0) * 256 + usize::from(b1);
+                    if let Some(word) = index.pairs.get_mut(pair / 64) {
+                        *word |= 1 << (pair % 64);
+                    }
+                    if let Some(slot) = index.by_first.get_mut(usize::from(b0)) {
+                        slot.push((bytes, bit));
+                    }
+                }
+            }
+        }
+        index
+    })
+}
+
+/// The bits (within `allowed`) of the pattern lists that have a pattern occurring in `hay`.
+fn scan(hay: &[u8], allowed: u8) -> u8 {
+    let index = pattern_index();
+    let mut found = 0u8;
+    for (i, pair) in hay.windows(2).enumerate() {
+        let (b0, b1) = match pair {
+            [b0, b1] => (*b0, *b1),
+            _ => continue,
+        };
+        let key = usize::from(b0) * 256 + usize::from(b1);
+        if index
+            .pairs
+            .get(key / 64)
+            .is_none_or(|word| word & (1 << (key % 64)) == 0)
+        {
+            continue;
+        }
+        let Some(candidates) = index.by_first.get(usize::from(b0)) else {
+            continue;
+        };
+        let rest = hay.get(i..).unwrap_or_default();
+        for &(pattern, bit) in candidates {
+            if bit & allowed & !found != 0 && starts_with(rest, pattern) {
+                found |= bit;
+            }
+        }
+    }
+    found
+}
+
+/// `hay.starts_with(prefix)` as a byte loop: patterns are short and most fail at their second byte,
+/// where a `memcmp` call costs more than the comparison.
+fn starts_with(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.len() >= prefix.len() && hay.iter().zip(prefix).all(|(a, b)| a == b)
+}
+
+/// Void elements kept in the arena as leaves: breaks and the media and inputs that cleaning counts.
+pub(crate) fn is_kept_void(name: &str) -> bool {
+    matches!(name, "br" | "hr" | "img" | "input" | "embed" | "image")
 }
 
 /// Whether an inline style hides the element (`display: none` or `visibility: hidden`, any spacing/case).
@@ -226,16 +524,66 @@ fn style_hides(style: &str) -> bool {
 }
 
 /// Whether a class or id value holds a boilerplate word as a token or a `-`/`_`-separated part of one.
-pub(crate) fn has_boilerplate_word(value: &str) -> bool {
-    value
-        .split_ascii_whitespace()
-        .flat_map(|token| token.split(['-', '_']))
-        .any(|part| {
-            let singular = part.strip_suffix(['s', 'S']).unwrap_or(part);
-            BOILERPLATE_WORDS
-                .iter()
-                .any(|w| part.eq_ignore_ascii_case(w) || singular.eq_ignore_ascii_case(w))
-        })
+#[cfg(test)]
+fn has_boilerplate_word(value: &str) -> bool {
+    word_bits(value.to_ascii_lowercase().as_bytes()) & WORD_BOILERPLATE != 0
+}
+
+/// Class/id words that mark an article's lead paragraph (standfirst, dek, chapô, teaser).
+const LEAD_WORDS: &[&str] = &[
+    "lead",
+    "chapo",
+    "standfirst",
+    "subtitle",
+    "subheadline",
+    "intro",
+    "summary",
+    "teaser",
+    "dek",
+    "excerpt",
+    "abstract",
+    "deck",
+];
+
+/// Class/id words that mark a caption or credit.
+const CAPTION_WORDS: &[&str] = &["caption", "credit"];
+
+/// Class/id values are matched on at most this many bytes.
+const MAX_CLASS_BYTES: usize = 256;
+
+/// Bit of [`word_bits`]: a [`BOILERPLATE_WORDS`] word.
+const WORD_BOILERPLATE: u8 = 1;
+/// Bit of [`word_bits`]: a [`CAPTION_WORDS`] word.
+const WORD_CAPTION: u8 = 2;
+/// Bit of [`word_bits`]: a [`LEAD_WORDS`] word.
+const WORD_LEAD: u8 = 4;
+
+/// Which word lists a lowercased class or id value has a word of, as a token or a `-`/`_`-separated
+/// part of one (an `s` plural also counts); one pass over the value.
+fn word_bits(lower: &[u8]) -> u8 {
+    let lists: [(&[&str], u8); 3] = [
+        (BOILERPLATE_WORDS, WORD_BOILERPLATE),
+        (CAPTION_WORDS, WORD_CAPTION),
+        (LEAD_WORDS, WORD_LEAD),
+    ];
+    let mut found = 0u8;
+    for part in lower.split(|b| b.is_ascii_whitespace() || matches!(b, b'-' | b'_')) {
+        // No word is shorter than 2 or longer than 13 bytes (`advertisement`, plus a plural `s`).
+        if part.len() < 2 || part.len() > 14 {
+            continue;
+        }
+        let singular = part.strip_suffix(b"s").unwrap_or(part);
+        for (words, bit) in lists {
+            if found & bit == 0
+                && words
+                    .iter()
+                    .any(|w| part == w.as_bytes() || singular == w.as_bytes())
+            {
+                found |= bit;
+            }
+        }
+    }
+    found
 }
 
 #[cfg(test)]
@@ -251,7 +599,59 @@ mod tests {
         assert!(!has_boilerplate_word("shareholder-letter"));
         assert!(!has_boilerplate_word("item-full-text"));
         assert!(!has_boilerplate_word("loads"));
+        assert!(has_boilerplate_word("ad-note"));
+        assert!(!has_boilerplate_word("adhoc-note"));
         assert!(!has_boilerplate_word(""));
+    }
+
+    #[test]
+    fn attrs_weigh_class_and_id() {
+        use html5ever::tokenizer::{Tag, TagKind};
+        use html5ever::{Attribute, QualName, local_name, ns};
+        let tag = |pairs: &[(&str, &str)]| Tag {
+            kind: TagKind::StartTag,
+            name: local_name!("div"),
+            self_closing: false,
+            had_duplicate_attributes: false,
+            attrs: pairs
+                .iter()
+                .map(|(k, v)| Attribute {
+                    name: QualName::new(None, ns!(), (*k).into()),
+                    value: (*v).into(),
+                })
+                .collect(),
+        };
+        let a = attrs(&tag(&[("class", "Entry-Content"), ("id", "post-12")]));
+        assert_eq!(
+            (a.weight, a.unlikely, a.skip, a.body_hint),
+            (50, false, AttrSkip::No, true)
+        );
+        assert!(attrs(&tag(&[("itemprop", "articleBody")])).body_hint);
+        assert!(!attrs(&tag(&[("class", "content")])).body_hint);
+        assert_eq!(a.class.as_deref(), Some("Entry-Content"));
+        assert_eq!(
+            attrs(&tag(&[("class", "entry themeform share")])).skip,
+            AttrSkip::No
+        );
+        assert_eq!(attrs(&tag(&[("class", "article-share")])).skip, AttrSkip::Class);
+        assert_eq!(attrs(&tag(&[("class", "page-footer")])).skip, AttrSkip::Class);
+        let a = attrs(&tag(&[("class", "related-posts")]));
+        assert_eq!((a.weight, a.unlikely, a.skip), (0, true, AttrSkip::Class));
+        let a = attrs(&tag(&[("class", "article-header")]));
+        assert!(!a.unlikely);
+        let a = attrs(&tag(&[("class", "x"), ("hidden", "")]));
+        assert_eq!(a.skip, AttrSkip::Hidden);
+    }
+
+    #[test]
+    fn scan_finds_each_list() {
+        assert_eq!(
+            scan(b"main-sidebar", !HINT_BIT),
+            UNLIKELY_BIT | MAYBE_BIT | NEGATIVE_BIT | POSITIVE_BIT
+        );
+        assert_eq!(scan(b"entrycontent", HINT_BIT), HINT_BIT);
+        assert_eq!(scan(b"xyz", u8::MAX), 0);
+        assert_eq!(scan(b"", u8::MAX), 0);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The token sink: a streaming state machine over html5ever's tokens, with a bounded stack of open
-//! elements and counters for skipped, `<pre>` and foreign (SVG/MathML) content. No recursion.
+//! The token sink: a streaming state machine over html5ever's tokens that builds the arena [`Dom`], with a
+//! bounded stack of open elements and counters for skipped, link and foreign (SVG/MathML) content. Skipped
+//! content (scripts, hidden elements, page furniture by tag) never enters the arena. No recursion.
 
 use std::cell::{Cell, RefCell};
 
@@ -7,8 +8,10 @@ use html5ever::LocalName;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult};
 
+use crate::dom::{self, Dom};
+use crate::metadata::HeadData;
 use crate::rules::{self, AttrSkip, RawText};
-use crate::text::{self, Blocks};
+use crate::text;
 
 /// One element on the stack of open elements.
 #[derive(Debug)]
@@ -17,13 +20,14 @@ struct Open {
     name: LocalName,
     /// Its content is skipped for sure (by tag name, hidden, `<head>`, …).
     skip: bool,
-    /// Its content is skipped by a heuristic that can be wrong on a page-wide wrapper: a class/id
-    /// boilerplate word, or `<form>`.
-    soft: bool,
-    /// Its position among all elements pushed so far, the same in every pass over the same input.
-    ordinal: u64,
-    /// It is `<pre>`/`<listing>`: whitespace is kept.
-    pre: bool,
+    /// Its arena node (the enclosing element's node when it is skipped).
+    node: u32,
+    /// The arena node was created for this element (and must be closed with it).
+    owns_node: bool,
+    /// It is `<a>`.
+    link: bool,
+    /// It is `<article>`.
+    article: bool,
     /// It is `<svg>`/`<math>`.
     foreign: bool,
     /// It is the first `<h1>`, whose text is being captured for the title.
@@ -39,6 +43,8 @@ enum Raw {
     Skip,
     /// The content of the page's `<title>`.
     Title,
+    /// The content of a JSON-LD `<script>`.
+    JsonLd,
 }
 
 /// Everything the sink learns about a page.
@@ -48,10 +54,6 @@ pub(crate) struct State {
     max_nodes: u64,
     /// Stack depth limit.
     max_depth: usize,
-    /// Ordinals of soft-skipped elements to keep after all (they held most of the page's text).
-    exempt: Vec<u64>,
-    /// Elements pushed so far.
-    pushed: u64,
     /// Tokens seen so far.
     steps: u64,
     /// The token budget ran out.
@@ -60,10 +62,10 @@ pub(crate) struct State {
     stack: Vec<Open>,
     /// Open elements with `skip`.
     skip: usize,
-    /// Open elements with `soft`.
-    soft: usize,
-    /// Open elements with `pre`.
-    pre: usize,
+    /// Open elements with `link`.
+    link: usize,
+    /// Open elements with `article`.
+    article: usize,
     /// Open elements with `foreign`.
     foreign: usize,
     /// What current text tokens belong to.
@@ -82,29 +84,24 @@ pub(crate) struct State {
     h1_pending_space: bool,
     /// The first `<h1>` is open.
     h1_open: bool,
-    /// Non-whitespace characters of text emitted.
-    pub(crate) emitted_chars: u64,
-    /// For each outermost soft-skipped element: its ordinal and the non-whitespace characters of text
-    /// it removed.
-    pub(crate) soft_skipped: Vec<(u64, u64)>,
-    /// The page's text blocks.
-    pub(crate) blocks: Blocks,
+    /// The page's arena.
+    pub(crate) dom: Dom,
+    /// Metadata gathered from `<meta>`, `<link>`, `<time>` and JSON-LD.
+    pub(crate) head: HeadData,
 }
 
 impl State {
     /// A fresh state for one page.
-    pub(crate) fn new(max_nodes: u64, max_depth: u32, exempt: Vec<u64>) -> Self {
+    pub(crate) fn new(max_nodes: u64, max_depth: u32) -> Self {
         Self {
             max_nodes,
             max_depth: usize::try_from(max_depth).unwrap_or(usize::MAX),
-            exempt,
-            pushed: 0,
             steps: 0,
             budget_exhausted: false,
             stack: Vec::new(),
             skip: 0,
-            soft: 0,
-            pre: 0,
+            link: 0,
+            article: 0,
             foreign: 0,
             raw: Raw::None,
             title: None,
@@ -114,9 +111,8 @@ impl State {
             h1_text: String::new(),
             h1_pending_space: false,
             h1_open: false,
-            emitted_chars: 0,
-            soft_skipped: Vec::new(),
-            blocks: Blocks::default(),
+            dom: Dom::new(),
+            head: HeadData::default(),
         }
     }
 
@@ -134,11 +130,8 @@ impl State {
                 self.text(&chars);
                 None
             }
-            Token::EOFToken => {
-                self.blocks.end_block();
-                None
-            }
-            Token::CommentToken(_)
+            Token::EOFToken
+            | Token::CommentToken(_)
             | Token::DoctypeToken(_)
             | Token::NullCharacterToken
             | Token::ParseError(_) => None,
@@ -149,6 +142,10 @@ impl State {
     fn text(&mut self, chars: &str) {
         match self.raw {
             Raw::Skip => return,
+            Raw::JsonLd => {
+                self.head.json_ld_text(chars);
+                return;
+            }
             Raw::Title => {
                 if let Some(title) = self.title.as_mut() {
                     title.push_str(chars);
@@ -164,14 +161,8 @@ impl State {
             text::push_collapsed(&mut self.h1_text, &mut self.h1_pending_space, chars);
         }
         if self.skip == 0 {
-            let count = chars.chars().filter(|c| !c.is_whitespace()).count();
-            let count = u64::try_from(count).unwrap_or(u64::MAX);
-            if self.soft == 0 {
-                self.emitted_chars = self.emitted_chars.saturating_add(count);
-                self.blocks.push_text(chars, self.pre > 0);
-            } else if let Some(last) = self.soft_skipped.last_mut() {
-                last.1 = last.1.saturating_add(count);
-            }
+            let flags = if self.link > 0 { dom::LINK } else { 0 };
+            self.dom.push_text(self.top_node(), chars, flags);
         }
     }
 
@@ -187,6 +178,7 @@ impl State {
                 .map(|a| a.value.trim().to_owned())
                 .filter(|lang| !lang.is_empty());
         }
+        let json_ld = self.foreign == 0 && self.head.start_tag(name, &tag.attrs);
         if self.top_is("head") && !rules::is_head_content(name) {
             self.pop();
         }
@@ -194,6 +186,9 @@ impl State {
             if name == "title" && self.title.is_none() {
                 self.title = Some(String::new());
                 self.raw = Raw::Title;
+            } else if json_ld {
+                self.head.json_ld.push(String::new());
+                self.raw = Raw::JsonLd;
             } else {
                 self.raw = Raw::Skip;
             }
@@ -204,32 +199,70 @@ impl State {
             });
         }
         self.implied_end_tags(name);
-        if rules::is_block(name) {
-            self.blocks.end_block();
-        }
         let is_h1 = name == "h1" && self.foreign == 0;
         if is_h1 {
             self.h1_count = self.h1_count.saturating_add(1);
         }
-        if rules::is_void(name) || tag.self_closing || self.stack.len() >= self.max_depth {
+        let leaf = rules::is_void(name) || tag.self_closing;
+        if leaf && self.stack.len() < self.max_depth {
+            // Void elements are leaves of the arena (`<br>` breaks a block, `<img>` counts for cleaning).
+            if self.skip == 0 && rules::is_kept_void(name) {
+                let node = self
+                    .dom
+                    .push_element(self.top_node(), tag.name.clone(), 0, 0, None);
+                self.dom.close(node);
+            }
+            return None;
+        }
+        if leaf || self.stack.len() >= self.max_depth {
             return None;
         }
         let foreign = matches!(name, "svg" | "math");
-        let exempt = matches!(name, "html" | "body" | "main" | "article");
-        let attr_skip = if exempt {
-            AttrSkip::No
+        let exempt = matches!(name, "html" | "body" | "main" | "article" | "a");
+        let attrs = if exempt {
+            rules::Attrs::default()
         } else {
-            rules::attr_skip(tag)
+            rules::attrs(tag)
         };
-        let ordinal = self.pushed;
-        self.pushed = self.pushed.saturating_add(1);
-        let soft = (attr_skip == AttrSkip::Class || name == "form") && !self.exempt.contains(&ordinal);
+        let skip = foreign || attrs.skip == AttrSkip::Hidden || rules::is_skipped_tag(name);
+        // An article's own `<header>` holds its title, lead and byline: the title is dropped as the title,
+        // bylines by their class words, and the lead is text.
+        let article_header = name == "header" && self.article > 0;
+        let strong = attrs.skip == AttrSkip::Class
+            || (rules::is_furniture_tag(name) && !attrs.content_wrapper && !article_header);
+        let parent = self.top_node();
+        let (node, owns_node) = if skip || self.skip > 0 {
+            (parent, false)
+        } else {
+            let mut flags = if strong {
+                dom::STRONG
+            } else if attrs.unlikely {
+                dom::SOFT
+            } else {
+                0
+            };
+            if attrs.body_hint {
+                flags |= dom::HINT;
+            }
+            if attrs.caption {
+                flags |= dom::CAPTION;
+            }
+            if attrs.lead {
+                flags |= dom::LEAD;
+            }
+            (
+                self.dom
+                    .push_element(parent, tag.name.clone(), flags, attrs.weight, attrs.class),
+                true,
+            )
+        };
         let open = Open {
             name: tag.name.clone(),
-            skip: foreign || attr_skip == AttrSkip::Hidden || rules::is_skipped_tag(name),
-            soft,
-            ordinal,
-            pre: matches!(name, "pre" | "listing"),
+            skip,
+            node,
+            owns_node,
+            link: name == "a",
+            article: name == "article",
             foreign,
             h1: is_h1 && self.h1_count == 1,
         };
@@ -282,9 +315,12 @@ impl State {
         }
         if let Some(i) = self.stack.iter().rposition(|open| open.name == *name) {
             self.pop_to(i);
-        } else if rules::is_block(name) {
+        } else if (&**name == "p" || &**name == "br") && self.skip == 0 {
             // A stray `</p>` or `</br>` still ends a block, as it does in a browser.
-            self.blocks.end_block();
+            let node = self
+                .dom
+                .push_element(self.top_node(), html5ever::local_name!("br"), 0, 0, None);
+            self.dom.close(node);
         }
     }
 
@@ -298,13 +334,8 @@ impl State {
     /// Pushes an open element and updates the counters.
     fn push(&mut self, open: Open) {
         self.skip += usize::from(open.skip);
-        if open.soft {
-            if self.soft == 0 && self.skip == 0 {
-                self.soft_skipped.push((open.ordinal, 0));
-            }
-            self.soft += 1;
-        }
-        self.pre += usize::from(open.pre);
+        self.link += usize::from(open.link);
+        self.article += usize::from(open.article);
         self.foreign += usize::from(open.foreign);
         if open.h1 {
             self.h1_open = true;
@@ -312,19 +343,30 @@ impl State {
         self.stack.push(open);
     }
 
-    /// Pops the top element and updates the counters; a block element ends the current block.
+    /// Pops the top element, closes its arena node and updates the counters.
     fn pop(&mut self) {
         let Some(open) = self.stack.pop() else { return };
+        if open.owns_node {
+            self.dom.close(open.node);
+        }
         self.skip = self.skip.saturating_sub(usize::from(open.skip));
-        self.soft = self.soft.saturating_sub(usize::from(open.soft));
-        self.pre = self.pre.saturating_sub(usize::from(open.pre));
+        self.link = self.link.saturating_sub(usize::from(open.link));
+        self.article = self.article.saturating_sub(usize::from(open.article));
         self.foreign = self.foreign.saturating_sub(usize::from(open.foreign));
         if open.h1 {
             self.h1_open = false;
         }
-        if rules::is_block(&open.name) {
-            self.blocks.end_block();
-        }
+    }
+
+    /// Closes every open element and the root: the arena is complete.
+    pub(crate) fn finish(&mut self) {
+        self.pop_to(0);
+        self.dom.close(0);
+    }
+
+    /// The arena node of the innermost open element (the root when none is open).
+    fn top_node(&self) -> u32 {
+        self.stack.last().map_or(0, |open| open.node)
     }
 
     /// Whether the top open element is `name`.
@@ -354,7 +396,6 @@ impl TokenSink for Sink {
         state.steps = state.steps.saturating_add(1);
         if state.steps > state.max_nodes {
             state.budget_exhausted = true;
-            state.blocks.end_block();
             // Pausing is only allowed on a tag token and outside `end`; otherwise later tokens are ignored.
             return if matches!(token, Token::TagToken(_)) && !self.ending.get() {
                 TokenSinkResult::Script(())

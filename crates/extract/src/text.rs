@@ -7,7 +7,7 @@ pub(crate) fn push_collapsed(out: &mut String, pending_space: &mut bool, text: &
     for c in text.chars() {
         if c.is_whitespace() {
             *pending_space = !out.is_empty();
-        } else if !c.is_control() {
+        } else if !c.is_control() && !is_invisible(c) {
             if *pending_space {
                 out.push(' ');
                 *pending_space = false;
@@ -15,6 +15,11 @@ pub(crate) fn push_collapsed(out: &mut String, pending_space: &mut bool, text: &
             out.push(c);
         }
     }
+}
+
+/// Invisible format characters dropped from text: soft hyphen, zero-width space, byte-order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}' | '\u{feff}')
 }
 
 /// Collapses all whitespace in `text` to single spaces and trims it.
@@ -30,20 +35,33 @@ pub(crate) fn collapse(text: &str) -> String {
 pub(crate) struct Blocks {
     /// Finished, non-empty blocks.
     pub(crate) done: Vec<String>,
+    /// For each finished block: non-whitespace characters, and those inside links.
+    pub(crate) stats: Vec<(usize, usize)>,
+    /// Non-whitespace characters of `current`, and those inside links.
+    current_stats: (usize, usize),
     /// The block being built.
     current: String,
     /// A space is owed before the next character of `current`.
     pending_space: bool,
     /// `current` holds `<pre>` text, kept verbatim.
     current_pre: bool,
+    /// Markdown: written before `current` when it is kept (`## `, `- `, `> `).
+    prefix: String,
+    /// Markdown: `<pre>` blocks are fenced with ```` ``` ````.
+    pub(crate) fence_pre: bool,
 }
 
 impl Blocks {
-    /// Adds text to the current block, collapsed, or verbatim when `pre`.
-    pub(crate) fn push_text(&mut self, text: &str, pre: bool) {
+    /// Adds text to the current block, collapsed, or verbatim when `pre`; `link` when it is link text.
+    pub(crate) fn push_text(&mut self, text: &str, pre: bool, link: bool) {
         if pre != self.current_pre {
             self.end_block();
             self.current_pre = pre;
+        }
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+        self.current_stats.0 = self.current_stats.0.saturating_add(chars);
+        if link {
+            self.current_stats.1 = self.current_stats.1.saturating_add(chars);
         }
         if pre {
             self.current.extend(
@@ -56,9 +74,21 @@ impl Blocks {
         }
     }
 
+    /// Whether the current block has no text yet.
+    pub(crate) fn current_is_empty(&self) -> bool {
+        self.current.is_empty()
+    }
+
+    /// Sets the Markdown prefix of the current block.
+    pub(crate) fn set_prefix(&mut self, prefix: String) {
+        self.prefix = prefix;
+    }
+
     /// Ends the current block; a block that is only whitespace is dropped.
     pub(crate) fn end_block(&mut self) {
         let block = std::mem::take(&mut self.current);
+        let stats = std::mem::take(&mut self.current_stats);
+        let prefix = std::mem::take(&mut self.prefix);
         self.pending_space = false;
         let kept = if self.current_pre {
             let trimmed = block.trim_end().trim_start_matches(['\n', '\r']);
@@ -72,7 +102,17 @@ impl Blocks {
         } else {
             Some(block)
         };
-        self.done.extend(kept);
+        if let Some(block) = kept {
+            let block = if self.current_pre && self.fence_pre {
+                format!("{prefix}```\n{block}\n```")
+            } else if prefix.is_empty() {
+                block
+            } else {
+                prefix + &block
+            };
+            self.done.push(block);
+            self.stats.push(stats);
+        }
     }
 }
 
@@ -85,18 +125,20 @@ mod tests {
         assert_eq!(collapse("  a \u{a0}\n\t b  "), "a b");
         assert_eq!(collapse("\u{a0}"), "");
         assert_eq!(collapse("a\u{1}b"), "ab");
+        assert_eq!(collapse("Mit\u{ad}tel\u{200b}al\u{feff}ter"), "Mittelalter");
     }
 
     #[test]
     fn blocks_drop_empty_and_keep_pre() {
         let mut blocks = Blocks::default();
-        blocks.push_text(" one ", false);
-        blocks.push_text(" two", false);
+        blocks.push_text(" one ", false, false);
+        blocks.push_text(" two", false, true);
         blocks.end_block();
-        blocks.push_text("\u{a0} ", false);
+        blocks.push_text("\u{a0} ", false, false);
         blocks.end_block();
-        blocks.push_text("\n  x = 1\n    y\n", true);
+        blocks.push_text("\n  x = 1\n    y\n", true, false);
         blocks.end_block();
         assert_eq!(blocks.done, ["one two", "  x = 1\n    y"]);
+        assert_eq!(blocks.stats, [(6, 3), (4, 0)]);
     }
 }

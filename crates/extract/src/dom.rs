@@ -1,0 +1,236 @@
+//! A compact arena DOM, built in document order by the token sink.
+//!
+//! Nodes are stored in pre-order: a node's descendants are exactly the nodes `index + 1 .. end`, so a
+//! subtree is a contiguous range, children come after their parent, and every walk is a loop over a
+//! range (no recursion, no reference counting). Text is kept raw in one shared buffer and collapsed only
+//! when it is rendered.
+
+use html5ever::LocalName;
+
+/// No node: the parent of the root.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Flag: a readability "unlikely candidate" class/id pattern; stripped only in the first attempt.
+pub(crate) const SOFT: u8 = 1;
+/// Flag: page furniture by tag (`nav`, `header`, `footer`, `aside`, `form`) or a class/id boilerplate
+/// word; stripped in every attempt but the last, unless it wraps most of the page.
+pub(crate) const STRONG: u8 = 4;
+/// Flag: the element names itself the article body (`itemprop="articleBody"`, `entry-content`, …).
+pub(crate) const HINT: u8 = 8;
+/// Flag: a caption or credit (`<figcaption>`, `wp-caption-text`); left out when short.
+pub(crate) const CAPTION: u8 = 16;
+/// Flag: an article lead by class/id word; kept when it comes shortly before the main content.
+pub(crate) const LEAD: u8 = 32;
+/// Flag: a text node inside an `<a>`.
+pub(crate) const LINK: u8 = 2;
+
+/// One node of the arena.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    /// Tag name; `None` for text nodes and the root.
+    pub(crate) name: Option<LocalName>,
+    /// Index of the parent node, [`NONE`] for the root.
+    pub(crate) parent: u32,
+    /// One past the index of the last descendant.
+    pub(crate) end: u32,
+    /// For text nodes: the byte range of its raw text in [`Dom::text`].
+    pub(crate) text: (usize, usize),
+    /// For text nodes: non-whitespace characters.
+    pub(crate) chars: u32,
+    /// For text nodes: commas (`,` and its CJK/Arabic forms).
+    pub(crate) commas: u32,
+    /// [`SOFT`], [`LINK`].
+    pub(crate) flags: u8,
+    /// Class/id weight, readability style: −25 or +25 for each of class and id.
+    pub(crate) weight: i8,
+    /// The trimmed class attribute (kept only for elements that have one).
+    pub(crate) class: Option<Box<str>>,
+}
+
+/// The node returned for an index out of range; never happens for indices the arena handed out.
+static EMPTY: Node = Node {
+    name: None,
+    parent: NONE,
+    end: 0,
+    text: (0, 0),
+    chars: 0,
+    commas: 0,
+    flags: 0,
+    weight: 0,
+    class: None,
+};
+
+/// The arena: nodes in pre-order and the shared text buffer.
+#[derive(Debug)]
+pub(crate) struct Dom {
+    /// All nodes; index 0 is the root.
+    pub(crate) nodes: Vec<Node>,
+    /// Raw text of every text node.
+    pub(crate) text: String,
+}
+
+impl Dom {
+    /// An arena holding only the root.
+    pub(crate) fn new() -> Self {
+        Self {
+            nodes: vec![Node {
+                end: 1,
+                ..EMPTY.clone()
+            }],
+            text: String::new(),
+        }
+    }
+
+    /// Node `i`, or an empty node when out of range.
+    pub(crate) fn node(&self, i: u32) -> &Node {
+        self.nodes.get(i as usize).unwrap_or(&EMPTY)
+    }
+
+    /// Number of nodes, as `u32`.
+    pub(crate) fn len(&self) -> u32 {
+        u32::try_from(self.nodes.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Node `i`'s tag name, `""` for text and the root.
+    pub(crate) fn name(&self, i: u32) -> &str {
+        self.node(i).name.as_deref().unwrap_or("")
+    }
+
+    /// Whether node `i` is a text node.
+    pub(crate) fn is_text(&self, i: u32) -> bool {
+        let node = self.node(i);
+        node.name.is_none() && node.parent != NONE
+    }
+
+    /// The raw text of text node `i` (empty for elements).
+    pub(crate) fn raw_text(&self, i: u32) -> &str {
+        let (start, end) = self.node(i).text;
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    /// Adds an element under `parent`; its `end` is set when it is closed ([`Dom::close`]).
+    pub(crate) fn push_element(
+        &mut self,
+        parent: u32,
+        name: LocalName,
+        flags: u8,
+        weight: i8,
+        class: Option<Box<str>>,
+    ) -> u32 {
+        let index = self.len();
+        self.nodes.push(Node {
+            name: Some(name),
+            parent,
+            end: index.saturating_add(1),
+            text: (0, 0),
+            chars: 0,
+            commas: 0,
+            flags,
+            weight,
+            class,
+        });
+        index
+    }
+
+    /// Sets the end of element `i` to the current length (all nodes added since are its descendants).
+    pub(crate) fn close(&mut self, i: u32) {
+        let end = self.len();
+        if let Some(node) = self.nodes.get_mut(i as usize) {
+            node.end = end;
+        }
+    }
+
+    /// Appends text under `parent`, merged into the last node when that is already a text child of
+    /// `parent` with the same flags.
+    pub(crate) fn push_text(&mut self, parent: u32, text: &str, flags: u8) {
+        let (chars, commas) = count(text);
+        let start = self.text.len();
+        self.text.push_str(text);
+        let end = self.text.len();
+        let last = self.len().saturating_sub(1);
+        if last > 0
+            && self.is_text(last)
+            && let Some(node) = self.nodes.get_mut(last as usize)
+            && node.parent == parent
+            && node.flags == flags
+            && node.text.1 == start
+        {
+            node.text.1 = end;
+            node.chars = node.chars.saturating_add(chars);
+            node.commas = node.commas.saturating_add(commas);
+            return;
+        }
+        let index = self.len();
+        self.nodes.push(Node {
+            name: None,
+            parent,
+            end: index.saturating_add(1),
+            text: (start, end),
+            chars,
+            commas,
+            flags,
+            weight: 0,
+            class: None,
+        });
+    }
+
+    /// The element children of `i` (text nodes are skipped), in order.
+    pub(crate) fn children(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
+        let end = self.node(i).end;
+        let mut next = i.saturating_add(1);
+        std::iter::from_fn(move || {
+            while next < end {
+                let current = next;
+                next = self.node(current).end.max(current.saturating_add(1));
+                if !self.is_text(current) {
+                    return Some(current);
+                }
+            }
+            None
+        })
+    }
+
+    /// Whether `ancestor` is `node` or one of its ancestors.
+    pub(crate) fn contains(&self, ancestor: u32, node: u32) -> bool {
+        ancestor <= node && node < self.node(ancestor).end
+    }
+}
+
+/// Non-whitespace characters and commas in `text`.
+fn count(text: &str) -> (u32, u32) {
+    let (mut chars, mut commas) = (0u32, 0u32);
+    for c in text.chars() {
+        if !c.is_whitespace() {
+            chars = chars.saturating_add(1);
+            if matches!(c, ',' | '，' | '、' | '،' | '﹐' | '︐' | '︑' | '⸲' | '⸴') {
+                commas = commas.saturating_add(1);
+            }
+        }
+    }
+    (chars, commas)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subtrees_are_ranges_and_text_merges() {
+        let mut dom = Dom::new();
+        let div = dom.push_element(0, LocalName::from("div"), 0, 0, None);
+        dom.push_text(div, "a, b", 0);
+        dom.push_text(div, " c", 0);
+        let p = dom.push_element(div, LocalName::from("p"), 0, 0, None);
+        dom.push_text(p, "x", LINK);
+        dom.close(p);
+        dom.close(div);
+        dom.close(0);
+        assert_eq!(dom.len(), 5);
+        assert_eq!(dom.raw_text(2), "a, b c");
+        assert_eq!((dom.node(2).chars, dom.node(2).commas), (4, 1));
+        assert_eq!(dom.children(div).collect::<Vec<_>>(), [p]);
+        assert_eq!(dom.children(0).collect::<Vec<_>>(), [div]);
+        assert!(dom.contains(div, 4) && !dom.contains(p, 2));
+        assert_eq!(dom.name(99), "");
+    }
+}
