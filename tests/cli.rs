@@ -95,3 +95,47 @@ fn extract_prints_the_body_without_title_or_boilerplate() {
     assert_exit!(out, 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.html"));
 }
+
+/// The seed pages: the exact expected text, and every field of `expected.json`.
+#[test]
+fn extract_gives_the_seed_pages_expected_text_and_metadata() {
+    let dir = Dir::new();
+    for (page, expected) in [
+        ("page.html", "expected.txt"),
+        ("syndicated.html", "syndicated.expected.txt"),
+    ] {
+        let out = dir.saring(&[
+            "extract",
+            shared(&format!("examples/seed/{page}")).to_str().unwrap(),
+        ]);
+        assert_exit!(out, 0);
+        let want = std::fs::read_to_string(shared(&format!("examples/seed/{expected}"))).unwrap();
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), want, "{page}");
+    }
+
+    let out = dir.saring(&[
+        "extract",
+        "--format",
+        "json",
+        shared("examples/seed/page.html").to_str().unwrap(),
+    ]);
+    assert_exit!(out, 0);
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let want: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(shared("examples/seed/expected.json")).unwrap()).unwrap();
+    for (key, value) in want.as_object().unwrap() {
+        assert_eq!(&got[key], value, "field {key}");
+    }
+    assert!(got["text"].as_str().unwrap().starts_with("Putin Mengatakan"));
+
+    let out = dir.saring(&[
+        "extract",
+        "--format",
+        "markdown",
+        shared("examples/seed/page.html").to_str().unwrap(),
+    ]);
+    assert_exit!(out, 0);
+    let markdown = String::from_utf8(out.stdout).unwrap();
+    assert!(markdown.starts_with("# Korut Siap Bela Rusia"), "{markdown}");
+    assert!(markdown.contains("\n## Putin Mengatakan"), "{markdown}");
+}

@@ -6,6 +6,7 @@ mod util;
 
 mod bad_input;
 mod cli;
+mod dedup;
 mod langid;
 mod ranks;
 mod run;

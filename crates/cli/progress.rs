@@ -10,7 +10,8 @@ use saring_pipeline::Progress;
 
 const TICK: Duration = Duration::from_millis(200);
 
-/// A spinner line with records read, input MB/s and the share kept, redrawn from [`Progress`] counters.
+/// A spinner line with records read, input MB/s and the share of finished records kept, redrawn from
+/// [`Progress`] counters.
 pub struct ProgressDisplay {
     done: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -35,10 +36,11 @@ impl ProgressDisplay {
                 let kept = progress.kept();
                 let mb = progress.bytes_in() as f64 / 1e6;
                 let secs = started.elapsed().as_secs_f64().max(1e-3);
-                let kept_pct = if read == 0 {
+                let done = progress.done();
+                let kept_pct = if done == 0 {
                     0.0
                 } else {
-                    100.0 * kept as f64 / read as f64
+                    100.0 * kept as f64 / done as f64
                 };
                 bar.set_message(format!(
                     "{read} records, {:.1} MB/s, kept {kept_pct:.1}%",

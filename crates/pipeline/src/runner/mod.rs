@@ -64,6 +64,7 @@ impl Default for RunOptions {
 #[derive(Debug, Default)]
 pub struct Progress {
     read: AtomicU64,
+    done: AtomicU64,
     kept: AtomicU64,
     bytes_in: AtomicU64,
 }
@@ -72,6 +73,10 @@ impl Progress {
     /// Records read so far (documents and errored records).
     pub fn read(&self) -> u64 {
         self.read.load(Ordering::Relaxed)
+    }
+    /// Records through every step and accounted for (kept, dropped or errored) so far.
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
     }
     /// Documents written so far.
     pub fn kept(&self) -> u64 {
@@ -243,6 +248,7 @@ pub fn run(
                     let had_errors = !batch.errors.is_empty();
                     write_batch(batch, &mut writer, &mut log, &mut stats, &mut first_errors)?;
                     progress.kept.store(stats.kept, Ordering::Relaxed);
+                    progress.done.store(stats.read, Ordering::Relaxed);
                     if had_errors && options.fail_fast {
                         stopped_early = true;
                         return Ok(());

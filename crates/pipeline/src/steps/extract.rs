@@ -4,8 +4,10 @@ use serde_json::Value;
 
 /// The `extract` step: replaces a document's HTML with its main text.
 ///
-/// The page title goes to `metadata.title` and the page's declared language to `metadata.html_lang`;
-/// documents whose extracted text is empty are dropped (`empty_text`). Documents without HTML (JSONL text,
+/// The page's metadata goes to `metadata`: `title`, `author`, `published` (the publication date; `date` is
+/// the fetch date), `sitename`, `canonical_url`, `description`, `page_language` (what the page declares),
+/// and the lists `categories`, `tags`, `sources` when not empty. Documents whose extracted text is empty
+/// are dropped (`empty_text`). Documents without HTML (JSONL text,
 /// WET records) pass through untouched. The HTML is released once extracted, to keep memory per document
 /// small.
 pub struct ExtractStep {
@@ -32,11 +34,29 @@ impl Step for ExtractStep {
         };
         let extracted = self.extractor.extract(&html);
         doc.text = extracted.text;
-        if let Some(title) = extracted.title {
-            doc.metadata.insert("title".to_owned(), Value::String(title));
+        let meta = extracted.metadata;
+        let fields = [
+            ("title", meta.title),
+            ("author", meta.author),
+            ("published", meta.date),
+            ("sitename", meta.sitename),
+            ("canonical_url", meta.url),
+            ("description", meta.description),
+            ("page_language", meta.language),
+        ];
+        for (key, value) in fields {
+            if let Some(value) = value {
+                doc.metadata.insert(key.to_owned(), Value::String(value));
+            }
         }
-        if let Some(lang) = extracted.language {
-            doc.metadata.insert("html_lang".to_owned(), Value::String(lang));
+        for (key, list) in [
+            ("categories", meta.categories),
+            ("tags", meta.tags),
+            ("sources", meta.sources),
+        ] {
+            if !list.is_empty() {
+                doc.metadata.insert(key.to_owned(), Value::from(list));
+            }
         }
         if extracted.truncated || extracted.budget_exhausted {
             doc.metadata
@@ -65,7 +85,7 @@ mod tests {
         assert_eq!(step.process(&mut doc), Verdict::Keep);
         assert_eq!(doc.text, "Isi berita.");
         assert_eq!(doc.metadata["title"], "Judul");
-        assert_eq!(doc.metadata["html_lang"], "id");
+        assert_eq!(doc.metadata["page_language"], "id");
         assert!(doc.html.is_none());
     }
 
