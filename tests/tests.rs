@@ -1,5 +1,10 @@
 //! Integration tests of the `saring` binary: one test binary, one module per area.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 #[macro_use]
 mod util;
@@ -9,4 +14,5 @@ mod cli;
 mod dedup;
 mod langid;
 mod ranks;
+mod report;
 mod run;

@@ -155,12 +155,15 @@ pub fn assert_reconciles(stats: &serde_json::Value) {
     assert_eq!(n("read"), n("kept") + n("dropped") + n("errored"), "{stats:#}");
 }
 
-/// Every file directly in `dir` with its bytes, sorted by name, ignoring `stats.json` (it holds timings).
+/// Every file directly in `dir` with its bytes, sorted by name, ignoring `stats.json` and `report.html`
+/// (they hold timings).
 pub fn output_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.file_name().unwrap() != "stats.json")
+        .filter(|p| {
+            p.is_file() && p.file_name().unwrap() != "stats.json" && p.file_name().unwrap() != "report.html"
+        })
         .map(|p| {
             (
                 p.file_name().unwrap().to_string_lossy().into_owned(),

@@ -7,6 +7,7 @@ mod dedup;
 mod extract;
 mod langid;
 mod progress;
+mod report;
 mod run;
 mod stats;
 
@@ -29,6 +30,8 @@ enum Command {
     Dedup(dedup::DedupArgs),
     Langid(langid::LangidArgs),
     Stats(stats::StatsArgs),
+    Report(report::ReportArgs),
+    Inspect(report::InspectArgs),
 }
 
 /// What a command achieved, as the process reports it.
@@ -47,6 +50,8 @@ fn main() -> ExitCode {
         Command::Dedup(args) => dedup::dedup(args),
         Command::Langid(args) => langid::langid(args),
         Command::Stats(args) => stats::stats(args),
+        Command::Report(args) => report::report(args),
+        Command::Inspect(args) => report::inspect(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

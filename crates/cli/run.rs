@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use saring_pipeline::{PipelineConfig, Progress, RunOptions};
+use saring_report::ReportOptions;
 
 use crate::Outcome;
 use crate::progress::ProgressDisplay;
@@ -147,6 +148,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         stats.wall_secs,
         stats.cpu_secs
     );
+    if args.output.join("stats.json").exists() {
+        let options = ReportOptions {
+            config: args.config.clone(),
+            ..ReportOptions::default()
+        };
+        match saring_report::write_report(&args.output, &options) {
+            Ok(path) => eprintln!("saring: report in {}", path.display()),
+            Err(err) => eprintln!("saring: warning: no report: {err:#}"),
+        }
+    }
     Ok(if stats.errored > 0 {
         Outcome::SomeErrored
     } else {

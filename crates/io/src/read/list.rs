@@ -95,7 +95,7 @@ fn expand_glob(pattern: &str, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadErr
     }
 }
 
-/// Whether a file is one of the books a saring run keeps beside its shards (`stats.json`,
+/// Whether a file is one of the books a saring run keeps beside its shards (`stats.json`, `report.html`,
 /// `stats/RRRRR.json`, `stats/RRRRR.done`, `errors/RRRRR.jsonl`), which are not data: an output directory
 /// can then be read back as input.
 fn is_run_record(dir: &Path, name: &str) -> bool {
@@ -105,7 +105,7 @@ fn is_run_record(dir: &Path, name: &str) -> bool {
             && rank.bytes().all(|b| b.is_ascii_digit())
             && matches!(ext, "json" | "jsonl" | "done")
     });
-    name == "stats.json" || (in_books && rank_file)
+    name == "stats.json" || name == "report.html" || (in_books && rank_file)
 }
 
 /// Adds the files of known formats under `dir`, recursively, skipping hidden entries and run records.
@@ -163,6 +163,7 @@ mod tests {
         touch(&root.join(".hidden.jsonl"));
         touch(&root.join(".git/x.jsonl"));
         touch(&root.join("stats.json"));
+        touch(&root.join("report.html"));
         touch(&root.join("stats/00000.json"));
         touch(&root.join("b/errors/00003.jsonl"));
         touch(&root.join("B/z.html"));

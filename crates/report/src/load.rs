@@ -1,0 +1,204 @@
+//! Reading a run's books: `stats.json` (or the sum of the ranks' `stats/RRRRR.json`) and the first lines of
+//! `errors/*.jsonl`.
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use saring_core::RunStats;
+
+use crate::ReportError;
+
+/// The stats of a run and where they came from.
+pub(crate) struct LoadedStats {
+    /// The run's totals.
+    pub stats: RunStats,
+    /// `stats.json`, or how many rank files were added up when it is missing.
+    pub source: String,
+}
+
+/// Largest stats file read, in bytes: stats files are small, and a bigger one is not ours.
+const MAX_STATS_BYTES: u64 = 64 * 1024 * 1024;
+/// Bytes read from each errors file at most.
+const MAX_ERRORS_BYTES: u64 = 1024 * 1024;
+
+/// Reads `dir/stats.json`, or adds up `dir/stats/*.json` when it is missing.
+pub(crate) fn stats(dir: &Path) -> Result<LoadedStats, ReportError> {
+    let merged = dir.join("stats.json");
+    if merged.is_file() {
+        return Ok(LoadedStats {
+            stats: read_stats(&merged)?,
+            source: "stats.json".to_owned(),
+        });
+    }
+    let ranks = rank_files(&dir.join("stats"))?;
+    if ranks.is_empty() {
+        return Err(ReportError::NoStats { dir: dir.to_owned() });
+    }
+    let mut stats = RunStats::default();
+    for path in &ranks {
+        stats += &read_stats(path)?;
+    }
+    Ok(LoadedStats {
+        stats,
+        source: format!(
+            "the sum of {} rank file(s) in stats/ (no stats.json yet: the run may be unfinished)",
+            ranks.len()
+        ),
+    })
+}
+
+fn read_stats(path: &Path) -> Result<RunStats, ReportError> {
+    let file = File::open(path).map_err(|e| ReportError::io(path, e))?;
+    let mut text = String::new();
+    file.take(MAX_STATS_BYTES)
+        .read_to_string(&mut text)
+        .map_err(|e| ReportError::io(path, e))?;
+    serde_json::from_str(&text).map_err(|source| ReportError::BadStats {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// `stats/RRRRR.json` files, sorted; an absent directory has none.
+fn rank_files(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    let mut files = Vec::new();
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
+        Err(e) => return Err(ReportError::io(dir, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| ReportError::io(dir, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if let Some(stem) = name.strip_suffix(".json")
+            && !stem.is_empty()
+            && stem.bytes().all(|b| b.is_ascii_digit())
+        {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// One line of an errors file.
+pub(crate) struct ErrorLine {
+    /// The error kind, when the line is JSON with a `kind`.
+    pub kind: String,
+    /// The message (or the raw line).
+    pub message: String,
+}
+
+/// The first `max` lines of `dir/errors/*.jsonl`, in file order, and the number of files.
+pub(crate) fn error_lines(dir: &Path, max: usize) -> (Vec<ErrorLine>, usize) {
+    let errors_dir = dir.join("errors");
+    let mut files: Vec<PathBuf> = match fs::read_dir(&errors_dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|ext| ext == "jsonl"))
+            .collect(),
+        Err(_) => return (Vec::new(), 0),
+    };
+    files.sort();
+    let mut lines = Vec::new();
+    for path in &files {
+        if lines.len() >= max {
+            break;
+        }
+        let Ok(file) = File::open(path) else { continue };
+        let reader = BufReader::new(file.take(MAX_ERRORS_BYTES));
+        for line in reader.lines() {
+            if lines.len() >= max {
+                break;
+            }
+            let Ok(line) = line else { break };
+            if line.trim().is_empty() {
+                continue;
+            }
+            lines.push(parse_error_line(&line));
+        }
+    }
+    (lines, files.len())
+}
+
+fn parse_error_line(line: &str) -> ErrorLine {
+    match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(serde_json::Value::Object(object)) => {
+            let field = |name: &str| match object.get(name) {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            };
+            let message = field("message");
+            ErrorLine {
+                kind: field("kind"),
+                message: if message.is_empty() {
+                    line.to_owned()
+                } else {
+                    message
+                },
+            }
+        }
+        _ => ErrorLine {
+            kind: String::new(),
+            message: line.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_rank_files_when_stats_json_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("stats")).unwrap();
+        let rank = |read, kept, dropped| {
+            serde_json::to_string(&RunStats {
+                read,
+                kept,
+                dropped,
+                ..RunStats::default()
+            })
+            .unwrap()
+        };
+        fs::write(dir.path().join("stats/00000.json"), rank(2, 2, 0)).unwrap();
+        fs::write(dir.path().join("stats/00001.json"), rank(3, 1, 2)).unwrap();
+        fs::write(dir.path().join("stats/00001.done"), "x").unwrap();
+        let loaded = stats(dir.path()).unwrap();
+        assert_eq!(
+            (loaded.stats.read, loaded.stats.kept, loaded.stats.dropped),
+            (5, 3, 2)
+        );
+        assert!(loaded.source.contains("2 rank file(s)"));
+    }
+
+    #[test]
+    fn no_stats_is_an_error_and_bad_stats_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(stats(dir.path()), Err(ReportError::NoStats { .. })));
+        fs::write(dir.path().join("stats.json"), "[1,2").unwrap();
+        let err = stats(dir.path()).err().unwrap();
+        assert!(err.to_string().contains("stats.json"), "{err}");
+    }
+
+    #[test]
+    fn reads_error_lines_json_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("errors")).unwrap();
+        fs::write(
+            dir.path().join("errors/00000.jsonl"),
+            "{\"kind\":\"truncated\",\"message\":\"a.warc.gz: record 3\"}\nnot json\n",
+        )
+        .unwrap();
+        let (lines, files) = error_lines(dir.path(), 10);
+        assert_eq!(files, 1);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].kind, "truncated");
+        assert_eq!(lines[1].message, "not json");
+    }
+}

@@ -1,0 +1,36 @@
+//! What to put in a report, and how much of it.
+
+use std::path::PathBuf;
+
+/// Settings of a report. [`ReportOptions::default`] suits any run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportOptions {
+    /// The run's pipeline config (TOML). When given, the thresholds it sets (`min_chars` of `min_length`,
+    /// `min_score` of `langid`, any `min_X`/`max_X` of a step whose signal is `step.X`) are drawn on the
+    /// signal histograms. Default none: no threshold lines.
+    pub config: Option<PathBuf>,
+    /// Most documents read from the shards, in shard order, for the languages, domains, histograms and
+    /// samples. Default 20 000.
+    pub max_docs: usize,
+    /// Rows of the sample-documents table, spread evenly over the documents read. Default 60.
+    pub max_examples: usize,
+    /// Characters of each sample document's text shown. Default 300.
+    pub example_chars: usize,
+    /// Bars in the language and domain charts; the rest are summed as "other". Default 25.
+    pub max_bars: usize,
+    /// Lines of `errors/*.jsonl` shown. Default 20.
+    pub max_error_lines: usize,
+}
+
+impl Default for ReportOptions {
+    fn default() -> ReportOptions {
+        ReportOptions {
+            config: None,
+            max_docs: 20_000,
+            max_examples: 60,
+            example_chars: 300,
+            max_bars: 25,
+            max_error_lines: 20,
+        }
+    }
+}

@@ -1,0 +1,477 @@
+//! The page: sections in order, each a heading, a chart and a short table or note.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use saring_core::RunStats;
+
+use crate::chart::{self, Axis, Bar, Segment};
+use crate::escape::{bytes, count, html, number, percent};
+use crate::load::{self, ErrorLine};
+use crate::sample::{self, Sample};
+use crate::thresholds::Thresholds;
+use crate::{ReportError, ReportOptions};
+
+/// Builds the report of the run in `out_dir` as one self-contained HTML page.
+///
+/// Reads `stats.json` (or adds up `stats/*.json`), the first [`ReportOptions::max_error_lines`] lines of
+/// `errors/*.jsonl` and at most [`ReportOptions::max_docs`] documents of the shards, in shard order.
+/// Fails only when there are no stats, a stats file or the config is unreadable, or the directory cannot
+/// be listed; unreadable shard records are counted in the report.
+pub fn render_report(out_dir: &Path, options: &ReportOptions) -> Result<String, ReportError> {
+    let loaded = load::stats(out_dir)?;
+    let thresholds = match &options.config {
+        Some(path) => Some(Thresholds::read(path)?),
+        None => None,
+    };
+    let sample = sample::read(
+        out_dir,
+        options.max_docs,
+        options.max_examples,
+        options.example_chars,
+        loaded.stats.kept,
+    )?;
+    let (error_lines, error_files) = load::error_lines(out_dir, options.max_error_lines);
+    let page = Page {
+        stats: &loaded.stats,
+        stats_source: &loaded.source,
+        sample: &sample,
+        thresholds: thresholds.as_ref(),
+        config: options.config.as_deref(),
+        error_lines: &error_lines,
+        error_files,
+        options,
+    };
+    Ok(page.render(out_dir))
+}
+
+struct Page<'a> {
+    stats: &'a RunStats,
+    stats_source: &'a str,
+    sample: &'a Sample,
+    thresholds: Option<&'a Thresholds>,
+    config: Option<&'a Path>,
+    error_lines: &'a [ErrorLine],
+    error_files: usize,
+    options: &'a ReportOptions,
+}
+
+const STYLE: &str = "
+body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2433;background:#f6f7f9;margin:0}
+main{max-width:960px;margin:0 auto;padding:16px 24px 48px}
+h1{font-size:24px;margin:16px 0 4px}h2{font-size:18px;margin:0 0 8px}h3{font-size:15px;margin:14px 0 4px}
+section{background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:14px 18px;margin:14px 0}
+nav a{margin-right:12px}p.note{color:#5b6472;margin:6px 0}
+table{border-collapse:collapse;margin:6px 0;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid #e6e9ee;padding:3px 10px 3px 0;text-align:left;vertical-align:top}
+td.n,th.n{text-align:right}
+.cards{display:flex;flex-wrap:wrap;gap:10px}.card{border:1px solid #dde1e7;border-radius:6px;padding:8px 12px;min-width:120px}
+.card b{display:block;font-size:20px}
+svg.chart{display:block;max-width:100%;height:auto;font-size:12px}
+svg text{fill:#1d2433}svg text.tick,svg text.value{fill:#5b6472}
+rect.kept,rect.bin{fill:#3f7fbf}rect.dropped{fill:#e39b2d}rect.errored{fill:#c8423b}rect.other{fill:#9aa5b4}
+line.axis{stroke:#9aa5b4}.threshold line{stroke:#c8423b;stroke-width:2;stroke-dasharray:5 3}.threshold text{fill:#c8423b;font-weight:600}
+.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}
+.legend .kept{background:#3f7fbf}.legend .dropped{background:#e39b2d}.legend .errored{background:#c8423b}
+table.samples td.text{white-space:pre-wrap;max-width:560px;font-size:13px}
+table.samples td{font-size:12px}.id{font-family:ui-monospace,monospace;word-break:break-all}
+code{font-family:ui-monospace,monospace}
+";
+
+impl Page<'_> {
+    fn render(&self, out_dir: &Path) -> String {
+        let mut out = String::with_capacity(64 * 1024);
+        out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        let _ = write!(
+            out,
+            "<title>saring run report: {}</title><style>{STYLE}</style></head><body><main>",
+            html(&out_dir.display().to_string())
+        );
+        let _ = write!(
+            out,
+            "<h1>saring run report</h1><p class=\"note\">Run directory <code>{}</code>; stats from {}.</p>",
+            html(&out_dir.display().to_string()),
+            html(self.stats_source)
+        );
+        out.push_str(
+            "<nav><a href=\"#funnel\">Funnel</a><a href=\"#drop-reasons\">Drop reasons</a><a href=\"#errors\">Errors</a>\
+             <a href=\"#languages\">Languages</a><a href=\"#domains\">Domains</a><a href=\"#lengths\">Text length</a>\
+             <a href=\"#signals\">Signals</a><a href=\"#samples\">Samples</a></nav>",
+        );
+        self.overview(&mut out);
+        self.funnel(&mut out);
+        self.drop_reasons(&mut out);
+        self.errors(&mut out);
+        self.languages(&mut out);
+        self.domains(&mut out);
+        self.lengths(&mut out);
+        self.signals(&mut out);
+        self.samples(&mut out);
+        out.push_str("</main></body></html>\n");
+        out
+    }
+
+    fn sample_note(&self) -> String {
+        let s = self.sample;
+        let mut note = format!(
+            "From a sample of the output: the first {} kept document(s) of {} shard(s) read (of {}), in shard order",
+            count(s.docs),
+            s.shards_read,
+            s.shards_total
+        );
+        if s.capped {
+            let _ = write!(
+                note,
+                "; reading stopped at the cap of {} documents, so later shards are not represented",
+                count(self.options.max_docs as u64)
+            );
+        }
+        note.push('.');
+        if s.unreadable > 0 {
+            let _ = write!(
+                note,
+                " {} record(s) or shard(s) could not be read (first: {}).",
+                count(s.unreadable),
+                s.first_unreadable.as_deref().unwrap_or_default()
+            );
+        }
+        note.push_str(
+            " Dropped documents are not in the shards, so this section shows kept documents only \
+             (a later change adds a writer for excluded documents).",
+        );
+        note
+    }
+
+    fn overview(&self, out: &mut String) {
+        let s = self.stats;
+        out.push_str("<section id=\"overview\"><h2>Overview</h2><div class=\"cards\">");
+        let cards = [
+            ("read", count(s.read)),
+            ("kept", format!("{} ({})", count(s.kept), percent(s.kept, s.read))),
+            (
+                "dropped",
+                format!("{} ({})", count(s.dropped), percent(s.dropped, s.read)),
+            ),
+            (
+                "errored",
+                format!("{} ({})", count(s.errored), percent(s.errored, s.read)),
+            ),
+            ("input files", count(s.files)),
+            (
+                "bytes in → out",
+                format!("{} → {}", bytes(s.bytes_in), bytes(s.bytes_out)),
+            ),
+            (
+                "wall / CPU",
+                format!("{} s / {} s", number(s.wall_secs), number(s.cpu_secs)),
+            ),
+        ];
+        for (name, value) in cards {
+            let _ = write!(
+                out,
+                "<div class=\"card\">{}<b>{}</b></div>",
+                html(name),
+                html(&value)
+            );
+        }
+        out.push_str("</div>");
+        if s.read != s.kept + s.dropped + s.errored {
+            let _ = write!(
+                out,
+                "<p class=\"note\">Warning: the counts do not reconcile: read {} ≠ kept + dropped + errored {}.</p>",
+                s.read,
+                s.kept + s.dropped + s.errored
+            );
+        }
+        out.push_str("</section>");
+    }
+
+    fn funnel(&self, out: &mut String) {
+        let s = self.stats;
+        out.push_str("<section id=\"funnel\"><h2>Funnel</h2>");
+        out.push_str(
+            "<p class=\"legend\">Documents into each step, and what it did with them:<span class=\"kept\"></span>kept\
+             <span class=\"dropped\"></span>dropped<span class=\"errored\"></span>errored</p>",
+        );
+        let reading_errors = s
+            .errored
+            .saturating_sub(s.steps.iter().map(|step| step.errored).sum::<u64>());
+        let mut rows = vec![Bar {
+            label: "read".to_owned(),
+            segments: vec![
+                seg(s.read.saturating_sub(reading_errors), "kept", "parsed"),
+                seg(reading_errors, "errored", "unreadable"),
+            ],
+            note: count(s.read),
+        }];
+        for (i, step) in s.steps.iter().enumerate() {
+            rows.push(Bar {
+                label: format!("{}. {}", i + 1, step.name),
+                segments: vec![
+                    seg(step.kept, "kept", "kept"),
+                    seg(step.dropped, "dropped", "dropped"),
+                    seg(step.errored, "errored", "errored"),
+                ],
+                note: format!("{} → {}", count(step.total), count(step.kept)),
+            });
+        }
+        rows.push(Bar {
+            label: "written".to_owned(),
+            segments: vec![seg(s.kept, "kept", "written")],
+            note: count(s.kept),
+        });
+        out.push_str(&chart::bars("funnel-chart", &rows, Some(s.read)));
+        out.push_str(
+            "<table><tr><th>step</th><th class=\"n\">in</th><th class=\"n\">kept</th><th class=\"n\">dropped</th>\
+             <th class=\"n\">errored</th><th class=\"n\">kept %</th><th class=\"n\">CPU s</th></tr>",
+        );
+        for step in &s.steps {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                html(&step.name),
+                count(step.total),
+                count(step.kept),
+                count(step.dropped),
+                count(step.errored),
+                percent(step.kept, step.total),
+                number(step.secs)
+            );
+        }
+        out.push_str("</table>");
+        out.push_str("<h3>Bytes</h3>");
+        let byte_rows = [
+            ("read (as stored)", s.bytes_in),
+            ("written (as stored)", s.bytes_out),
+        ]
+        .map(|(label, n)| Bar {
+            label: label.to_owned(),
+            segments: vec![seg(n, "kept", "bytes")],
+            note: bytes(n),
+        });
+        out.push_str(&chart::bars("bytes-chart", &byte_rows, None));
+        let _ = write!(
+            out,
+            "<p class=\"note\">The stats count bytes at the ends of the run only, not per step. Text in the sample: {} \
+             (UTF-8) in {} document(s).</p></section>",
+            bytes(self.sample.text_bytes),
+            count(self.sample.docs)
+        );
+    }
+
+    fn drop_reasons(&self, out: &mut String) {
+        out.push_str("<section id=\"drop-reasons\"><h2>Drop reasons</h2>");
+        let mut rows = Vec::new();
+        for step in &self.stats.steps {
+            for (reason, n) in &step.drop_reasons {
+                rows.push(Bar {
+                    label: format!("{}: {}", step.name, reason),
+                    segments: vec![seg(*n, "dropped", "dropped")],
+                    note: format!("{} ({} of its input)", count(*n), percent(*n, step.total)),
+                });
+            }
+        }
+        if rows.is_empty() {
+            out.push_str("<p class=\"note\" id=\"drop-reasons-none\">No step dropped any document.</p>");
+        } else {
+            out.push_str("<p class=\"note\">Per step, documents dropped by reason (the reason is the config key that decided).</p>");
+            out.push_str(&chart::bars("drop-reasons-chart", &rows, None));
+        }
+        out.push_str("</section>");
+    }
+
+    fn errors(&self, out: &mut String) {
+        let s = self.stats;
+        out.push_str("<section id=\"errors\"><h2>Errors and skipped records</h2>");
+        if s.errors.is_empty() {
+            out.push_str("<p class=\"note\" id=\"errors-none\">No record errored.</p>");
+        } else {
+            let rows: Vec<Bar> = s
+                .errors
+                .iter()
+                .map(|(kind, n)| Bar {
+                    label: kind.clone(),
+                    segments: vec![seg(*n, "errored", "errored")],
+                    note: count(*n),
+                })
+                .collect();
+            out.push_str("<h3>Errors by kind</h3>");
+            out.push_str(&chart::bars("errors-chart", &rows, None));
+        }
+        if !self.error_lines.is_empty() {
+            let _ = write!(
+                out,
+                "<h3>First error messages</h3><p class=\"note\">The first {} line(s) of {} file(s) in <code>errors/</code>.</p><table><tr><th>kind</th><th>message</th></tr>",
+                self.error_lines.len(),
+                self.error_files
+            );
+            for line in self.error_lines {
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td><td>{}</td></tr>",
+                    html(&line.kind),
+                    html(&crate::escape::cut(&line.message, 400))
+                );
+            }
+            out.push_str("</table>");
+        }
+        if !s.skipped.is_empty() {
+            out.push_str("<h3>Skipped records (not documents)</h3><table><tr><th>kind</th><th class=\"n\">records</th></tr>");
+            for (kind, n) in &s.skipped {
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
+                    html(kind),
+                    count(*n)
+                );
+            }
+            out.push_str("</table>");
+        }
+        out.push_str("</section>");
+    }
+
+    fn top_chart(&self, id: &str, counts: &BTreeMap<String, u64>, out: &mut String) {
+        let total: u64 = counts.values().sum();
+        let mut sorted: Vec<(&String, &u64)> = counts.iter().collect();
+        sorted.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let max_bars = self.options.max_bars.max(1);
+        let rows: Vec<Bar> = sorted
+            .iter()
+            .take(max_bars)
+            .map(|(name, n)| Bar {
+                label: (*name).clone(),
+                segments: vec![seg(**n, "kept", "kept")],
+                note: format!("{} ({})", count(**n), percent(**n, total)),
+            })
+            .collect();
+        if rows.is_empty() {
+            out.push_str("<p class=\"note\">No documents in the sample.</p>");
+            return;
+        }
+        out.push_str(&chart::bars(id, &rows, None));
+        if sorted.len() > max_bars {
+            let rest: u64 = sorted.iter().skip(max_bars).map(|(_, n)| **n).sum();
+            let _ = write!(
+                out,
+                "<p class=\"note\">And {} more, with {} document(s) ({}) in all.</p>",
+                count((sorted.len() - max_bars) as u64),
+                count(rest),
+                percent(rest, total)
+            );
+        }
+    }
+
+    fn languages(&self, out: &mut String) {
+        out.push_str("<section id=\"languages\"><h2>Languages of kept documents</h2>");
+        let _ = write!(
+            out,
+            "<p class=\"note\">By <code>metadata.language</code> ({} label(s); <code>(none)</code>: no langid step labelled them). {}</p>",
+            self.sample.languages.len(),
+            html(&self.sample_note())
+        );
+        self.top_chart("languages-chart", &self.sample.languages, out);
+        out.push_str("</section>");
+    }
+
+    fn domains(&self, out: &mut String) {
+        out.push_str("<section id=\"domains\"><h2>Top domains of kept documents</h2>");
+        let _ = write!(
+            out,
+            "<p class=\"note\">By the host of <code>url</code>: {} host(s) in the sample.</p>",
+            count(self.sample.domains.len() as u64)
+        );
+        self.top_chart("domains-chart", &self.sample.domains, out);
+        out.push_str("</section>");
+    }
+
+    fn lengths(&self, out: &mut String) {
+        out.push_str("<section id=\"lengths\"><h2>Text length</h2>");
+        let _ = write!(
+            out,
+            "<p class=\"note\">Characters per kept document, log scale ({}).</p>",
+            html(&chart::summary(&self.sample.lengths))
+        );
+        let svg = chart::histogram("length-histogram", &self.sample.lengths, Axis::Log, &[]);
+        if svg.is_empty() {
+            out.push_str("<p class=\"note\">No documents in the sample.</p>");
+        }
+        out.push_str(&svg);
+        out.push_str("</section>");
+    }
+
+    fn signals(&self, out: &mut String) {
+        out.push_str("<section id=\"signals\"><h2>Signals</h2>");
+        let config_note = match self.config {
+            Some(path) => format!(
+                "Thresholds (dashed lines) are read from <code>{}</code>; a setting left at its default there is not drawn.",
+                html(&path.display().to_string())
+            ),
+            None => "No pipeline config was given (<code>saring report --config</code>), so no thresholds are drawn.".to_owned(),
+        };
+        let _ = write!(
+            out,
+            "<p class=\"note\">Every signal found in the sample of kept documents. {config_note}</p>"
+        );
+        if self.sample.signals.is_empty() {
+            out.push_str("<p class=\"note\" id=\"signals-none\">No document in the sample has signals.</p>");
+        }
+        for (i, (name, values)) in self.sample.signals.iter().enumerate() {
+            let thresholds = self.thresholds.map(|t| t.for_signal(name)).unwrap_or_default();
+            let _ = write!(
+                out,
+                "<h3><code>{}</code></h3><p class=\"note\">{}</p>",
+                html(name),
+                html(&chart::summary(values))
+            );
+            out.push_str(&chart::histogram(
+                &format!("signal-{i}"),
+                values,
+                Axis::Linear,
+                &thresholds,
+            ));
+        }
+        out.push_str("</section>");
+    }
+
+    fn samples(&self, out: &mut String) {
+        out.push_str("<section id=\"samples\"><h2>Sample kept documents</h2>");
+        let _ = write!(
+            out,
+            "<p class=\"note\">{} document(s) spread over the sample, text cut at {} characters. Dropped documents are \
+             not in the shards yet, so there are no dropped samples.</p>",
+            self.sample.examples.len(),
+            self.options.example_chars
+        );
+        out.push_str("<table class=\"samples\"><tr><th>document</th><th>text</th></tr>");
+        for doc in &self.sample.examples {
+            let mut meta = format!("<div class=\"id\">{}</div>", html(&doc.id));
+            if let Some(url) = &doc.url {
+                let _ = write!(meta, "<div class=\"id\">{}</div>", html(url));
+            }
+            if let Some(title) = &doc.title {
+                let _ = write!(meta, "<div><b>{}</b></div>", html(title));
+            }
+            let _ = write!(
+                meta,
+                "<div>{} · {} chars</div>",
+                html(doc.language.as_deref().unwrap_or("(no language)")),
+                count(doc.chars as u64)
+            );
+            for (name, value) in &doc.signals {
+                let _ = write!(meta, "<div>{} = {}</div>", html(name), number(*value));
+            }
+            let _ = write!(
+                out,
+                "<tr><td>{meta}</td><td class=\"text\">{}</td></tr>",
+                html(&doc.text)
+            );
+        }
+        out.push_str("</table></section>");
+    }
+}
+
+fn seg(value: u64, class: &'static str, name: &'static str) -> Segment {
+    Segment { value, class, name }
+}

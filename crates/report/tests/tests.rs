@@ -1,0 +1,320 @@
+//! Tests of the report on synthetic run directories, and in a real headless browser.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failure report
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use saring_core::{Document, RunStats, StepStats};
+use saring_io::{ShardWriter, WriterConfig};
+use saring_report::{ReportOptions, render_report, write_report};
+
+const XSS: &str = "<script>alert(1)</script>";
+
+fn doc(i: usize, text: String) -> Document {
+    let mut doc = Document::new(format!("doc-{i}"), text);
+    doc.url = Some(format!("https://site{}.example.org/page/{i}", i % 7));
+    doc.language = Some(["id", "en", "jv", "ms"][i % 4].to_owned());
+    doc.signals
+        .insert("min_length.chars".into(), doc.text.chars().count() as f64);
+    doc.signals
+        .insert("langid.score".into(), 0.5 + (i % 50) as f64 / 100.0);
+    doc
+}
+
+/// A run directory with `n` kept documents (the first carries an XSS attempt in text, url, title and
+/// language), stats with drops and errors, and an errors file.
+fn run_dir(dir: &Path, n: usize, text_chars: usize) {
+    let mut writer = ShardWriter::new(
+        dir,
+        0,
+        &WriterConfig {
+            max_shard_bytes: 4 * 1024 * 1024,
+            ..WriterConfig::default()
+        },
+    )
+    .unwrap();
+    for i in 0..n {
+        let mut text: String = format!("Dokumen {i}. ").repeat(text_chars / 12 + 1);
+        text.truncate(text_chars + i % 500);
+        let mut d = doc(i, text);
+        if i == 0 {
+            d.text = format!("Hello {XSS} & \"quotes\"");
+            d.url = Some(format!("https://evil.example/{XSS}"));
+            d.language = Some(XSS.into());
+            d.metadata.insert("title".into(), XSS.into());
+        }
+        writer.write(&d).unwrap();
+    }
+    writer.finish().unwrap();
+    let kept = n as u64;
+    let mut stats = RunStats {
+        read: kept + 15,
+        kept,
+        dropped: 12,
+        errored: 3,
+        bytes_in: 123_456_789,
+        bytes_out: 23_456_789,
+        wall_secs: 12.5,
+        cpu_secs: 40.25,
+        files: 2,
+        ..RunStats::default()
+    };
+    stats.errors.insert("truncated".into(), 2);
+    stats.errors.insert(format!("step:{XSS}"), 1);
+    stats.skipped.insert("request".into(), 40);
+    let mut extract = StepStats::named("extract");
+    (extract.total, extract.kept, extract.dropped, extract.errored) = (kept + 13, kept + 10, 2, 1);
+    extract.drop_reasons.insert("empty_text".into(), 2);
+    let mut min_length = StepStats::named("min_length");
+    (min_length.total, min_length.kept, min_length.dropped) = (kept + 10, kept, 10);
+    min_length.drop_reasons.insert("min_chars".into(), 10);
+    stats.steps = vec![extract, min_length];
+    fs::write(
+        dir.join("stats.json"),
+        serde_json::to_string_pretty(&stats).unwrap(),
+    )
+    .unwrap();
+    fs::create_dir_all(dir.join("errors")).unwrap();
+    fs::write(
+        dir.join("errors/00000.jsonl"),
+        format!("{{\"kind\":\"truncated\",\"message\":\"a.warc.gz record 3 {XSS}\"}}\n"),
+    )
+    .unwrap();
+}
+
+fn config(dir: &Path) -> PathBuf {
+    let path = dir.join("pipeline.toml");
+    fs::write(
+        &path,
+        "[[step]]\ntype = \"extract\"\n[[step]]\ntype = \"langid\"\nmin_score = 0.65\n[[step]]\ntype = \"min_length\"\nmin_chars = 200\n",
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn every_section_is_present() {
+    let dir = tempfile::tempdir().unwrap();
+    run_dir(dir.path(), 50, 400);
+    let options = ReportOptions {
+        config: Some(config(dir.path())),
+        ..ReportOptions::default()
+    };
+    let html = render_report(dir.path(), &options).unwrap();
+    for id in [
+        "id=\"overview\"",
+        "id=\"funnel\"",
+        "id=\"funnel-chart\"",
+        "id=\"bytes-chart\"",
+        "id=\"drop-reasons-chart\"",
+        "id=\"errors-chart\"",
+        "id=\"languages-chart\"",
+        "id=\"domains-chart\"",
+        "id=\"length-histogram\"",
+        "id=\"signal-0\"",
+        "id=\"signal-1\"",
+        "id=\"samples\"",
+    ] {
+        assert!(html.contains(id), "missing {id}");
+    }
+    assert!(html.contains("min_length: min_chars"));
+    assert!(html.contains("extract: empty_text"));
+    assert!(
+        html.contains("min_chars = 200"),
+        "threshold line on min_length.chars"
+    );
+    assert!(
+        html.contains("min_score = 0.65"),
+        "threshold line on langid.score"
+    );
+    assert!(html.contains("site3.example.org"));
+    assert!(html.contains("Dropped documents are not in the shards"));
+    assert!(html.contains("the first 50 kept document(s) of 1 shard(s) read (of 1)"));
+    assert!(
+        !html.contains("http://") && !html.contains("<script"),
+        "no network, no script"
+    );
+}
+
+#[test]
+fn everything_from_the_data_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    run_dir(dir.path(), 5, 300);
+    let html = render_report(dir.path(), &ReportOptions::default()).unwrap();
+    assert!(
+        !html.contains(XSS),
+        "raw markup from the data leaked into the page"
+    );
+    assert!(!html.to_lowercase().contains("<script"));
+    let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;";
+    // text, url, title, language (bar label and table), error kind and error message
+    assert!(
+        html.matches(escaped).count() >= 6,
+        "{}",
+        html.matches(escaped).count()
+    );
+    assert!(html.contains("Hello &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+}
+
+#[test]
+fn without_config_no_threshold_and_without_shards_still_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = RunStats {
+        read: 3,
+        dropped: 3,
+        ..RunStats::default()
+    };
+    fs::write(
+        dir.path().join("stats.json"),
+        serde_json::to_string(&stats).unwrap(),
+    )
+    .unwrap();
+    let html = render_report(dir.path(), &ReportOptions::default()).unwrap();
+    assert!(!html.contains("class=\"threshold\""));
+    assert!(html.contains("No document in the sample has signals"));
+    assert!(html.contains("No step dropped any document"));
+}
+
+#[test]
+fn a_missing_config_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    run_dir(dir.path(), 2, 300);
+    let options = ReportOptions {
+        config: Some(dir.path().join("nope.toml")),
+        ..ReportOptions::default()
+    };
+    let err = render_report(dir.path(), &options).unwrap_err();
+    assert!(err.to_string().contains("nope.toml"), "{err}");
+}
+
+#[test]
+fn a_corrupt_shard_is_counted_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    run_dir(dir.path(), 3, 300);
+    fs::write(
+        dir.path().join("00000-00009.jsonl"),
+        "{\"id\":\"x\",\"text\":\"ok\"}\nnot json\n",
+    )
+    .unwrap();
+    let html = render_report(dir.path(), &ReportOptions::default()).unwrap();
+    assert!(
+        html.contains("1 record(s) or shard(s) could not be read"),
+        "{html}"
+    );
+}
+
+#[test]
+fn write_report_is_atomic_and_in_the_run_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    run_dir(dir.path(), 3, 300);
+    let path = write_report(dir.path(), &ReportOptions::default()).unwrap();
+    assert_eq!(path, dir.path().join("report.html"));
+    assert!(fs::read_to_string(&path).unwrap().starts_with("<!DOCTYPE html>"));
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn a_big_run_gives_a_small_report() {
+    let dir = tempfile::tempdir().unwrap();
+    run_dir(dir.path(), 12_000, 2_000);
+    let options = ReportOptions {
+        max_docs: 10_000,
+        max_bars: 3,
+        ..ReportOptions::default()
+    };
+    let start = Instant::now();
+    let html = render_report(dir.path(), &options).unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    assert!(html.len() < 5_000_000, "report is {} bytes", html.len());
+    assert!(html.contains("reading stopped at the cap of 10\u{202F}000 documents"));
+    assert_eq!(html.matches("<tr><td><div class=\"id\">").count(), 60);
+    assert!(
+        html.contains("And 5 more, with "),
+        "hosts past max_bars are summed"
+    );
+    eprintln!("report of 12k docs: {} bytes in {secs:.2}s", html.len());
+}
+
+/// Renders the report in headless Chromium: the DOM must hold every chart, and a screenshot is taken.
+/// Skips when `/usr/bin/chromium` is absent, unless `SARING_REQUIRE_CHROMIUM=1` (CI) makes that a failure.
+#[test]
+fn renders_in_headless_chromium() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        assert!(
+            std::env::var_os("SARING_REQUIRE_CHROMIUM").is_none(),
+            "SARING_REQUIRE_CHROMIUM is set but /usr/bin/chromium is missing (apt-get install -y chromium)"
+        );
+        eprintln!(
+            "SKIPPED renders_in_headless_chromium: /usr/bin/chromium is absent (apt-get install -y chromium)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    run_dir(dir.path(), 200, 800);
+    let options = ReportOptions {
+        config: Some(config(dir.path())),
+        ..ReportOptions::default()
+    };
+    let path = write_report(dir.path(), &options).unwrap();
+    let url = format!("file://{}", path.display());
+    let browser = |extra: &[&str]| {
+        let profile = tempfile::tempdir().unwrap();
+        let output = Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--window-size=1280,2000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg(&url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "chromium failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    };
+    let dom = String::from_utf8(browser(&["--dump-dom"]).stdout).unwrap();
+    for id in [
+        "funnel-chart",
+        "bytes-chart",
+        "drop-reasons-chart",
+        "errors-chart",
+        "languages-chart",
+        "domains-chart",
+        "length-histogram",
+        "signal-0",
+        "signal-1",
+    ] {
+        assert!(
+            dom.contains(&format!("id=\"{id}\"")),
+            "{id} not in the rendered DOM"
+        );
+    }
+    assert!(dom.matches("<rect").count() > 50, "charts have no bars");
+    assert!(dom.contains("class=\"threshold\""));
+    assert!(!dom.contains("<script"), "the page must run no script");
+    let shot = dir.path().join("shot.png");
+    browser(&[&format!("--screenshot={}", shot.display())]);
+    let png = fs::read(&shot).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "screenshot of {} bytes",
+        png.len()
+    );
+}
