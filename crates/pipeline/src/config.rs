@@ -1,6 +1,7 @@
 //! The TOML schema of a pipeline, and its validation.
 
 use saring_io::{ReaderConfig, WriterConfig};
+use saring_langid::LangidConfig;
 use serde::{Deserialize, Serialize};
 
 use crate::registry::{Pipeline, StepConfig};
@@ -39,12 +40,18 @@ pub struct PipelineConfig {
 fn default_steps() -> Vec<StepConfig> {
     vec![
         StepConfig::Extract(Default::default()),
+        StepConfig::Clean(Default::default()),
+        StepConfig::Langid(LangidConfig {
+            label_only: true,
+            ..Default::default()
+        }),
         StepConfig::MinLength(Default::default()),
     ]
 }
 
 impl Default for PipelineConfig {
-    /// The pipeline `saring run` uses without `--config`: extract, then drop documents under 200 characters.
+    /// The pipeline `saring run` uses without `--config`: extract, clean, label the language (dropping
+    /// nothing), then drop documents under 200 characters.
     fn default() -> PipelineConfig {
         PipelineConfig {
             seed: 0,

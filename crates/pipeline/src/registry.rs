@@ -4,6 +4,7 @@ use saring_core::Step;
 use saring_extract::ExtractConfig;
 use saring_filters::{MinLength, MinLengthConfig};
 use saring_langid::{Langid, LangidConfig};
+use saring_text::{Clean, CleanConfig, Pii, PiiConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::steps::ExtractStep;
@@ -18,6 +19,10 @@ pub enum StepConfig {
     MinLength(MinLengthConfig),
     /// `langid`: labels each document's language (fastText lid.176, built in) and keeps the wanted ones.
     Langid(LangidConfig),
+    /// `clean`: repairs Unicode and whitespace and removes boilerplate lines by rule.
+    Clean(CleanConfig),
+    /// `pii`: replaces e-mail and IP addresses (optionally phone numbers) with placeholders.
+    Pii(PiiConfig),
 }
 
 impl StepConfig {
@@ -27,6 +32,8 @@ impl StepConfig {
             StepConfig::Extract(_) => "extract",
             StepConfig::MinLength(_) => "min_length",
             StepConfig::Langid(_) => "langid",
+            StepConfig::Clean(_) => "clean",
+            StepConfig::Pii(_) => "pii",
         }
     }
 
@@ -44,6 +51,8 @@ impl StepConfig {
             }
             StepConfig::MinLength(_) => {}
             StepConfig::Langid(config) => problems.extend(config.validate()),
+            StepConfig::Clean(_) => {}
+            StepConfig::Pii(config) => problems.extend(config.validate()),
         }
         problems
     }
@@ -54,6 +63,8 @@ impl StepConfig {
             StepConfig::Extract(config) => Box::new(ExtractStep::new(config)),
             StepConfig::MinLength(config) => Box::new(MinLength::new(config)),
             StepConfig::Langid(config) => Box::new(Langid::new(config)),
+            StepConfig::Clean(config) => Box::new(Clean::new(config)),
+            StepConfig::Pii(config) => Box::new(Pii::new(config)),
         }
     }
 }
