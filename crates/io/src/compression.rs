@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use crate::gzip::{GzipMembers, MemberLimits};
 use crate::read::ReadError;
 
 /// A compression scheme for files saring reads or writes.
@@ -71,6 +72,11 @@ const BUFFER_BYTES: usize = 256 * 1024;
 
 /// Opens `path` and returns its decompressed bytes as a buffered stream, with a counter of the stored
 /// bytes consumed so far. gzip (all members) and zstd are recognised by their magic bytes.
+///
+/// gzip is decoded member by member with libdeflate (see the `gzip` module), which takes about a quarter
+/// less CPU than a streaming inflate on Common Crawl's one member per record; members too large to hold in
+/// memory (a whole-file gzip) are streamed. The stored-byte counter runs up to a few MiB ahead of the
+/// decompressed bytes handed out, since the compressed file is read in large blocks.
 pub fn open_decompressed(path: &Path) -> Result<(Box<dyn BufRead + Send>, ByteCounter), ReadError> {
     let file = File::open(path).map_err(|e| ReadError::from_io(path, None, None, e))?;
     let count = ByteCounter::default();
@@ -88,10 +94,10 @@ pub fn open_decompressed(path: &Path) -> Result<(Box<dyn BufRead + Send>, ByteCo
         return Err(ReadError::empty(path));
     }
     let stream: Box<dyn BufRead + Send> = match Compression::sniff(head) {
-        Compression::Gzip => Box::new(BufReader::with_capacity(
-            BUFFER_BYTES,
-            flate2::bufread::MultiGzDecoder::new(raw),
-        )),
+        Compression::Gzip => Box::new(
+            GzipMembers::new(raw, MemberLimits::default())
+                .map_err(|e| ReadError::from_io(path, None, Some(0), e))?,
+        ),
         Compression::Zstd => {
             let decoder = zstd::stream::read::Decoder::with_buffer(raw)
                 .map_err(|e| ReadError::from_io(path, None, Some(0), e))?;

@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 mod compression;
+mod gzip;
 mod read;
 mod write;
 

@@ -87,7 +87,22 @@ impl<R: BufRead> Tracked<R> {
         const FIRST_ALLOCATION_BYTES: u64 = 1 << 20;
         let cap = usize::try_from(len.min(FIRST_ALLOCATION_BYTES)).unwrap_or(0);
         let mut body = Vec::with_capacity(cap);
-        self.by_ref().take(len).read_to_end(&mut body)?;
+        // Copies straight from the inner buffer: `read_to_end` would zero the spare capacity first.
+        let mut left = len;
+        while left > 0 {
+            let buf = match self.inner.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                break;
+            }
+            let n = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            body.extend_from_slice(buf.get(..n).unwrap_or_default());
+            self.consume(n);
+            left -= n as u64;
+        }
         Ok(body)
     }
 

@@ -116,6 +116,12 @@ pub trait DocReader: Iterator<Item = Result<Document, ReadError>> + Send {
 
     /// Bytes consumed from the file so far, as stored on disk.
     fn bytes_read(&self) -> u64;
+
+    /// Bytes of the decompressed stream parsed so far, for the formats read as one stream of records
+    /// (WARC); `None` for the others. At the end of a file it is the file's decompressed size.
+    fn decompressed_bytes(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// Opens one input file for reading.

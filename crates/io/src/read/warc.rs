@@ -8,7 +8,7 @@ use saring_core::{Document, Provenance};
 use saring_warc::{ErrorKind, Limits, Record, WarcReader, parse_http_response};
 use serde_json::Value;
 
-use super::charset::decode_html;
+use super::charset::decode_html_in_place;
 use super::{DocReader, ReadError, ReadErrorKind, ReaderConfig};
 use crate::compression::{ByteCounter, open_decompressed};
 
@@ -62,7 +62,7 @@ impl WarcDocs {
                     return Ok(None);
                 }
                 let mut doc = self.base(&record);
-                doc.html = Some(decode_html(&record.body, content_type.as_deref()));
+                doc.html = Some(decode_html_in_place(record.body, 0, content_type.as_deref()));
                 if let Some(content_type) = content_type {
                     doc.metadata
                         .insert("content_type".to_owned(), Value::String(content_type));
@@ -119,13 +119,17 @@ impl WarcDocs {
             return Ok(None);
         }
         let mut doc = self.base(&record);
-        doc.html = Some(decode_html(http.payload(&record.body), http.content_type()));
         if let Some(content_type) = content_type {
             doc.metadata
                 .insert("content_type".to_owned(), Value::String(content_type.to_owned()));
         }
         doc.metadata
             .insert("http_status".to_owned(), Value::from(http.status));
+        doc.html = Some(decode_html_in_place(
+            record.body,
+            http.body_offset,
+            http.content_type(),
+        ));
         Ok(Some(doc))
     }
 
@@ -198,6 +202,10 @@ impl DocReader for WarcDocs {
 
     fn bytes_read(&self) -> u64 {
         self.counter.get()
+    }
+
+    fn decompressed_bytes(&self) -> Option<u64> {
+        Some(self.reader.bytes_consumed())
     }
 }
 
@@ -347,6 +355,9 @@ mod tests {
             .collect();
             assert_eq!(skipped, want);
             assert_eq!(bytes, std::fs::metadata(path).unwrap().len());
+            let mut reader = open_input(path, &ReaderConfig::default()).unwrap();
+            reader.by_ref().for_each(drop);
+            assert_eq!(reader.decompressed_bytes(), Some(plain.len() as u64));
         }
     }
 
