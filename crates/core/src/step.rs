@@ -41,6 +41,68 @@ pub enum DropReason {
     Language,
     /// The language identifier's score is not above the `min_score` setting of the `langid` step.
     LanguageScore,
+    /// `gopher_quality`: fewer non-symbol words than `min_doc_words`.
+    GopherShortDoc,
+    /// `gopher_quality`: more non-symbol words than `max_doc_words`.
+    GopherLongDoc,
+    /// `gopher_quality`: mean word length below `min_avg_word_length`.
+    GopherBelowAvgThreshold,
+    /// `gopher_quality`: mean word length above `max_avg_word_length`.
+    GopherAboveAvgThreshold,
+    /// `gopher_quality`: `#` per word above `max_symbol_word_ratio`.
+    GopherTooManyHashes,
+    /// `gopher_quality`: ellipses per word above `max_symbol_word_ratio`.
+    GopherTooManyEllipsis,
+    /// `gopher_quality`: share of lines starting with a bullet above `max_bullet_lines_ratio`.
+    GopherTooManyBullets,
+    /// `gopher_quality`: share of lines ending with an ellipsis above `max_ellipsis_lines_ratio`.
+    GopherTooManyEndEllipsis,
+    /// `gopher_quality`: share of words with a letter below `max_non_alpha_words_ratio` (datatrove's name).
+    GopherBelowAlphaThreshold,
+    /// `gopher_quality`: fewer distinct stop words than `min_stop_words` (datatrove's string).
+    GopherEnoughStopWords,
+    /// `gopher_repetition`, `fineweb_quality`: the text is empty (FineWeb: no non-blank line).
+    Empty,
+    /// `gopher_repetition`: share of duplicated paragraphs above `dup_para_frac`.
+    DupParaFrac,
+    /// `gopher_repetition`: share of characters in duplicated paragraphs above `dup_para_char_frac`.
+    DupParaCharFrac,
+    /// `gopher_repetition`: share of duplicated lines above `dup_line_frac`.
+    DupLineFrac,
+    /// `gopher_repetition`: share of characters in duplicated lines above `dup_line_char_frac`.
+    DupLineCharFrac,
+    /// `gopher_repetition`: characters of the most frequent 2-gram above its `top_n_grams` fraction.
+    Top2Gram,
+    /// `gopher_repetition`: characters of the most frequent 3-gram above its `top_n_grams` fraction.
+    Top3Gram,
+    /// `gopher_repetition`: characters of the most frequent 4-gram above its `top_n_grams` fraction.
+    Top4Gram,
+    /// `gopher_repetition`: characters in duplicated 5-grams above its `dup_n_grams` fraction.
+    Duplicated5NGrams,
+    /// `gopher_repetition`: characters in duplicated 6-grams above its `dup_n_grams` fraction.
+    Duplicated6NGrams,
+    /// `gopher_repetition`: characters in duplicated 7-grams above its `dup_n_grams` fraction.
+    Duplicated7NGrams,
+    /// `gopher_repetition`: characters in duplicated 8-grams above its `dup_n_grams` fraction.
+    Duplicated8NGrams,
+    /// `gopher_repetition`: characters in duplicated 9-grams above its `dup_n_grams` fraction.
+    Duplicated9NGrams,
+    /// `gopher_repetition`: characters in duplicated 10-grams above its `dup_n_grams` fraction.
+    Duplicated10NGrams,
+    /// `c4_quality`: a kept line contains "lorem ipsum" (`filter_lorem_ipsum`).
+    LoremIpsum,
+    /// `c4_quality`: a kept line contains `{` (`filter_curly_bracket`).
+    CurlyBracket,
+    /// `c4_quality`: fewer sentences in the kept lines than `min_num_sentences`.
+    TooFewSentences,
+    /// `fineweb_quality`: share of lines ending in terminal punctuation below `line_punct_thr`.
+    LinePunctRatio,
+    /// `fineweb_quality`: share of short lines above `short_line_thr`.
+    ShortLineRatio,
+    /// `fineweb_quality`: share of characters in duplicated lines above `char_duplicates_ratio`.
+    CharDupRatio,
+    /// `fineweb_quality`: newlines per word above `new_line_ratio`.
+    ListRatio,
 }
 
 impl DropReason {
@@ -52,6 +114,37 @@ impl DropReason {
             DropReason::NotHtml => "not_html",
             DropReason::Language => "languages",
             DropReason::LanguageScore => "min_score",
+            DropReason::GopherShortDoc => "gopher_short_doc",
+            DropReason::GopherLongDoc => "gopher_long_doc",
+            DropReason::GopherBelowAvgThreshold => "gopher_below_avg_threshold",
+            DropReason::GopherAboveAvgThreshold => "gopher_above_avg_threshold",
+            DropReason::GopherTooManyHashes => "gopher_too_many_hashes",
+            DropReason::GopherTooManyEllipsis => "gopher_too_many_ellipsis",
+            DropReason::GopherTooManyBullets => "gopher_too_many_bullets",
+            DropReason::GopherTooManyEndEllipsis => "gopher_too_many_end_ellipsis",
+            DropReason::GopherBelowAlphaThreshold => "gopher_below_alpha_threshold",
+            DropReason::GopherEnoughStopWords => "gopher_enough_stop_words",
+            DropReason::Empty => "empty",
+            DropReason::DupParaFrac => "dup_para_frac",
+            DropReason::DupParaCharFrac => "dup_para_char_frac",
+            DropReason::DupLineFrac => "dup_line_frac",
+            DropReason::DupLineCharFrac => "dup_line_char_frac",
+            DropReason::Top2Gram => "top_2_gram",
+            DropReason::Top3Gram => "top_3_gram",
+            DropReason::Top4Gram => "top_4_gram",
+            DropReason::Duplicated5NGrams => "duplicated_5_n_grams",
+            DropReason::Duplicated6NGrams => "duplicated_6_n_grams",
+            DropReason::Duplicated7NGrams => "duplicated_7_n_grams",
+            DropReason::Duplicated8NGrams => "duplicated_8_n_grams",
+            DropReason::Duplicated9NGrams => "duplicated_9_n_grams",
+            DropReason::Duplicated10NGrams => "duplicated_10_n_grams",
+            DropReason::LoremIpsum => "lorem_ipsum",
+            DropReason::CurlyBracket => "curly_bracket",
+            DropReason::TooFewSentences => "too_few_sentences",
+            DropReason::LinePunctRatio => "line_punct_ratio",
+            DropReason::ShortLineRatio => "short_line_ratio",
+            DropReason::CharDupRatio => "char_dup_ratio",
+            DropReason::ListRatio => "list_ratio",
         }
     }
 }

@@ -5,17 +5,50 @@
 //! without re-running, and drops with a [`DropReason`](saring_core::DropReason) named after the setting
 //! that decided.
 //!
+//! | step | config | runtime | what |
+//! |---|---|---|---|
+//! | `min_length` | [`MinLengthConfig`] | [`MinLength`] | too-short texts |
+//! | `gopher_quality` | [`GopherQualityConfig`] | [`GopherQuality`] | Gopher's quality rules (word count and length, symbols, bullets, letters, stop words) |
+//! | `gopher_repetition` | [`GopherRepetitionConfig`] | [`GopherRepetition`] | Gopher's repetition rules (duplicated lines, paragraphs and n-grams) |
+//! | `c4_quality` | [`C4QualityConfig`] | [`C4Quality`] | C4's line rules; keeps only the good lines |
+//! | `fineweb_quality` | [`FineWebQualityConfig`] | [`FineWebQuality`] | FineWeb's line rules (punctuation, short lines, duplicated lines, lists) |
+//!
+//! The last four give the same signals, verdicts and reasons as datatrove 0.10.1's filters of the same
+//! name with English settings: words are split as datatrove splits English (spaCy's English tokenizer
+//! rules, built in), and the reason strings are datatrove's.
+//!
 //! ```
 //! use saring_core::{Document, DropReason, Step, Verdict};
-//! use saring_filters::{MinLength, MinLengthConfig};
+//! use saring_filters::{GopherQuality, GopherQualityConfig, MinLength, MinLengthConfig};
 //!
 //! let filter = MinLength::new(&MinLengthConfig { min_chars: 10 });
 //! let mut doc = Document::new("d".into(), "too short".into());
 //! assert_eq!(filter.process(&mut doc), Verdict::Drop(DropReason::MinChars));
 //! assert_eq!(doc.signals["min_length.chars"], 9.0);
+//!
+//! let gopher = GopherQuality::new(&GopherQualityConfig::default());
+//! assert_eq!(gopher.process(&mut doc), Verdict::Drop(DropReason::GopherShortDoc));
+//! assert_eq!(doc.signals["gopher_quality.words"], 2.0);
 //! ```
 #![deny(missing_docs)]
 
+mod c4_quality;
+mod fineweb_quality;
+mod fxhash;
+mod gopher_quality;
+mod gopher_repetition;
 mod min_length;
+mod punctuation;
+mod words;
 
+pub use c4_quality::{C4Quality, C4QualityConfig};
+pub use fineweb_quality::{FineWebQuality, FineWebQualityConfig};
+pub use gopher_quality::{GOPHER_STOP_WORDS, GopherQuality, GopherQualityConfig};
+pub use gopher_repetition::{GopherRepetition, GopherRepetitionConfig};
 pub use min_length::{MinLength, MinLengthConfig};
+
+/// datatrove's `split_into_words(text, "en")`: spaCy's English tokenizer with whitespace tokens removed.
+/// Shared by the filters; exposed so callers running several filters can split a text once.
+pub fn split_into_words(text: &str) -> Vec<&str> {
+    words::split_into_words(text)
+}

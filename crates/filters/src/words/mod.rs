@@ -1,0 +1,551 @@
+//! Word and sentence splitting as datatrove 0.10.1 does it for English: `split_into_words` is spaCy's blank
+//! English tokenizer (`spacy.blank("en")`, spaCy 3.8) with whitespace-only tokens removed, and
+//! `split_into_sentences` is that tokenizer followed by spaCy's rule-based `sentencizer`.
+//!
+//! The rules (prefix, suffix and infix patterns, the URL pattern, the special cases and the sentencizer's
+//! punctuation) are generated from spaCy into `spacy_en_tables.rs` by
+//! `tests/fixtures/make-spacy-tables.py`; the algorithm below follows spaCy's `tokenizer.pyx`
+//! (`_tokenize_affixes`, `_split_affixes`, `_attach_tokens`, then the special-case matcher pass).
+
+mod spacy_en_tables;
+#[cfg(test)]
+mod tests;
+mod unicode;
+
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
+use fancy_regex::Regex;
+
+use crate::fxhash::{FxHashMap, FxHashSet};
+
+pub(crate) use unicode::{is_alpha, is_decimal, is_py_space, py_strip, py_strip_end, py_strip_start};
+
+/// One token: a byte range of the text, and whether it is a whitespace token (spaCy keeps runs of
+/// whitespace other than a single space as tokens; datatrove's word lists drop them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Token {
+    start: usize,
+    end: usize,
+    space: bool,
+}
+
+/// A special case whose affix tokenization differs from a plain chunk: found by spaCy's second pass.
+struct MatcherRule {
+    /// The tokens of the key as the affix rules alone split it.
+    pattern: Vec<String>,
+}
+
+/// spaCy's English tokenizer, compiled once.
+pub(crate) struct EnglishTokenizer {
+    /// The prefix pieces but `\+(?![0-9])` (applied by hand first).
+    prefix_plain: regex::Regex,
+    /// The look-around-free suffix alternatives (the `regex` crate, searched in reverse from the end).
+    suffix_plain: regex::Regex,
+    /// The `(?<=X)Y` suffix alternatives as `XY$`, with the width of X in characters.
+    suffix_behind: Vec<(regex::Regex, usize)>,
+    infix: Regex,
+    url: Regex,
+    specials: FxHashMap<&'static str, &'static [&'static str]>,
+    /// Matcher rules by the text of their first token.
+    matcher: FxHashMap<String, Vec<MatcherRule>>,
+    sent_punct: FxHashSet<&'static str>,
+}
+
+/// Chunks (non-space runs) and their token spans, kept per thread like spaCy's own cache; emptied when it
+/// holds `CACHE_CHUNKS` entries, so memory stays bounded. The cache never changes a result.
+const CACHE_CHUNKS: usize = 100_000;
+
+type ChunkCache = FxHashMap<Box<str>, Box<[(u32, u32)]>>;
+
+thread_local! {
+    static CACHE: RefCell<ChunkCache> = RefCell::new(FxHashMap::default());
+}
+
+/// The shared English tokenizer.
+pub(crate) fn english() -> &'static EnglishTokenizer {
+    static EN: OnceLock<EnglishTokenizer> = OnceLock::new();
+    EN.get_or_init(EnglishTokenizer::new)
+}
+
+thread_local! {
+    /// The last text split into words on this thread and its word spans: the filters of one pipeline
+    /// run one after another on the same text in the same thread, so the words are computed once (as
+    /// datatrove's `lru_cache` on `split_into_parts` does).
+    static LAST_WORDS: RefCell<(String, Vec<(usize, usize)>)> = const { RefCell::new((String::new(), Vec::new())) };
+}
+
+/// datatrove's `split_into_words(text, "en")`.
+pub(crate) fn split_into_words(text: &str) -> Vec<&str> {
+    let cached = LAST_WORDS.with(|last| {
+        let last = last.borrow();
+        (last.0 == text).then(|| {
+            last.1
+                .iter()
+                .filter_map(|&(a, b)| text.get(a..b))
+                .collect::<Vec<&str>>()
+        })
+    });
+    if let Some(words) = cached {
+        return words;
+    }
+    let words = english().words(text);
+    let base = text.as_ptr() as usize;
+    LAST_WORDS.with(|last| {
+        let mut last = last.borrow_mut();
+        last.0.clear();
+        last.0.push_str(text);
+        last.1.clear();
+        // each word is a slice of `text`, so its offset is its pointer minus the text's
+        last.1.extend(words.iter().map(|w| {
+            let start = w.as_ptr() as usize - base;
+            (start, start + w.len())
+        }));
+    });
+    words
+}
+
+/// The number of sentences datatrove's `split_into_sentences(text, "en")` returns.
+pub(crate) fn count_sentences(text: &str) -> usize {
+    english().count_sentences(text)
+}
+
+fn compile(pattern: &str) -> Regex {
+    // The patterns are generated constants; the unit test `tables_compile` proves they compile, so a
+    // failure here is a broken build, not bad input.
+    #[allow(clippy::expect_used)]
+    Regex::new(pattern).expect("generated spaCy pattern compiles")
+}
+
+fn compile_plain(pattern: &str) -> regex::Regex {
+    // As `compile`: generated constants, proven by `tables_compile`.
+    #[allow(clippy::expect_used)]
+    regex::Regex::new(pattern).expect("generated spaCy pattern compiles")
+}
+
+impl EnglishTokenizer {
+    fn new() -> EnglishTokenizer {
+        let mut tokenizer = EnglishTokenizer {
+            prefix_plain: compile_plain(spacy_en_tables::PREFIX_PLAIN),
+            suffix_plain: compile_plain(spacy_en_tables::SUFFIX_PLAIN),
+            suffix_behind: spacy_en_tables::SUFFIX_BEHIND
+                .iter()
+                .map(|&(pattern, width)| (compile_plain(pattern), width))
+                .collect(),
+            infix: compile(spacy_en_tables::INFIX),
+            url: compile(spacy_en_tables::URL),
+            specials: spacy_en_tables::SPECIALS.iter().copied().collect(),
+            matcher: FxHashMap::default(),
+            sent_punct: spacy_en_tables::SENT_PUNCT.iter().copied().collect(),
+        };
+        // spaCy (faster_heuristics) adds to its matcher the special cases containing an affix or a space.
+        let mut matcher: FxHashMap<String, Vec<MatcherRule>> = FxHashMap::default();
+        for &(key, _) in spacy_en_tables::SPECIALS {
+            if key.chars().all(is_py_space) {
+                continue; // whitespace tokens never reach a word list
+            }
+            let has_affix = tokenizer.find_prefix(key) != 0
+                || tokenizer.find_suffix(key) != 0
+                || tokenizer.has_infix(key)
+                || key.contains(' ');
+            if !has_affix {
+                continue;
+            }
+            let mut tokens = Vec::new();
+            tokenizer.tokenize_affixes(key, false, &mut tokens);
+            let pattern: Vec<String> = tokens
+                .iter()
+                .filter_map(|t| key.get(t.start..t.end))
+                .map(str::to_owned)
+                .collect();
+            if let Some(first) = pattern.first() {
+                matcher
+                    .entry(first.clone())
+                    .or_default()
+                    .push(MatcherRule { pattern });
+            }
+        }
+        tokenizer.matcher = matcher;
+        tokenizer
+    }
+
+    /// spaCy's `find_prefix` (`prefix_search`, the first piece in order that matches at the start): the
+    /// look-ahead piece `\+(?![0-9])` comes before every other piece that can match a `+`, so it is
+    /// tried first, then the others.
+    fn find_prefix(&self, s: &str) -> usize {
+        let mut chars = s.chars();
+        if chars.next() == Some('+') && !chars.next().is_some_and(|c| c.is_ascii_digit()) {
+            return 1;
+        }
+        self.prefix_plain.find(s).map_or(0, |m| m.end() - m.start())
+    }
+
+    /// spaCy's `find_suffix` (`suffix_search`, a search for `alt1$|alt2$|…`): every alternative ends at
+    /// the end, so the leftmost match starts at the smallest position from which any alternative matches
+    /// to the end; its length is returned (0 for none).
+    fn find_suffix(&self, s: &str) -> usize {
+        let mut start = self.suffix_plain.find(s).map_or(s.len(), |m| m.start());
+        for (re, width) in &self.suffix_behind {
+            if let Some(m) = re.find(s) {
+                // the match begins with the look-behind's `width` characters: skip them
+                let tail = s.get(m.start()..).unwrap_or_default();
+                let skip: usize = tail.chars().take(*width).map(char::len_utf8).sum();
+                start = start.min(m.start() + skip);
+            }
+        }
+        s.len() - start
+    }
+
+    /// spaCy's `url_match`. Both of its branches (a host name with a top-level domain, or an IPv4 address)
+    /// need a `.`, so a string without one is not tried.
+    fn is_url(&self, s: &str) -> bool {
+        s.contains('.') && matches!(self.url.is_match(s), Ok(true))
+    }
+
+    /// Whether `s` has a character an infix match can start with (if not, it has no infix).
+    fn may_have_infix(s: &str) -> bool {
+        s.chars()
+            .any(|c| unicode::in_ranges(spacy_en_tables::INFIX_FIRST, c))
+    }
+
+    fn has_infix(&self, s: &str) -> bool {
+        Self::may_have_infix(s) && matches!(self.infix.find(s), Ok(Some(_)))
+    }
+
+    fn is_special(&self, s: &str, with_specials: bool) -> bool {
+        with_specials && self.specials.contains_key(s)
+    }
+
+    fn push_special(&self, chunk: &str, base: usize, out: &mut Vec<Token>) -> bool {
+        let Some(parts) = self.specials.get(chunk) else {
+            return false;
+        };
+        let mut at = base;
+        for part in parts.iter() {
+            out.push(Token {
+                start: at,
+                end: at + part.len(),
+                space: false,
+            });
+            at += part.len();
+        }
+        true
+    }
+
+    /// spaCy's `_tokenize_affixes`: splits at whitespace, then tokenizes each chunk.
+    fn tokenize_affixes(&self, text: &str, with_specials: bool, out: &mut Vec<Token>) {
+        let mut start = 0;
+        let mut in_ws = match text.chars().next() {
+            Some(c) => is_py_space(c),
+            None => return,
+        };
+        for (i, c) in text.char_indices() {
+            if is_py_space(c) != in_ws {
+                if start < i {
+                    self.tokenize_span(text, start, i, in_ws, with_specials, out);
+                }
+                start = if c == ' ' { i + 1 } else { i };
+                in_ws = !in_ws;
+            }
+        }
+        if start < text.len() {
+            self.tokenize_span(text, start, text.len(), in_ws, with_specials, out);
+        }
+    }
+
+    fn tokenize_span(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        in_ws: bool,
+        with_specials: bool,
+        out: &mut Vec<Token>,
+    ) {
+        let Some(chunk) = text.get(start..end) else {
+            return;
+        };
+        if in_ws {
+            // a whitespace span: no rule splits whitespace
+            out.push(Token {
+                start,
+                end,
+                space: true,
+            });
+            return;
+        }
+        if !with_specials {
+            self.tokenize_chunk(chunk, start, false, out);
+            return;
+        }
+        // fast path: ASCII letters only and no special case: no prefix, suffix or infix rule applies
+        // (every one needs a digit, a symbol or punctuation), so the chunk is one token
+        if chunk.bytes().all(|b| b.is_ascii_alphabetic()) && !self.specials.contains_key(chunk) {
+            out.push(Token {
+                start,
+                end,
+                space: false,
+            });
+            return;
+        }
+        // fast path: ASCII letters and one final `,` `;` `:` `!` `?` (or `.` after a lowercase letter),
+        // not a special case: the mark is the only suffix (spaCy's LIST_PUNCT, or its `.` after a
+        // lowercase letter), and the letters are one token or a special case
+        if let Some((&last, letters)) = chunk.as_bytes().split_last()
+            && !letters.is_empty()
+            && letters.iter().all(u8::is_ascii_alphabetic)
+            && (matches!(last, b',' | b';' | b':' | b'!' | b'?')
+                || (last == b'.' && letters.last().is_some_and(u8::is_ascii_lowercase)))
+            && !self.specials.contains_key(chunk)
+        {
+            let cut = end - 1;
+            let base = text.get(start..cut).unwrap_or_default();
+            if !self.push_special(base, start, out) {
+                out.push(Token {
+                    start,
+                    end: cut,
+                    space: false,
+                });
+            }
+            out.push(Token {
+                start: cut,
+                end,
+                space: false,
+            });
+            return;
+        }
+        let hit = CACHE.with(|cache| {
+            let cache = cache.borrow();
+            let spans = cache.get(chunk)?;
+            out.extend(spans.iter().map(|&(a, b)| Token {
+                start: start + a as usize,
+                end: start + b as usize,
+                space: false,
+            }));
+            Some(())
+        });
+        if hit.is_some() {
+            return;
+        }
+        let first = out.len();
+        self.tokenize_chunk(chunk, start, true, out);
+        let spans: Option<Box<[(u32, u32)]>> = out
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .map(|t| {
+                Some((
+                    u32::try_from(t.start - start).ok()?,
+                    u32::try_from(t.end - start).ok()?,
+                ))
+            })
+            .collect();
+        if let Some(spans) = spans {
+            CACHE.with(|cache| {
+                let mut cache = cache.borrow_mut();
+                if cache.len() >= CACHE_CHUNKS {
+                    cache.clear();
+                }
+                cache.insert(chunk.into(), spans);
+            });
+        }
+    }
+
+    /// One non-space chunk: special case, or `_split_affixes` then `_attach_tokens`.
+    fn tokenize_chunk(&self, chunk: &str, base: usize, with_specials: bool, out: &mut Vec<Token>) {
+        if with_specials && self.push_special(chunk, base, out) {
+            return;
+        }
+        let mut lo = 0usize;
+        let mut hi = chunk.len();
+        let mut prefixes: Vec<(usize, usize)> = Vec::new();
+        let mut suffixes: Vec<(usize, usize)> = Vec::new();
+        let mut last_size = 0usize;
+        while lo < hi && hi - lo != last_size {
+            let Some(cur) = chunk.get(lo..hi) else { break };
+            if self.is_special(cur, with_specials) {
+                break;
+            }
+            last_size = hi - lo;
+            let pre_len = self.find_prefix(cur);
+            if pre_len != 0 {
+                let minus_pre = cur.get(pre_len..).unwrap_or_default();
+                if !minus_pre.is_empty() && self.is_special(minus_pre, with_specials) {
+                    prefixes.push((lo, lo + pre_len));
+                    lo += pre_len;
+                    break;
+                }
+            }
+            let suf_len = self.find_suffix(cur.get(pre_len..).unwrap_or_default());
+            if suf_len != 0 {
+                let minus_suf = cur.get(..cur.len() - suf_len).unwrap_or_default();
+                if !minus_suf.is_empty() && self.is_special(minus_suf, with_specials) {
+                    suffixes.push((hi - suf_len, hi));
+                    hi -= suf_len;
+                    break;
+                }
+            }
+            if pre_len != 0 && suf_len != 0 && pre_len + suf_len <= cur.len() {
+                prefixes.push((lo, lo + pre_len));
+                suffixes.push((hi - suf_len, hi));
+                lo += pre_len;
+                hi -= suf_len;
+            } else if pre_len != 0 {
+                prefixes.push((lo, lo + pre_len));
+                lo += pre_len;
+            } else if suf_len != 0 {
+                suffixes.push((hi - suf_len, hi));
+                hi -= suf_len;
+            }
+        }
+        let push = |out: &mut Vec<Token>, a: usize, b: usize| {
+            out.push(Token {
+                start: base + a,
+                end: base + b,
+                space: false,
+            })
+        };
+        for &(a, b) in &prefixes {
+            push(out, a, b);
+        }
+        if lo < hi {
+            let rest = chunk.get(lo..hi).unwrap_or_default();
+            if with_specials && self.push_special(rest, base + lo, out) {
+                // special case
+            } else if self.is_url(rest) || !Self::may_have_infix(rest) {
+                push(out, lo, hi);
+            } else {
+                let mut start = 0usize;
+                let mut any = false;
+                for m in self.infix.find_iter(rest) {
+                    let Ok(m) = m else { break };
+                    any = true;
+                    if m.start() == 0 {
+                        continue;
+                    }
+                    if m.start() != start {
+                        push(out, lo + start, lo + m.start());
+                    }
+                    if m.start() != m.end() {
+                        push(out, lo + m.start(), lo + m.end());
+                    }
+                    start = m.end();
+                }
+                if !any {
+                    push(out, lo, hi);
+                } else if start < rest.len() {
+                    push(out, lo + start, hi);
+                }
+            }
+        }
+        for &(a, b) in suffixes.iter().rev() {
+            push(out, a, b);
+        }
+    }
+
+    /// The whole of spaCy's tokenizer on `text`: affixes, then the special-case matcher pass.
+    fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        self.tokenize_affixes(text, true, &mut tokens);
+        self.apply_special_matches(text, tokens)
+    }
+
+    fn apply_special_matches(&self, text: &str, tokens: Vec<Token>) -> Vec<Token> {
+        let tok_text = |t: &Token| text.get(t.start..t.end).unwrap_or_default();
+        // (start, end) token ranges of every match
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            let Some(rules) = self.matcher.get(tok_text(t)) else {
+                continue;
+            };
+            for rule in rules {
+                let n = rule.pattern.len();
+                let Some(window) = tokens.get(i..i + n) else {
+                    continue;
+                };
+                if window
+                    .iter()
+                    .zip(&rule.pattern)
+                    .all(|(t, p)| tok_text(t) == p.as_str())
+                {
+                    found.push((i, i + n));
+                }
+            }
+        }
+        if found.is_empty() {
+            return tokens;
+        }
+        found.sort_unstable();
+        found.dedup();
+        // spaCy's len_start_cmp (shorter first; equal lengths by descending start), taken from the back
+        found.sort_by(|a, b| (a.1 - a.0).cmp(&(b.1 - b.0)).then(b.0.cmp(&a.0)));
+        let mut seen = crate::fxhash::FxHashSet::default();
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        for &(s, e) in found.iter().rev() {
+            if !seen.contains(&s) && !seen.contains(&(e - 1)) {
+                kept.push((s, e));
+            }
+            seen.extend(s..e);
+        }
+        kept.sort_by_key(|span| span.0);
+        let mut out = Vec::with_capacity(tokens.len());
+        let mut i = 0;
+        let mut next = kept.iter().peekable();
+        while i < tokens.len() {
+            match next.peek() {
+                Some(&&(s, e)) if s == i => {
+                    next.next();
+                    let (Some(first), Some(last)) = (tokens.get(s), tokens.get(e - 1)) else {
+                        break;
+                    };
+                    let span_text = text.get(first.start..last.end).unwrap_or_default();
+                    if !self.push_special(span_text, first.start, &mut out) {
+                        out.extend(tokens.get(s..e).unwrap_or_default());
+                    }
+                    i = e;
+                }
+                _ => {
+                    if let Some(t) = tokens.get(i) {
+                        out.push(*t);
+                    }
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// The word list of `text` (whitespace tokens removed).
+    pub(crate) fn words<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        self.tokens(text)
+            .iter()
+            .filter(|t| !t.space)
+            .filter_map(|t| text.get(t.start..t.end))
+            .filter(|w| !w.chars().all(is_py_space))
+            .collect()
+    }
+
+    /// The number of sentences spaCy's `sentencizer` finds in `text` (at least 1 for non-empty text).
+    pub(crate) fn count_sentences(&self, text: &str) -> usize {
+        let tokens = self.tokens(text);
+        if tokens.is_empty() {
+            return 1; // datatrove's span arithmetic yields one (empty) sentence
+        }
+        let mut sentences = 1;
+        let mut seen_period = false;
+        for (i, t) in tokens.iter().enumerate() {
+            let s = text.get(t.start..t.end).unwrap_or_default();
+            let in_punct_chars = self.sent_punct.contains(s);
+            let is_punct = !s.is_empty() && s.chars().all(unicode::is_punct);
+            if seen_period && !is_punct && !in_punct_chars {
+                if i != 0 {
+                    sentences += 1;
+                }
+                seen_period = false;
+            } else if in_punct_chars {
+                seen_period = true;
+            }
+        }
+        sentences
+    }
+}
