@@ -2,7 +2,10 @@
 
 use saring_core::Step;
 use saring_extract::ExtractConfig;
-use saring_filters::{MinLength, MinLengthConfig};
+use saring_filters::{
+    C4Quality, C4QualityConfig, FineWebQuality, FineWebQualityConfig, GopherQuality, GopherQualityConfig,
+    GopherRepetition, GopherRepetitionConfig, MinLength, MinLengthConfig,
+};
 use saring_langid::{Langid, LangidConfig};
 use saring_text::{Clean, CleanConfig, Pii, PiiConfig};
 use serde::{Deserialize, Serialize};
@@ -23,6 +26,15 @@ pub enum StepConfig {
     Clean(CleanConfig),
     /// `pii`: replaces e-mail and IP addresses (optionally phone numbers) with placeholders.
     Pii(PiiConfig),
+    /// `gopher_repetition`: Gopher's repetition rules (duplicated lines, paragraphs, n-grams).
+    GopherRepetition(GopherRepetitionConfig),
+    /// `gopher_quality`: Gopher's quality rules (word counts and lengths, symbols, stop words).
+    GopherQuality(GopherQualityConfig),
+    /// `c4_quality`: C4's line rules; keeps only the good lines.
+    C4Quality(C4QualityConfig),
+    /// `fineweb_quality`: FineWeb's line rules.
+    #[serde(rename = "fineweb_quality")]
+    FineWebQuality(FineWebQualityConfig),
 }
 
 impl StepConfig {
@@ -34,6 +46,10 @@ impl StepConfig {
             StepConfig::Langid(_) => "langid",
             StepConfig::Clean(_) => "clean",
             StepConfig::Pii(_) => "pii",
+            StepConfig::GopherRepetition(_) => "gopher_repetition",
+            StepConfig::GopherQuality(_) => "gopher_quality",
+            StepConfig::C4Quality(_) => "c4_quality",
+            StepConfig::FineWebQuality(_) => "fineweb_quality",
         }
     }
 
@@ -53,6 +69,10 @@ impl StepConfig {
             StepConfig::Langid(config) => problems.extend(config.validate()),
             StepConfig::Clean(_) => {}
             StepConfig::Pii(config) => problems.extend(config.validate()),
+            StepConfig::GopherRepetition(config) => problems.extend(config.validate()),
+            StepConfig::GopherQuality(config) => problems.extend(config.validate()),
+            StepConfig::C4Quality(config) => problems.extend(config.validate()),
+            StepConfig::FineWebQuality(config) => problems.extend(config.validate()),
         }
         problems
     }
@@ -65,6 +85,10 @@ impl StepConfig {
             StepConfig::Langid(config) => Box::new(Langid::new(config)),
             StepConfig::Clean(config) => Box::new(Clean::new(config)),
             StepConfig::Pii(config) => Box::new(Pii::new(config)),
+            StepConfig::GopherRepetition(config) => Box::new(GopherRepetition::new(config)),
+            StepConfig::GopherQuality(config) => Box::new(GopherQuality::new(config)),
+            StepConfig::C4Quality(config) => Box::new(C4Quality::new(config)),
+            StepConfig::FineWebQuality(config) => Box::new(FineWebQuality::new(config)),
         }
     }
 }
