@@ -513,8 +513,16 @@ saring's schema and row groups of 8,192 rows. The last row is the Python start-u
 {chr(10).join(lines)}
 ```
 """
+    # Keep the sections other benchmark scripts own (from "## Other benchmarks" on) as they are.
+    kept = ""
+    if os.path.exists(a.markdown):
+        with open(a.markdown, encoding="utf-8") as f:
+            old = f.read()
+        at = old.find("\n## Other benchmarks\n")
+        if at >= 0:
+            kept = old[at:]
     with open(a.markdown, "w", encoding="utf-8") as f:
-        f.write(doc)
+        f.write(doc.rstrip("\n") + "\n" + kept)
     print(f"wrote {rel(a.markdown)}", file=sys.stderr)
 
 
