@@ -138,7 +138,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         eprintln!("saring: stopped at the first error (--fail-fast)");
     }
     eprintln!(
-        "saring: read {} records: kept {}, dropped {}, errored {}; {} shard(s) in {} ({:.1}s, {:.1} CPU-s)",
+        "saring: read {} records: kept {}, dropped {}, errored {}; {} shard(s) in {} ({:.2} s, {:.2} CPU-s)",
         stats.read,
         stats.kept,
         stats.dropped,
