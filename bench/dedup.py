@@ -218,15 +218,7 @@ def main():
         fm = r['score'].get('falsely_merged_docs_by_role', {})
         w(f"| {r['docs']:,} | {r['tool']} | " + ' | '.join(f"{cr[x]:.3f}" if x in cr else '–' for x in roles) +
           ' | ' + ', '.join(f'{k} {v}' for k, v in fm.items()) + ' |')
-    w('\n## Log\n')
-    w('```')
-    L.extend(log)
-    w('```')
-    text = '\n'.join(L) + '\n'
-    os.makedirs(os.path.dirname(a.markdown), exist_ok=True)
-    with open(a.markdown, 'w', encoding='utf-8') as f:
-        f.write(text)
-    sys.stdout.write(text)
+    m.write_results(a.markdown, L, log)
 
 
 if __name__ == '__main__':

@@ -172,15 +172,7 @@ def main():
         f'{ds} {runs[(ds, "saring")][0]["mb"]:.1f}' for ds in SETS if (ds, 'saring') in runs) +
       '. "× resiliparse" divides the tool\'s MB/CPU-s by resiliparse\'s on the same set. "failures": exceptions in '
       'the anchors (scored as empty output). P/R/F1 of `trafilatura_eval` are the snippet metric.\n')
-    w('## Log\n')
-    w('```')
-    L.extend(log)
-    w('```')
-    text = '\n'.join(L) + '\n'
-    os.makedirs(os.path.dirname(a.markdown), exist_ok=True)
-    with open(a.markdown, 'w', encoding='utf-8') as f:
-        f.write(text)
-    sys.stdout.write(text)
+    m.write_results(a.markdown, L, log)
 
 
 if __name__ == '__main__':

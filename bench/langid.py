@@ -237,15 +237,7 @@ def main():
         w('| id→ms / ms→id errors | | ' +
           ' | '.join(f'{sc[(fname, k)]["id_to_ms"]} / {sc[(fname, k)]["ms_to_id"]}' for k in order) + ' |')
         w('')
-    w('## Log\n')
-    w('```')
-    L.extend(log)
-    w('```')
-    text = '\n'.join(L) + '\n'
-    os.makedirs(os.path.dirname(a.markdown), exist_ok=True)
-    with open(a.markdown, 'w', encoding='utf-8') as f:
-        f.write(text)
-    sys.stdout.write(text)
+    m.write_results(a.markdown, L, log)
 
 
 if __name__ == '__main__':

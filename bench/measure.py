@@ -6,6 +6,7 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -89,3 +90,13 @@ def fmt_int(x):
 
 def fmt_pct(x):
     return f"{100 * x:.2f}%"
+
+
+def write_results(path, lines, log):
+    """Append the log to the report lines, write the results file and echo it to stdout."""
+    lines.extend(['\n## Log\n', '```', *log, '```'])
+    text = '\n'.join(lines) + '\n'
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(text)
+    sys.stdout.write(text)
