@@ -4,6 +4,7 @@ use std::io::{self, BufRead};
 
 use crate::error::{Error, ErrorKind};
 use crate::input::{Line, Tracked};
+use crate::records::{self, ReadRecord, State};
 use crate::warc::{Limits, preview};
 
 /// One ARC record: the fields of its header line and the bytes that follow it.
@@ -37,13 +38,6 @@ impl ArcRecord {
             .get(..9)
             .is_some_and(|p| p.eq_ignore_ascii_case("filedesc:"))
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Ready,
-    Resync,
-    Done,
 }
 
 /// Reads ARC records one by one from a buffered stream (already decompressed).
@@ -92,32 +86,16 @@ impl<R: BufRead> ArcReader<R> {
     /// The next record, an error for a record that could not be read, or `None` at the end of the input
     /// (and forever after it, or after an I/O error).
     pub fn next_record(&mut self) -> Option<Result<ArcRecord, Error>> {
-        if self.state == State::Done {
-            return None;
+        let item = records::next_record(self)?;
+        if let Ok(record) = &item
+            && record.is_filedesc()
+        {
+            // The block's first line is `<version> <reserved> <origin>`.
+            let first = record.body.split(|&b| b == b'\n').next().unwrap_or_default();
+            if first.trim_ascii_start().starts_with(b"2") {
+                self.version = 2;
+            }
         }
-        let index = self.index;
-        let item = match self.read_record(index) {
-            Ok(None) => {
-                self.state = State::Done;
-                return None;
-            }
-            Ok(Some(record)) => {
-                self.state = State::Ready;
-                if record.is_filedesc() {
-                    // The block's first line is `<version> <reserved> <origin>`.
-                    let first = record.body.split(|&b| b == b'\n').next().unwrap_or_default();
-                    if first.trim_ascii_start().starts_with(b"2") {
-                        self.version = 2;
-                    }
-                }
-                Ok(record)
-            }
-            Err((err, state)) => {
-                self.state = state;
-                Err(err)
-            }
-        };
-        self.index += 1;
         Some(item)
     }
 
@@ -125,7 +103,7 @@ impl<R: BufRead> ArcReader<R> {
         (Error::io(self.input.pos(), index, err), State::Done)
     }
 
-    fn read_record(&mut self, index: u64) -> Result<Option<ArcRecord>, (Error, State)> {
+    fn read_arc_record(&mut self, index: u64) -> Result<Option<ArcRecord>, (Error, State)> {
         let max_header = self.limits.max_header_bytes.max(16);
         let (start, header) = loop {
             if self.state == State::Ready {
@@ -218,6 +196,18 @@ impl<R: BufRead> ArcReader<R> {
             content_type,
             body,
         }))
+    }
+}
+
+impl<R: BufRead> ReadRecord for ArcReader<R> {
+    type Record = ArcRecord;
+
+    fn position(&mut self) -> (&mut State, &mut u64) {
+        (&mut self.state, &mut self.index)
+    }
+
+    fn read_record(&mut self, index: u64) -> Result<Option<ArcRecord>, (Error, State)> {
+        self.read_arc_record(index)
     }
 }
 

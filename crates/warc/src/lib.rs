@@ -40,6 +40,7 @@ mod error;
 mod headers;
 mod http;
 mod input;
+mod records;
 mod warc;
 
 pub use arc::{ArcReader, ArcRecord};

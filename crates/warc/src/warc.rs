@@ -5,6 +5,7 @@ use std::io::{self, BufRead};
 use crate::error::{Error, ErrorKind};
 use crate::headers::{Headers, is_blank, trim_eol};
 use crate::input::{Line, Tracked};
+use crate::records::{self, ReadRecord, State};
 
 /// Size caps that keep a reader's memory bounded whatever the input says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,17 +87,6 @@ impl Record {
     }
 }
 
-/// Where a reader stands between two calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    /// At a record boundary (possibly after blank lines).
-    Ready,
-    /// After a bad record: skip lines until one starts with `WARC/`.
-    Resync,
-    /// The input ended or failed; nothing more will be yielded.
-    Done,
-}
-
 /// Reads WARC records one by one from a buffered stream (already decompressed).
 ///
 /// Field names are matched case-insensitively, lines may end in CRLF or a bare LF, header fields may be
@@ -133,26 +123,7 @@ impl<R: BufRead> WarcReader<R> {
     /// The next record, an error for a record that could not be read, or `None` at the end of the input
     /// (and forever after it, or after an I/O error).
     pub fn next_record(&mut self) -> Option<Result<Record, Error>> {
-        if self.state == State::Done {
-            return None;
-        }
-        let index = self.index;
-        let item = match self.read_record(index) {
-            Ok(None) => {
-                self.state = State::Done;
-                return None;
-            }
-            Ok(Some(record)) => {
-                self.state = State::Ready;
-                Ok(record)
-            }
-            Err((err, state)) => {
-                self.state = state;
-                Err(err)
-            }
-        };
-        self.index += 1;
-        Some(item)
+        records::next_record(self)
     }
 
     fn io_error(&self, index: u64, err: &io::Error) -> (Error, State) {
@@ -164,7 +135,7 @@ impl<R: BufRead> WarcReader<R> {
     }
 
     /// Reads one record; `Ok(None)` at the end of the input, `Err` with the state to go on in.
-    fn read_record(&mut self, index: u64) -> Result<Option<Record>, (Error, State)> {
+    fn read_warc_record(&mut self, index: u64) -> Result<Option<Record>, (Error, State)> {
         let max_header = self.limits.max_header_bytes.max(16);
         // Find the version line.
         let start = loop {
@@ -286,6 +257,18 @@ impl<R: BufRead> WarcReader<R> {
             headers,
             body,
         }))
+    }
+}
+
+impl<R: BufRead> ReadRecord for WarcReader<R> {
+    type Record = Record;
+
+    fn position(&mut self) -> (&mut State, &mut u64) {
+        (&mut self.state, &mut self.index)
+    }
+
+    fn read_record(&mut self, index: u64) -> Result<Option<Record>, (Error, State)> {
+        self.read_warc_record(index)
     }
 }
 
