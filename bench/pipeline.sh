@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The whole chain: saring beside datatrove 0.10.1's FineWeb chain (../shared/bench/datatrove-fineweb.py: WARC reader,
+# Trafilatura, fastText language filter, Gopher repetition and quality, C4, FineWeb, PII, JSONL writer), in one run,
+# on one WARC of the four extraction sets; writes bench/results/pipeline.md.
+#
+# Usage: bash bench/pipeline.sh [--rounds N]   (arguments go to bench/pipeline.py; default 3 rounds)
+#
+# Needs python3 (with venv), cargo and ../shared next to the repository. Makes, once, the venv
+# bench/data/venv-pipeline (git-ignored) with the pinned packages below and bench/data/pipeline/all.warc.gz, builds
+# saring (release; CARGO_TARGET_DIR is honoured). About 5 minutes a round on 2 busy cores; datatrove is most of it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SHARED=../shared
+VENV=bench/data/venv-pipeline
+WORK=bench/data/pipeline
+PY_PACKAGES='datatrove[processing,io]==0.10.1 trafilatura==1.11.0 faust-cchardet==3.2.0 python-magic==0.4.27 lxml_html_clean==0.4.6 spacy==3.8.18 fasttext-predict==0.9.2.4 fasttext-numpy2-wheel==0.9.2'
+
+[ -d "$SHARED/bench" ] || { echo "error: $SHARED (the shared folder) not found next to the repository" >&2; exit 2; }
+mkdir -p "$WORK" bench/results
+
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.pinned" 2>/dev/null)" != "$PY_PACKAGES" ]; then
+    echo "== installing $PY_PACKAGES into $VENV" >&2
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -U pip
+    # shellcheck disable=SC2086
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check $PY_PACKAGES
+    echo "$PY_PACKAGES" > "$VENV/.pinned"
+fi
+
+SETS=("$SHARED"/data/extraction/{scrapinghub,readability,cleanportaleval,trafilatura_eval})
+if [ ! -s "$WORK/all.warc.gz" ]; then
+    echo "== make-warc $WORK/all.warc.gz" >&2
+    python3 "$SHARED/tools/make-warc" "$WORK/all.warc.gz" "${SETS[@]}"
+fi
+
+TARGET=$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+echo "== cargo build --release --bin saring" >&2
+cargo build --release --bin saring
+
+exec python3 bench/pipeline.py --saring "$TARGET/release/saring" --python "$VENV/bin/python" \
+    --datatrove-script "$SHARED/bench/datatrove-fineweb.py" --warc "$WORK/all.warc.gz" --work "$WORK" "$@"
