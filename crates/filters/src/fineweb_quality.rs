@@ -5,6 +5,7 @@ use saring_core::{Document, DropReason, Step, Verdict};
 use serde::{Deserialize, Serialize};
 
 use crate::gopher_repetition::find_duplicates;
+use crate::languages::{PerLanguage, record};
 use crate::punctuation::is_terminal_punctuation;
 use crate::words::{py_strip, split_into_words};
 
@@ -38,6 +39,11 @@ pub struct FineWebQualityConfig {
     /// Drop with `list_ratio` when the text has more newlines per word. Default 0.3.
     #[serde(default = "default_new_line_ratio")]
     pub new_line_ratio: f64,
+    /// Use FineWeb-2's `line_punct_thr` and `new_line_ratio` for the document's `language` (set by
+    /// `langid`) where saring has them, and count Thai, Chinese and Japanese words by dictionary. Other
+    /// languages, `en` and documents without a language use the settings above. Default false.
+    #[serde(default)]
+    pub language_aware: bool,
 }
 
 const fn default_line_punct_thr() -> f64 {
@@ -66,6 +72,7 @@ impl Default for FineWebQualityConfig {
             short_line_length: default_short_line_length(),
             char_duplicates_ratio: default_char_duplicates_ratio(),
             new_line_ratio: default_new_line_ratio(),
+            language_aware: false,
         }
     }
 }
@@ -96,13 +103,23 @@ impl FineWebQualityConfig {
 #[derive(Debug, Clone)]
 pub struct FineWebQuality {
     config: FineWebQualityConfig,
+    languages: PerLanguage<FineWebQuality>,
 }
 
 impl FineWebQuality {
     /// The filter for the given (validated) settings.
     pub fn new(config: &FineWebQualityConfig) -> FineWebQuality {
+        let languages = PerLanguage::new(config.language_aware, |s| {
+            FineWebQuality::new(&FineWebQualityConfig {
+                line_punct_thr: s.line_punct_thr,
+                new_line_ratio: s.new_line_ratio,
+                language_aware: false,
+                ..config.clone()
+            })
+        });
         FineWebQuality {
             config: config.clone(),
+            languages,
         }
     }
 
@@ -191,14 +208,9 @@ impl Step for FineWebQuality {
     }
 
     fn process(&self, doc: &mut Document) -> Verdict {
-        let (reason, signals) = self.evaluate(&doc.text);
-        for (name, value) in signals {
-            doc.signals.insert(format!("fineweb_quality.{name}"), value);
-        }
-        match reason {
-            Some(reason) => Verdict::Drop(reason),
-            None => Verdict::Keep,
-        }
+        let (filter, words) = self.languages.pick(self, doc.language.as_deref(), &doc.text);
+        let (reason, signals) = filter.evaluate_words(&doc.text, &words);
+        record(doc, "fineweb_quality", reason, signals)
     }
 }
 

@@ -5,6 +5,7 @@ use saring_core::{Document, DropReason, Step, Verdict};
 use serde::{Deserialize, Serialize};
 
 use crate::fxhash::FxHashSet;
+use crate::languages::{PerLanguage, record};
 use crate::punctuation::is_punctuation;
 use crate::words::{is_alpha, py_strip_end, py_strip_start, split_into_words};
 
@@ -49,6 +50,12 @@ pub struct GopherQualityConfig {
     /// `of`, `and`, `that`, `have`, `with`.
     #[serde(default = "default_stop_words")]
     pub stop_words: Vec<String>,
+    /// Use FineWeb-2's values for the document's `language` (set by `langid`) where saring has them
+    /// (`min_avg_word_length`, `max_avg_word_length`, `max_non_alpha_words_ratio`, `stop_words`), and
+    /// split Thai, Chinese and Japanese into words by dictionary. Other languages, `en` and documents
+    /// without a language use the settings above. Default false: datatrove's behaviour.
+    #[serde(default)]
+    pub language_aware: bool,
 }
 
 const fn default_min_doc_words() -> u64 {
@@ -97,6 +104,7 @@ impl Default for GopherQualityConfig {
             max_non_alpha_words_ratio: default_max_non_alpha_words_ratio(),
             min_stop_words: default_min_stop_words(),
             stop_words: default_stop_words(),
+            language_aware: false,
         }
     }
 }
@@ -185,14 +193,26 @@ pub(crate) fn py_splitlines(text: &str) -> Vec<&str> {
 pub struct GopherQuality {
     config: GopherQualityConfig,
     stop_words: FxHashSet<String>,
+    languages: PerLanguage<GopherQuality>,
 }
 
 impl GopherQuality {
     /// The filter for the given (validated) settings.
     pub fn new(config: &GopherQualityConfig) -> GopherQuality {
+        let languages = PerLanguage::new(config.language_aware, |s| {
+            GopherQuality::new(&GopherQualityConfig {
+                min_avg_word_length: s.min_avg_word_length,
+                max_avg_word_length: s.max_avg_word_length,
+                max_non_alpha_words_ratio: s.max_non_alpha_words_ratio,
+                stop_words: s.stop_words.clone(),
+                language_aware: false,
+                ..config.clone()
+            })
+        });
         GopherQuality {
             config: config.clone(),
             stop_words: config.stop_words.iter().cloned().collect(),
+            languages,
         }
     }
 
@@ -314,14 +334,9 @@ impl Step for GopherQuality {
     }
 
     fn process(&self, doc: &mut Document) -> Verdict {
-        let (reason, signals) = self.evaluate(&doc.text);
-        for (name, value) in signals {
-            doc.signals.insert(format!("gopher_quality.{name}"), value);
-        }
-        match reason {
-            Some(reason) => Verdict::Drop(reason),
-            None => Verdict::Keep,
-        }
+        let (filter, words) = self.languages.pick(self, doc.language.as_deref(), &doc.text);
+        let (reason, signals) = filter.evaluate_words(&doc.text, &words);
+        record(doc, "gopher_quality", reason, signals)
     }
 }
 

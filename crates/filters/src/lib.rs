@@ -17,6 +17,12 @@
 //! name with English settings: words are split as datatrove splits English (spaCy's English tokenizer
 //! rules, built in), and the reason strings are datatrove's.
 //!
+//! With `language_aware = true`, `gopher_quality`, `gopher_repetition` and `fineweb_quality` use
+//! FineWeb-2's thresholds and stop words for the document's `language` (34 languages built in, see
+//! [`languages_with_settings`] and `data/fineweb2/README.md`), and split Thai, Chinese and Japanese into
+//! words by dictionary ([`saring_text::dictionary_words`]); `en`, unlisted languages and the default
+//! (`false`) keep datatrove's behaviour exactly.
+//!
 //! ```
 //! use saring_core::{Document, DropReason, Step, Verdict};
 //! use saring_filters::{GopherQuality, GopherQualityConfig, MinLength, MinLengthConfig};
@@ -37,6 +43,7 @@ mod fineweb_quality;
 mod fxhash;
 mod gopher_quality;
 mod gopher_repetition;
+mod languages;
 mod min_length;
 mod punctuation;
 mod words;
@@ -45,6 +52,7 @@ pub use c4_quality::{C4Quality, C4QualityConfig};
 pub use fineweb_quality::{FineWebQuality, FineWebQualityConfig};
 pub use gopher_quality::{GOPHER_STOP_WORDS, GopherQuality, GopherQualityConfig};
 pub use gopher_repetition::{GopherRepetition, GopherRepetitionConfig};
+pub use languages::{LanguageSettings, language_settings, languages_with_settings};
 pub use min_length::{MinLength, MinLengthConfig};
 
 /// datatrove's `split_into_words(text, "en")`: spaCy's English tokenizer with whitespace tokens removed.

@@ -1,8 +1,10 @@
 //! [`LangidConfig`]: the settings of the `langid` step, as written in a `[[step]]` table.
 
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 
-use crate::LanguageId;
+use crate::{LanguageId, LanguageModel, ModelError};
 
 /// Settings of the `langid` step.
 ///
@@ -13,6 +15,8 @@ use crate::LanguageId;
 /// min_score = 0.65
 /// label_only = false
 /// close_pairs = true
+/// # model = "models/glotlid.bin"   # another fastText model instead of the built-in lid.176
+/// # model_sha256 = "…64 hex digits…"
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +42,14 @@ pub struct LangidConfig {
     /// gives them. Default true.
     #[serde(default = "default_close_pairs")]
     pub close_pairs: bool,
+    /// A fastText-format model file (`.bin` or `.ftz`, e.g. GlotLID) to use instead of the built-in
+    /// lid.176; `languages` are then that model's labels. Default: none, lid.176.
+    #[serde(default)]
+    pub model: Option<PathBuf>,
+    /// The SHA-256 the `model` file must have (64 hex digits); checked when the model is loaded, and a
+    /// mismatch is an error naming the file and both hashes. Default: not checked.
+    #[serde(default)]
+    pub model_sha256: Option<String>,
 }
 
 const fn default_close_pairs() -> bool {
@@ -55,17 +67,35 @@ impl Default for LangidConfig {
             min_score: default_min_score(),
             label_only: false,
             close_pairs: default_close_pairs(),
+            model: None,
+            model_sha256: None,
         }
     }
 }
 
 impl LangidConfig {
-    /// Problems with the settings against the built-in lid.176 model, each naming the field and value;
-    /// empty when the step can be built.
+    /// Problems with the settings against the configured model (`model`, else the built-in lid.176),
+    /// each naming the field and value; empty when the step can be built. A model that cannot be read,
+    /// parsed or whose checksum differs is one problem, prefixed `model:`.
     pub fn validate(&self) -> Vec<String> {
-        match LanguageId::lid176() {
+        if self.model_sha256.is_some() && self.model.is_none() {
+            return vec!["model_sha256 is set but model is not".to_owned()];
+        }
+        match self.language_id() {
             Ok(id) => self.validate_for(&id),
-            Err(e) => vec![e.to_string()],
+            Err(e) => vec![format!("model: {e}")],
+        }
+    }
+
+    /// The identifier these settings ask for: the `model` file (its checksum checked) or the built-in
+    /// lid.176.
+    pub fn language_id(&self) -> Result<LanguageId, ModelError> {
+        match &self.model {
+            Some(path) => Ok(LanguageId::new(LanguageModel::from_path(
+                path,
+                self.model_sha256.as_deref(),
+            )?)),
+            None => LanguageId::lid176(),
         }
     }
 
@@ -130,5 +160,40 @@ mod tests {
         );
         assert!(problems[2].contains("\"xx\""), "{problems:?}");
         assert!(LangidConfig::default().validate().is_empty());
+    }
+
+    #[test]
+    fn model_file_and_checksum_are_checked_at_load() {
+        let model = concat!(env!("CARGO_MANIFEST_DIR"), "/models/lid.176.ftz");
+        let good: LangidConfig = toml::from_str(&format!(
+            "model = {model:?}\nmodel_sha256 = {:?}\nlanguages = [\"id\"]",
+            crate::LID176_SHA256
+        ))
+        .unwrap();
+        assert!(good.validate().is_empty(), "{:?}", good.validate());
+        let wrong = "0".repeat(64);
+        let bad = LangidConfig {
+            model_sha256: Some(wrong.clone()),
+            ..good.clone()
+        };
+        let problems = bad.validate();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("lid.176.ftz")
+                && problems[0].contains(&wrong)
+                && problems[0].contains(crate::LID176_SHA256),
+            "{problems:?}"
+        );
+        let missing = LangidConfig {
+            model: Some("no/such/model.bin".into()),
+            model_sha256: None,
+            ..LangidConfig::default()
+        };
+        assert!(missing.validate()[0].contains("no/such/model.bin"));
+        let orphan = LangidConfig {
+            model_sha256: Some(wrong),
+            ..LangidConfig::default()
+        };
+        assert!(orphan.validate()[0].contains("model_sha256"));
     }
 }

@@ -20,11 +20,11 @@ pub struct Langid {
 }
 
 impl Langid {
-    /// The step with the built-in lid.176 model. Call [`LangidConfig::validate`] first: it also reports
-    /// a model that cannot be loaded (a broken build), in which case this step marks every document
-    /// errored rather than panicking.
+    /// The step with the configured model (`model`, else the built-in lid.176). Call
+    /// [`LangidConfig::validate`] first: it also reports a model that cannot be loaded, in which case
+    /// this step marks every document errored rather than panicking.
     pub fn new(config: &LangidConfig) -> Langid {
-        Langid::build(config, LanguageId::lid176().map_err(|e| e.to_string()))
+        Langid::build(config, config.language_id().map_err(|e| e.to_string()))
     }
 
     /// The step with another identifier (e.g. GlotLID). Call [`LangidConfig::validate_for`] first.
@@ -113,6 +113,7 @@ mod tests {
             min_score,
             label_only,
             close_pairs: false,
+            ..LangidConfig::default()
         }
     }
 

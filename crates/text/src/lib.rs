@@ -39,4 +39,4 @@ mod segment;
 pub use clean::{Clean, CleanConfig};
 pub use mojibake::fix_mojibake;
 pub use pii::{Pii, PiiConfig};
-pub use segment::{Paragraphs, lines, paragraphs, words};
+pub use segment::{Paragraphs, dictionary_words, lines, paragraphs, words};

@@ -1,5 +1,7 @@
 //! Splitting text into words, lines and paragraphs, for the quality filters.
 
+use icu_segmenter::WordSegmenter;
+use icu_segmenter::options::WordBreakInvariantOptions;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The words of `text`: Unicode (UAX #29) word segments that hold at least one letter or digit.
@@ -15,6 +17,34 @@ use unicode_segmentation::UnicodeSegmentation;
 /// ```
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
     text.unicode_words()
+}
+
+/// The words of `text` by dictionary segmentation, for scripts written without spaces: ICU4X's word
+/// segmenter with its built-in dictionaries (Thai, Lao, Khmer, Burmese, and one for Chinese and
+/// Japanese) and UAX #29 rules elsewhere.
+///
+/// Every segment between two boundaries that is not only whitespace is returned, punctuation included
+/// (as spaCy keeps punctuation tokens, so callers that skip symbol-only words can do so as they do for
+/// spaced languages). Mean word length and word counts of Thai, Chinese and Japanese text then count
+/// words, not characters as [`words`] does.
+///
+/// ```
+/// let words = saring_text::dictionary_words("ภาษาไทยง่ายนิดเดียว 東京タワーへ行きます。");
+/// assert!(words.contains(&"ภาษา") && words.contains(&"東京") && words.contains(&"。"));
+/// ```
+pub fn dictionary_words(text: &str) -> Vec<&str> {
+    let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
+    let mut words = Vec::new();
+    let mut start = 0;
+    for end in segmenter.segment_str(text) {
+        if let Some(segment) = text.get(start..end)
+            && !segment.trim().is_empty()
+        {
+            words.push(segment);
+        }
+        start = end;
+    }
+    words
 }
 
 /// The non-blank lines of `text`, trimmed (lines end at `\n`; a `\r` before it is dropped).
@@ -91,6 +121,31 @@ mod tests {
         assert_eq!(words("Saya makan nasi goreng.").count(), 4);
         assert_eq!(words("").count(), 0);
         assert_eq!(words("!!! ... 🙂").count(), 0);
+    }
+
+    #[test]
+    fn dictionary_words_split_thai_chinese_and_japanese_into_words() {
+        // Thai: "I like to eat Thai food very much" — five words, none a lone character.
+        let thai = dictionary_words("ฉันชอบกินอาหารไทยมาก");
+        assert_eq!(thai, ["ฉัน", "ชอบ", "กิน", "อาหาร", "ไทย", "มาก"]);
+        // Chinese: "Beijing is the capital of China." — the dictionary joins 北京, 中国 and 首都.
+        let chinese = dictionary_words("北京是中国的首都。");
+        assert_eq!(chinese, ["北京", "是", "中国", "的", "首都", "。"]);
+        // Japanese: "I go to school tomorrow."
+        let japanese = dictionary_words("私は明日学校へ行きます。");
+        assert!(
+            japanese.contains(&"学校") && japanese.contains(&"明日"),
+            "{japanese:?}"
+        );
+        assert!(japanese.len() < "私は明日学校へ行きます。".chars().count());
+        // Spaced scripts keep their words; whitespace is never a word; odd input gives no panic.
+        assert_eq!(
+            dictionary_words("Saya makan  nasi."),
+            ["Saya", "makan", "nasi", "."]
+        );
+        assert!(dictionary_words("").is_empty());
+        assert!(dictionary_words(" \n\t").is_empty());
+        assert_eq!(dictionary_words("🙂🙂").concat(), "🙂🙂");
     }
 
     #[test]

@@ -34,6 +34,12 @@ pub struct GopherRepetitionConfig {
     /// Default `[[5, 0.15], [6, 0.14], [7, 0.13], [8, 0.12], [9, 0.11], [10, 0.1]]`.
     #[serde(default = "default_dup_n_grams")]
     pub dup_n_grams: Vec<(usize, f64)>,
+    /// Use FineWeb-2's `dup_line_frac`, `top_n_grams` and `dup_n_grams` for the document's `language`
+    /// (set by `langid`) where saring has them, and split Thai, Chinese and Japanese into words by
+    /// dictionary for the n-grams. Other languages, `en` and documents without a language use the
+    /// settings above. Default false.
+    #[serde(default)]
+    pub language_aware: bool,
 }
 
 const fn default_dup_line_frac() -> f64 {
@@ -61,6 +67,7 @@ impl Default for GopherRepetitionConfig {
             dup_para_char_frac: default_dup_char_frac(),
             top_n_grams: default_top_n_grams(),
             dup_n_grams: default_dup_n_grams(),
+            language_aware: false,
         }
     }
 }

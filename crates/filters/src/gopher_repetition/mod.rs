@@ -11,6 +11,7 @@ pub use config::GopherRepetitionConfig;
 use config::{dup_reason, top_reason};
 
 use crate::fxhash::{FxHashMap, FxHashSet};
+use crate::languages::{PerLanguage, record};
 use crate::words::{py_strip, split_into_words};
 
 /// datatrove's `find_duplicates`: how many elements repeat an earlier one, and their characters.
@@ -195,13 +196,24 @@ fn split_lines(s: &str) -> Vec<&str> {
 #[derive(Debug, Clone)]
 pub struct GopherRepetition {
     config: GopherRepetitionConfig,
+    languages: PerLanguage<GopherRepetition>,
 }
 
 impl GopherRepetition {
     /// The filter for the given (validated) settings.
     pub fn new(config: &GopherRepetitionConfig) -> GopherRepetition {
+        let languages = PerLanguage::new(config.language_aware, |s| {
+            GopherRepetition::new(&GopherRepetitionConfig {
+                dup_line_frac: s.dup_line_frac,
+                top_n_grams: s.top_n_grams.clone(),
+                dup_n_grams: s.dup_n_grams.clone(),
+                language_aware: false,
+                ..config.clone()
+            })
+        });
         GopherRepetition {
             config: config.clone(),
+            languages,
         }
     }
 
@@ -294,13 +306,8 @@ impl Step for GopherRepetition {
     }
 
     fn process(&self, doc: &mut Document) -> Verdict {
-        let (reason, signals) = self.evaluate(&doc.text);
-        for (name, value) in signals {
-            doc.signals.insert(format!("gopher_repetition.{name}"), value);
-        }
-        match reason {
-            Some(reason) => Verdict::Drop(reason),
-            None => Verdict::Keep,
-        }
+        let (filter, words) = self.languages.pick(self, doc.language.as_deref(), &doc.text);
+        let (reason, signals) = filter.evaluate_words(&doc.text, &words);
+        record(doc, "gopher_repetition", reason, signals)
     }
 }
