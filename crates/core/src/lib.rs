@@ -28,5 +28,5 @@ mod stats;
 mod step;
 
 pub use document::{Document, Provenance, stable_id};
-pub use stats::{RunStats, StepStats};
+pub use stats::{RunStats, StepStats, Timeline, TimelinePoint};
 pub use step::{DropReason, Step, Verdict};

@@ -5,6 +5,7 @@ use saring_langid::LangidConfig;
 use serde::{Deserialize, Serialize};
 
 use crate::registry::{Pipeline, StepConfig};
+use crate::runner::DroppedConfig;
 
 /// A whole pipeline as written in `pipeline.toml`.
 ///
@@ -35,6 +36,9 @@ pub struct PipelineConfig {
     /// How to write the kept documents.
     #[serde(default)]
     pub output: WriterConfig,
+    /// What to keep of the dropped documents: a sample per drop reason, or all of them.
+    #[serde(default)]
+    pub dropped: DroppedConfig,
 }
 
 fn default_steps() -> Vec<StepConfig> {
@@ -58,6 +62,7 @@ impl Default for PipelineConfig {
             input: ReaderConfig::default(),
             steps: default_steps(),
             output: WriterConfig::default(),
+            dropped: DroppedConfig::default(),
         }
     }
 }
@@ -180,6 +185,9 @@ mod tests {
     #[test]
     fn bundled_example_config_parses_and_builds() {
         let text = include_str!("../../../examples/pipeline.toml");
-        PipelineConfig::from_toml(text).unwrap().build().unwrap();
+        let config = PipelineConfig::from_toml(text).unwrap();
+        config.build().unwrap();
+        // `saring run` records this file as the config of a run without --config.
+        assert_eq!(config, PipelineConfig::default());
     }
 }

@@ -25,5 +25,7 @@ mod steps;
 
 pub use config::{ConfigError, PipelineConfig};
 pub use registry::{Pipeline, StepConfig};
-pub use runner::{Progress, RunError, RunOptions, RunOutcome, merge_stats, run};
+pub use runner::{
+    DROPPED_DIR, DroppedConfig, EXCLUDED_DIR, Progress, RunError, RunOptions, RunOutcome, merge_stats, run,
+};
 pub use steps::ExtractStep;

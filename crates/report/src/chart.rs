@@ -213,6 +213,104 @@ pub(crate) fn histogram(id: &str, values: &[f64], axis: Axis, thresholds: &[Thre
     svg
 }
 
+/// One line of a line chart: its name (in the legend) and its `(x, y)` points in x order.
+pub(crate) struct Series {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Colours of the lines, in turn.
+const LINE_COLOURS: [&str; 8] = [
+    "#3f7fbf", "#e39b2d", "#2e9b6a", "#c8423b", "#7a5cc2", "#8c6d46", "#d064a6", "#5b6472",
+];
+
+/// A line chart of `series` on shared axes from 0, with the x and y units named; an empty string when no
+/// series has a point.
+pub(crate) fn lines(id: &str, series: &[Series], x_unit: &str, y_unit: &str) -> String {
+    let all = || {
+        series
+            .iter()
+            .flat_map(|s| s.points.iter())
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+    };
+    if all().next().is_none() {
+        return String::new();
+    }
+    let x_max = all().map(|p| p.0).fold(0.0, f64::max).max(1e-9);
+    let y_max = all().map(|p| p.1).fold(0.0, f64::max).max(1e-9);
+    let plot_w = H_RIGHT - H_LEFT;
+    let x_of = |x: f64| H_LEFT + x / x_max * plot_w;
+    let y_of = |y: f64| H_BOTTOM - y / y_max * (H_BOTTOM - H_TOP);
+    let legend_h = 18.0 * series.len().div_ceil(4) as f64;
+    let height = H_HEIGHT + legend_h;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart lines" id="{id}" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img">"#,
+        id = html(id)
+    );
+    let _ = write!(
+        svg,
+        r#"<line class="axis" x1="{H_LEFT}" y1="{H_BOTTOM}" x2="{H_RIGHT}" y2="{H_BOTTOM}"/><line class="axis" x1="{H_LEFT}" y1="{H_TOP}" x2="{H_LEFT}" y2="{H_BOTTOM}"/>"#
+    );
+    let _ = write!(
+        svg,
+        r#"<text class="tick" x="{x}" y="{y}" text-anchor="end">{top}</text><text class="tick" x="{x}" y="{H_BOTTOM}" text-anchor="end">0</text><text class="tick" x="{lx}" y="{ly}">{unit}</text>"#,
+        x = H_LEFT - 6.0,
+        y = H_TOP + 4.0,
+        top = number(y_max),
+        lx = H_LEFT + 6.0,
+        ly = H_TOP - 8.0,
+        unit = html(y_unit),
+    );
+    for i in 0..=4 {
+        let x = x_max * f64::from(i) / 4.0;
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="{tx:.1}" y="{y}" text-anchor="{anchor}">{label}</text>"#,
+            tx = x_of(x),
+            y = H_BOTTOM + 16.0,
+            anchor = match i {
+                0 => "start",
+                4 => "end",
+                _ => "middle",
+            },
+            label = if i == 4 {
+                format!("{} {}", number(x), html(x_unit))
+            } else {
+                number(x)
+            },
+        );
+    }
+    for (i, line) in series.iter().enumerate() {
+        let colour = LINE_COLOURS
+            .get(i % LINE_COLOURS.len())
+            .copied()
+            .unwrap_or("#3f7fbf");
+        let mut points = String::new();
+        for (x, y) in line.points.iter().filter(|(x, y)| x.is_finite() && y.is_finite()) {
+            let _ = write!(points, "{:.1},{:.1} ", x_of(*x), y_of(*y));
+        }
+        let _ = write!(
+            svg,
+            r#"<polyline class="series" fill="none" stroke="{colour}" stroke-width="2" points="{points}"><title>{name}</title></polyline>"#,
+            points = points.trim_end(),
+            name = html(&line.name),
+        );
+        let lx = H_LEFT + 170.0 * (i % 4) as f64;
+        let ly = H_HEIGHT + 18.0 * (i / 4) as f64;
+        let _ = write!(
+            svg,
+            r#"<rect x="{lx}" y="{ry}" width="12" height="4" fill="{colour}"/><text class="tick" x="{tx}" y="{ly}">{name}</text>"#,
+            ry = ly - 6.0,
+            tx = lx + 16.0,
+            name = html(&cut(&line.name, 22)),
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// count, min, median, 90th percentile and max of `values`, as a one-line summary.
 pub(crate) fn summary(values: &[f64]) -> String {
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
@@ -253,6 +351,30 @@ mod tests {
         assert!(svg.contains("&lt;b&gt;"));
         assert!(!svg.contains("<b>"));
         assert!(svg.contains(r#"width="170.0""#), "{svg}");
+    }
+
+    #[test]
+    fn lines_draw_one_polyline_per_series_with_escaped_names() {
+        let series = [
+            Series {
+                name: "rank <0>".into(),
+                points: vec![(0.0, 0.0), (1.0, 10.0), (2.0, 5.0)],
+            },
+            Series {
+                name: "rank 1".into(),
+                points: vec![(0.5, 2.0), (f64::NAN, 1.0)],
+            },
+        ];
+        let svg = lines("t", &series, "s", "docs/s");
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains("rank &lt;0&gt;") && !svg.contains("<0>"));
+        // The top of the y axis is the largest value; x runs to the last second.
+        assert!(svg.contains(">10</text>") && svg.contains(">2 s</text>"), "{svg}");
+        assert!(
+            svg.contains(&format!("points=\"{H_LEFT:.1},{H_BOTTOM:.1} ")),
+            "{svg}"
+        );
+        assert!(lines("t", &[], "s", "docs/s").is_empty());
     }
 
     #[test]

@@ -7,10 +7,16 @@
 //! styles inline CSS; it has no script.
 //!
 //! Sections: the funnel of documents (and bytes) through each step, drop reasons per step, errors and
-//! skipped records by kind, the language distribution, top domains, histograms of text length and of every
-//! signal found in the sample (with the threshold drawn when a pipeline config gives it, see
-//! [`ReportOptions::config`]) and a table of sample documents. Everything taken from the data is
+//! skipped records by kind, the languages of kept and dropped documents, top domains, histograms of text
+//! length and of every signal found in the sample (with the threshold drawn when a pipeline config gives
+//! it, see [`ReportOptions::config`]), duplicate cluster sizes (from `clusters.tsv` or the shards'
+//! `dedup_cluster_size`), throughput over time per rank, and tables of sample kept documents and of the
+//! runner's sample of dropped documents (`dropped/`) per reason. A `saring dedup` output, whose
+//! `stats.json` has another shape, gets the sections that apply. Everything taken from the data is
 //! HTML-escaped.
+//!
+//! [`write_card`] writes the dataset card `README.md` (Hugging Face style) from the stats and the
+//! [`RunInfo`] that `saring run` records in `run.json`.
 //!
 //! [`inspect()`] prints the documents of the shards for a terminal: the first matches of a language or id
 //! filter, or a seeded random sample.
@@ -33,7 +39,9 @@
 
 #![deny(missing_docs)]
 
+mod card;
 mod chart;
+mod clusters;
 mod error;
 mod escape;
 mod inspect;
@@ -44,6 +52,7 @@ mod sample;
 mod thresholds;
 mod write;
 
+pub use card::{CARD_FILE, CARD_MARKER, CardOutcome, RUN_INFO_FILE, RunInfo, render_card, write_card};
 pub use error::ReportError;
 pub use inspect::{InspectOptions, InspectSummary, inspect};
 pub use options::ReportOptions;

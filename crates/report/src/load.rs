@@ -15,6 +15,9 @@ pub(crate) struct LoadedStats {
     pub stats: RunStats,
     /// `stats.json`, or how many rank files were added up when it is missing.
     pub source: String,
+    /// The numbers of a `saring dedup` output's `stats.json` (whose totals are also in `stats`), in key
+    /// order; empty for a `saring run` output.
+    pub dedup: Vec<(String, serde_json::Value)>,
 }
 
 /// Largest stats file read, in bytes: stats files are small, and a bigger one is not ours.
@@ -26,9 +29,18 @@ const MAX_ERRORS_BYTES: u64 = 1024 * 1024;
 pub(crate) fn stats(dir: &Path) -> Result<LoadedStats, ReportError> {
     let merged = dir.join("stats.json");
     if merged.is_file() {
+        let text = read_text(&merged)?;
+        if let Some((stats, dedup)) = dedup_stats(&text) {
+            return Ok(LoadedStats {
+                stats,
+                source: "stats.json (of saring dedup)".to_owned(),
+                dedup,
+            });
+        }
         return Ok(LoadedStats {
-            stats: read_stats(&merged)?,
+            stats: parse_stats(&merged, &text)?,
             source: "stats.json".to_owned(),
+            dedup: Vec::new(),
         });
     }
     let ranks = rank_files(&dir.join("stats"))?;
@@ -37,7 +49,7 @@ pub(crate) fn stats(dir: &Path) -> Result<LoadedStats, ReportError> {
     }
     let mut stats = RunStats::default();
     for path in &ranks {
-        stats += &read_stats(path)?;
+        stats += &parse_stats(path, &read_text(path)?)?;
     }
     Ok(LoadedStats {
         stats,
@@ -45,19 +57,61 @@ pub(crate) fn stats(dir: &Path) -> Result<LoadedStats, ReportError> {
             "the sum of {} rank file(s) in stats/ (no stats.json yet: the run may be unfinished)",
             ranks.len()
         ),
+        dedup: Vec::new(),
     })
 }
 
-fn read_stats(path: &Path) -> Result<RunStats, ReportError> {
+fn read_text(path: &Path) -> Result<String, ReportError> {
     let file = File::open(path).map_err(|e| ReportError::io(path, e))?;
     let mut text = String::new();
     file.take(MAX_STATS_BYTES)
         .read_to_string(&mut text)
         .map_err(|e| ReportError::io(path, e))?;
-    serde_json::from_str(&text).map_err(|source| ReportError::BadStats {
+    Ok(text)
+}
+
+fn parse_stats(path: &Path, text: &str) -> Result<RunStats, ReportError> {
+    serde_json::from_str(text).map_err(|source| ReportError::BadStats {
         path: path.to_owned(),
         source,
     })
+}
+
+/// The stats of a `saring dedup` output (`DedupStats`: `read`, `kept`, `removed`, `duplicate_clusters`,
+/// …) as run totals, with the duplicates as the drops of one step `dedup`, and its numbers as they are.
+/// `None` when `text` is not such a file.
+fn dedup_stats(text: &str) -> Option<(RunStats, Vec<(String, serde_json::Value)>)> {
+    let serde_json::Value::Object(object) = serde_json::from_str(text).ok()? else {
+        return None;
+    };
+    if !object.contains_key("removed") || !object.contains_key("duplicate_clusters") {
+        return None;
+    }
+    let int = |key: &str| object.get(key).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let float = |key: &str| object.get(key).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
+    let mut step = saring_core::StepStats::named("dedup");
+    step.total = int("read").saturating_sub(int("errored"));
+    step.kept = int("kept");
+    step.dropped = int("removed");
+    if step.dropped > 0 {
+        step.drop_reasons.insert("duplicate".to_owned(), step.dropped);
+    }
+    let stats = RunStats {
+        read: int("read"),
+        kept: int("kept"),
+        dropped: int("removed"),
+        errored: int("errored"),
+        files: int("files"),
+        wall_secs: float("wall_secs"),
+        cpu_secs: float("cpu_secs"),
+        steps: vec![step],
+        ..RunStats::default()
+    };
+    let numbers = object
+        .into_iter()
+        .filter(|(_, value)| value.is_number())
+        .collect();
+    Some((stats, numbers))
 }
 
 /// `stats/RRRRR.json` files, sorted; an absent directory has none.
@@ -184,6 +238,28 @@ mod tests {
         fs::write(dir.path().join("stats.json"), "[1,2").unwrap();
         let err = stats(dir.path()).err().unwrap();
         assert!(err.to_string().contains("stats.json"), "{err}");
+    }
+
+    #[test]
+    fn reads_the_stats_of_a_dedup_output() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("stats.json"),
+            r#"{"files":1,"read":10,"kept":6,"removed":3,"errored":1,"duplicate_clusters":2,
+                "largest_cluster":3,"cluster":{"pairs":4},"wall_secs":0.5,"first_errors":[]}"#,
+        )
+        .unwrap();
+        let loaded = stats(dir.path()).unwrap();
+        let s = &loaded.stats;
+        assert_eq!((s.read, s.kept, s.dropped, s.errored), (10, 6, 3, 1));
+        assert_eq!(s.steps[0].drop_reasons["duplicate"], 3);
+        assert_eq!(s.steps[0].total, s.steps[0].kept + s.steps[0].dropped);
+        assert!(loaded.source.contains("dedup"));
+        let keys: Vec<&str> = loaded.dedup.iter().map(|(k, _)| k.as_str()).collect();
+        assert!(
+            keys.contains(&"largest_cluster") && !keys.contains(&"cluster"),
+            "{keys:?}"
+        );
     }
 
     #[test]

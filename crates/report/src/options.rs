@@ -20,6 +20,11 @@ pub struct ReportOptions {
     pub max_bars: usize,
     /// Lines of `errors/*.jsonl` shown. Default 20.
     pub max_error_lines: usize,
+    /// Rows of the dropped-documents table per (step, reason), from the run's sample in `dropped/`.
+    /// Default 5.
+    pub dropped_examples: usize,
+    /// Rows of the largest-clusters table of a `saring dedup` output. Default 15.
+    pub max_clusters: usize,
 }
 
 impl Default for ReportOptions {
@@ -31,6 +36,8 @@ impl Default for ReportOptions {
             example_chars: 300,
             max_bars: 25,
             max_error_lines: 20,
+            dropped_examples: 5,
+            max_clusters: 15,
         }
     }
 }

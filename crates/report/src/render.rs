@@ -6,10 +6,11 @@ use std::path::Path;
 
 use saring_core::RunStats;
 
-use crate::chart::{self, Axis, Bar, Segment};
+use crate::chart::{self, Axis, Bar, Segment, Series};
+use crate::clusters::Clusters;
 use crate::escape::{bytes, count, html, number, percent};
 use crate::load::{self, ErrorLine};
-use crate::sample::{self, Sample};
+use crate::sample::{self, DroppedSample, Example, Sample};
 use crate::thresholds::Thresholds;
 use crate::{ReportError, ReportOptions};
 
@@ -33,10 +34,15 @@ pub fn render_report(out_dir: &Path, options: &ReportOptions) -> Result<String, 
         loaded.stats.kept,
     )?;
     let (error_lines, error_files) = load::error_lines(out_dir, options.max_error_lines);
+    let dropped = sample::dropped(out_dir, options.dropped_examples, options.example_chars);
+    let clusters = Clusters::read(out_dir, &sample.cluster_sizes);
     let page = Page {
         stats: &loaded.stats,
         stats_source: &loaded.source,
+        dedup: &loaded.dedup,
         sample: &sample,
+        dropped: &dropped,
+        clusters: clusters.as_ref(),
         thresholds: thresholds.as_ref(),
         config: options.config.as_deref(),
         error_lines: &error_lines,
@@ -49,7 +55,10 @@ pub fn render_report(out_dir: &Path, options: &ReportOptions) -> Result<String, 
 struct Page<'a> {
     stats: &'a RunStats,
     stats_source: &'a str,
+    dedup: &'a [(String, serde_json::Value)],
     sample: &'a Sample,
+    dropped: &'a DroppedSample,
+    clusters: Option<&'a Clusters>,
     thresholds: Option<&'a Thresholds>,
     config: Option<&'a Path>,
     error_lines: &'a [ErrorLine],
@@ -98,7 +107,8 @@ impl Page<'_> {
         out.push_str(
             "<nav><a href=\"#funnel\">Funnel</a><a href=\"#drop-reasons\">Drop reasons</a><a href=\"#errors\">Errors</a>\
              <a href=\"#languages\">Languages</a><a href=\"#domains\">Domains</a><a href=\"#lengths\">Text length</a>\
-             <a href=\"#signals\">Signals</a><a href=\"#samples\">Samples</a></nav>",
+             <a href=\"#signals\">Signals</a><a href=\"#clusters\">Duplicates</a><a href=\"#throughput\">Throughput</a>\
+             <a href=\"#samples\">Samples</a><a href=\"#dropped-samples\">Dropped samples</a></nav>",
         );
         self.overview(&mut out);
         self.funnel(&mut out);
@@ -108,7 +118,10 @@ impl Page<'_> {
         self.domains(&mut out);
         self.lengths(&mut out);
         self.signals(&mut out);
+        self.clusters(&mut out);
+        self.throughput(&mut out);
         self.samples(&mut out);
+        self.dropped_samples(&mut out);
         out.push_str("</main></body></html>\n");
         out
     }
@@ -137,10 +150,6 @@ impl Page<'_> {
                 s.first_unreadable.as_deref().unwrap_or_default()
             );
         }
-        note.push_str(
-            " Dropped documents are not in the shards, so this section shows kept documents only \
-             (a later change adds a writer for excluded documents).",
-        );
         note
     }
 
@@ -177,6 +186,22 @@ impl Page<'_> {
             );
         }
         out.push_str("</div>");
+        if !self.dedup.is_empty() {
+            out.push_str(
+                "<h3>Deduplication</h3><p class=\"note\" id=\"dedup-stats\">This is the output of <code>saring dedup</code>: \
+                 the duplicates it removed are the drops of one step, <code>dedup</code>.</p><table>",
+            );
+            for (key, value) in self.dedup {
+                let value = value.as_f64().map_or_else(|| value.to_string(), number);
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
+                    html(key),
+                    html(&value)
+                );
+            }
+            out.push_str("</table>");
+        }
         if s.read != s.kept + s.dropped + s.errored {
             let _ = write!(
                 out,
@@ -363,7 +388,16 @@ impl Page<'_> {
         }
     }
 
+    /// Whether the stats count languages (then the sample's note goes with the domains).
+    fn languages_from_stats(&self) -> bool {
+        !self.stats.languages_kept.is_empty() || !self.stats.languages_dropped.is_empty()
+    }
+
     fn languages(&self, out: &mut String) {
+        if self.languages_from_stats() {
+            self.languages_of_the_run(out);
+            return;
+        }
         out.push_str("<section id=\"languages\"><h2>Languages of kept documents</h2>");
         let _ = write!(
             out,
@@ -375,12 +409,61 @@ impl Page<'_> {
         out.push_str("</section>");
     }
 
+    /// Languages of every kept and dropped document, from the run's stats.
+    fn languages_of_the_run(&self, out: &mut String) {
+        let s = self.stats;
+        out.push_str("<section id=\"languages\"><h2>Languages, kept and dropped</h2>");
+        out.push_str(
+            "<p class=\"note legend\">Every document of the run by <code>metadata.language</code> (<code>(none)</code>: \
+             dropped before a langid step, or no langid step):<span class=\"kept\"></span>kept<span class=\"dropped\"></span>dropped</p>",
+        );
+        let mut labels: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+        for (label, n) in &s.languages_kept {
+            labels.entry(label).or_default().0 += n;
+        }
+        for (label, n) in &s.languages_dropped {
+            labels.entry(label).or_default().1 += n;
+        }
+        let mut sorted: Vec<(&str, (u64, u64))> = labels.into_iter().collect();
+        sorted.sort_by(|a, b| (b.1.0 + b.1.1).cmp(&(a.1.0 + a.1.1)).then_with(|| a.0.cmp(b.0)));
+        let max_bars = self.options.max_bars.max(1);
+        let rows: Vec<Bar> = sorted
+            .iter()
+            .take(max_bars)
+            .map(|(label, (kept, dropped))| Bar {
+                label: (*label).to_owned(),
+                segments: vec![seg(*kept, "kept", "kept"), seg(*dropped, "dropped", "dropped")],
+                note: format!("{} kept, {} dropped", count(*kept), count(*dropped)),
+            })
+            .collect();
+        out.push_str(&chart::bars("languages-chart", &rows, None));
+        if sorted.len() > max_bars {
+            let (kept, dropped) = sorted
+                .iter()
+                .skip(max_bars)
+                .fold((0, 0), |(k, d), (_, (kept, dropped))| (k + kept, d + dropped));
+            let _ = write!(
+                out,
+                "<p class=\"note\">And {} more label(s), with {} kept and {} dropped document(s).</p>",
+                count((sorted.len() - max_bars) as u64),
+                count(kept),
+                count(dropped)
+            );
+        }
+        out.push_str("</section>");
+    }
+
     fn domains(&self, out: &mut String) {
         out.push_str("<section id=\"domains\"><h2>Top domains of kept documents</h2>");
         let _ = write!(
             out,
-            "<p class=\"note\">By the host of <code>url</code>: {} host(s) in the sample.</p>",
-            count(self.sample.domains.len() as u64)
+            "<p class=\"note\">By the host of <code>url</code>: {} host(s) in the sample.{}</p>",
+            count(self.sample.domains.len() as u64),
+            if self.languages_from_stats() {
+                format!(" {}", html(&self.sample_note()))
+            } else {
+                String::new()
+            }
         );
         self.top_chart("domains-chart", &self.sample.domains, out);
         out.push_str("</section>");
@@ -439,37 +522,174 @@ impl Page<'_> {
         out.push_str("<section id=\"samples\"><h2>Sample kept documents</h2>");
         let _ = write!(
             out,
-            "<p class=\"note\">{} document(s) spread over the sample, text cut at {} characters. Dropped documents are \
-             not in the shards yet, so there are no dropped samples.</p>",
+            "<p class=\"note\">{} document(s) spread over the sample, text cut at {} characters.</p>",
             self.sample.examples.len(),
             self.options.example_chars
         );
-        out.push_str("<table class=\"samples\"><tr><th>document</th><th>text</th></tr>");
-        for doc in &self.sample.examples {
-            let mut meta = format!("<div class=\"id\">{}</div>", html(&doc.id));
-            if let Some(url) = &doc.url {
-                let _ = write!(meta, "<div class=\"id\">{}</div>", html(url));
-            }
-            if let Some(title) = &doc.title {
-                let _ = write!(meta, "<div><b>{}</b></div>", html(title));
-            }
-            let _ = write!(
-                meta,
-                "<div>{} · {} chars</div>",
-                html(doc.language.as_deref().unwrap_or("(no language)")),
-                count(doc.chars as u64)
+        example_table(&self.sample.examples, out);
+        out.push_str("</section>");
+    }
+
+    fn dropped_samples(&self, out: &mut String) {
+        out.push_str("<section id=\"dropped-samples\"><h2>Sample dropped documents</h2>");
+        let d = self.dropped;
+        if d.by_reason.is_empty() {
+            out.push_str(
+                "<p class=\"note\" id=\"dropped-none\">No sample of dropped documents in <code>dropped/</code> \
+                 (nothing was dropped, or <code>[dropped] sample_per_reason = 0</code>).</p></section>",
             );
-            for (name, value) in &doc.signals {
-                let _ = write!(meta, "<div>{} = {}</div>", html(name), number(*value));
+            return;
+        }
+        let _ = write!(
+            out,
+            "<p class=\"note\">From the run's sample in <code>dropped/</code> ({} file(s), {} document(s): the first \
+             dropped documents of each step and reason, in input order, per rank): up to {} per reason, text cut at {} \
+             characters.{}</p>",
+            d.files,
+            count(d.docs),
+            self.options.dropped_examples,
+            self.options.example_chars,
+            if d.unreadable > 0 {
+                format!(" {} record(s) could not be read.", count(d.unreadable))
+            } else {
+                String::new()
             }
+        );
+        for (i, ((step, reason), examples)) in d.by_reason.iter().enumerate() {
             let _ = write!(
                 out,
-                "<tr><td>{meta}</td><td class=\"text\">{}</td></tr>",
-                html(&doc.text)
+                "<h3 id=\"dropped-{i}\">{}: <code>{}</code></h3>",
+                html(step),
+                html(reason)
+            );
+            example_table(examples, out);
+        }
+        out.push_str("</section>");
+    }
+
+    fn clusters(&self, out: &mut String) {
+        out.push_str("<section id=\"clusters\"><h2>Duplicate clusters</h2>");
+        let Some(clusters) = self.clusters else {
+            out.push_str(
+                "<p class=\"note\" id=\"clusters-none\">No duplicate clusters: this directory has no <code>clusters.tsv</code> \
+                 and no sampled document carries <code>dedup_cluster_size</code> above 1 (run <code>saring dedup</code> to find them).</p></section>",
+            );
+            return;
+        };
+        let docs: u64 = clusters.sizes.iter().map(|(n, _)| n).sum();
+        let _ = write!(
+            out,
+            "<p class=\"note\">{} cluster(s) of two or more documents, {} document(s) in all, from {}{}. Clusters by size \
+             (log-scaled buckets):</p>",
+            count(clusters.sizes.len() as u64),
+            count(docs),
+            html(&clusters.source),
+            if clusters.capped {
+                " (only the first 1 GB of it was read)"
+            } else {
+                ""
+            }
+        );
+        let rows: Vec<Bar> = clusters
+            .buckets()
+            .into_iter()
+            .map(|(label, n)| Bar {
+                label: format!("{label} documents"),
+                segments: vec![seg(n, "kept", "clusters")],
+                note: format!("{} cluster(s)", count(n)),
+            })
+            .collect();
+        out.push_str(&chart::bars("clusters-chart", &rows, None));
+        out.push_str("<h3>Largest clusters</h3><table id=\"largest-clusters\"><tr><th>cluster (its first document)</th><th class=\"n\">documents</th></tr>");
+        for (size, id) in clusters.sizes.iter().take(self.options.max_clusters) {
+            let _ = write!(
+                out,
+                "<tr><td class=\"id\">{}</td><td class=\"n\">{}</td></tr>",
+                html(id),
+                count(*size)
             );
         }
         out.push_str("</table></section>");
     }
+
+    fn throughput(&self, out: &mut String) {
+        out.push_str("<section id=\"throughput\"><h2>Throughput over time</h2>");
+        let timelines = &self.stats.timeline;
+        if timelines.iter().all(|t| t.points.len() < 2) {
+            out.push_str(
+                "<p class=\"note\" id=\"throughput-none\">No timeline in the stats (a run too short to sample, or stats \
+                 of an older saring).</p></section>",
+            );
+            return;
+        }
+        let rate = |value: fn(&saring_core::TimelinePoint) -> f64| -> Vec<Series> {
+            timelines
+                .iter()
+                .map(|t| Series {
+                    name: format!("rank {}", t.rank),
+                    points: t
+                        .points
+                        .windows(2)
+                        .filter_map(|w| {
+                            let [a, b] = w else { return None };
+                            let secs = b.secs - a.secs;
+                            (secs > 0.0).then(|| (b.secs, (value(b) - value(a)) / secs))
+                        })
+                        .collect(),
+                })
+                .collect()
+        };
+        let _ = write!(
+            out,
+            "<p class=\"note\">Records done per second, one line per rank ({} rank(s)), from each rank's timeline of at \
+             most {} points; seconds from the rank's start.</p>",
+            timelines.len(),
+            saring_core::Timeline::MAX_POINTS
+        );
+        out.push_str(&chart::lines(
+            "throughput-docs",
+            &rate(|p| p.docs as f64),
+            "s",
+            "documents/s",
+        ));
+        out.push_str("<h3>Input MB/s</h3>");
+        out.push_str(&chart::lines(
+            "throughput-bytes",
+            &rate(|p| p.bytes as f64 / 1e6),
+            "s",
+            "MB/s (as stored)",
+        ));
+        out.push_str("</section>");
+    }
+}
+
+/// A table of sample documents: id, url, title, language, length and signals, then the text.
+fn example_table(examples: &[Example], out: &mut String) {
+    out.push_str("<table class=\"samples\"><tr><th>document</th><th>text</th></tr>");
+    for doc in examples {
+        let mut meta = format!("<div class=\"id\">{}</div>", html(&doc.id));
+        if let Some(url) = &doc.url {
+            let _ = write!(meta, "<div class=\"id\">{}</div>", html(url));
+        }
+        if let Some(title) = &doc.title {
+            let _ = write!(meta, "<div><b>{}</b></div>", html(title));
+        }
+        let _ = write!(
+            meta,
+            "<div>{} · {} chars</div>",
+            html(doc.language.as_deref().unwrap_or("(no language)")),
+            count(doc.chars as u64)
+        );
+        for (name, value) in &doc.signals {
+            let _ = write!(meta, "<div>{} = {}</div>", html(name), number(*value));
+        }
+        let _ = write!(
+            out,
+            "<tr><td>{meta}</td><td class=\"text\">{}</td></tr>",
+            html(&doc.text)
+        );
+    }
+    out.push_str("</table>");
 }
 
 fn seg(value: u64, class: &'static str, name: &'static str) -> Segment {

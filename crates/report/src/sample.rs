@@ -9,6 +9,9 @@ use saring_core::Document;
 use saring_io::{ReaderConfig, open_input};
 
 use crate::ReportError;
+
+/// The directory of the runner's samples of dropped documents (`saring_pipeline::DROPPED_DIR`).
+const DROPPED_DIR: &str = "dropped";
 use crate::escape::cut;
 
 /// What the sample of the shards holds.
@@ -38,6 +41,21 @@ pub(crate) struct Sample {
     pub signals: BTreeMap<String, Vec<f64>>,
     /// Documents for the sample table.
     pub examples: Vec<Example>,
+    /// `(metadata.dedup_cluster_size, id)` of the documents that have it (the output of `saring dedup`).
+    pub cluster_sizes: Vec<(u64, String)>,
+}
+
+/// The samples of dropped documents in `OUT/dropped/`, by (step, reason).
+#[derive(Debug, Default)]
+pub(crate) struct DroppedSample {
+    /// Sample files read.
+    pub files: usize,
+    /// Documents read.
+    pub docs: u64,
+    /// Records or files that could not be read.
+    pub unreadable: u64,
+    /// The first `per_reason` documents of each (step, reason), in file order.
+    pub by_reason: BTreeMap<(String, String), Vec<Example>>,
 }
 
 /// One row of the sample table.
@@ -146,30 +164,82 @@ impl Sample {
             .and_then(host)
             .unwrap_or_else(|| "(no url)".to_owned());
         *self.domains.entry(domain).or_default() += 1;
-        let chars = doc.text.chars().count();
-        self.lengths.push(chars as f64);
+        self.lengths.push(doc.text.chars().count() as f64);
         self.text_bytes += doc.text.len() as u64;
         for (name, value) in &doc.signals {
             if value.is_finite() {
                 self.signals.entry(name.clone()).or_default().push(*value);
             }
         }
+        if let Some(size) = doc
+            .metadata
+            .get("dedup_cluster_size")
+            .and_then(serde_json::Value::as_u64)
+        {
+            self.cluster_sizes.push((size, doc.id.clone()));
+        }
         if let Some(max_chars) = example_chars {
-            self.examples.push(Example {
-                id: doc.id.clone(),
-                url: doc.url.clone(),
-                language: doc.language.clone(),
-                title: doc
-                    .metadata
-                    .get("title")
-                    .and_then(|t| t.as_str())
-                    .map(|t| cut(t, 120)),
-                chars,
-                text: cut(&doc.text, max_chars),
-                signals: doc.signals.clone(),
-            });
+            self.examples.push(Example::of(doc, max_chars));
         }
     }
+}
+
+impl Example {
+    /// The row of `doc`, its text cut at `max_chars` characters.
+    fn of(doc: &Document, max_chars: usize) -> Example {
+        Example {
+            id: doc.id.clone(),
+            url: doc.url.clone(),
+            language: doc.language.clone(),
+            title: doc
+                .metadata
+                .get("title")
+                .and_then(|t| t.as_str())
+                .map(|t| cut(t, 120)),
+            chars: doc.text.chars().count(),
+            text: cut(&doc.text, max_chars),
+            signals: doc.signals.clone(),
+        }
+    }
+}
+
+/// Reads the samples of dropped documents in `dir/dropped/` (written by the runner, each document with
+/// `drop_step` and `drop_reason` in its metadata), keeping the first `per_reason` of each (step, reason).
+pub(crate) fn dropped(dir: &Path, per_reason: usize, example_chars: usize) -> DroppedSample {
+    let mut sample = DroppedSample::default();
+    let Ok(files) = shard_files(&dir.join(DROPPED_DIR)) else {
+        return sample;
+    };
+    let config = ReaderConfig::default();
+    for file in &files {
+        sample.files += 1;
+        let Ok(reader) = open_input(file, &config) else {
+            sample.unreadable += 1;
+            continue;
+        };
+        for doc in reader {
+            let Ok(doc) = doc else {
+                sample.unreadable += 1;
+                continue;
+            };
+            sample.docs += 1;
+            let field = |key: &str| {
+                doc.metadata
+                    .get(key)
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("?")
+                    .to_owned()
+            };
+            let rows = sample
+                .by_reason
+                .entry((field("drop_step"), field("drop_reason")))
+                .or_default();
+            if rows.len() < per_reason {
+                rows.push(Example::of(&doc, example_chars));
+            }
+        }
+    }
+    sample
 }
 
 /// The host of a URL, lower-cased, without user info or port: `https://u@Example.org:80/x` → `example.org`.

@@ -20,13 +20,18 @@ pub fn write_report(out_dir: &Path, options: &ReportOptions) -> Result<PathBuf, 
 /// synced, then renamed, so a reader sees the old report or the new one, never half of one.
 pub fn write_report_to(out_dir: &Path, options: &ReportOptions, path: &Path) -> Result<(), ReportError> {
     let page = render_report(out_dir, options)?;
+    write_atomic(path, page.as_bytes())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it to `path`.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     let name = path
         .file_name()
         .map_or_else(|| REPORT_FILE.into(), |n| n.to_string_lossy().into_owned());
     let tmp = path.with_file_name(format!(".{name}.tmp"));
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
-        file.write_all(page.as_bytes())?;
+        file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(&tmp, path)
     })();

@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use saring_core::{Document, RunStats, StepStats};
+use saring_core::{Document, RunStats, StepStats, Timeline, TimelinePoint};
 use saring_io::{ShardWriter, WriterConfig};
-use saring_report::{ReportOptions, render_report, write_report};
+use saring_report::{
+    CARD_MARKER, CardOutcome, ReportOptions, RunInfo, render_card, render_report, write_card, write_report,
+};
 
 const XSS: &str = "<script>alert(1)</script>";
 
@@ -71,6 +73,23 @@ fn run_dir(dir: &Path, n: usize, text_chars: usize) {
     (min_length.total, min_length.kept, min_length.dropped) = (kept + 10, kept, 10);
     min_length.drop_reasons.insert("min_chars".into(), 10);
     stats.steps = vec![extract, min_length];
+    stats.languages_kept.insert("id".into(), kept);
+    stats.languages_kept.insert(XSS.into(), 1);
+    stats.languages_dropped.insert("(none)".into(), 2);
+    stats.languages_dropped.insert("id".into(), 10);
+    stats.sources.insert("crawl/*.warc.gz".into(), kept + 12);
+    for rank in 0..2 {
+        let mut timeline = Timeline::new(rank);
+        for i in 0..Timeline::MAX_POINTS as u64 {
+            timeline.points.push(TimelinePoint {
+                secs: i as f64 * 0.5,
+                docs: i * i * 10 + u64::from(rank) * i,
+                bytes: i * 1_000_000,
+            });
+        }
+        stats.timeline.push(timeline);
+    }
+    dropped_sample(dir, 30);
     fs::write(
         dir.join("stats.json"),
         serde_json::to_string_pretty(&stats).unwrap(),
@@ -82,6 +101,22 @@ fn run_dir(dir: &Path, n: usize, text_chars: usize) {
         format!("{{\"kind\":\"truncated\",\"message\":\"a.warc.gz record 3 {XSS}\"}}\n"),
     )
     .unwrap();
+}
+
+/// `dir/dropped/00000-00000.jsonl.zst` as the runner writes it: `per_reason` documents of each of two
+/// (step, reason) pairs, the first with an XSS attempt in its text.
+fn dropped_sample(dir: &Path, per_reason: usize) {
+    let mut writer = ShardWriter::new(&dir.join("dropped"), 0, &WriterConfig::default()).unwrap();
+    for (step, reason) in [("extract", "empty_text"), ("min_length", "min_chars")] {
+        for i in 0..per_reason {
+            let mut d = doc(i, format!("dropped by {reason} {i} {XSS}"));
+            d.id = format!("{reason}-{i}");
+            d.metadata.insert("drop_step".into(), step.into());
+            d.metadata.insert("drop_reason".into(), reason.into());
+            writer.write(&d).unwrap();
+        }
+    }
+    writer.finish().unwrap();
 }
 
 fn config(dir: &Path) -> PathBuf {
@@ -116,9 +151,26 @@ fn every_section_is_present() {
         "id=\"signal-0\"",
         "id=\"signal-1\"",
         "id=\"samples\"",
+        "id=\"throughput-docs\"",
+        "id=\"throughput-bytes\"",
+        "id=\"dropped-samples\"",
+        "id=\"dropped-0\"",
+        "id=\"dropped-1\"",
+        "id=\"clusters-none\"",
     ] {
         assert!(html.contains(id), "missing {id}");
     }
+    // Five dropped documents per reason (the default), in the order of the sample file.
+    for i in 0..5 {
+        assert!(html.contains(&format!(">min_chars-{i}<")), "dropped sample {i}");
+    }
+    assert!(!html.contains(">min_chars-5<"));
+    assert!(html.contains("extract: <code>empty_text</code>"));
+    // Languages of the whole run, kept and dropped, from the stats.
+    assert!(html.contains("Languages, kept and dropped"));
+    assert!(html.contains("50 kept, 10 dropped"), "id: 50 kept, 10 dropped");
+    assert_eq!(html.matches("<polyline").count(), 4, "two ranks, two charts");
+    assert!(html.contains(">rank 1</text>"));
     assert!(html.contains("min_length: min_chars"));
     assert!(html.contains("extract: empty_text"));
     assert!(
@@ -130,7 +182,6 @@ fn every_section_is_present() {
         "threshold line on langid.score"
     );
     assert!(html.contains("site3.example.org"));
-    assert!(html.contains("Dropped documents are not in the shards"));
     assert!(html.contains("the first 50 kept document(s) of 1 shard(s) read (of 1)"));
     assert!(
         !html.contains("http://") && !html.contains("<script"),
@@ -149,9 +200,9 @@ fn everything_from_the_data_is_escaped() {
     );
     assert!(!html.to_lowercase().contains("<script"));
     let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;";
-    // text, url, title, language (bar label and table), error kind and error message
+    // text, url, title, language (bar label and table), error kind and error message, dropped samples
     assert!(
-        html.matches(escaped).count() >= 6,
+        html.matches(escaped).count() >= 16,
         "{}",
         html.matches(escaped).count()
     );
@@ -233,8 +284,10 @@ fn a_big_run_gives_a_small_report() {
     let html = render_report(dir.path(), &options).unwrap();
     let secs = start.elapsed().as_secs_f64();
     assert!(html.len() < 5_000_000, "report is {} bytes", html.len());
+    assert!(html.contains("id=\"throughput-docs\"") && html.contains("id=\"dropped-1\""));
     assert!(html.contains("reading stopped at the cap of 10\u{202F}000 documents"));
-    assert_eq!(html.matches("<tr><td><div class=\"id\">").count(), 60);
+    // 60 kept samples, and 5 dropped ones of each of the two reasons.
+    assert_eq!(html.matches("<tr><td><div class=\"id\">").count(), 70);
     assert!(
         html.contains("And 5 more, with "),
         "hosts past max_bars are summed"
@@ -300,6 +353,9 @@ fn renders_in_headless_chromium() {
         "length-histogram",
         "signal-0",
         "signal-1",
+        "throughput-docs",
+        "throughput-bytes",
+        "dropped-samples",
     ] {
         assert!(
             dom.contains(&format!("id=\"{id}\"")),
@@ -316,5 +372,137 @@ fn renders_in_headless_chromium() {
         png.starts_with(b"\x89PNG") && png.len() > 10_000,
         "screenshot of {} bytes",
         png.len()
+    );
+}
+
+/// A `saring dedup` output: its own `stats.json` (`DedupStats`), `clusters.tsv` and shards whose
+/// documents carry `dedup_cluster_size`.
+#[test]
+fn a_dedup_output_gets_a_report_with_its_clusters_and_a_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut writer = ShardWriter::new(dir.path(), 0, &WriterConfig::default()).unwrap();
+    let mut tsv = String::new();
+    for (i, size) in [1u64, 2, 2, 3, 5, 17, 1].iter().enumerate() {
+        let mut d = doc(i, format!("document {i}"));
+        d.metadata.insert("dedup_cluster_size".into(), (*size).into());
+        writer.write(&d).unwrap();
+        if *size > 1 {
+            for j in 0..*size {
+                tsv.push_str(&format!("doc-{i}-{j}\tdoc-{i}\n"));
+            }
+        }
+    }
+    writer.finish().unwrap();
+    fs::write(dir.path().join("clusters.tsv"), tsv).unwrap();
+    fs::write(
+        dir.path().join("stats.json"),
+        r#"{"files":1,"read":31,"kept":7,"removed":24,"errored":0,"duplicate_clusters":5,
+            "docs_in_clusters":29,"largest_cluster":17,"cluster":{"pairs":40},"over_merged":[],
+            "wall_secs":0.5,"cpu_secs":0.7,"first_errors":[]}"#,
+    )
+    .unwrap();
+    let html = render_report(dir.path(), &ReportOptions::default()).unwrap();
+    for id in [
+        "dedup-stats",
+        "clusters-chart",
+        "largest-clusters",
+        "funnel-chart",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "missing {id}");
+    }
+    assert!(html.contains("5 cluster(s) of two or more documents, 29 document(s)"));
+    // Buckets 2, 3–4, 5–8, 9–16, 17–32.
+    assert!(html.contains(">2 documents</text>") && html.contains(">17–32 documents</text>"));
+    let largest = html.find(">doc-5<").unwrap();
+    assert!(largest < html.find(">doc-4<").unwrap(), "largest cluster first");
+    assert!(html.contains("dedup: duplicate"));
+
+    // Without clusters.tsv, the sizes come from the shards' metadata.
+    fs::remove_file(dir.path().join("clusters.tsv")).unwrap();
+    let html = render_report(dir.path(), &ReportOptions::default()).unwrap();
+    assert!(html.contains("5 cluster(s) of two or more documents, 29 document(s)"));
+
+    let card = render_card(dir.path(), &ReportOptions::default()).unwrap();
+    assert!(card.contains("| removed | 24 |"), "{card}");
+    assert!(card.contains("language:\n- en\n- id\n- jv\n- ms\n"), "{card}");
+}
+
+fn run_info() -> RunInfo {
+    RunInfo {
+        saring_version: "0.1.0".into(),
+        command: [
+            "saring",
+            "run",
+            "crawl/*.warc.gz",
+            "-o",
+            "my out",
+            "--config",
+            "p.toml",
+        ]
+        .map(String::from)
+        .to_vec(),
+        inputs: vec!["crawl/*.warc.gz".into()],
+        config: "[[step]]\ntype = \"min_length\"\nmin_chars = 200\n\n[output]\nformat = \"parquet\"\n".into(),
+        config_path: Some("p.toml".into()),
+    }
+}
+
+#[test]
+fn the_card_describes_the_run_and_is_the_same_every_time() {
+    let dir = tempfile::tempdir().unwrap();
+    run_dir(dir.path(), 20, 300);
+    run_info().write(dir.path()).unwrap();
+    assert_eq!(RunInfo::read(dir.path()), Some(run_info()));
+    let path = match write_card(dir.path(), &ReportOptions::default()).unwrap() {
+        CardOutcome::Written(path) => path,
+        other => panic!("{other:?}"),
+    };
+    let card = fs::read_to_string(&path).unwrap();
+    let name = dir.path().canonicalize().unwrap();
+    let name = name.file_name().unwrap().to_str().unwrap();
+    let front = format!(
+        "---\npretty_name: \"{name}\"\nlanguage:\n- id\nlicense: other\nsize_categories:\n- n<1K\n\
+         task_categories:\n- text-generation\ntags:\n- saring\n- web-crawl\n---\n{CARD_MARKER}\n"
+    );
+    assert!(card.starts_with(&front), "{card}");
+    for needle in [
+        "**Licence: to be filled in.**",
+        "| `crawl/*.warc.gz` | 32 |",
+        "| read | 35 |\n| kept | 20 |\n| dropped | 12 |\n| errored | 3 |",
+        "| min_length | `min_chars` | 10 |",
+        "| `truncated` | 2 |",
+        "| id | 20 |",
+        "Shards `RRRRR-SSSSS.parquet`",
+        "`p.toml`, as used:\n\n```toml\n[[step]]\ntype = \"min_length\"\nmin_chars = 200\n\n[output]\nformat = \"parquet\"\n```",
+        "saring 0.1.0:\n\n```sh\nsaring run 'crawl/*.warc.gz' -o 'my out' --config p.toml\n```",
+    ] {
+        assert!(card.contains(needle), "card lacks {needle:?}:\n{card}");
+    }
+    assert!(
+        !card.contains("<script"),
+        "the XSS language label is not a code and not in the list"
+    );
+    write_card(dir.path(), &ReportOptions::default()).unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), card, "deterministic");
+}
+
+#[test]
+fn a_readme_saring_did_not_write_is_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    run_dir(dir.path(), 3, 300);
+    fs::write(dir.path().join("README.md"), "# my notes\n").unwrap();
+    let outcome = write_card(dir.path(), &ReportOptions::default()).unwrap();
+    assert_eq!(outcome, CardOutcome::KeptExisting(dir.path().join("README.md")));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("README.md")).unwrap(),
+        "# my notes\n"
+    );
+    // Without run.json the card says what it does not know, rather than failing.
+    fs::remove_file(dir.path().join("README.md")).unwrap();
+    write_card(dir.path(), &ReportOptions::default()).unwrap();
+    let card = fs::read_to_string(dir.path().join("README.md")).unwrap();
+    assert!(
+        card.contains("Not recorded: this directory has no `run.json`."),
+        "{card}"
     );
 }

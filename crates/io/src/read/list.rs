@@ -11,7 +11,8 @@ use super::{InputFormat, ReadError, ReadErrorKind};
 /// - A file is kept whatever its name (opening it reports an unknown format).
 /// - A directory is walked recursively; files whose names [`InputFormat::from_name`] recognises are kept,
 ///   hidden files and directories (names starting with `.`) and a run's own books (`stats.json`,
-///   `stats/RRRRR.json`, `errors/RRRRR.jsonl`) are skipped, symbolic links to directories
+///   `run.json`, `stats/RRRRR.json`, `errors/RRRRR.jsonl`, the dropped documents in `dropped/` and
+///   `excluded/`) are skipped, symbolic links to directories
 ///   are not followed (so a link cycle cannot loop).
 /// - An argument containing `*`, `?` or `[` that is not itself an existing path is a glob pattern (the
 ///   `glob` crate's syntax, `**` included); matched files are kept, matched directories are walked, and
@@ -95,17 +96,21 @@ fn expand_glob(pattern: &str, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadErr
     }
 }
 
-/// Whether a file is one of the books a saring run keeps beside its shards (`stats.json`, `report.html`,
-/// `stats/RRRRR.json`, `stats/RRRRR.done`, `errors/RRRRR.jsonl`), which are not data: an output directory
-/// can then be read back as input.
+/// Whether a file is one of the books a saring run keeps beside its shards (`stats.json`, `run.json`,
+/// `report.html`, `stats/RRRRR.json`, `stats/RRRRR.done`, `errors/RRRRR.jsonl`) or one of its samples of
+/// dropped documents (`dropped/RRRRR-SSSSS.*`, `excluded/RRRRR-SSSSS.*`), which are not data: an output
+/// directory can then be read back as input.
 fn is_run_record(dir: &Path, name: &str) -> bool {
-    let in_books = dir.file_name().is_some_and(|d| d == "stats" || d == "errors");
-    let rank_file = name.split_once('.').is_some_and(|(rank, ext)| {
-        rank.len() == 5
-            && rank.bytes().all(|b| b.is_ascii_digit())
-            && matches!(ext, "json" | "jsonl" | "done")
-    });
-    name == "stats.json" || name == "report.html" || (in_books && rank_file)
+    let in_dir = |names: &[&str]| dir.file_name().is_some_and(|d| names.iter().any(|n| d == *n));
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let (stem, ext) = name.split_once('.').unwrap_or((name, ""));
+    let rank_file = digits(stem, 5) && matches!(ext, "json" | "jsonl" | "done");
+    let rank_shard = stem
+        .split_once('-')
+        .is_some_and(|(rank, shard)| digits(rank, 5) && digits(shard, 5));
+    matches!(name, "stats.json" | "run.json" | "report.html")
+        || (in_dir(&["stats", "errors"]) && rank_file)
+        || (in_dir(&["dropped", "excluded"]) && rank_shard)
 }
 
 /// Adds the files of known formats under `dir`, recursively, skipping hidden entries and run records.
@@ -166,6 +171,10 @@ mod tests {
         touch(&root.join("report.html"));
         touch(&root.join("stats/00000.json"));
         touch(&root.join("b/errors/00003.jsonl"));
+        touch(&root.join("run.json"));
+        touch(&root.join("dropped/00000-00000.jsonl.zst"));
+        touch(&root.join("excluded/00001-00002.parquet"));
+        touch(&root.join("excluded/notes.jsonl"));
         touch(&root.join("B/z.html"));
         let (files, errors) = list_inputs(&[root.display().to_string()]);
         assert!(errors.is_empty(), "{errors:?}");
@@ -173,10 +182,16 @@ mod tests {
             .iter()
             .map(|p| p.strip_prefix(root).unwrap().to_owned())
             .collect();
-        let expected: Vec<PathBuf> = ["B/z.html", "a.parquet", "b/1.warc.gz", "b/2.jsonl.zst"]
-            .iter()
-            .map(PathBuf::from)
-            .collect();
+        let expected: Vec<PathBuf> = [
+            "B/z.html",
+            "a.parquet",
+            "b/1.warc.gz",
+            "b/2.jsonl.zst",
+            "excluded/notes.jsonl",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
         assert_eq!(names, expected);
     }
 

@@ -4,6 +4,7 @@
 //! OUT/stats/RRRRR.json     the rank's RunStats
 //! OUT/stats/RRRRR.done     completion marker: the fingerprint of what the rank did
 //! OUT/errors/RRRRR.jsonl   one line per errored record (only when there were errors)
+//! OUT/dropped/, excluded/  samples of dropped documents, and all of them (see `dropped`)
 //! OUT/stats.json           the whole run: written once every rank is done
 //! ```
 
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use saring_core::RunStats;
 use serde_json::json;
 
+use super::dropped::{DROPPED_DIR, EXCLUDED_DIR};
 use super::{ErrorRecord, RunError};
 
 /// The paths of one rank's books in an output directory.
@@ -58,10 +60,26 @@ impl Books {
         ] {
             remove_if_present(&path)?;
         }
+        for dir in [
+            self.dir.clone(),
+            self.dir.join(DROPPED_DIR),
+            self.dir.join(EXCLUDED_DIR),
+        ] {
+            self.remove_rank_files(&dir)?;
+        }
+        Ok(())
+    }
+
+    /// Removes this rank's shards (`RRRRR-…`) and their temporary files from `dir`, if it exists.
+    fn remove_rank_files(&self, dir: &Path) -> Result<(), RunError> {
         let prefix = format!("{:05}-", self.rank);
         let hidden_prefix = format!(".{prefix}");
-        for entry in fs::read_dir(&self.dir).map_err(|source| output_error(&self.dir, source))? {
-            let entry = entry.map_err(|source| output_error(&self.dir, source))?;
+        let entries = match fs::read_dir(dir) {
+            Err(source) if source.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            entries => entries.map_err(|source| output_error(dir, source))?,
+        };
+        for entry in entries {
+            let entry = entry.map_err(|source| output_error(dir, source))?;
             let name = entry.file_name();
             let name = name.to_string_lossy();
             if name.starts_with(&prefix) || name.starts_with(&hidden_prefix) {

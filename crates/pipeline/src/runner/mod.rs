@@ -7,7 +7,9 @@
 //! on the number of threads.
 
 mod books;
+mod dropped;
 mod read;
+mod sources;
 mod work;
 
 use std::collections::BTreeMap;
@@ -16,15 +18,18 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use crossbeam_channel::bounded;
-use saring_core::{Document, RunStats, StepStats};
+use saring_core::{Document, RunStats, StepStats, Timeline, TimelinePoint};
 use saring_io::{ReadError, ShardWriter, WriteError, list_inputs};
 
 pub use books::merge_stats;
+pub use dropped::{DROPPED_DIR, DroppedConfig, EXCLUDED_DIR};
 
 use crate::PipelineConfig;
 use crate::cpu::process_cpu_secs;
 use crate::registry::Pipeline;
 use books::{Books, ErrorLog};
+use dropped::{DroppedDoc, DroppedWriter};
+use sources::Sources;
 
 /// Most documents in one batch.
 const BATCH_DOCS: usize = 32;
@@ -150,7 +155,7 @@ struct Processed {
     seq: u64,
     read: u64,
     kept: Vec<Document>,
-    dropped: u64,
+    dropped: Vec<DroppedDoc>,
     errors: Vec<ErrorRecord>,
     steps: Vec<StepStats>,
 }
@@ -214,6 +219,10 @@ pub fn run(
 
     let mut writer = ShardWriter::new(out_dir, options.rank, &config.output)?;
     let mut log = ErrorLog::new(books.error_log_path());
+    let mut dropped = DroppedWriter::new(out_dir, options.rank, &config.dropped, &config.output)?;
+    let sources = Sources::new(inputs);
+    let mut timeline = Timeline::new(options.rank);
+    let mut timeline_gap = 0.5;
     let mut stats = RunStats {
         steps: pipeline
             .steps()
@@ -246,7 +255,21 @@ pub fn run(
                 while let Some(batch) = pending.remove(&next_seq) {
                     next_seq += 1;
                     let had_errors = !batch.errors.is_empty();
-                    write_batch(batch, &mut writer, &mut log, &mut stats, &mut first_errors)?;
+                    let mut out = Outputs {
+                        writer: &mut writer,
+                        log: &mut log,
+                        dropped: &mut dropped,
+                        sources: &sources,
+                    };
+                    write_batch(batch, &mut out, &mut stats, &mut first_errors)?;
+                    timeline_gap = timeline.record(
+                        TimelinePoint {
+                            secs: started.elapsed().as_secs_f64(),
+                            docs: stats.read,
+                            bytes: progress.bytes_in(),
+                        },
+                        timeline_gap,
+                    );
                     progress.kept.store(stats.kept, Ordering::Relaxed);
                     progress.done.store(stats.read, Ordering::Relaxed);
                     if had_errors && options.fail_fast {
@@ -272,6 +295,7 @@ pub fn run(
 
     let shards = writer.finish()?;
     log.finish()?;
+    dropped.finish()?;
     stats.bytes_in = reader_totals.bytes_in;
     stats.files = reader_totals.files;
     stats.skipped = reader_totals.skipped;
@@ -281,6 +305,12 @@ pub fn run(
         .map(|m| m.len())
         .sum();
     stats.wall_secs = started.elapsed().as_secs_f64();
+    timeline.finish(TimelinePoint {
+        secs: stats.wall_secs,
+        docs: stats.read,
+        bytes: stats.bytes_in,
+    });
+    stats.timeline = vec![timeline];
     stats.cpu_secs = process_cpu_secs() - cpu_started;
     books.record(&stats, (!stopped_early).then_some(fingerprint.as_str()))?;
     Ok(RunOutcome {
@@ -324,25 +354,40 @@ fn fingerprint(
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(key.to_string().as_bytes()))
 }
 
+/// Where the writer thread puts what a batch holds.
+struct Outputs<'o, 'c> {
+    writer: &'o mut ShardWriter,
+    log: &'o mut ErrorLog,
+    dropped: &'o mut DroppedWriter<'c>,
+    sources: &'o Sources,
+}
+
 fn write_batch(
     batch: Processed,
-    writer: &mut ShardWriter,
-    log: &mut ErrorLog,
+    out: &mut Outputs,
     stats: &mut RunStats,
     first_errors: &mut Vec<String>,
 ) -> Result<(), RunError> {
     for doc in &batch.kept {
-        writer.write(doc)?;
+        out.writer.write(doc)?;
+        bump(&mut stats.languages_kept, language_of(doc));
+        bump(&mut stats.sources, out.sources.of(doc));
     }
     stats.read += batch.read;
     stats.kept += batch.kept.len() as u64;
-    stats.dropped += batch.dropped;
+    stats.dropped += batch.dropped.len() as u64;
     stats.errored += batch.errors.len() as u64;
     for (mine, theirs) in stats.steps.iter_mut().zip(&batch.steps) {
         *mine += theirs;
     }
+    for dropped in batch.dropped {
+        bump(&mut stats.languages_dropped, language_of(&dropped.doc));
+        bump(&mut stats.sources, out.sources.of(&dropped.doc));
+        let step = stats.steps.get(dropped.step).map_or("", |s| s.name.as_str());
+        out.dropped.add(dropped, step)?;
+    }
     for error in batch.errors {
-        log.write(&error)?;
+        out.log.write(&error)?;
         *stats.errors.entry(error.kind).or_default() += 1;
         if first_errors.len() < FIRST_ERRORS {
             first_errors.push(error.message);
@@ -351,8 +396,18 @@ fn write_batch(
     Ok(())
 }
 
+/// A document's language label, `(none)` when no step set one.
+fn language_of(doc: &Document) -> &str {
+    doc.language.as_deref().unwrap_or("(none)")
+}
+
+/// Adds one to `counts[key]`.
+fn bump(counts: &mut BTreeMap<String, u64>, key: &str) {
+    *counts.entry(key.to_owned()).or_default() += 1;
+}
+
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::fs;
 
     use serde_json::json;
@@ -360,7 +415,7 @@ mod tests {
     use super::*;
 
     /// Writes `n` JSONL documents of varied length into `dir/in.jsonl`.
-    fn jsonl_input(dir: &Path, n: usize) -> String {
+    pub(crate) fn jsonl_input(dir: &Path, n: usize) -> String {
         let path = dir.join("in.jsonl");
         let mut text = String::new();
         for i in 0..n {
@@ -372,7 +427,7 @@ mod tests {
         path.display().to_string()
     }
 
-    fn run_with(input: &str, out: &Path, toml: &str, threads: usize) -> RunOutcome {
+    pub(crate) fn run_with(input: &str, out: &Path, toml: &str, threads: usize) -> RunOutcome {
         let config = PipelineConfig::from_toml(toml).unwrap();
         let pipeline = config.build().unwrap();
         let options = RunOptions {
@@ -390,7 +445,7 @@ mod tests {
         .unwrap()
     }
 
-    const FILTER: &str =
+    pub(crate) const FILTER: &str =
         "[[step]]\ntype = \"min_length\"\nmin_chars = 100\n[output]\nmax_shard_bytes = 50000\n";
 
     #[test]
@@ -449,6 +504,7 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         left.sort();
-        assert_eq!(left, ["00000-00000.jsonl.zst", "stats", "stats.json"]);
+        assert_eq!(left, ["00000-00000.jsonl.zst", "dropped", "stats", "stats.json"]);
+        assert_eq!(fs::read_dir(out.join("dropped")).unwrap().count(), 0);
     }
 }

@@ -5,6 +5,7 @@ use std::time::Instant;
 use crossbeam_channel::{Receiver, Sender};
 use saring_core::{StepStats, Verdict};
 
+use super::dropped::DroppedDoc;
 use super::{Batch, ErrorRecord, Item, Processed};
 use crate::registry::Pipeline;
 
@@ -24,7 +25,7 @@ fn process_batch(pipeline: &Pipeline, batch: Batch) -> Processed {
         seq: batch.seq,
         read: batch.items.len() as u64,
         kept: Vec::with_capacity(batch.items.len()),
-        dropped: 0,
+        dropped: Vec::new(),
         errors: Vec::new(),
         steps: steps.iter().map(|s| StepStats::named(s.name())).collect(),
     };
@@ -36,7 +37,7 @@ fn process_batch(pipeline: &Pipeline, batch: Batch) -> Processed {
                 continue;
             }
         };
-        for (step, step_stats) in steps.iter().zip(out.steps.iter_mut()) {
+        for (index, (step, step_stats)) in steps.iter().zip(out.steps.iter_mut()).enumerate() {
             let started = Instant::now();
             let verdict = step.process(&mut doc);
             step_stats.secs += started.elapsed().as_secs_f64();
@@ -49,7 +50,12 @@ fn process_batch(pipeline: &Pipeline, batch: Batch) -> Processed {
                         .drop_reasons
                         .entry(reason.as_str().to_owned())
                         .or_default() += 1;
-                    out.dropped += 1;
+                    doc.html = None;
+                    out.dropped.push(DroppedDoc {
+                        doc,
+                        step: index,
+                        reason: reason.as_str().to_owned(),
+                    });
                     continue 'docs;
                 }
                 Verdict::Error(message) => {
