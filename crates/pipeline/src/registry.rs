@@ -1,6 +1,6 @@
 //! The registry of step types: one variant per `type` a `[[step]]` table may name.
 
-use saring_core::Step;
+use saring_core::{Document, Step, Verdict};
 use saring_extract::ExtractConfig;
 use saring_filters::{
     C4Quality, C4QualityConfig, FineWebQuality, FineWebQualityConfig, GopherQuality, GopherQualityConfig,
@@ -119,5 +119,49 @@ impl Pipeline {
     /// The steps' names, in order, as they appear in the stats.
     pub fn step_names(&self) -> Vec<&str> {
         self.steps.iter().map(|step| step.name()).collect()
+    }
+
+    /// Runs one document through the steps in order, as a worker of the runner does, and stops at the
+    /// first step that does not keep it.
+    ///
+    /// Returns the final verdict and, unless every step kept the document, the name of the step that
+    /// dropped it or failed on it. For callers that hold documents in memory (the Python package); the
+    /// runner keeps per-step books around the same calls.
+    pub fn apply(&self, doc: &mut Document) -> (Verdict, Option<&str>) {
+        for step in &self.steps {
+            match step.process(doc) {
+                Verdict::Keep => {}
+                verdict => return (verdict, Some(step.name())),
+            }
+        }
+        (Verdict::Keep, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use saring_core::DropReason;
+
+    use super::*;
+    use crate::PipelineConfig;
+
+    #[test]
+    fn apply_stops_at_the_first_step_that_does_not_keep() {
+        let pipeline = PipelineConfig::from_toml(
+            "[[step]]\ntype = \"min_length\"\nmin_chars = 5\n[[step]]\ntype = \"pii\"\n",
+        )
+        .unwrap()
+        .build()
+        .unwrap();
+        let mut short = Document::new("a".into(), "abc".into());
+        assert_eq!(
+            pipeline.apply(&mut short),
+            (Verdict::Drop(DropReason::MinChars), Some("min_length"))
+        );
+        assert_eq!(short.signals["min_length.chars"], 3.0);
+        let mut long = Document::new("b".into(), "write to me@example.com".into());
+        assert_eq!(pipeline.apply(&mut long), (Verdict::Keep, None));
+        assert!(!long.text.contains("me@example.com"), "{}", long.text);
+        assert_eq!(long.signals["min_length.chars"], 23.0);
     }
 }

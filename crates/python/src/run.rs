@@ -1,0 +1,90 @@
+//! `run` and `merge_stats`: a whole pipeline run over files, and the books of all ranks.
+
+use std::path::PathBuf;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use saring_pipeline::{Progress, RunError, RunOptions};
+
+use crate::convert::{inputs, serialize_to_py};
+use crate::error::{io_error, saring_error};
+
+/// Runs a pipeline over files into shards in `output`, as `saring run` does, and returns the rank's
+/// stats (the keys of `stats.json`) plus `shards` (the paths written), `first_errors` (the first error
+/// messages; all are in `output/errors/`) and `already_complete` (the rank had done this work before,
+/// and nothing was redone).
+///
+/// `inputs` is a path, glob or directory, or a list of them; `config` as for `apply` (`None`: the default
+/// pipeline). With `world_size` > 1 this is rank `rank` of an array job: it takes every
+/// `world_size`-th input file of the sorted list, starting at `rank`, and the last rank to finish writes
+/// the merged `stats.json`. `threads` defaults to the number of CPUs. Records that cannot be read are
+/// counted (`errored`) and the run goes on, unless `fail_fast`.
+#[pyfunction]
+#[pyo3(signature = (inputs, output, config = None, rank = 0, world_size = 1, threads = None, fail_fast = false))]
+#[allow(clippy::too_many_arguments)] // the keyword arguments of one Python function
+pub(crate) fn run<'py>(
+    py: Python<'py>,
+    inputs: &Bound<'py, PyAny>,
+    output: PathBuf,
+    config: Option<&Bound<'py, PyAny>>,
+    rank: u32,
+    world_size: u32,
+    threads: Option<usize>,
+    fail_fast: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let inputs = self::inputs(inputs)?;
+    let (config, pipeline) = crate::config::pipeline(config)?;
+    if rank >= world_size {
+        return Err(PyValueError::new_err(format!(
+            "rank {rank} is not below the world size {world_size}"
+        )));
+    }
+    if threads == Some(0) {
+        return Err(PyValueError::new_err("threads = 0 must be at least 1"));
+    }
+    let options = RunOptions {
+        threads: threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)),
+        fail_fast,
+        rank,
+        world_size,
+    };
+    let outcome = py
+        .detach(|| {
+            saring_pipeline::run(
+                &inputs,
+                &output,
+                &config,
+                &pipeline,
+                &options,
+                &Progress::default(),
+            )
+        })
+        .map_err(|e| run_error(&format!("run into {} failed", output.display()), &e))?;
+    let stats = serialize_to_py(py, &outcome.stats)?.cast_into::<PyDict>()?;
+    let shards: Vec<String> = outcome.shards.iter().map(|p| p.display().to_string()).collect();
+    stats.set_item("shards", shards)?;
+    stats.set_item("first_errors", outcome.first_errors)?;
+    stats.set_item("already_complete", outcome.already_complete)?;
+    Ok(stats)
+}
+
+/// Adds up the stats of every rank in `output/stats/`, writes `output/stats.json` and returns it, as
+/// `saring stats merge` does.
+#[pyfunction]
+pub(crate) fn merge_stats(py: Python<'_>, output: PathBuf) -> PyResult<Bound<'_, PyDict>> {
+    let merged = py.detach(|| saring_pipeline::merge_stats(&output)).map_err(|e| {
+        let context = format!("cannot merge the stats in {}", output.join("stats").display());
+        run_error(&context, &e)
+    })?;
+    Ok(serialize_to_py(py, &merged)?.cast_into::<PyDict>()?)
+}
+
+/// A failed run as the exception for its cause, with the CLI's message: `context`, then the cause.
+fn run_error(context: &str, error: &RunError) -> PyErr {
+    let message = format!("{context}: {error}");
+    match error {
+        RunError::Output { source, .. } => io_error(source.kind(), message),
+        RunError::Write(_) => saring_error(message),
+    }
+}
