@@ -38,3 +38,127 @@ fn the_seed_story_and_its_syndicated_copy_end_in_one_cluster() {
         output_files(&dir.path("dedup-2"))
     );
 }
+
+/// The small near-dup corpus, split into three JSONL files of consecutive documents.
+fn split_small_corpus(dir: &Dir) -> Vec<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(shared("data/dedup/small.jsonl.gz")).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let third = lines.len().div_ceil(3);
+    lines
+        .chunks(third)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let path = dir.write(
+                &format!("in/part-{i}.jsonl"),
+                (chunk.join("\n") + "\n").as_bytes(),
+            );
+            path.to_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// Runs every stage with `world_size` ranks (one after another) into `out`.
+fn staged(dir: &Dir, inputs: &[String], work: &str, out: &str, world_size: u32, threads: &str) {
+    let world = world_size.to_string();
+    for stage in [
+        "lines",
+        "boilerplate",
+        "signatures",
+        "buckets",
+        "cluster",
+        "filter",
+    ] {
+        for rank in 0..world_size {
+            let rank = rank.to_string();
+            let mut args = vec!["dedup", stage];
+            args.extend(inputs.iter().map(String::as_str));
+            args.extend([
+                "--work",
+                work,
+                "--rank",
+                &rank,
+                "--world-size",
+                &world,
+                "--threads",
+                threads,
+            ]);
+            if stage == "filter" {
+                args.extend(["-o", out]);
+            }
+            let result = dir.saring(&args);
+            assert_exit!(result, 0);
+        }
+    }
+}
+
+#[test]
+fn stages_with_any_ranks_and_threads_give_the_one_shot_output() {
+    let dir = Dir::new();
+    let inputs = split_small_corpus(&dir);
+    let mut args = vec!["dedup"];
+    args.extend(inputs.iter().map(String::as_str));
+    args.extend(["-o", "oneshot", "--threads", "1"]);
+    assert_exit!(dir.saring(&args), 0);
+    let expected = output_files(&dir.path("oneshot"));
+    let names: Vec<&str> = expected.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "00000-00000.jsonl.zst",
+            "00001-00000.jsonl.zst",
+            "00002-00000.jsonl.zst",
+            "clusters.tsv"
+        ]
+    );
+    let tsv = std::fs::read_to_string(dir.path("oneshot/clusters.tsv")).unwrap();
+    assert!(tsv.lines().count() > 300, "few clusters found:\n{tsv}");
+    // Clusters span the input files: ids are `d` and the line number, and each file holds 1,667 lines.
+    let file_of = |id: &str| id[1..].parse::<usize>().unwrap() / 1667;
+    assert!(tsv.lines().any(|l| {
+        let (id, cluster) = l.split_once('\t').unwrap();
+        file_of(id) != file_of(cluster)
+    }));
+    let stats = stats(&dir.path("oneshot"));
+    assert_eq!(stats["read"], 5000);
+    assert_eq!(
+        stats["kept"].as_u64().unwrap() + stats["removed"].as_u64().unwrap(),
+        5000
+    );
+
+    let mut args = vec!["dedup"];
+    args.extend(inputs.iter().map(String::as_str));
+    args.extend(["-o", "oneshot-2", "--threads", "2"]);
+    assert_exit!(dir.saring(&args), 0);
+    assert!(
+        output_files(&dir.path("oneshot-2")) == expected,
+        "2 threads differ"
+    );
+
+    staged(&dir, &inputs, "work-1", "staged-1", 1, "1");
+    assert!(output_files(&dir.path("staged-1")) == expected, "1 rank differs");
+    staged(&dir, &inputs, "work-4", "staged-4", 4, "2");
+    assert!(output_files(&dir.path("staged-4")) == expected, "4 ranks differ");
+    assert_eq!(stats(&dir.path("staged-4"))["removed"], stats["removed"]);
+
+    // A finished task is not redone; a stage whose inputs are missing says which stage to run.
+    let mut args = vec!["dedup", "signatures"];
+    args.extend(inputs.iter().map(String::as_str));
+    args.extend(["--work", "work-4"]);
+    let again = dir.saring(&args);
+    assert_exit!(again, 0);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 task(s) run, 3 already done"));
+    let mut args = vec!["dedup", "buckets"];
+    args.extend(inputs.iter().map(String::as_str));
+    args.extend(["--work", "fresh-work"]);
+    let early = dir.saring(&args);
+    assert_exit!(early, 2);
+    assert!(
+        String::from_utf8_lossy(&early.stderr).contains("run `saring dedup signatures` first"),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+}

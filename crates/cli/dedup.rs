@@ -1,36 +1,53 @@
-//! `saring dedup`: one-shot exact and MinHash near-duplicate removal on one machine.
+//! `saring dedup`: exact and MinHash near-duplicate removal, in one process or as stages split over tasks.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-use saring_dedup::{DedupConfig, RunOptions, dedup_files_with};
+use anyhow::{Context, bail};
+use saring_dedup::{DedupConfig, DedupStats, RunOptions, Stage, StageTask, dedup_files_with, run_stage};
 
 use crate::Outcome;
+use crate::ranks::RankArgs;
 
 /// Remove exact and near-duplicate documents from JSONL files, keeping one per cluster.
 ///
 /// Inputs are JSONL (.jsonl, .jsonl.gz, .jsonl.zst) with `id`, `text` and an optional `url`; directories
-/// are walked and globs expanded. OUT receives the surviving documents as shards (00000-00000.jsonl.zst,
-/// …) with `dedup_cluster_size` (and `dedup_cluster_id` for documents in a cluster) in their metadata,
-/// and stats.json. The clusters file lists `id<TAB>cluster_id` for every document in a cluster of two or
-/// more. Lines repeated on many pages of one host (menus, footers) are ignored when comparing. The
-/// output is byte-identical for any --threads.
+/// are walked and globs expanded. OUT receives the surviving documents as shards (SSSSS-NNNNN.jsonl.zst
+/// per input file SSSSS in sorted order) with `dedup_cluster_size` (and `dedup_cluster_id` for documents
+/// in a cluster) in their metadata, and stats.json. The clusters file lists `id<TAB>cluster_id` for every
+/// document in a cluster of two or more. Lines repeated on many pages of one host (menus, footers) are
+/// ignored when comparing. The output is byte-identical for any --threads.
+///
+/// Without a stage, the whole run happens in this process. With a stage (lines, boilerplate, signatures,
+/// buckets, cluster, filter, in that order), this process runs its rank's share of that stage in the
+/// work directory; every rank of a stage must finish before the next stage starts, and the result is the
+/// same for any number of ranks.
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct DedupArgs {
+    #[command(subcommand)]
+    stage: Option<StageCommand>,
+
     /// Input files, directories or glob patterns.
     #[arg(required = true, value_name = "JSONL")]
     inputs: Vec<String>,
 
     /// Output directory for the surviving documents (created if missing).
-    #[arg(short = 'o', long = "output", value_name = "OUT")]
-    output: PathBuf,
+    #[arg(short = 'o', long = "output", value_name = "OUT", required = true)]
+    output: Option<PathBuf>,
 
     /// Where to write the clusters TSV [default: OUT/clusters.tsv].
     #[arg(long, value_name = "CLUSTERS.tsv")]
     clusters: Option<PathBuf>,
 
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Options of every dedup mode.
+#[derive(clap::Args)]
+struct CommonArgs {
     /// Dedup config (TOML: seed, ngram_size, bands, rows, jaccard_threshold, keep, …); without it, the
-    /// defaults.
+    /// defaults. Every stage and rank of a run must use the same.
     #[arg(long, value_name = "DEDUP.toml")]
     config: Option<PathBuf>,
 
@@ -39,24 +56,132 @@ pub struct DedupArgs {
     threads: Option<u32>,
 }
 
-pub fn dedup(args: DedupArgs) -> anyhow::Result<Outcome> {
-    let config = match &args.config {
+/// The stages of a dedup run split over tasks.
+#[derive(clap::Subcommand)]
+enum StageCommand {
+    /// Stage 1, per input file: document keys, line keys for the boilerplate count, ids.
+    Lines(StageArgs),
+    /// Stage 2, per part of the line-key space (16 parts): the boilerplate lines of each host.
+    Boilerplate(StageArgs),
+    /// Stage 3, per input file: MinHash signatures, as sketches and sorted band buckets.
+    Signatures(StageArgs),
+    /// Stage 4, per band: checked candidate pairs from each band's buckets.
+    Buckets(StageArgs),
+    /// Stage 5, one task (rank 0): clusters from exact groups and candidate pairs, and the survivors.
+    Cluster(StageArgs),
+    /// Stage 6, per input file: the surviving documents; the last task writes the clusters TSV and
+    /// stats.json.
+    Filter(FilterArgs),
+}
+
+/// Arguments of one stage.
+#[derive(clap::Args)]
+struct StageArgs {
+    /// Input files, directories or glob patterns (the same for every stage and rank).
+    #[arg(required = true, value_name = "JSONL")]
+    inputs: Vec<String>,
+
+    /// The work directory shared by every stage and rank of the run.
+    #[arg(short = 'w', long = "work", value_name = "WORK")]
+    work: PathBuf,
+
+    #[command(flatten)]
+    common: CommonArgs,
+
+    #[command(flatten)]
+    ranks: RankArgs,
+}
+
+/// Arguments of the filter stage.
+#[derive(clap::Args)]
+struct FilterArgs {
+    #[command(flatten)]
+    stage: StageArgs,
+
+    /// Output directory for the surviving documents (created if missing).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: PathBuf,
+
+    /// Where to write the clusters TSV [default: OUT/clusters.tsv].
+    #[arg(long, value_name = "CLUSTERS.tsv")]
+    clusters: Option<PathBuf>,
+}
+
+fn load_config(common: &CommonArgs) -> anyhow::Result<DedupConfig> {
+    Ok(match &common.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read config {}", path.display()))?;
             DedupConfig::from_toml(&text).with_context(|| format!("in config {}", path.display()))?
         }
         None => DedupConfig::default(),
+    })
+}
+
+fn threads(common: &CommonArgs) -> usize {
+    common.threads.map_or(0, |n| n as usize)
+}
+
+pub fn dedup(args: DedupArgs) -> anyhow::Result<Outcome> {
+    if let Some(stage) = args.stage {
+        return run_stage_command(stage);
+    }
+    let config = load_config(&args.common)?;
+    let Some(output) = args.output else {
+        bail!("the output directory (-o OUT) is missing");
     };
-    let clusters = args
-        .clusters
-        .clone()
-        .unwrap_or_else(|| args.output.join("clusters.tsv"));
+    let clusters = args.clusters.unwrap_or_else(|| output.join("clusters.tsv"));
     let options = RunOptions {
-        threads: args.threads.map_or(0, |n| n as usize),
+        threads: threads(&args.common),
     };
-    let stats = dedup_files_with(&args.inputs, &args.output, &clusters, &config, &options)
-        .with_context(|| format!("dedup into {} failed", args.output.display()))?;
+    let stats = dedup_files_with(&args.inputs, &output, &clusters, &config, &options)
+        .with_context(|| format!("dedup into {} failed", output.display()))?;
+    Ok(summary(&stats, &output, &clusters))
+}
+
+fn run_stage_command(command: StageCommand) -> anyhow::Result<Outcome> {
+    let (stage, args, output) = match command {
+        StageCommand::Lines(a) => (Stage::Lines, a, None),
+        StageCommand::Boilerplate(a) => (Stage::Boilerplate, a, None),
+        StageCommand::Signatures(a) => (Stage::Signatures, a, None),
+        StageCommand::Buckets(a) => (Stage::Buckets, a, None),
+        StageCommand::Cluster(a) => (Stage::Cluster, a, None),
+        StageCommand::Filter(f) => (Stage::Filter, f.stage, Some((f.output, f.clusters))),
+    };
+    let config = load_config(&args.common)?;
+    let (rank, world_size) = args.ranks.resolve()?;
+    let (out_dir, clusters_tsv) = match output {
+        Some((out, clusters)) => {
+            let clusters = clusters.unwrap_or_else(|| out.join("clusters.tsv"));
+            (Some(out), Some(clusters))
+        }
+        None => (None, None),
+    };
+    let task = StageTask {
+        inputs: args.inputs,
+        work: args.work,
+        out_dir,
+        clusters_tsv,
+        rank,
+        world_size,
+        threads: threads(&args.common),
+    };
+    let outcome = run_stage(stage, &task, &config)
+        .with_context(|| format!("dedup stage {stage:?} (rank {rank} of {world_size}) failed"))?;
+    eprintln!(
+        "saring: dedup {stage:?} rank {rank} of {world_size}: {} task(s) run, {} already done in {}",
+        outcome.ran,
+        outcome.skipped,
+        task.work.display()
+    );
+    Ok(match (&outcome.stats, &task.out_dir, &task.clusters_tsv) {
+        (Some(stats), Some(out), Some(clusters)) => summary(stats, out, clusters),
+        _ => Outcome::Clean,
+    })
+}
+
+/// Prints the warnings and the summary of a finished run.
+fn summary(stats: &DedupStats, output: &Path, clusters: &Path) -> Outcome {
     for message in &stats.first_errors {
         eprintln!("saring: warning: {message}");
     }
@@ -83,13 +208,13 @@ pub fn dedup(args: DedupArgs) -> anyhow::Result<Outcome> {
         stats.duplicate_clusters,
         stats.largest_cluster,
         clusters.display(),
-        args.output.display(),
+        output.display(),
         stats.wall_secs,
         stats.cpu_secs
     );
-    Ok(if stats.errored > 0 {
+    if stats.errored > 0 {
         Outcome::SomeErrored
     } else {
         Outcome::Clean
-    })
+    }
 }

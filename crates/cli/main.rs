@@ -7,6 +7,7 @@ mod dedup;
 mod extract;
 mod langid;
 mod progress;
+mod ranks;
 mod report;
 mod run;
 mod stats;

@@ -3,12 +3,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use saring_pipeline::{PipelineConfig, Progress, RunOptions};
 use saring_report::ReportOptions;
 
 use crate::Outcome;
 use crate::progress::ProgressDisplay;
+use crate::ranks::RankArgs;
 
 /// Run the pipeline over INPUT files into shards in OUT.
 ///
@@ -39,45 +40,8 @@ pub struct RunArgs {
     #[arg(long)]
     fail_fast: bool,
 
-    /// This task's rank, 0..WORLD_SIZE: it processes every WORLD_SIZE-th input file of the sorted list,
-    /// starting at RANK [default: $SLURM_ARRAY_TASK_ID, $JOB_COMPLETION_INDEX, or 0].
-    #[arg(long, value_name = "RANK", requires = "world_size")]
-    rank: Option<u32>,
-
-    /// How many tasks share the inputs [default: $SLURM_ARRAY_TASK_COUNT, or 1].
-    #[arg(long, value_name = "WORLD_SIZE", value_parser = clap::value_parser!(u32).range(1..))]
-    world_size: Option<u32>,
-}
-
-/// The rank and world size from the flags, else from the array-job environment (Slurm, Kubernetes
-/// indexed jobs), else a single task.
-fn rank_and_world_size(args: &RunArgs) -> anyhow::Result<(u32, u32)> {
-    let env = |name: &str| -> anyhow::Result<Option<u32>> {
-        match std::env::var(name) {
-            Ok(value) => value
-                .trim()
-                .parse()
-                .map(Some)
-                .with_context(|| format!("${name} = {value:?} is not a rank number")),
-            Err(_) => Ok(None),
-        }
-    };
-    let rank = match args.rank {
-        Some(rank) => rank,
-        None => env("SLURM_ARRAY_TASK_ID")?
-            .or(env("JOB_COMPLETION_INDEX")?)
-            .unwrap_or(0),
-    };
-    let world_size = match args.world_size {
-        Some(n) => n,
-        None => env("SLURM_ARRAY_TASK_COUNT")?.unwrap_or(if args.rank.is_some() { 0 } else { 1 }),
-    };
-    if rank >= world_size {
-        bail!(
-            "rank {rank} is not below the world size {world_size}; set --world-size (or $SLURM_ARRAY_TASK_COUNT)"
-        );
-    }
-    Ok((rank, world_size))
+    #[command(flatten)]
+    ranks: RankArgs,
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
@@ -97,7 +61,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         Some(n) => n as usize,
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };
-    let (rank, world_size) = rank_and_world_size(&args)?;
+    let (rank, world_size) = args.ranks.resolve()?;
     let options = RunOptions {
         threads,
         fail_fast: args.fail_fast,

@@ -88,15 +88,61 @@ pub struct DedupConfig {
     pub output: WriterConfig,
 }
 
-/// Which document of a duplicate cluster is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
+/// Which document of a duplicate cluster is kept; in TOML `"first"`, `"longest"` or `"signal:NAME"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(try_from = "String", into = "String")]
 pub enum Keep {
     /// The first in input order.
     #[default]
     First,
     /// The longest text (in bytes); ties go to the first in input order.
     Longest,
+    /// The highest value of this signal (`step.signal`, e.g. `fineweb_quality.line_punct_ratio`, from the
+    /// documents' `signals`); documents without it rank lowest, and ties go to the first in input order.
+    Signal(String),
+}
+
+impl Keep {
+    /// The value copies are ranked by (higher is kept) for a document whose text has `text_bytes` bytes.
+    pub fn score(&self, doc: &saring_core::Document, text_bytes: u32) -> f64 {
+        match self {
+            Keep::First => 0.0,
+            Keep::Longest => f64::from(text_bytes),
+            Keep::Signal(name) => doc
+                .signals
+                .get(name)
+                .copied()
+                .filter(|v| !v.is_nan())
+                .unwrap_or(f64::NEG_INFINITY),
+        }
+    }
+}
+
+impl TryFrom<String> for Keep {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Keep, String> {
+        match value.as_str() {
+            "first" => Ok(Keep::First),
+            "longest" => Ok(Keep::Longest),
+            other => match other.strip_prefix("signal:") {
+                Some(name) if !name.is_empty() => Ok(Keep::Signal(name.to_owned())),
+                _ => Err(format!(
+                    "keep = {value:?} must be \"first\", \"longest\" or \"signal:NAME\""
+                )),
+            },
+        }
+    }
+}
+
+impl From<Keep> for String {
+    fn from(keep: Keep) -> String {
+        match keep {
+            Keep::First => "first".to_owned(),
+            Keep::Longest => "longest".to_owned(),
+            Keep::Signal(name) => format!("signal:{name}"),
+        }
+    }
 }
 
 const fn default_seed() -> u64 {
@@ -274,5 +320,19 @@ mod tests {
         assert!(err.contains("boilerplate_min_docs = 1"), "{err}");
         let err = DedupConfig::from_toml("band = 3").unwrap_err().to_string();
         assert!(err.contains("unknown field `band`"), "{err}");
+        let err = DedupConfig::from_toml("keep = \"best\"").unwrap_err().to_string();
+        assert!(err.contains("signal:NAME"), "{err}");
+    }
+
+    #[test]
+    fn keep_ranks_by_length_or_signal() {
+        let keep = DedupConfig::from_toml("keep = \"signal:q.x\"").unwrap().keep;
+        assert_eq!(keep, Keep::Signal("q.x".to_owned()));
+        let mut doc = saring_core::Document::default();
+        assert_eq!(keep.score(&doc, 5), f64::NEG_INFINITY);
+        doc.signals.insert("q.x".to_owned(), 0.25);
+        assert_eq!(keep.score(&doc, 5), 0.25);
+        assert_eq!(Keep::Longest.score(&doc, 5), 5.0);
+        assert_eq!(String::from(keep), "signal:q.x");
     }
 }

@@ -19,20 +19,34 @@ pub enum DedupError {
         /// The failure.
         source: std::io::Error,
     },
-    /// The inputs gave a different number of documents on a later pass than on the first.
+    /// A later stage read a different number of documents from an input than the `lines` stage did.
     #[error(
-        "the inputs changed while dedup read them: pass {pass} saw {seen} documents, the first {expected}"
+        "the input {path} changed between stages: the {stage} stage read {seen} documents, the lines stage {expected}"
     )]
     InputChanged {
-        /// The pass (2 or 3).
-        pass: u32,
-        /// Documents seen on that pass.
+        /// The stage that noticed.
+        stage: String,
+        /// The input file.
+        path: String,
+        /// Documents it read.
         seen: u64,
-        /// Documents seen on the first pass.
+        /// Documents the `lines` stage read.
         expected: u64,
     },
-    /// One-shot dedup indexes documents with 32 bits.
-    #[error("too many documents for one-shot dedup (at most 4,294,967,295)")]
+    /// A stage needs a task of an earlier stage that has not finished (with this config and inputs).
+    #[error(
+        "the {stage} stage's task {task} is not finished in {work} (for this config and inputs): run `saring dedup {stage}` first"
+    )]
+    StageMissing {
+        /// The earlier stage (its directory name in the work directory).
+        stage: String,
+        /// Its task.
+        task: String,
+        /// The work directory.
+        work: String,
+    },
+    /// Documents are indexed with 32 bits (per input file and over the run).
+    #[error("too many documents for dedup (at most 4,294,967,295)")]
     TooManyDocuments,
     /// The worker threads could not be started.
     #[error("cannot start {threads} worker threads: {message}")]

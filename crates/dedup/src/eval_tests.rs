@@ -136,7 +136,7 @@ fn seed_story_and_its_syndicated_copy_are_one_cluster() {
     );
     for keep in [Keep::First, Keep::Longest] {
         let config = DedupConfig {
-            keep,
+            keep: keep.clone(),
             ..DedupConfig::default()
         };
         let out = tmp.path().join(format!("{keep:?}"));
@@ -203,4 +203,43 @@ fn bad_records_and_missing_files_are_counted_not_fatal() {
         (5, 1, 1, 3)
     );
     assert_eq!(stats.first_errors.len(), 3);
+}
+
+#[test]
+fn keep_picks_the_copy_with_the_highest_signal_or_the_longest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("copies.jsonl");
+    let story = "The council voted on Tuesday to rebuild the old bridge over the river, \
+                 after three years of closures and a long debate about its cost.";
+    let docs = [
+        ("a", story.to_owned(), None),
+        ("b", format!("{story} Read more."), Some(0.9)),
+        ("c", story.to_owned(), Some(0.9)),
+        ("d", story.to_owned(), Some(0.2)),
+    ];
+    let mut text = String::new();
+    for (id, body, q) in &docs {
+        let mut doc = json!({"id": id, "text": body, "url": format!("https://{id}.example/")});
+        if let Some(q) = q {
+            doc["signals"] = json!({"quality.score": q});
+        }
+        text.push_str(&doc.to_string());
+        text.push('\n');
+    }
+    std::fs::write(&input, text).unwrap();
+    for (keep, kept) in [
+        ("first", "a"),
+        ("longest", "b"),
+        ("signal:quality.score", "b"),
+        ("signal:missing.everywhere", "a"),
+    ] {
+        let config = DedupConfig::from_toml(&format!("keep = {keep:?}")).unwrap();
+        let out = tmp.path().join(keep.replace(':', "-"));
+        let (stats, tsv) = run(&[&input], &out, &config, 1);
+        assert_eq!(tsv, "a\ta\nb\ta\nc\ta\nd\ta\n", "{keep}");
+        assert_eq!(stats.kept, 1, "{keep}");
+        let survivors = read_docs(&out.join("data"));
+        assert_eq!(survivors[0].id, kept, "{keep}");
+        assert_eq!(survivors[0].metadata["dedup_cluster_size"], json!(4));
+    }
 }

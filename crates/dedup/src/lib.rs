@@ -6,17 +6,18 @@
 //!   splitting into stable 64-bit token hashes; scripts without spaces become one token per character.
 //! - [`MinHasher`]: word n-gram shingles hashed from token hashes, `bands × rows` permutations derived
 //!   from a seed, a [`Signature`] of band keys plus a 16-bit sketch for estimating Jaccard similarity.
-//! - [`LineCounter`] and [`BoilerplateLines`]: lines repeated on many documents of one host (menus,
-//!   footers) are found in a first pass and left out before shingling, so pages of one site that share
-//!   only a template do not look alike.
-//! - [`cluster()`]: exact-text (and optionally URL) groups and band buckets give candidate pairs; a check
-//!   of estimated Jaccard similarity and of line coverage (most lines of one found in the other) keeps
-//!   the likely ones, and a union-find whose representatives are the smallest document index joins
-//!   them; oversized clusters are reported and broken up.
-//! - [`SigFileWriter`] and [`SigFileReader`]: a checksummed file of one shard's signatures, the hand-over
-//!   between stages of a multi-task run.
-//! - [`dedup_files`]: the one-shot mode for one machine, JSONL in, deduplicated shards and a clusters
-//!   TSV out.
+//! - [`BoilerplateLines`]: lines repeated on many documents of one host (menus, footers) are counted in
+//!   a first pass and left out before shingling, so pages of one site that share only a template do not
+//!   look alike.
+//! - [`run_stage`]: the stages of a run as independent tasks over a work directory (`lines`,
+//!   `boilerplate`, `signatures`, `buckets`, `cluster`, `filter`), each split over ranks and skipped when
+//!   already done. Keys, band buckets and candidate pairs are sorted runs on disk; exact-text (and
+//!   optionally URL) groups and checked bucket pairs are streamed through a union-find whose
+//!   representatives are the smallest document index; oversized clusters are reported and broken up.
+//! - [`SigFileWriter`] and [`SigFileReader`]: a checksummed file of signatures, for tools that hand
+//!   signatures over between machines.
+//! - [`dedup_files`]: the one-shot mode for one machine (the stages in sequence), JSONL in,
+//!   deduplicated shards and a clusters TSV out.
 //!
 //! ```
 //! use saring_dedup::{DedupConfig, DocHasher, Scratch, jaccard_estimate};
@@ -42,22 +43,25 @@ mod doc_hasher;
 mod error;
 mod minhash;
 mod oneshot;
+mod records;
+mod runs;
 mod sigfile;
+mod stages;
 mod tokens;
 mod url;
+mod work;
 
 #[cfg(test)]
 mod eval_tests;
 
-pub use boilerplate::{BoilerplateLines, LineCounter, line_key};
-pub use cluster::{
-    ClusterParams, ClusterStats, Clusters, DocKeys, OverMerged, SignatureStore, UnionFind, cluster,
-};
+pub use boilerplate::{BoilerplateLines, line_key};
+pub use cluster::{ClusterParams, ClusterStats, DocKeys, OverMerged, UnionFind};
 pub use config::{DedupConfig, Keep};
 pub use doc_hasher::{DocHasher, FirstPass, Scratch, SecondPass};
 pub use error::DedupError;
 pub use minhash::{LINE_PERMS, MinHasher, Signature, jaccard_estimate, line_coverage, shingle_hash};
 pub use oneshot::{DedupStats, RunOptions, dedup_files, dedup_files_with};
 pub use sigfile::{SigFileHeader, SigFileReader, SigFileWriter};
+pub use stages::{Stage, StageOutcome, StageTask, run_stage};
 pub use tokens::Tokenizer;
 pub use url::{host_key, url_key};

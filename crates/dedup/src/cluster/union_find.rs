@@ -50,4 +50,28 @@ impl UnionFind {
             None => false,
         }
     }
+
+    /// A union-find with these parents; each must be at most its own index (as [`UnionFind::into_roots`]
+    /// gives), others are reset to themselves.
+    pub fn from_parents(mut parent: Vec<u32>) -> UnionFind {
+        for (i, p) in parent.iter_mut().enumerate() {
+            if *p as usize > i {
+                *p = i as u32;
+            }
+        }
+        UnionFind { parent }
+    }
+
+    /// Every index's root. A parent is never larger than its child (roots are the smallest index, and
+    /// path halving only moves links towards the root), so one pass in index order resolves them all.
+    pub fn into_roots(mut self) -> Vec<u32> {
+        for i in 0..self.parent.len() {
+            let p = self.parent.get(i).copied().unwrap_or(i as u32);
+            let root = self.parent.get(p as usize).copied().unwrap_or(p);
+            if let Some(slot) = self.parent.get_mut(i) {
+                *slot = root;
+            }
+        }
+        self.parent
+    }
 }

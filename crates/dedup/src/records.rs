@@ -1,0 +1,314 @@
+//! Per-document work files of fixed-size records: read in order ([`RecordReader`]) or by document
+//! ([`ShardRecords`], positioned reads that leave no file data in the process's memory).
+//!
+//! - `info`: host key, text length and keep score of each document (from the `lines` stage);
+//! - `ids` and `idx`: document ids and where each starts (from the `lines` stage);
+//! - `sketch` and `units`: each document's MinHash sketch and line units (from the `signatures` stage);
+//! - `assign`: each document's representative, cluster size and whether it is kept (from `cluster`).
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use crate::DedupError;
+use crate::minhash::{LINE_PERMS, Signature};
+use crate::runs::le_u64;
+use crate::work::{AtomicFile, io_error, split_address};
+
+/// What the cluster stage needs to know of a document besides its signature.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct DocInfo {
+    /// Host key, when it has a URL.
+    pub host: Option<u64>,
+    /// Text length in bytes.
+    pub text_bytes: u32,
+    /// The value `keep` ranks copies by (higher is kept); `-inf` when missing.
+    pub score: f64,
+}
+
+/// Bytes of one `info` record.
+pub(crate) const INFO_BYTES: usize = 8 + 1 + 4 + 8;
+
+impl DocInfo {
+    pub(crate) fn encode(&self) -> [u8; INFO_BYTES] {
+        let mut out = [0u8; INFO_BYTES];
+        let bytes = self
+            .host
+            .unwrap_or(0)
+            .to_le_bytes()
+            .into_iter()
+            .chain([u8::from(self.host.is_some())])
+            .chain(self.text_bytes.to_le_bytes())
+            .chain(self.score.to_le_bytes());
+        for (slot, b) in out.iter_mut().zip(bytes) {
+            *slot = b;
+        }
+        out
+    }
+
+    pub(crate) fn decode(b: &[u8]) -> DocInfo {
+        let host = le_u64(b.get(..8).unwrap_or_default());
+        DocInfo {
+            host: (b.get(8) == Some(&1)).then_some(host),
+            text_bytes: b
+                .get(9..13)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, u32::from_le_bytes),
+            score: b
+                .get(13..21)
+                .and_then(|b| b.try_into().ok())
+                .map_or(f64::NEG_INFINITY, f64::from_le_bytes),
+        }
+    }
+}
+
+/// Bytes of one `sketch` record for `num_perm` permutations: a presence byte, the sketch, and where the
+/// document's line units start in `units` (`u64`) and how many there are (`u32`).
+pub(crate) fn sketch_bytes(num_perm: usize) -> usize {
+    1 + 2 * num_perm + 8 + 4
+}
+
+/// Writes a shard's `sketch` and `units` files.
+pub(crate) struct SketchWriter {
+    sketch: AtomicFile,
+    units: AtomicFile,
+    num_perm: usize,
+    units_written: u64,
+    record: Vec<u8>,
+}
+
+impl SketchWriter {
+    pub(crate) fn create(sketch: &Path, units: &Path, num_perm: usize) -> Result<SketchWriter, DedupError> {
+        Ok(SketchWriter {
+            sketch: AtomicFile::create(sketch)?,
+            units: AtomicFile::create(units)?,
+            num_perm,
+            units_written: 0,
+            record: Vec::with_capacity(sketch_bytes(num_perm)),
+        })
+    }
+
+    /// Appends the next document's signature (`None` or a wrong shape: it has none).
+    pub(crate) fn write(&mut self, sig: Option<&Signature>) -> Result<(), DedupError> {
+        self.record.clear();
+        match sig.filter(|s| s.sketch.len() == self.num_perm) {
+            Some(sig) => {
+                self.record.push(1);
+                for v in &sig.sketch {
+                    self.record.extend_from_slice(&v.to_le_bytes());
+                }
+                self.record.extend_from_slice(&self.units_written.to_le_bytes());
+                self.record
+                    .extend_from_slice(&(sig.lines.len() as u32).to_le_bytes());
+                for unit in &sig.lines {
+                    for v in unit {
+                        self.units.write(&v.to_le_bytes())?;
+                    }
+                }
+                self.units_written += sig.lines.len() as u64;
+            }
+            None => self.record.resize(sketch_bytes(self.num_perm), 0),
+        }
+        self.sketch.write(&self.record)
+    }
+
+    pub(crate) fn finish(self) -> Result<(), DedupError> {
+        self.sketch.finish()?;
+        self.units.finish()
+    }
+}
+
+/// A document's sketch and line units, read back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Sketch {
+    /// Low 16 bits of every minimum.
+    pub sketch: Vec<u16>,
+    /// Line units.
+    pub lines: Vec<[u16; LINE_PERMS]>,
+}
+
+/// Positioned reads of one kind of per-shard file, by document address.
+pub(crate) struct ShardRecords {
+    files: Vec<(PathBuf, File)>,
+    extra: Vec<(PathBuf, File)>,
+}
+
+impl ShardRecords {
+    /// Opens `main(shard)` (and `extra(shard)` when given) for every shard.
+    pub(crate) fn open(
+        shards: usize,
+        main: impl Fn(usize) -> PathBuf,
+        extra: Option<&dyn Fn(usize) -> PathBuf>,
+    ) -> Result<ShardRecords, DedupError> {
+        let open = |path: PathBuf| -> Result<(PathBuf, File), DedupError> {
+            let file = File::open(&path).map_err(|e| io_error(&path, e))?;
+            Ok((path, file))
+        };
+        let files = (0..shards).map(|s| open(main(s))).collect::<Result<_, _>>()?;
+        let extra = match extra {
+            Some(extra) => (0..shards).map(|s| open(extra(s))).collect::<Result<_, _>>()?,
+            None => Vec::new(),
+        };
+        Ok(ShardRecords { files, extra })
+    }
+
+    fn read(files: &[(PathBuf, File)], shard: usize, at: u64, len: usize) -> Result<Vec<u8>, DedupError> {
+        let (path, file) = files.get(shard).ok_or_else(|| DedupError::Io {
+            path: format!("shard {shard}"),
+            source: io::Error::new(io::ErrorKind::InvalidData, "no such input shard"),
+        })?;
+        let mut buf = vec![0u8; len];
+        file.read_exact_at(&mut buf, at).map_err(|e| io_error(path, e))?;
+        Ok(buf)
+    }
+
+    /// The sketch of the document at `address` (`None`: it has no signature); the files are the
+    /// `sketch` files, with the `units` files as extra.
+    pub(crate) fn sketch(&self, address: u64, num_perm: usize) -> Result<Option<Sketch>, DedupError> {
+        let (shard, index) = split_address(address);
+        let size = sketch_bytes(num_perm);
+        let rec = Self::read(&self.files, shard, u64::from(index) * size as u64, size)?;
+        if rec.first() != Some(&1) {
+            return Ok(None);
+        }
+        let sketch = rec
+            .get(1..1 + 2 * num_perm)
+            .unwrap_or_default()
+            .chunks_exact(2)
+            .map(le_u16)
+            .collect();
+        let tail = rec.get(1 + 2 * num_perm..).unwrap_or_default();
+        let units_at = le_u64(tail.get(..8).unwrap_or_default());
+        let count = tail
+            .get(8..12)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, u32::from_le_bytes) as usize;
+        let unit_bytes = 2 * LINE_PERMS;
+        let bytes = Self::read(
+            &self.extra,
+            shard,
+            units_at * unit_bytes as u64,
+            count * unit_bytes,
+        )?;
+        let lines = bytes
+            .chunks_exact(unit_bytes)
+            .map(|u| std::array::from_fn(|p| le_u16(u.get(2 * p..2 * p + 2).unwrap_or_default())))
+            .collect();
+        Ok(Some(Sketch { sketch, lines }))
+    }
+
+    /// The id of the document at `address`; the files are the `idx` files, with the `ids` files as
+    /// extra.
+    pub(crate) fn id(&self, address: u64) -> Result<String, DedupError> {
+        let (shard, index) = split_address(address);
+        let range = Self::read(&self.files, shard, u64::from(index) * 8, 16)?;
+        let (start, end) = (
+            le_u64(range.get(..8).unwrap_or_default()),
+            le_u64(range.get(8..).unwrap_or_default()),
+        );
+        let bytes = Self::read(&self.extra, shard, start, end.saturating_sub(start) as usize)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+fn le_u16(b: &[u8]) -> u16 {
+    b.try_into().map(u16::from_le_bytes).unwrap_or(0)
+}
+
+/// Reads a file of fixed-size records in order.
+pub(crate) struct RecordReader {
+    path: PathBuf,
+    input: BufReader<File>,
+    record: Vec<u8>,
+}
+
+impl RecordReader {
+    pub(crate) fn open(path: &Path, record_bytes: usize) -> Result<RecordReader, DedupError> {
+        let file = File::open(path).map_err(|e| io_error(path, e))?;
+        Ok(RecordReader {
+            path: path.to_path_buf(),
+            input: BufReader::new(file),
+            record: vec![0u8; record_bytes],
+        })
+    }
+
+    /// The next record; an error when the file ends early.
+    pub(crate) fn next_record(&mut self) -> Result<&[u8], DedupError> {
+        self.input
+            .read_exact(&mut self.record)
+            .map_err(|e| io_error(&self.path, e))?;
+        Ok(&self.record)
+    }
+}
+
+/// Writes a shard's `ids` and `idx` files.
+pub(crate) struct IdWriter {
+    ids: AtomicFile,
+    idx: AtomicFile,
+    written: u64,
+}
+
+impl IdWriter {
+    pub(crate) fn create(ids: &Path, idx: &Path) -> Result<IdWriter, DedupError> {
+        let mut idx = AtomicFile::create(idx)?;
+        idx.write(&0u64.to_le_bytes())?;
+        Ok(IdWriter {
+            ids: AtomicFile::create(ids)?,
+            idx,
+            written: 0,
+        })
+    }
+
+    pub(crate) fn write(&mut self, id: &str) -> Result<(), DedupError> {
+        self.ids.write(id.as_bytes())?;
+        self.written += id.len() as u64;
+        self.idx.write(&self.written.to_le_bytes())
+    }
+
+    pub(crate) fn finish(self) -> Result<(), DedupError> {
+        self.ids.finish()?;
+        self.idx.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::work::address;
+
+    #[test]
+    fn records_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = |name: &str, s: usize| dir.path().join(format!("{s}.{name}"));
+        let sig = Signature {
+            band_keys: vec![1, 2],
+            sketch: vec![5, 6, 7, 8],
+            lines: vec![[1, 2, 3, 4], [9, 9, 9, 9]],
+        };
+        for s in 0..2 {
+            let mut w = SketchWriter::create(&p("sketch", s), &p("units", s), 4).unwrap();
+            w.write(None).unwrap();
+            w.write(Some(&sig)).unwrap();
+            w.finish().unwrap();
+            let mut ids = IdWriter::create(&p("ids", s), &p("idx", s)).unwrap();
+            ids.write("a").unwrap();
+            ids.write(&format!("doc-{s}")).unwrap();
+            ids.finish().unwrap();
+        }
+        let sketches = ShardRecords::open(2, |s| p("sketch", s), Some(&|s| p("units", s))).unwrap();
+        assert_eq!(sketches.sketch(address(1, 0), 4).unwrap(), None);
+        let back = sketches.sketch(address(1, 1), 4).unwrap().unwrap();
+        assert_eq!((back.sketch, back.lines), (sig.sketch.clone(), sig.lines.clone()));
+        assert!(sketches.sketch(address(1, 2), 4).is_err());
+        let ids = ShardRecords::open(2, |s| p("idx", s), Some(&|s| p("ids", s))).unwrap();
+        assert_eq!(ids.id(address(1, 1)).unwrap(), "doc-1");
+        assert_eq!(ids.id(address(0, 0)).unwrap(), "a");
+        let info = DocInfo {
+            host: Some(3),
+            text_bytes: 9,
+            score: 0.5,
+        };
+        assert_eq!(DocInfo::decode(&info.encode()), info);
+    }
+}

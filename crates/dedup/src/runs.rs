@@ -1,0 +1,223 @@
+//! Sorted runs of `(u64, u64)` pairs on disk: the external sort every stage hands its keys over with
+//! (line keys, exact-text keys, band buckets, edges), so no stage holds all of them in memory.
+//!
+//! A [`RunWriter`] buffers at most `cap` pairs; when the buffer is full it is sorted and appended to the
+//! file as one run. A reader merges every run of any number of files into one sorted stream
+//! ([`merge_runs`]), holding one buffered cursor per run.
+//!
+//! Layout (little-endian): magic `SRNGRUN1`; the runs, each a sorted sequence of 16-byte pairs; then the
+//! length of every run (`u64` each), the number of runs (`u64`) and the magic `SRNGEND1`. The file is
+//! written under a temporary name and renamed when complete, so a file with a final name is whole.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use crate::work::tmp_path;
+
+/// One entry of a run, sorted by key then value.
+pub(crate) type Pair = (u64, u64);
+
+const MAGIC: &[u8; 8] = b"SRNGRUN1";
+const END: &[u8; 8] = b"SRNGEND1";
+const PAIR_BYTES: u64 = 16;
+/// Bytes of read buffer per run when merging.
+const CURSOR_BUFFER: usize = 32 * 1024;
+
+/// Writes pairs into a file of sorted runs, holding at most `cap` pairs in memory.
+pub(crate) struct RunWriter {
+    path: PathBuf,
+    tmp: PathBuf,
+    out: BufWriter<File>,
+    buffer: Vec<Pair>,
+    cap: usize,
+    runs: Vec<u64>,
+}
+
+impl RunWriter {
+    /// Starts `path` (written as a temporary file until [`RunWriter::finish`]).
+    pub(crate) fn create(path: &Path, cap: usize) -> io::Result<RunWriter> {
+        let tmp = tmp_path(path);
+        let mut out = BufWriter::new(File::create(&tmp)?);
+        out.write_all(MAGIC)?;
+        Ok(RunWriter {
+            path: path.to_path_buf(),
+            tmp,
+            out,
+            buffer: Vec::new(),
+            cap: cap.max(1),
+            runs: Vec::new(),
+        })
+    }
+
+    /// Adds one pair; a full buffer is sorted and written as a run.
+    pub(crate) fn push(&mut self, pair: Pair) -> io::Result<()> {
+        if self.buffer.len() >= self.cap {
+            self.spill()?;
+        }
+        self.buffer.push(pair);
+        Ok(())
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        self.buffer.sort_unstable();
+        for &(a, b) in &self.buffer {
+            self.out.write_all(&a.to_le_bytes())?;
+            self.out.write_all(&b.to_le_bytes())?;
+        }
+        self.runs.push(self.buffer.len() as u64);
+        self.buffer.clear();
+        Ok(())
+    }
+
+    /// Writes the last run and the trailer, and gives the file its final name.
+    pub(crate) fn finish(mut self) -> io::Result<()> {
+        self.spill()?;
+        for &len in &self.runs {
+            self.out.write_all(&len.to_le_bytes())?;
+        }
+        self.out.write_all(&(self.runs.len() as u64).to_le_bytes())?;
+        self.out.write_all(END)?;
+        let file = self.out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.sync_all()?;
+        std::fs::rename(&self.tmp, &self.path)
+    }
+}
+
+/// One run being read.
+struct Cursor {
+    input: BufReader<File>,
+    left: u64,
+}
+
+impl Cursor {
+    fn next(&mut self) -> io::Result<Option<Pair>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        let mut bytes = [0u8; 16];
+        self.input.read_exact(&mut bytes)?;
+        self.left -= 1;
+        let (a, b) = bytes.split_at(8);
+        Ok(Some((le_u64(a), le_u64(b))))
+    }
+}
+
+/// The runs of one file: their byte offsets and lengths, checked against the file's size.
+fn open_runs(path: &Path) -> io::Result<Vec<Cursor>> {
+    let bad = |what: &str| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {what}", path.display()));
+    let mut file = File::open(path)?;
+    let size = file.metadata()?.len();
+    let mut head = [0u8; 8];
+    file.read_exact(&mut head)?;
+    if &head != MAGIC || size < 24 {
+        return Err(bad("not a saring run file"));
+    }
+    let mut tail = [0u8; 16];
+    file.seek(SeekFrom::End(-16))?;
+    file.read_exact(&mut tail)?;
+    let (count, end) = tail.split_at(8);
+    let count = le_u64(count);
+    if end != END || count > size / 8 {
+        return Err(bad("truncated run file"));
+    }
+    let lengths_at = size - 16 - count * 8;
+    let mut lengths = vec![0u8; (count * 8) as usize];
+    file.seek(SeekFrom::Start(lengths_at))?;
+    file.read_exact(&mut lengths)?;
+    let lengths: Vec<u64> = lengths.chunks_exact(8).map(le_u64).collect();
+    let pairs: u64 = lengths.iter().sum();
+    if 8 + pairs.saturating_mul(PAIR_BYTES) != lengths_at {
+        return Err(bad("run lengths do not match the file size"));
+    }
+    let mut cursors = Vec::with_capacity(lengths.len());
+    let mut at = 8;
+    for left in lengths {
+        let mut file = File::open(path)?;
+        file.seek(SeekFrom::Start(at))?;
+        cursors.push(Cursor {
+            input: BufReader::with_capacity(CURSOR_BUFFER, file),
+            left,
+        });
+        at += left * PAIR_BYTES;
+    }
+    Ok(cursors)
+}
+
+/// Every pair of every run of `paths`, in sorted order.
+pub(crate) struct Merged {
+    cursors: Vec<Cursor>,
+    heap: BinaryHeap<Reverse<(Pair, usize)>>,
+}
+
+/// Opens the run files `paths` and merges all their runs.
+pub(crate) fn merge_runs(paths: &[PathBuf]) -> io::Result<Merged> {
+    let mut cursors = Vec::new();
+    for path in paths {
+        cursors.extend(open_runs(path)?);
+    }
+    let mut heap = BinaryHeap::with_capacity(cursors.len());
+    for (i, cursor) in cursors.iter_mut().enumerate() {
+        if let Some(pair) = cursor.next()? {
+            heap.push(Reverse((pair, i)));
+        }
+    }
+    Ok(Merged { cursors, heap })
+}
+
+impl Iterator for Merged {
+    type Item = io::Result<Pair>;
+
+    fn next(&mut self) -> Option<io::Result<Pair>> {
+        let Reverse((pair, i)) = self.heap.pop()?;
+        match self.cursors.get_mut(i).map(Cursor::next) {
+            Some(Ok(Some(next))) => self.heap.push(Reverse((next, i))),
+            Some(Err(e)) => return Some(Err(e)),
+            _ => {}
+        }
+        Some(Ok(pair))
+    }
+}
+
+pub(crate) fn le_u64(b: &[u8]) -> u64 {
+    b.try_into().map(u64::from_le_bytes).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spilled_runs_of_several_files_merge_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut expected = Vec::new();
+        let mut paths = Vec::new();
+        for f in 0..3u64 {
+            let path = dir.path().join(format!("{f}.runs"));
+            let mut w = RunWriter::create(&path, 7).unwrap();
+            for i in 0..50u64 {
+                let pair = ((i * 7919 + f * 13) % 101, f);
+                w.push(pair).unwrap();
+                expected.push(pair);
+            }
+            w.finish().unwrap();
+            paths.push(path);
+        }
+        expected.sort_unstable();
+        let merged: Vec<Pair> = merge_runs(&paths).unwrap().collect::<io::Result<_>>().unwrap();
+        assert_eq!(merged, expected);
+        // An empty file merges to nothing; a truncated one is an error.
+        let empty = dir.path().join("empty.runs");
+        RunWriter::create(&empty, 4).unwrap().finish().unwrap();
+        assert_eq!(merge_runs(&[empty]).unwrap().count(), 0);
+        let bytes = std::fs::read(&paths[0]).unwrap();
+        let cut = dir.path().join("cut.runs");
+        std::fs::write(&cut, &bytes[..bytes.len() - 20]).unwrap();
+        assert!(merge_runs(&[cut]).is_err());
+    }
+}

@@ -1,0 +1,207 @@
+//! Stage 6, per input shard: rewrites the shard keeping one document per cluster, each survivor with
+//! `dedup_cluster_size` (and, in a cluster, `dedup_cluster_id`: the id of the cluster's first document) in
+//! its metadata, as `OUT/SSSSS-NNNNN` shards; and the shard's lines of the clusters TSV. The task that
+//! finds every shard written joins the TSV parts in order into the clusters TSV and writes
+//! `OUT/stats.json`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use saring_io::ShardWriter;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::cluster::ASSIGN_BYTES;
+use super::signatures::SignatureCounts;
+use super::{LinesCounts, StageOutcome, StageTask, check_count, for_my_tasks, keep_messages, read_batches};
+use crate::records::{RecordReader, ShardRecords};
+use crate::work::{AtomicFile, Plan, io_error, shard_name, write_atomic};
+use crate::{DedupConfig, DedupError, DedupStats};
+
+/// Counts of one shard's output.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct FilterCounts {
+    kept: u64,
+    removed: u64,
+    docs_in_clusters: u64,
+    cpu_secs: f64,
+}
+
+pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result<StageOutcome, DedupError> {
+    let Some(out_dir) = task.out_dir.as_deref() else {
+        return Err(DedupError::Config(
+            "the filter stage needs an output directory".to_owned(),
+        ));
+    };
+    let clusters_tsv = task
+        .clusters_tsv
+        .clone()
+        .unwrap_or_else(|| out_dir.join("clusters.tsv"));
+    super::cluster::counts(plan)?;
+    let to_address = super::cluster::numbering(plan)?;
+    let ids = ShardRecords::open(
+        plan.files.len(),
+        |s| plan.path("lines", &format!("{}.idx", shard_name(s))),
+        Some(&|s| plan.path("lines", &format!("{}.ids", shard_name(s)))),
+    )?;
+    let mut outcome = for_my_tasks(plan, task, "filter", plan.files.len(), shard_name, |shard| {
+        let Some(file) = plan.files.get(shard) else {
+            return Ok(());
+        };
+        let t = super::process_cpu_secs();
+        let name = shard_name(shard);
+        let lines: LinesCounts = plan.require("lines", &name)?;
+        remove_shards(out_dir, &name)?;
+        let mut writer = ShardWriter::new(out_dir, shard as u32, &config.output)?;
+        let mut assign = RecordReader::open(&plan.path("cluster", &format!("{name}.assign")), ASSIGN_BYTES)?;
+        let tsv_path = plan.path("filter", &format!("{name}.tsv"));
+        let mut tsv = AtomicFile::create(&tsv_path)?;
+        let mut cluster_ids: HashMap<u32, String> = HashMap::new();
+        let mut counts = FilterCounts::default();
+        let mut docs = 0u64;
+        read_batches(file, &config.input, None, |batch| {
+            for mut doc in batch {
+                docs += 1;
+                let record = assign.next_record()?;
+                let word = |at: usize| {
+                    record
+                        .get(at..at + 4)
+                        .and_then(|b| b.try_into().ok())
+                        .map_or(0, u32::from_le_bytes)
+                };
+                let (rep, size, kept) = (word(0), word(4), record.get(8) == Some(&1));
+                if size > 1 {
+                    let cluster_id = match cluster_ids.get(&rep) {
+                        Some(id) => id.clone(),
+                        None => {
+                            let id = ids.id(to_address(rep))?;
+                            cluster_ids.insert(rep, id.clone());
+                            id
+                        }
+                    };
+                    tsv.write(format!("{}\t{}\n", escape(&doc.id), escape(&cluster_id)).as_bytes())?;
+                    counts.docs_in_clusters += 1;
+                    doc.metadata
+                        .insert("dedup_cluster_id".to_owned(), Value::String(cluster_id));
+                }
+                doc.metadata
+                    .insert("dedup_cluster_size".to_owned(), Value::from(size));
+                if kept {
+                    writer.write(&doc)?;
+                    counts.kept += 1;
+                } else {
+                    counts.removed += 1;
+                }
+            }
+            Ok(())
+        })?;
+        check_count("filter", file, docs, lines.docs)?;
+        writer.finish()?;
+        tsv.finish()?;
+        counts.cpu_secs = super::process_cpu_secs() - t;
+        plan.mark_done("filter", &name, &counts)
+    })?;
+    let all_done =
+        (0..plan.files.len()).all(|s| plan.done::<FilterCounts>("filter", &shard_name(s)).is_some());
+    if all_done {
+        outcome.stats = Some(finish(plan, out_dir, &clusters_tsv)?);
+    }
+    Ok(outcome)
+}
+
+/// Removes the output shards of input shard `name` an earlier, unfinished run left.
+fn remove_shards(out_dir: &Path, name: &str) -> Result<(), DedupError> {
+    let prefix = format!("{name}-");
+    let hidden = format!(".{prefix}");
+    let Ok(entries) = std::fs::read_dir(out_dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&prefix) || file.starts_with(&hidden) {
+            std::fs::remove_file(entry.path()).map_err(|e| io_error(&entry.path(), e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Joins the TSV parts into `clusters_tsv` and writes `out_dir/stats.json`.
+fn finish(plan: &Plan, out_dir: &Path, clusters_tsv: &Path) -> Result<DedupStats, DedupError> {
+    if let Some(parent) = clusters_tsv.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+    }
+    let mut tsv = AtomicFile::create(clusters_tsv)?;
+    let mut stats = DedupStats {
+        files: plan.files.len() as u64,
+        errored: plan.listing_errors.len() as u64,
+        ..DedupStats::default()
+    };
+    keep_messages(&mut stats.first_errors, plan.listing_errors.iter().cloned());
+    for shard in 0..plan.files.len() {
+        let name = shard_name(shard);
+        let part = plan.path("filter", &format!("{name}.tsv"));
+        tsv.write(&std::fs::read(&part).map_err(|e| io_error(&part, e))?)?;
+        let lines: LinesCounts = plan.require("lines", &name)?;
+        let sigs: SignatureCounts = plan.require("signatures", &name)?;
+        let filter: FilterCounts = plan.require("filter", &name)?;
+        stats.read += lines.docs + lines.errored;
+        stats.errored += lines.errored;
+        keep_messages(&mut stats.first_errors, lines.first_errors);
+        stats.kept += filter.kept;
+        stats.removed += filter.removed;
+        stats.docs_in_clusters += filter.docs_in_clusters;
+        stats.signed += sigs.signed;
+        stats.boilerplate_lines_removed += sigs.boilerplate_lines_removed;
+        stats.lines_cpu_secs += lines.cpu_secs;
+        stats.signature_cpu_secs += sigs.cpu_secs;
+        stats.read_cpu_secs += filter.cpu_secs;
+    }
+    stats.read += plan.listing_errors.len() as u64;
+    tsv.finish()?;
+    let (keys, cpu) = super::boilerplate::totals(plan);
+    stats.boilerplate_keys = keys;
+    stats.lines_cpu_secs += cpu;
+    let cluster = super::cluster::counts(plan)?;
+    stats.cluster = cluster.stats;
+    stats.over_merged = cluster.over_merged;
+    stats.duplicate_clusters = cluster.duplicate_clusters;
+    stats.largest_cluster = cluster.largest_cluster;
+    stats.cluster_cpu_secs = cluster.cpu_secs;
+    stats.cpu_secs =
+        stats.lines_cpu_secs + stats.signature_cpu_secs + stats.cluster_cpu_secs + stats.read_cpu_secs;
+    write_stats(out_dir, &stats)?;
+    Ok(stats)
+}
+
+/// Writes `out_dir/stats.json`.
+pub(crate) fn write_stats(out_dir: &Path, stats: &DedupStats) -> Result<(), DedupError> {
+    std::fs::create_dir_all(out_dir).map_err(|e| io_error(out_dir, e))?;
+    let path = out_dir.join("stats.json");
+    let mut json = serde_json::to_vec_pretty(stats).map_err(|e| io_error(&path, e.into()))?;
+    json.push(b'\n');
+    write_atomic(&path, &json)
+}
+
+/// An id made safe for one TSV field.
+fn escape(id: &str) -> String {
+    if id.contains(['\t', '\n', '\r', '\\']) {
+        id.replace('\\', "\\\\")
+            .replace('\t', "\\t")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r")
+    } else {
+        id.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_ids() {
+        assert_eq!(escape("a\tb\nc\\"), "a\\tb\\nc\\\\");
+        assert_eq!(escape("plain"), "plain");
+    }
+}

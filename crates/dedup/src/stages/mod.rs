@@ -1,0 +1,253 @@
+//! The stages of a dedup run, each a task per rank that reads the inputs or earlier stages' files in a work
+//! directory and writes only its own files there (see [`work`](crate::work) for the layout):
+//!
+//! 1. [`Stage::Lines`] (per input shard): document keys, line keys for the boilerplate count, ids;
+//! 2. [`Stage::Boilerplate`] (per part of the line-key space): merges the line keys of all shards and keeps
+//!    those on at least `boilerplate_min_docs` distinct texts of a host;
+//! 3. [`Stage::Signatures`] (per input shard): MinHash signatures without the boilerplate lines, written
+//!    as sketches and as sorted `(band key, document)` runs per band;
+//! 4. [`Stage::Buckets`] (per band): merges a band's runs and checks each bucket's members, writing the
+//!    candidate pairs that pass as sorted edges;
+//! 5. [`Stage::Cluster`] (one task): streams exact-text groups and edges through a union-find over
+//!    document indices, caps and reports clusters, picks the survivors;
+//! 6. [`Stage::Filter`] (per input shard): writes the survivors and the clusters TSV, and once every shard
+//!    is written, the whole TSV and `stats.json`.
+//!
+//! Tasks are numbered independently of the number of ranks (shards, 16 key parts, bands), and rank `R` of
+//! `N` takes the tasks whose number is `R` modulo `N`, so the files do not depend on `N`. A finished task
+//! leaves a marker and is skipped when run again with the same config and inputs.
+
+mod boilerplate;
+mod buckets;
+mod cluster;
+mod filter;
+mod lines;
+mod signatures;
+
+use std::path::{Path, PathBuf};
+
+use saring_core::Document;
+use saring_io::{ReaderConfig, open_input};
+use serde::{Deserialize, Serialize};
+
+pub(crate) use filter::write_stats;
+
+use crate::work::Plan;
+use crate::{DedupConfig, DedupError, DedupStats};
+
+/// Documents handed to the worker threads at a time.
+const BATCH_DOCS: usize = 4096;
+/// Error messages kept in the stats.
+const MAX_ERROR_MESSAGES: usize = 20;
+/// Pairs a stage buffers in memory before sorting them into a run on disk (16 bytes each), over all the
+/// run files it writes at once.
+const SORT_BUFFER_PAIRS: usize = 1 << 21;
+
+/// One stage of a staged dedup run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// Per input shard: document keys, line keys, ids.
+    Lines,
+    /// Per part of the line-key space: the boilerplate lines.
+    Boilerplate,
+    /// Per input shard: signatures and band runs.
+    Signatures,
+    /// Per band: candidate pairs.
+    Buckets,
+    /// One task: clusters, survivors.
+    Cluster,
+    /// Per input shard: the surviving documents and the clusters TSV.
+    Filter,
+}
+
+impl Stage {
+    /// Every stage, in the order they run.
+    pub const ALL: [Stage; 6] = [
+        Stage::Lines,
+        Stage::Boilerplate,
+        Stage::Signatures,
+        Stage::Buckets,
+        Stage::Cluster,
+        Stage::Filter,
+    ];
+}
+
+/// Where and as which task a stage runs.
+#[derive(Debug, Clone)]
+pub struct StageTask {
+    /// Input files, directories or globs (the same for every stage and rank).
+    pub inputs: Vec<String>,
+    /// The work directory shared by all stages and ranks.
+    pub work: PathBuf,
+    /// Output directory of the surviving documents (needed by [`Stage::Filter`]).
+    pub out_dir: Option<PathBuf>,
+    /// The clusters TSV [default: `out_dir/clusters.tsv`].
+    pub clusters_tsv: Option<PathBuf>,
+    /// This task's rank, `0..world_size`.
+    pub rank: u32,
+    /// Number of tasks running the stage.
+    pub world_size: u32,
+    /// Worker threads; 0 means one per CPU. The output does not depend on it.
+    pub threads: usize,
+}
+
+/// What one call of [`run_stage`] did.
+#[derive(Debug, Clone, Default)]
+pub struct StageOutcome {
+    /// Tasks run.
+    pub ran: u64,
+    /// Tasks skipped because an earlier run finished them.
+    pub skipped: u64,
+    /// The whole run's stats, when this call finished the last filter task.
+    pub stats: Option<DedupStats>,
+}
+
+/// Runs rank `task.rank`'s tasks of `stage`. Earlier stages must be complete for the tasks they feed; if
+/// not, the error names the missing stage.
+pub fn run_stage(stage: Stage, task: &StageTask, config: &DedupConfig) -> Result<StageOutcome, DedupError> {
+    config.validate()?;
+    if task.rank >= task.world_size.max(1) {
+        return Err(DedupError::Config(format!(
+            "rank {} is not below the world size {}",
+            task.rank, task.world_size
+        )));
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(task.threads)
+        .build()
+        .map_err(|e| DedupError::Threads {
+            threads: task.threads,
+            message: e.to_string(),
+        })?;
+    let plan = Plan::new(&task.inputs, &task.work, config);
+    pool.install(|| match stage {
+        Stage::Lines => lines::run(&plan, task, config),
+        Stage::Boilerplate => boilerplate::run(&plan, task, config),
+        Stage::Signatures => signatures::run(&plan, task, config),
+        Stage::Buckets => buckets::run(&plan, task, config),
+        Stage::Cluster => cluster::run(&plan, task, config),
+        Stage::Filter => filter::run(&plan, task, config),
+    })
+}
+
+/// Counts of one input shard's `lines` task.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct LinesCounts {
+    /// Documents read.
+    pub docs: u64,
+    /// Records (or the file) that could not be read.
+    pub errored: u64,
+    /// The first error messages.
+    pub first_errors: Vec<String>,
+    /// CPU seconds.
+    pub cpu_secs: f64,
+}
+
+/// The documents per input shard from the `lines` markers, and their prefix sums (global index of each
+/// shard's first document, then the total).
+pub(crate) fn shard_offsets(plan: &Plan) -> Result<Vec<u64>, DedupError> {
+    let mut offsets = vec![0u64];
+    let mut total = 0u64;
+    for shard in 0..plan.files.len() {
+        let counts: LinesCounts = plan.require("lines", &crate::work::shard_name(shard))?;
+        total += counts.docs;
+        offsets.push(total);
+    }
+    if total > u64::from(u32::MAX) {
+        return Err(DedupError::TooManyDocuments);
+    }
+    Ok(offsets)
+}
+
+/// Reads every document of `path` in order, in batches. Read errors are collected into `errors` when given
+/// (the `lines` stage) and skipped otherwise (later stages see the same errors again).
+pub(crate) fn read_batches(
+    path: &Path,
+    reader: &ReaderConfig,
+    mut errors: Option<&mut Vec<String>>,
+    mut f: impl FnMut(Vec<Document>) -> Result<(), DedupError>,
+) -> Result<(), DedupError> {
+    let docs = match open_input(path, reader) {
+        Ok(docs) => docs,
+        Err(e) => {
+            if let Some(errors) = errors.as_deref_mut() {
+                errors.push(e.to_string());
+            }
+            return Ok(());
+        }
+    };
+    let mut batch = Vec::with_capacity(BATCH_DOCS);
+    for doc in docs {
+        match doc {
+            Ok(doc) => {
+                batch.push(doc);
+                if batch.len() >= BATCH_DOCS {
+                    f(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_DOCS)))?;
+                }
+            }
+            Err(e) => {
+                if let Some(errors) = errors.as_deref_mut() {
+                    errors.push(e.to_string());
+                }
+            }
+        }
+    }
+    if !batch.is_empty() {
+        f(batch)?;
+    }
+    Ok(())
+}
+
+/// Checks that a later stage read as many documents from a shard as the `lines` stage did.
+pub(crate) fn check_count(stage: &str, path: &Path, seen: u64, expected: u64) -> Result<(), DedupError> {
+    if seen == expected {
+        Ok(())
+    } else {
+        Err(DedupError::InputChanged {
+            stage: stage.to_owned(),
+            path: path.display().to_string(),
+            seen,
+            expected,
+        })
+    }
+}
+
+/// Runs `task` for every item `0..count` of this rank whose marker is missing, counting ran and skipped.
+pub(crate) fn for_my_tasks(
+    plan: &Plan,
+    task: &StageTask,
+    stage: &str,
+    count: usize,
+    name: impl Fn(usize) -> String,
+    mut run: impl FnMut(usize) -> Result<(), DedupError>,
+) -> Result<StageOutcome, DedupError> {
+    plan.stage_dir(stage)?;
+    let mut outcome = StageOutcome::default();
+    for item in (0..count).filter(|&i| crate::work::is_mine(i, task.rank, task.world_size)) {
+        if plan.done::<serde_json::Value>(stage, &name(item)).is_some() {
+            outcome.skipped += 1;
+        } else {
+            run(item)?;
+            outcome.ran += 1;
+        }
+    }
+    Ok(outcome)
+}
+
+/// User plus system CPU time used so far by every thread of this process, in seconds.
+pub(crate) fn process_cpu_secs() -> f64 {
+    // SAFETY: getrusage only writes into the struct we pass; a zeroed rusage is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF is a valid `who`, and `usage` is a valid, writable rusage.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// Keeps the first [`MAX_ERROR_MESSAGES`] of `messages` in `into`.
+pub(crate) fn keep_messages(into: &mut Vec<String>, messages: impl IntoIterator<Item = String>) {
+    let room = MAX_ERROR_MESSAGES.saturating_sub(into.len());
+    into.extend(messages.into_iter().take(room));
+}

@@ -1,0 +1,220 @@
+//! The work directory of a staged run: which files each stage writes, the plan every task shares (the
+//! sorted inputs and a fingerprint of them and the config), completion markers, and atomic writes.
+//!
+//! ```text
+//! WORK/lines/SSSSS.{lines,exact,urls}.runs  per input shard: line keys, text keys, URL keys (sorted runs)
+//! WORK/lines/SSSSS.{info,ids,idx}           per document: host, length, keep score; ids
+//! WORK/boilerplate/PP.runs                  boilerplate line keys, part PP of 16 (by key)
+//! WORK/signatures/SSSSS.{sketch,units}      per document: sketch and line units (random access)
+//! WORK/signatures/SSSSS.bBBB.runs           band BBB's (band key, document) pairs of the shard
+//! WORK/buckets/bBBB.runs                    candidate pairs found in band BBB (later, earlier)
+//! WORK/cluster/SSSSS.assign                 per document: representative, cluster size, kept
+//! WORK/filter/SSSSS.tsv                     the shard's lines of the clusters TSV
+//! WORK/<stage>/<task>.done.json             completion marker: fingerprint and the task's counts
+//! ```
+//!
+//! Documents are named in work files by their address, `shard << 32 | index in shard`, which sorts like
+//! their global input order; the cluster stage turns addresses into dense indices. No file name depends on
+//! the number of tasks, so any rank layout produces the same files.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use saring_io::list_inputs;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{DedupConfig, DedupError};
+
+/// The inputs and fingerprint every task of a staged run shares.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    /// The work directory.
+    pub work: PathBuf,
+    /// Input files, sorted.
+    pub files: Vec<PathBuf>,
+    /// Messages of inputs that could not be listed.
+    pub listing_errors: Vec<String>,
+    /// Hash of the config and the input list: a marker with another fingerprint is stale.
+    pub fingerprint: String,
+}
+
+/// A completion marker: the fingerprint of the work and what the task counted.
+#[derive(Serialize, serde::Deserialize)]
+struct Marker<T> {
+    fingerprint: String,
+    counts: T,
+}
+
+impl Plan {
+    /// Lists the inputs and fingerprints them with `config`.
+    pub(crate) fn new(inputs: &[String], work: &Path, config: &DedupConfig) -> Plan {
+        let (files, errors) = list_inputs(inputs);
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(serde_json::to_string(config).unwrap_or_default().as_bytes());
+        for file in &files {
+            hasher.update(file.to_string_lossy().as_bytes());
+            hasher.update(&[0]);
+        }
+        Plan {
+            work: work.to_path_buf(),
+            files,
+            listing_errors: errors.iter().map(ToString::to_string).collect(),
+            fingerprint: format!("{:016x}", hasher.digest()),
+        }
+    }
+
+    /// `WORK/stage/name`.
+    pub(crate) fn path(&self, stage: &str, name: &str) -> PathBuf {
+        self.work.join(stage).join(name)
+    }
+
+    /// The marker of `task` of `stage`.
+    fn marker(&self, stage: &str, task: &str) -> PathBuf {
+        self.path(stage, &format!("{task}.done.json"))
+    }
+
+    /// The counts of a finished task with this plan's fingerprint, if any.
+    pub(crate) fn done<T: DeserializeOwned>(&self, stage: &str, task: &str) -> Option<T> {
+        let bytes = std::fs::read(self.marker(stage, task)).ok()?;
+        let marker: Marker<T> = serde_json::from_slice(&bytes).ok()?;
+        (marker.fingerprint == self.fingerprint).then_some(marker.counts)
+    }
+
+    /// The counts of a task a later stage needs; an error naming the stage to run when it is missing.
+    pub(crate) fn require<T: DeserializeOwned>(&self, stage: &str, task: &str) -> Result<T, DedupError> {
+        self.done(stage, task).ok_or_else(|| DedupError::StageMissing {
+            stage: stage.to_owned(),
+            task: task.to_owned(),
+            work: self.work.display().to_string(),
+        })
+    }
+
+    /// Records that `task` of `stage` finished with `counts`.
+    pub(crate) fn mark_done<T: Serialize>(
+        &self,
+        stage: &str,
+        task: &str,
+        counts: &T,
+    ) -> Result<(), DedupError> {
+        let marker = Marker {
+            fingerprint: self.fingerprint.clone(),
+            counts,
+        };
+        let path = self.marker(stage, task);
+        let json = serde_json::to_vec_pretty(&marker).map_err(|e| io_error(&path, e.into()))?;
+        write_atomic(&path, &json)
+    }
+
+    /// Creates `WORK/stage`.
+    pub(crate) fn stage_dir(&self, stage: &str) -> Result<(), DedupError> {
+        let dir = self.work.join(stage);
+        std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))
+    }
+}
+
+/// The task name of input shard `shard`.
+pub(crate) fn shard_name(shard: usize) -> String {
+    format!("{shard:05}")
+}
+
+/// The address of document `index` of input shard `shard`.
+pub(crate) fn address(shard: usize, index: u32) -> u64 {
+    (shard as u64) << 32 | u64::from(index)
+}
+
+/// The shard and index of an address.
+pub(crate) fn split_address(address: u64) -> (usize, u32) {
+    ((address >> 32) as usize, address as u32)
+}
+
+/// Whether task `task` (of a fixed, rank-independent numbering) is rank `rank`'s of `world_size`.
+pub(crate) fn is_mine(task: usize, rank: u32, world_size: u32) -> bool {
+    task as u64 % u64::from(world_size.max(1)) == u64::from(rank)
+}
+
+/// A file written under a temporary name and renamed once complete.
+pub(crate) struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`.
+    pub(crate) fn create(path: &Path) -> Result<AtomicFile, DedupError> {
+        let tmp = tmp_path(path);
+        let file = File::create(&tmp).map_err(|e| io_error(&tmp, e))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            out: BufWriter::new(file),
+        })
+    }
+
+    /// Appends bytes.
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<(), DedupError> {
+        self.out.write_all(bytes).map_err(|e| io_error(&self.tmp, e))
+    }
+
+    /// Flushes, syncs and renames the file to its final name.
+    pub(crate) fn finish(self) -> Result<(), DedupError> {
+        let file = self
+            .out
+            .into_inner()
+            .map_err(|e| io_error(&self.tmp, e.into_error()))?;
+        file.sync_all().map_err(|e| io_error(&self.tmp, e))?;
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| io_error(&self.path, e))
+    }
+}
+
+/// Writes a whole file atomically.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DedupError> {
+    let mut file = AtomicFile::create(path)?;
+    file.write(bytes)?;
+    file.finish()
+}
+
+/// The temporary name of `path`: hidden, in the same directory.
+pub(crate) fn tmp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp"))
+}
+
+/// An I/O error on `path`.
+pub(crate) fn io_error(path: &Path, source: std::io::Error) -> DedupError {
+    DedupError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_need_the_same_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = Plan::new(&[], dir.path(), &DedupConfig::default());
+        plan.stage_dir("lines").unwrap();
+        assert!(plan.require::<u64>("lines", "00000").is_err());
+        plan.mark_done("lines", "00000", &7u64).unwrap();
+        assert_eq!(plan.done::<u64>("lines", "00000"), Some(7));
+        let other = Plan::new(
+            &[],
+            dir.path(),
+            &DedupConfig {
+                seed: 2,
+                ..DedupConfig::default()
+            },
+        );
+        assert_eq!(other.done::<u64>("lines", "00000"), None);
+        assert_eq!(split_address(address(3, 9)), (3, 9));
+        assert!(is_mine(5, 1, 4) && !is_mine(5, 0, 4) && is_mine(5, 0, 1));
+    }
+}
