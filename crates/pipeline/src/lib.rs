@@ -22,8 +22,10 @@ mod cpu;
 mod registry;
 mod runner;
 mod steps;
+mod thresholds;
 
 pub use config::{ConfigError, PipelineConfig};
 pub use registry::{Pipeline, StepConfig};
 pub use runner::{Progress, RunError, RunOptions, RunOutcome, merge_stats, run};
 pub use steps::ExtractStep;
+pub use thresholds::{Compare, Threshold};
