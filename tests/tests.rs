@@ -12,6 +12,7 @@ mod util;
 mod bad_input;
 mod cli;
 mod dedup;
+mod explain;
 mod filters;
 mod langid;
 mod python;

@@ -4,6 +4,7 @@
 //! 2 saring could not run (bad arguments or config, unwritable output).
 
 mod dedup;
+mod explain;
 mod extract;
 mod langid;
 mod progress;
@@ -33,6 +34,7 @@ enum Command {
     Stats(stats::StatsArgs),
     Report(report::ReportArgs),
     Inspect(report::InspectArgs),
+    Explain(explain::ExplainArgs),
 }
 
 /// What a command achieved, as the process reports it.
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Stats(args) => stats::stats(args),
         Command::Report(args) => report::report(args),
         Command::Inspect(args) => report::inspect(args),
+        Command::Explain(args) => explain::explain(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -1,6 +1,6 @@
 //! `saring run`: the whole pipeline over crawl files into output shards.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -44,15 +44,20 @@ pub struct RunArgs {
     ranks: RankArgs,
 }
 
-pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
-    let config = match &args.config {
+/// The pipeline config at `path`, or the default pipeline without one.
+pub fn read_config(path: Option<&Path>) -> anyhow::Result<PipelineConfig> {
+    Ok(match path {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read config {}", path.display()))?;
             PipelineConfig::from_toml(&text).with_context(|| format!("in config {}", path.display()))?
         }
         None => PipelineConfig::default(),
-    };
+    })
+}
+
+pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
+    let config = read_config(args.config.as_deref())?;
     let pipeline = config.build().with_context(|| match &args.config {
         Some(path) => format!("in config {}", path.display()),
         None => "in the default config".to_owned(),

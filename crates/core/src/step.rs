@@ -11,6 +11,16 @@ pub trait Step: Send + Sync {
 
     /// Looks at (and may change) one document and decides its fate.
     fn process(&self, doc: &mut Document) -> Verdict;
+
+    /// For a step that removes lines by rule: the rule (named by its setting) that removes `line`, a line
+    /// of the text as the step was given it; `None` when no rule does or the step has none.
+    ///
+    /// Only `saring explain` asks, after the fact, for the lines a step removed, so a run never pays for
+    /// it.
+    fn line_rule(&self, line: &str) -> Option<&'static str> {
+        let _ = line;
+        None
+    }
 }
 
 /// What a step decided about a document.

@@ -51,7 +51,7 @@ mod words;
 pub use c4_quality::{C4Quality, C4QualityConfig};
 pub use fineweb_quality::{FineWebQuality, FineWebQualityConfig};
 pub use gopher_quality::{GOPHER_STOP_WORDS, GopherQuality, GopherQualityConfig};
-pub use gopher_repetition::{GopherRepetition, GopherRepetitionConfig};
+pub use gopher_repetition::{GopherRepetition, GopherRepetitionConfig, dup_n_gram_reason, top_n_gram_reason};
 pub use languages::{LanguageSettings, language_settings, languages_with_settings};
 pub use min_length::{MinLength, MinLengthConfig};
 

@@ -4,6 +4,9 @@
 //!   each naming its `type`, an `[output]` table (how to write) and a `seed`.
 //! - [`StepConfig`] is the registry of step types; [`PipelineConfig::build`] validates every step at once and
 //!   returns the runtime [`Pipeline`].
+//! - [`explain`] runs one document (picked from an input by [`read_document`]) through the same steps a
+//!   run builds, one at a time, and returns an [`Explanation`]: each step's verdict, the signals it wrote
+//!   against the thresholds of its config ([`StepConfig::thresholds`]) and the lines it removed.
 //! - [`run`] moves documents from the inputs through the steps into output shards on all cores, with
 //!   bounded queues, writing in input order so the output is the same for any thread count, and returns the
 //!   [`RunStats`](saring_core::RunStats) it also writes to `stats.json`.
@@ -19,13 +22,20 @@
 
 mod config;
 mod cpu;
+mod explain;
 mod registry;
 mod runner;
 mod steps;
+mod thresholds;
 
 pub use config::{ConfigError, PipelineConfig};
+pub use explain::{
+    ExplainError, Explanation, InputKind, Language, LineMark, Outcome, SignalValue, StepExplanation,
+    StepVerdict, ThresholdCheck, TracedLine, explain, read_document,
+};
 pub use registry::{Pipeline, StepConfig};
 pub use runner::{
     DROPPED_DIR, DroppedConfig, EXCLUDED_DIR, Progress, RunError, RunOptions, RunOutcome, merge_stats, run,
 };
 pub use steps::ExtractStep;
+pub use thresholds::{Compare, Threshold};

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::escape::{cut, html, number};
-use crate::thresholds::Threshold;
+use saring_pipeline::Threshold;
 
 /// Width of every chart, in SVG user units (pixels at 100%).
 const WIDTH: f64 = 760.0;
@@ -380,10 +380,10 @@ mod tests {
     #[test]
     fn histogram_draws_bins_and_threshold() {
         let values: Vec<f64> = (0..100).map(f64::from).collect();
-        let t = [Threshold {
-            key: "min_chars".into(),
-            value: 50.0,
-        }];
+        let t =
+            saring_pipeline::PipelineConfig::from_toml("[[step]]\ntype = \"min_length\"\nmin_chars = 50\n")
+                .unwrap()
+                .thresholds_for("min_length.chars");
         let svg = histogram("h", &values, Axis::Linear, &t);
         assert_eq!(svg.matches("class=\"bin\"").count(), BINS);
         assert!(

@@ -30,12 +30,12 @@ pub enum ReportError {
         /// What the JSON parser said.
         source: serde_json::Error,
     },
-    /// The pipeline config given for thresholds is not TOML.
+    /// The pipeline config given for thresholds is not a valid pipeline config.
     #[error("{}: cannot read the pipeline config: {message}", path.display())]
     BadConfig {
         /// The config file.
         path: PathBuf,
-        /// What the TOML parser said.
+        /// What the config parser said.
         message: String,
     },
     /// The output of `inspect` could not be written (a closed pipe, say).

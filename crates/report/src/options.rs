@@ -5,9 +5,9 @@ use std::path::PathBuf;
 /// Settings of a report. [`ReportOptions::default`] suits any run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportOptions {
-    /// The run's pipeline config (TOML). When given, the thresholds it sets (`min_chars` of `min_length`,
-    /// `min_score` of `langid`, any `min_X`/`max_X` of a step whose signal is `step.X`) are drawn on the
-    /// signal histograms. Default none: no threshold lines.
+    /// The run's pipeline config (TOML). When given, the thresholds of its steps (`min_chars` of
+    /// `min_length`, `min_score` of `langid`, the quality filters' settings; defaults included) are drawn
+    /// on the signal histograms. Default none: no threshold lines.
     pub config: Option<PathBuf>,
     /// Most documents read from the shards, in shard order, for the languages, domains, histograms and
     /// samples. Default 20 000.

@@ -488,7 +488,7 @@ impl Page<'_> {
         out.push_str("<section id=\"signals\"><h2>Signals</h2>");
         let config_note = match self.config {
             Some(path) => format!(
-                "Thresholds (dashed lines) are read from <code>{}</code>; a setting left at its default there is not drawn.",
+                "Thresholds (dashed lines) are the settings of the steps in <code>{}</code>, defaults included.",
                 html(&path.display().to_string())
             ),
             None => "No pipeline config was given (<code>saring report --config</code>), so no thresholds are drawn.".to_owned(),

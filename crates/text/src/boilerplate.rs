@@ -149,32 +149,39 @@ impl Boilerplate {
 
     /// Whether the (whitespace-collapsed, trimmed, non-empty) line is boilerplate.
     pub(crate) fn is_boilerplate(&self, line: &str) -> bool {
+        self.rule(line).is_some()
+    }
+
+    /// The rule that makes the (whitespace-collapsed, trimmed, non-empty) line boilerplate, named by its
+    /// `clean` setting (`drop_copyright_lines`, …), or `None` when the line stays.
+    pub(crate) fn rule(&self, line: &str) -> Option<&'static str> {
         if self.rules.tracking && TRACKING.iter().any(|w| line.eq_ignore_ascii_case(w)) {
-            return true;
+            return Some("drop_tracking_lines");
         }
         if self.rules.share && line.len() <= SHARE_MAX_BYTES && is_share_prompt(line) {
-            return true;
+            return Some("drop_share_lines");
         }
         if self.rules.copyright && is_copyright_notice(line) {
-            return true;
+            return Some("drop_copyright_lines");
         }
-        let Some(ac) = &self.substrings else {
-            return false;
-        };
+        let ac = self.substrings.as_ref()?;
         for m in ac.find_iter(line) {
             match self.kinds.get(m.pattern().as_usize()) {
-                Some(Kind::Javascript | Kind::Policy) => return true,
-                Some(Kind::Rights) if short_chars(line, COPYRIGHT_MAX_CHARS) => return true,
+                Some(Kind::Javascript) => return Some("drop_javascript_lines"),
+                Some(Kind::Policy) => return Some("drop_policy_lines"),
+                Some(Kind::Rights) if short_chars(line, COPYRIGHT_MAX_CHARS) => {
+                    return Some("drop_copyright_lines");
+                }
                 Some(Kind::Credit)
                     if credit_position(line, m.start())
                         && line.split_whitespace().nth(CREDIT_MAX_WORDS).is_none() =>
                 {
-                    return true;
+                    return Some("drop_credit_lines");
                 }
                 _ => {}
             }
         }
-        false
+        None
     }
 }
 
@@ -280,6 +287,23 @@ mod tests {
         ] {
             assert!(b.is_boilerplate(line), "{line}");
         }
+    }
+
+    #[test]
+    fn names_the_rule_by_its_setting() {
+        let b = all();
+        for (line, rule) in [
+            ("fbpx", "drop_tracking_lines"),
+            ("Share this:", "drop_share_lines"),
+            ("© 2024 Example", "drop_copyright_lines"),
+            ("Example Inc. All rights reserved.", "drop_copyright_lines"),
+            ("Please enable JavaScript", "drop_javascript_lines"),
+            ("Read our privacy policy", "drop_policy_lines"),
+            ("Powered by WordPress", "drop_credit_lines"),
+        ] {
+            assert_eq!(b.rule(line), Some(rule), "{line}");
+        }
+        assert_eq!(b.rule("An article line."), None);
     }
 
     #[test]

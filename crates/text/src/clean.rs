@@ -343,6 +343,18 @@ impl Step for Clean {
         "clean"
     }
 
+    /// The boilerplate rule that removes `line` once the line is cleaned on its own (mojibake and NFC
+    /// repair, which work across lines, are not redone).
+    fn line_rule(&self, line: &str) -> Option<&'static str> {
+        let mut out = String::with_capacity(line.len());
+        self.clean_line(line, &mut out);
+        let cleaned = out.trim();
+        if cleaned.is_empty() {
+            return None;
+        }
+        self.boilerplate.rule(cleaned)
+    }
+
     fn process(&self, doc: &mut Document) -> Verdict {
         let mut out = String::with_capacity(doc.text.len());
         let counts = self.clean_into(&doc.text, &mut out);

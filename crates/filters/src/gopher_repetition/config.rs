@@ -87,7 +87,7 @@ impl GopherRepetitionConfig {
             }
         }
         for &(n, frac) in &self.top_n_grams {
-            if top_reason(n).is_none() {
+            if top_n_gram_reason(n).is_none() {
                 problems.push(format!("top_n_grams: n = {n} must be 2, 3 or 4"));
             }
             if !(frac.is_finite() && frac >= 0.0) {
@@ -97,7 +97,7 @@ impl GopherRepetitionConfig {
             }
         }
         for &(n, frac) in &self.dup_n_grams {
-            if dup_reason(n).is_none() {
+            if dup_n_gram_reason(n).is_none() {
                 problems.push(format!("dup_n_grams: n = {n} must be in 5..=10"));
             }
             if !(frac.is_finite() && frac >= 0.0) {
@@ -110,7 +110,9 @@ impl GopherRepetitionConfig {
     }
 }
 
-pub(super) fn top_reason(n: usize) -> Option<DropReason> {
+/// The reason `gopher_repetition` gives when the most frequent word n-gram covers too much of the text:
+/// `top_<n>_gram` for n in 2–4, `None` for another n.
+pub fn top_n_gram_reason(n: usize) -> Option<DropReason> {
     match n {
         2 => Some(DropReason::Top2Gram),
         3 => Some(DropReason::Top3Gram),
@@ -119,7 +121,9 @@ pub(super) fn top_reason(n: usize) -> Option<DropReason> {
     }
 }
 
-pub(super) fn dup_reason(n: usize) -> Option<DropReason> {
+/// The reason `gopher_repetition` gives when repeated word n-grams cover too much of the text:
+/// `duplicated_<n>_n_grams` for n in 5–10, `None` for another n.
+pub fn dup_n_gram_reason(n: usize) -> Option<DropReason> {
     match n {
         5 => Some(DropReason::Duplicated5NGrams),
         6 => Some(DropReason::Duplicated6NGrams),

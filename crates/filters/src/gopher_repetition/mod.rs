@@ -7,8 +7,7 @@ mod config;
 #[cfg(test)]
 mod tests;
 
-pub use config::GopherRepetitionConfig;
-use config::{dup_reason, top_reason};
+pub use config::{GopherRepetitionConfig, dup_n_gram_reason, top_n_gram_reason};
 
 use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::languages::{PerLanguage, record};
@@ -278,7 +277,7 @@ impl GopherRepetition {
         for &(n, frac) in &c.top_n_grams {
             let value =
                 top_n_gram_chars(words, &lens, &hashes, n).map_or(0.0, |chars| chars as f64 / text_chars);
-            if let Some(r) = top_reason(n) {
+            if let Some(r) = top_n_gram_reason(n) {
                 // datatrove compares even at a fraction of 0 here (no `if frac` guard)
                 if reason.is_none() && value > frac {
                     reason = Some(r);
@@ -288,7 +287,7 @@ impl GopherRepetition {
         }
         for &(n, frac) in &c.dup_n_grams {
             let value = dup_n_gram_chars(words, &lens, &hashes, n) as f64 / text_chars;
-            if let Some(r) = dup_reason(n)
+            if let Some(r) = dup_n_gram_reason(n)
                 && reason.is_none()
                 && value > frac
             {

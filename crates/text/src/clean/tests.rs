@@ -111,3 +111,20 @@ fn config_rejects_unknown_keys_and_has_a_default() {
         .to_string();
     assert!(err.contains("drop_javascript"), "{err}");
 }
+
+#[test]
+fn line_rule_names_the_setting_that_removes_a_line() {
+    let step = Clean::new(&CleanConfig::default());
+    assert_eq!(step.line_rule("  fbpx  "), Some("drop_tracking_lines"));
+    assert_eq!(
+        step.line_rule("©\u{a0}2024  Example"),
+        Some("drop_copyright_lines")
+    );
+    assert_eq!(step.line_rule("An article line."), None);
+    assert_eq!(step.line_rule(" \u{a0} "), None);
+    let off = Clean::new(&CleanConfig {
+        drop_tracking_lines: false,
+        ..CleanConfig::default()
+    });
+    assert_eq!(off.line_rule("fbpx"), None);
+}
