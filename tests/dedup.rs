@@ -52,10 +52,7 @@ fn split_small_corpus(dir: &Dir) -> Vec<String> {
         .chunks(third)
         .enumerate()
         .map(|(i, chunk)| {
-            let path = dir.write(
-                &format!("in/part-{i}.jsonl"),
-                (chunk.join("\n") + "\n").as_bytes(),
-            );
+            let path = dir.write(&format!("part-{i}.jsonl"), (chunk.join("\n") + "\n").as_bytes());
             path.to_str().unwrap().to_owned()
         })
         .collect()
@@ -122,10 +119,10 @@ fn stages_with_any_ranks_and_threads_give_the_one_shot_output() {
         let (id, cluster) = l.split_once('\t').unwrap();
         file_of(id) != file_of(cluster)
     }));
-    let oneshot = stats(&dir.path("oneshot"));
-    assert_eq!(oneshot["read"], 5000);
+    let summary = stats(&dir.path("oneshot"));
+    assert_eq!(summary["read"], 5000);
     assert_eq!(
-        oneshot["kept"].as_u64().unwrap() + oneshot["removed"].as_u64().unwrap(),
+        summary["kept"].as_u64().unwrap() + summary["removed"].as_u64().unwrap(),
         5000
     );
 
@@ -142,7 +139,7 @@ fn stages_with_any_ranks_and_threads_give_the_one_shot_output() {
     assert!(output_files(&dir.path("staged-1")) == expected, "1 rank differs");
     staged(&dir, &inputs, "work-4", "staged-4", 4, "2");
     assert!(output_files(&dir.path("staged-4")) == expected, "4 ranks differ");
-    assert_eq!(stats(&dir.path("staged-4"))["removed"], oneshot["removed"]);
+    assert_eq!(stats(&dir.path("staged-4"))["removed"], summary["removed"]);
 
     // A finished task is not redone; a stage whose inputs are missing says which stage to run.
     let mut args = vec!["dedup", "signatures"];

@@ -221,7 +221,7 @@ fn keep_picks_the_copy_with_the_highest_signal_or_the_longest() {
     for (id, body, q) in &docs {
         let mut doc = json!({"id": id, "text": body, "url": format!("https://{id}.example/")});
         if let Some(q) = q {
-            doc["signals"] = json!({"quality.score": q});
+            doc["metadata"] = json!({"signals": {"quality.score": q}});
         }
         text.push_str(&doc.to_string());
         text.push('\n');
