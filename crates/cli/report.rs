@@ -99,7 +99,7 @@ pub struct InspectArgs {
     #[arg(long, default_value_t = 500)]
     chars: usize,
 
-    /// Show dropped documents: all of them from OUT/excluded/ when the run wrote them ([dropped] write_all),
+    /// Show dropped documents: all of them from OUT/excluded/ when the run wrote them (write_all = true),
     /// else the run's sample in OUT/dropped/ (the first 20 of each step and reason).
     #[arg(long)]
     dropped: bool,
