@@ -156,13 +156,17 @@ pub fn assert_reconciles(stats: &serde_json::Value) {
 }
 
 /// Every file directly in `dir` with its bytes, sorted by name, ignoring `stats.json` and `report.html`
-/// (they hold timings).
+/// (they hold timings) and `run.json` and `README.md` (they name the command).
 pub fn output_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
-            p.is_file() && p.file_name().unwrap() != "stats.json" && p.file_name().unwrap() != "report.html"
+            let name = p.file_name().unwrap();
+            p.is_file()
+                && !["stats.json", "report.html", "run.json", "README.md"]
+                    .iter()
+                    .any(|n| name == *n)
         })
         .map(|p| {
             (

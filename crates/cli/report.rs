@@ -2,15 +2,16 @@
 //! `saring inspect`: the documents of a run's shards, in the terminal.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use saring_report::{InspectOptions, REPORT_FILE, ReportOptions, write_report_to};
+use saring_report::{CardOutcome, InspectOptions, REPORT_FILE, ReportOptions, write_card, write_report_to};
 
 use crate::Outcome;
 
 /// Write the HTML report of a run: the funnel through each step, drop reasons, errors, languages,
-/// domains, histograms of text length and signals, and sample documents.
+/// domains, histograms of text length and signals, duplicate clusters, throughput over time, and sample
+/// kept and dropped documents; and the dataset card OUT/README.md.
 ///
 /// The page needs no network (inline SVG and CSS, no script). It reads stats.json (or adds up
 /// stats/*.json) and at most the first 20 000 documents of the shards.
@@ -38,13 +39,36 @@ pub fn report(args: ReportArgs) -> anyhow::Result<Outcome> {
     write_report_to(&args.run_dir, &options, &path)
         .with_context(|| format!("cannot write the report of {}", args.run_dir.display()))?;
     eprintln!("saring: wrote {}", path.display());
+    write_card_and_say(&args.run_dir, &options);
     Ok(Outcome::Clean)
+}
+
+/// After a run: writes the report to `path` and the dataset card, warning (not failing) when either
+/// cannot be written.
+pub fn write_report_and_card(run_dir: &Path, path: &Path, options: &ReportOptions) {
+    match write_report_to(run_dir, options, path) {
+        Ok(()) => eprintln!("saring: report in {}", path.display()),
+        Err(err) => eprintln!("saring: warning: no report: {err:#}"),
+    }
+    write_card_and_say(run_dir, options);
+}
+
+/// Writes the dataset card `README.md` of `run_dir`, saying what happened; a failure is a warning.
+fn write_card_and_say(run_dir: &Path, options: &ReportOptions) {
+    match write_card(run_dir, options) {
+        Ok(CardOutcome::Written(path)) => eprintln!("saring: dataset card in {}", path.display()),
+        Ok(CardOutcome::KeptExisting(path)) => eprintln!(
+            "saring: warning: {} was not written by saring; left as it is (no dataset card)",
+            path.display()
+        ),
+        Err(err) => eprintln!("saring: warning: no dataset card: {err:#}"),
+    }
 }
 
 /// Print documents of a run's output shards: id, url, language, length, signals and the start of the text.
 ///
 /// Shows the first matches in shard order, or with --sample a seeded random sample of all matches. The
-/// shards hold kept documents only; dropped ones cannot be inspected yet.
+/// shards hold kept documents; --dropped and --reason show the dropped documents the run kept.
 #[derive(clap::Args)]
 pub struct InspectArgs {
     /// The output directory of a run.
@@ -74,6 +98,16 @@ pub struct InspectArgs {
     /// Characters of each text shown; 0 for the whole text.
     #[arg(long, default_value_t = 500)]
     chars: usize,
+
+    /// Show dropped documents: all of them from OUT/excluded/ when the run wrote them (write_all = true),
+    /// else the run's sample in OUT/dropped/ (the first 20 of each step and reason).
+    #[arg(long)]
+    dropped: bool,
+
+    /// Only dropped documents with this drop reason (min_chars) or STEP:REASON (min_length:min_chars);
+    /// implies --dropped.
+    #[arg(long, value_name = "REASON")]
+    reason: Option<String>,
 }
 
 pub fn inspect(args: InspectArgs) -> anyhow::Result<Outcome> {
@@ -84,6 +118,8 @@ pub fn inspect(args: InspectArgs) -> anyhow::Result<Outcome> {
         seed: args.seed,
         limit: args.limit,
         text_chars: args.chars,
+        dropped: args.dropped,
+        reason: args.reason,
     };
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let summary = saring_report::inspect(&args.run_dir, &options, &mut stdout)

@@ -5,18 +5,23 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use saring_pipeline::{PipelineConfig, Progress, RunOptions};
-use saring_report::ReportOptions;
+use saring_report::{REPORT_FILE, ReportOptions, RunInfo};
 
 use crate::Outcome;
 use crate::progress::ProgressDisplay;
 use crate::ranks::RankArgs;
+
+/// The default pipeline written out, recorded as the config of a run without `--config` (a test checks
+/// that it parses to [`PipelineConfig::default`]).
+const DEFAULT_PIPELINE: &str = include_str!("../../examples/pipeline.toml");
 
 /// Run the pipeline over INPUT files into shards in OUT.
 ///
 /// Inputs are WARC/WET (.warc, .warc.gz, .warc.zst), ARC, HTML files, JSONL or Parquet; directories are
 /// walked and globs expanded, and the files are processed in sorted order. OUT receives data shards named
 /// RANK-SHARD (00000-00000.jsonl.zst, …), stats.json (the whole run, once every rank is done), stats/RANK.json,
-/// a completion marker stats/RANK.done, and errors/RANK.jsonl. The output is byte-identical for any --threads,
+/// a completion marker stats/RANK.done, errors/RANK.jsonl, a sample of dropped documents in dropped/, run.json
+/// (the command and config), and, once every rank is done, report.html and a dataset card README.md. The output is byte-identical for any --threads,
 /// and a rerun of a completed rank with the same config and inputs does nothing.
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -44,20 +49,27 @@ pub struct RunArgs {
     ranks: RankArgs,
 }
 
-/// The pipeline config at `path`, or the default pipeline without one.
-pub fn read_config(path: Option<&Path>) -> anyhow::Result<PipelineConfig> {
-    Ok(match path {
+/// The pipeline config at `path`, its text and its value, or the default pipeline (written out) without one.
+pub fn read_config_and_text(path: Option<&Path>) -> anyhow::Result<(String, PipelineConfig)> {
+    match path {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read config {}", path.display()))?;
-            PipelineConfig::from_toml(&text).with_context(|| format!("in config {}", path.display()))?
+            let config =
+                PipelineConfig::from_toml(&text).with_context(|| format!("in config {}", path.display()))?;
+            Ok((text, config))
         }
-        None => PipelineConfig::default(),
-    })
+        None => Ok((DEFAULT_PIPELINE.to_owned(), PipelineConfig::default())),
+    }
+}
+
+/// The pipeline config at `path`, or the default pipeline without one.
+pub fn read_config(path: Option<&Path>) -> anyhow::Result<PipelineConfig> {
+    Ok(read_config_and_text(path)?.1)
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
-    let config = read_config(args.config.as_deref())?;
+    let (config_text, config) = read_config_and_text(args.config.as_deref())?;
     let pipeline = config.build().with_context(|| match &args.config {
         Some(path) => format!("in config {}", path.display()),
         None => "in the default config".to_owned(),
@@ -117,15 +129,22 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         stats.wall_secs,
         stats.cpu_secs
     );
+    let info = RunInfo {
+        saring_version: env!("CARGO_PKG_VERSION").to_owned(),
+        command: std::env::args().collect(),
+        inputs: args.inputs.clone(),
+        config: config_text,
+        config_path: args.config.as_ref().map(|p| p.display().to_string()),
+    };
+    if let Err(err) = info.write(&args.output) {
+        eprintln!("saring: warning: {err:#}");
+    }
     if args.output.join("stats.json").exists() {
         let options = ReportOptions {
             config: args.config.clone(),
             ..ReportOptions::default()
         };
-        match saring_report::write_report(&args.output, &options) {
-            Ok(path) => eprintln!("saring: report in {}", path.display()),
-            Err(err) => eprintln!("saring: warning: no report: {err:#}"),
-        }
+        crate::report::write_report_and_card(&args.output, &args.output.join(REPORT_FILE), &options);
     }
     Ok(if stats.errored > 0 {
         Outcome::SomeErrored

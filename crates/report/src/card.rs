@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::escape::html;
 use crate::load::{self, LoadedStats};
 use crate::write::write_atomic;
 use crate::{ReportError, ReportOptions, sample};
@@ -371,22 +372,19 @@ fn yaml_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }
 
-/// Text for a Markdown table cell or code span: no pipes, backticks or line breaks, and `& < >` as
-/// entities, since Markdown passes HTML through.
+/// Text for a Markdown table cell or code span: no pipes, backticks or line breaks, and HTML-escaped,
+/// since Markdown passes HTML through.
 fn md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '|' => out.push('¦'),
-            '`' => out.push('\''),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    let plain: String = text
+        .chars()
+        .map(|c| match c {
+            '|' => '¦',
+            '`' => '‘',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    html(&plain)
 }
 
 /// `word` quoted for a POSIX shell when it needs to be.
@@ -413,7 +411,7 @@ mod tests {
         assert!(is_language_code("id") && is_language_code("als") && is_language_code("zh-Hant"));
         assert!(!is_language_code("(none)") && !is_language_code("<b>") && !is_language_code("ID"));
         assert_eq!(yaml_string("a \"b\"\n"), r#""a \"b\"\n""#);
-        assert_eq!(md("a|b`c\n<x>&"), "a¦b'c &lt;x&gt;&amp;");
+        assert_eq!(md("a|b`c\n<x>&"), "a¦b‘c &lt;x&gt;&amp;");
         assert_eq!(shell_word("out/"), "out/");
         assert_eq!(shell_word("my dir/*.gz"), "'my dir/*.gz'");
         assert_eq!(shell_word("it's"), r"'it'\''s'");

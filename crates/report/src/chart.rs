@@ -144,23 +144,7 @@ pub(crate) fn histogram(id: &str, values: &[f64], axis: Axis, thresholds: &[Thre
     let plot_w = H_RIGHT - H_LEFT;
     let bin_w = plot_w / BINS as f64;
     let x_of = |t: f64| H_LEFT + (t - lo) / span * plot_w;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r#"<svg class="chart histogram" id="{id}" width="{WIDTH}" height="{H_HEIGHT}" viewBox="0 0 {WIDTH} {H_HEIGHT}" role="img">"#,
-        id = html(id)
-    );
-    let _ = write!(
-        svg,
-        r#"<line class="axis" x1="{H_LEFT}" y1="{H_BOTTOM}" x2="{H_RIGHT}" y2="{H_BOTTOM}"/><line class="axis" x1="{H_LEFT}" y1="{H_TOP}" x2="{H_LEFT}" y2="{H_BOTTOM}"/>"#
-    );
-    let _ = write!(
-        svg,
-        r#"<text class="tick" x="{x}" y="{y}" text-anchor="end">{top}</text><text class="tick" x="{x}" y="{H_BOTTOM}" text-anchor="end">0</text>"#,
-        x = H_LEFT - 6.0,
-        y = H_TOP + 4.0,
-        top = top as u64,
-    );
+    let mut svg = plot_start("histogram", id, H_HEIGHT, &(top as u64).to_string());
     for (i, count) in counts.iter().enumerate() {
         if *count == 0 {
             continue;
@@ -213,6 +197,29 @@ pub(crate) fn histogram(id: &str, values: &[f64], axis: Axis, thresholds: &[Thre
     svg
 }
 
+/// The opening of a plot: the `<svg>` element of CSS class `chart {class}`, its two axes, and the y-axis
+/// labels (`top` at the top, 0 at the bottom).
+fn plot_start(class: &str, id: &str, height: f64, top: &str) -> String {
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart {class}" id="{id}" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img">"#,
+        id = html(id)
+    );
+    let _ = write!(
+        svg,
+        r#"<line class="axis" x1="{H_LEFT}" y1="{H_BOTTOM}" x2="{H_RIGHT}" y2="{H_BOTTOM}"/><line class="axis" x1="{H_LEFT}" y1="{H_TOP}" x2="{H_LEFT}" y2="{H_BOTTOM}"/>"#
+    );
+    let _ = write!(
+        svg,
+        r#"<text class="tick" x="{x}" y="{y}" text-anchor="end">{top}</text><text class="tick" x="{x}" y="{H_BOTTOM}" text-anchor="end">0</text>"#,
+        x = H_LEFT - 6.0,
+        y = H_TOP + 4.0,
+        top = html(top),
+    );
+    svg
+}
+
 /// One line of a line chart: its name (in the legend) and its `(x, y)` points in x order.
 pub(crate) struct Series {
     pub name: String,
@@ -243,22 +250,10 @@ pub(crate) fn lines(id: &str, series: &[Series], x_unit: &str, y_unit: &str) -> 
     let y_of = |y: f64| H_BOTTOM - y / y_max * (H_BOTTOM - H_TOP);
     let legend_h = 18.0 * series.len().div_ceil(4) as f64;
     let height = H_HEIGHT + legend_h;
-    let mut svg = String::new();
+    let mut svg = plot_start("lines", id, height, &number(y_max));
     let _ = write!(
         svg,
-        r#"<svg class="chart lines" id="{id}" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img">"#,
-        id = html(id)
-    );
-    let _ = write!(
-        svg,
-        r#"<line class="axis" x1="{H_LEFT}" y1="{H_BOTTOM}" x2="{H_RIGHT}" y2="{H_BOTTOM}"/><line class="axis" x1="{H_LEFT}" y1="{H_TOP}" x2="{H_LEFT}" y2="{H_BOTTOM}"/>"#
-    );
-    let _ = write!(
-        svg,
-        r#"<text class="tick" x="{x}" y="{y}" text-anchor="end">{top}</text><text class="tick" x="{x}" y="{H_BOTTOM}" text-anchor="end">0</text><text class="tick" x="{lx}" y="{ly}">{unit}</text>"#,
-        x = H_LEFT - 6.0,
-        y = H_TOP + 4.0,
-        top = number(y_max),
+        r#"<text class="tick" x="{lx}" y="{ly}">{unit}</text>"#,
         lx = H_LEFT + 6.0,
         ly = H_TOP - 8.0,
         unit = html(y_unit),

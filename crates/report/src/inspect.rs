@@ -9,7 +9,7 @@ use saring_io::{ReaderConfig, open_input};
 
 use crate::ReportError;
 use crate::escape::cut;
-use crate::sample::shard_files;
+use crate::sample::{DROPPED_DIR, EXCLUDED_DIR, shard_files};
 
 /// What `inspect` shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +27,12 @@ pub struct InspectOptions {
     pub limit: usize,
     /// Characters of each text shown; 0 shows the whole text. Default 500.
     pub text_chars: usize,
+    /// Show dropped documents instead of kept ones: those in `OUT/excluded/` when the run wrote them all
+    /// (`[dropped] write_all`), else the run's sample in `OUT/dropped/`. Default false.
+    pub dropped: bool,
+    /// Only dropped documents with this drop reason (`min_chars`), or step and reason
+    /// (`min_length:min_chars`); implies [`InspectOptions::dropped`]. Default: all.
+    pub reason: Option<String>,
 }
 
 impl Default for InspectOptions {
@@ -38,6 +44,8 @@ impl Default for InspectOptions {
             seed: 0,
             limit: 20,
             text_chars: 500,
+            dropped: false,
+            reason: None,
         }
     }
 }
@@ -60,8 +68,8 @@ pub struct InspectSummary {
 /// [`InspectOptions::text_chars`]).
 ///
 /// Without [`InspectOptions::sample`], reading stops after [`InspectOptions::limit`] matches; with it,
-/// every shard is read and a reservoir keeps the sample, so memory stays bounded. The shards hold kept
-/// documents only: dropped documents cannot be inspected yet.
+/// every shard is read and a reservoir keeps the sample, so memory stays bounded. The output shards hold
+/// kept documents; [`InspectOptions::dropped`] reads the dropped ones the run kept instead.
 pub fn inspect(
     out_dir: &Path,
     options: &InspectOptions,
@@ -71,7 +79,17 @@ pub fn inspect(
     let mut reservoir: Vec<(u64, Document)> = Vec::new();
     let mut rng = SplitMix64(options.seed);
     let config = ReaderConfig::default();
-    'shards: for shard in shard_files(out_dir)? {
+    let dir = if options.dropped || options.reason.is_some() {
+        let all = out_dir.join(EXCLUDED_DIR);
+        if all.is_dir() {
+            all
+        } else {
+            out_dir.join(DROPPED_DIR)
+        }
+    } else {
+        out_dir.to_path_buf()
+    };
+    'shards: for shard in shard_files(&dir)? {
         let reader = match open_input(&shard, &config) {
             Ok(reader) => reader,
             Err(_) => {
@@ -123,6 +141,21 @@ fn matches(doc: &Document, options: &InspectOptions) -> bool {
         .as_ref()
         .is_none_or(|l| doc.language.as_ref() == Some(l))
         && options.id.as_ref().is_none_or(|id| doc.id == *id)
+        && options.reason.as_ref().is_none_or(|wanted| {
+            let (step, reason) = drop_step_and_reason(doc);
+            reason == wanted || format!("{step}:{reason}") == *wanted
+        })
+}
+
+/// The `drop_step` and `drop_reason` the runner put in a dropped document's metadata (empty when absent).
+fn drop_step_and_reason(doc: &Document) -> (&str, &str) {
+    let field = |key: &str| {
+        doc.metadata
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+    };
+    (field("drop_step"), field("drop_reason"))
 }
 
 fn show(to: &mut dyn Write, index: u64, doc: &Document, text_chars: usize) -> std::io::Result<()> {
@@ -138,6 +171,10 @@ fn show(to: &mut dyn Write, index: u64, doc: &Document, text_chars: usize) -> st
     )?;
     if let Some(title) = doc.metadata.get("title").and_then(|t| t.as_str()) {
         writeln!(to, "title: {}", one_line(title))?;
+    }
+    let (step, reason) = drop_step_and_reason(doc);
+    if !reason.is_empty() {
+        writeln!(to, "dropped by: {} ({})", one_line(step), one_line(reason))?;
     }
     if !doc.signals.is_empty() {
         let signals: Vec<String> = doc.signals.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -243,6 +280,44 @@ mod tests {
         let (text, summary) = run(dir.path(), &options);
         assert_eq!((summary.read, summary.matched, summary.shown), (10, 1, 1));
         assert!(text.contains("── #1 d7"));
+    }
+
+    #[test]
+    fn dropped_documents_by_reason_from_the_sample_or_all_of_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |sub: &str, n: usize| {
+            let mut writer = ShardWriter::new(&dir.path().join(sub), 0, &WriterConfig::default()).unwrap();
+            for i in 0..n {
+                let mut doc = Document::new(format!("{sub}{i}"), "short".into());
+                let (step, reason) = [("min_length", "min_chars"), ("langid", "language")][i % 2];
+                doc.metadata.insert("drop_step".into(), step.into());
+                doc.metadata.insert("drop_reason".into(), reason.into());
+                writer.write(&doc).unwrap();
+            }
+            writer.finish().unwrap();
+        };
+        write("dropped", 4);
+        let options = InspectOptions {
+            reason: Some("min_length:min_chars".into()),
+            ..InspectOptions::default()
+        };
+        let (text, summary) = run(dir.path(), &options);
+        assert_eq!((summary.read, summary.shown), (4, 2));
+        assert!(
+            text.contains("── #1 dropped0\nlanguage: -  chars: 5\ndropped by: min_length (min_chars)\n"),
+            "{text}"
+        );
+        assert!(text.contains("── #2 dropped2"));
+        write("excluded", 10);
+        let options = InspectOptions {
+            reason: Some("language".into()),
+            ..InspectOptions::default()
+        };
+        let (text, summary) = run(dir.path(), &options);
+        assert_eq!((summary.read, summary.shown), (10, 5));
+        assert!(text.contains("── #5 excluded9"), "{text}");
+        let (_, summary) = run(dir.path(), &InspectOptions::default());
+        assert_eq!(summary.read, 0, "no kept shards");
     }
 
     #[test]

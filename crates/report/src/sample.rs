@@ -11,7 +11,9 @@ use saring_io::{ReaderConfig, open_input};
 use crate::ReportError;
 
 /// The directory of the runner's samples of dropped documents (`saring_pipeline::DROPPED_DIR`).
-const DROPPED_DIR: &str = "dropped";
+pub(crate) const DROPPED_DIR: &str = "dropped";
+/// The directory of every dropped document, when the run wrote them (`saring_pipeline::EXCLUDED_DIR`).
+pub(crate) const EXCLUDED_DIR: &str = "excluded";
 use crate::escape::cut;
 
 /// What the sample of the shards holds.
