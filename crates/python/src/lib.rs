@@ -4,8 +4,8 @@
 //! Rust work (extraction, language ID, the steps, a whole run), and converts the result back. Nothing here
 //! decides anything the CLI does not: the same config parser, the same steps and the same runner run, so
 //! Python and `saring run` give the same bytes and the same error messages. Errors become Python
-//! exceptions: [`ConfigError`](error::ConfigError) (a `ValueError`) for configs, `FileNotFoundError` and
-//! `PermissionError` for such I/O failures, [`SaringError`](error::SaringError) otherwise.
+//! exceptions: `ConfigError` (a `ValueError`) for configs, `FileNotFoundError` and
+//! `PermissionError` for such I/O failures, `SaringError` otherwise.
 //!
 //! The pure-Python part (`python/saring/`) re-exports these functions, adds Arrow batches to `apply`,
 //! and holds the Ray driver (`python -m saring.ray`).
