@@ -50,8 +50,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut counts = Counts::new();
     for line in std::fs::read_to_string(&path)?.lines() {
         let value: serde_json::Value = serde_json::from_str(line)?;
-        let text = value["text"].as_str().unwrap_or_default().to_owned();
-        let mut doc = Document::new(value["id"].as_str().unwrap_or_default().into(), text);
+        let field = |name: &str| {
+            value
+                .get(name)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+        };
+        let mut doc = Document::new(field("id").into(), field("text").into());
         langid.process(&mut doc);
         let language = doc.language.clone().unwrap_or_else(|| "?".into());
         let entry = counts.entry(language).or_default();

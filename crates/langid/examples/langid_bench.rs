@@ -8,13 +8,16 @@
 //! times over (5 rounds, or the second argument), and prints rows and characters per CPU-second of the
 //! predicting thread (one core's throughput), once with lid.176 alone and once with the close-pair stage
 //! on, then the top-1 accuracy against the `label` column over all rows and for every label whose
-//! accuracy the stage changed.
+//! accuracy the stage changed. Last, the cost of `paragraph_shares`: the `langid` step (label only,
+//! close pairs on) over documents of five consecutive rows joined as paragraphs, with the switch off and
+//! on.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Instant;
 
-use saring_langid::LanguageId;
+use saring_core::{Document, Step};
+use saring_langid::{Langid, LangidConfig, LanguageId};
 
 /// This thread's CPU time in seconds: `/proc/thread-self/schedstat` (nanoseconds on the CPU), else the
 /// process's user + system ticks from `/proc/self/stat`; NaN where neither exists.
@@ -124,6 +127,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 )?;
             }
         }
+    }
+    let documents: Vec<String> = rows
+        .chunks(5)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|(_, text)| *text)
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        })
+        .collect();
+    for paragraph_shares in [false, true] {
+        let step = Langid::new(&LangidConfig {
+            label_only: true,
+            paragraph_shares,
+            ..LangidConfig::default()
+        });
+        let cpu_start = cpu_secs();
+        let mut mixed = 0usize;
+        for _ in 0..rounds {
+            for text in &documents {
+                let mut doc = Document::new(String::new(), text.clone());
+                step.process(&mut doc);
+                mixed += usize::from(doc.metadata.contains_key("language_shares"));
+            }
+        }
+        let cpu = cpu_secs() - cpu_start;
+        writeln!(
+            out,
+            "paragraph_shares {:3}: {:.0} documents of 5 paragraphs per CPU-second ({} of {} mixed)",
+            if paragraph_shares { "on" } else { "off" },
+            (documents.len() * rounds) as f64 / cpu,
+            mixed / rounds,
+            documents.len()
+        )?;
     }
     Ok(())
 }

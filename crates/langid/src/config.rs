@@ -42,6 +42,12 @@ pub struct LangidConfig {
     /// gives them. Default true.
     #[serde(default = "default_close_pairs")]
     pub close_pairs: bool,
+    /// When the document has several paragraphs (split at blank lines) and they are not all in one
+    /// language, record in metadata `language_shares`: each language's share of the paragraphs'
+    /// characters, e.g. `{"de": 0.7, "en": 0.3}`. Costs a second prediction over multi-paragraph texts.
+    /// Default true.
+    #[serde(default = "default_paragraph_shares")]
+    pub paragraph_shares: bool,
     /// A fastText-format model file (`.bin` or `.ftz`, e.g. GlotLID) to use instead of the built-in
     /// lid.176; `languages` are then that model's labels. Default: none, lid.176.
     #[serde(default)]
@@ -56,6 +62,10 @@ const fn default_close_pairs() -> bool {
     true
 }
 
+const fn default_paragraph_shares() -> bool {
+    true
+}
+
 const fn default_min_score() -> f32 {
     0.65
 }
@@ -67,6 +77,7 @@ impl Default for LangidConfig {
             min_score: default_min_score(),
             label_only: false,
             close_pairs: default_close_pairs(),
+            paragraph_shares: default_paragraph_shares(),
             model: None,
             model_sha256: None,
         }

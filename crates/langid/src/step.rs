@@ -1,5 +1,7 @@
 //! [`Langid`]: the `langid` pipeline step.
 
+use std::collections::BTreeMap;
+
 use saring_core::{Document, DropReason, Step, Verdict};
 
 use crate::{LangidConfig, LanguageId};
@@ -17,6 +19,7 @@ pub struct Langid {
     languages: Vec<String>,
     min_score: f32,
     label_only: bool,
+    paragraph_shares: bool,
 }
 
 impl Langid {
@@ -38,7 +41,33 @@ impl Langid {
             languages: config.languages.clone(),
             min_score: config.min_score,
             label_only: config.label_only,
+            paragraph_shares: config.paragraph_shares,
         }
+    }
+
+    /// Each language's share of the characters of the text's paragraphs, when the text has more than
+    /// one paragraph and they are in more than one language; paragraphs with nothing to predict are
+    /// left out.
+    fn language_shares(id: &LanguageId, text: &str) -> Option<BTreeMap<String, f64>> {
+        let mut paragraphs = saring_text::paragraphs(text);
+        paragraphs.next()?;
+        paragraphs.next()?;
+        let mut chars: BTreeMap<String, usize> = BTreeMap::new();
+        for paragraph in saring_text::paragraphs(text) {
+            if let Some(best) = id.detect(paragraph) {
+                *chars.entry(best.label.to_owned()).or_default() += paragraph.chars().count();
+            }
+        }
+        if chars.len() < 2 {
+            return None;
+        }
+        let total = chars.values().sum::<usize>() as f64;
+        Some(
+            chars
+                .into_iter()
+                .map(|(label, n)| (label, (n as f64 / total * 1e4).round() / 1e4))
+                .collect(),
+        )
     }
 
     /// Whether one of the wanted languages scores above `min_score`, as datatrove decides. Only the top
@@ -83,6 +112,12 @@ impl Step for Langid {
         doc.language = Some(best.label.to_owned());
         doc.signals
             .insert("langid.score".to_owned(), f64::from(best.score));
+        if self.paragraph_shares
+            && let Some(shares) = Langid::language_shares(id, &doc.text)
+        {
+            doc.metadata
+                .insert("language_shares".to_owned(), serde_json::json!(shares));
+        }
         if self.label_only {
             return Verdict::Keep;
         }
@@ -175,6 +210,36 @@ mod tests {
         let mut doc = Document::new("d".into(), text.into());
         assert_eq!(step.process(&mut doc), Verdict::Keep);
         assert_eq!(doc.language.as_deref(), Some(top[0].label));
+    }
+
+    #[test]
+    fn mixed_documents_get_language_shares_by_paragraph_characters() {
+        let german = "Die Wissenschaftler der Universität haben am Montag ein neues Verfahren vorgestellt, \
+                      mit dem sich Krankheiten früher erkennen lassen.";
+        let step = Langid::new(&config(&[], 0.0, true));
+        let mut doc = Document::new("d".into(), format!("{german}\n\n{INDONESIAN}\n\n{german}"));
+        step.process(&mut doc);
+        let shares = &doc.metadata["language_shares"];
+        let de = shares["de"].as_f64().unwrap();
+        let id = shares["id"].as_f64().unwrap();
+        let expected_de = 2.0 * german.chars().count() as f64
+            / (2 * german.chars().count() + INDONESIAN.chars().count()) as f64;
+        assert!((de - expected_de).abs() < 1e-4, "{shares}");
+        assert!((de + id - 1.0).abs() < 1e-3, "{shares}");
+
+        // One language, one paragraph, or the switch off: no shares.
+        for text in [format!("{INDONESIAN}\n\n{INDONESIAN}"), INDONESIAN.to_owned()] {
+            let mut doc = Document::new("d".into(), text);
+            step.process(&mut doc);
+            assert!(!doc.metadata.contains_key("language_shares"));
+        }
+        let off = Langid::new(&LangidConfig {
+            paragraph_shares: false,
+            ..config(&[], 0.0, true)
+        });
+        let mut doc = Document::new("d".into(), format!("{german}\n\n{INDONESIAN}"));
+        off.process(&mut doc);
+        assert!(!doc.metadata.contains_key("language_shares"));
     }
 
     #[test]
