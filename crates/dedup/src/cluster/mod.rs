@@ -38,7 +38,7 @@ pub struct ClusterParams {
     /// similarity is at least this too; `None` joins on the pair alone.
     pub link_threshold: Option<f64>,
     /// With the check, a pair is joined only if one document has at least this share of its line units
-    /// found in the other ([`line_coverage`]); `None` skips this test.
+    /// found in the other ([`line_coverage`](crate::line_coverage)); `None` skips this test.
     pub line_coverage_threshold: Option<f64>,
     /// Larger clusters are reported as over-merged and broken into their exact-text groups.
     pub max_cluster_size: u32,
