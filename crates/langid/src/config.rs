@@ -44,8 +44,9 @@ pub struct LangidConfig {
     pub close_pairs: bool,
     /// When the document has several paragraphs (split at blank lines) and they are not all in one
     /// language, record in metadata `language_shares`: each language's share of the paragraphs'
-    /// characters, e.g. `{"de": 0.7, "en": 0.3}`. Costs a second prediction over multi-paragraph texts.
-    /// Default true.
+    /// characters, e.g. `{"de": 0.7, "en": 0.3}`. Paragraphs under 40 characters or predicted with a
+    /// score under 0.5 do not count (a line of names is not a language). Costs a second prediction over
+    /// multi-paragraph texts. Default true.
     #[serde(default = "default_paragraph_shares")]
     pub paragraph_shares: bool,
     /// A fastText-format model file (`.bin` or `.ftz`, e.g. GlotLID) to use instead of the built-in

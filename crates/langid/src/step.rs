@@ -6,6 +6,11 @@ use saring_core::{Document, DropReason, Step, Verdict};
 
 use crate::{LangidConfig, LanguageId};
 
+/// Paragraphs shorter than this many characters do not count toward a document's language shares.
+const SHARE_MIN_CHARS: usize = 40;
+/// Paragraphs whose best language scores below this do not count toward a document's language shares.
+const SHARE_MIN_SCORE: f32 = 0.5;
+
 /// The `langid` step: labels each document's language and keeps or drops it.
 ///
 /// On every document, kept or not, it sets `language` to the most probable label and records the
@@ -46,16 +51,23 @@ impl Langid {
     }
 
     /// Each language's share of the characters of the text's paragraphs, when the text has more than
-    /// one paragraph and they are in more than one language; paragraphs with nothing to predict are
-    /// left out.
+    /// one paragraph and they are in more than one language. Paragraphs too short to tell a language
+    /// (names, bylines, a list of sources) or predicted without confidence are left out, so that one
+    /// line of names does not make an article "mixed".
     fn language_shares(id: &LanguageId, text: &str) -> Option<BTreeMap<String, f64>> {
         let mut paragraphs = saring_text::paragraphs(text);
         paragraphs.next()?;
         paragraphs.next()?;
         let mut chars: BTreeMap<String, usize> = BTreeMap::new();
         for paragraph in saring_text::paragraphs(text) {
-            if let Some(best) = id.detect(paragraph) {
-                *chars.entry(best.label.to_owned()).or_default() += paragraph.chars().count();
+            let length = paragraph.chars().count();
+            if length < SHARE_MIN_CHARS {
+                continue;
+            }
+            if let Some(best) = id.detect(paragraph)
+                && best.score >= SHARE_MIN_SCORE
+            {
+                *chars.entry(best.label.to_owned()).or_default() += length;
             }
         }
         if chars.len() < 2 {
