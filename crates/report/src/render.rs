@@ -357,7 +357,7 @@ impl Page<'_> {
         out.push_str("</section>");
     }
 
-    fn top_chart(&self, id: &str, counts: &BTreeMap<String, u64>, out: &mut String) {
+    fn top_chart(&self, id: &str, counts: &BTreeMap<String, u64>, class: &'static str, out: &mut String) {
         let total: u64 = counts.values().sum();
         let mut sorted: Vec<(&String, &u64)> = counts.iter().collect();
         sorted.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
@@ -367,7 +367,7 @@ impl Page<'_> {
             .take(max_bars)
             .map(|(name, n)| Bar {
                 label: (*name).clone(),
-                segments: vec![seg(**n, "kept", "kept")],
+                segments: vec![seg(**n, class, class)],
                 note: format!("{} ({})", count(**n), percent(**n, total)),
             })
             .collect();
@@ -405,7 +405,7 @@ impl Page<'_> {
             self.sample.languages.len(),
             html(&self.sample_note())
         );
-        self.top_chart("languages-chart", &self.sample.languages, out);
+        self.top_chart("languages-chart", &self.sample.languages, "kept", out);
         out.push_str("</section>");
     }
 
@@ -454,7 +454,7 @@ impl Page<'_> {
     }
 
     fn domains(&self, out: &mut String) {
-        out.push_str("<section id=\"domains\"><h2>Top domains of kept documents</h2>");
+        out.push_str("<section id=\"domains\"><h2>Top domains</h2><h3>Kept documents</h3>");
         let _ = write!(
             out,
             "<p class=\"note\">By the host of <code>url</code>: {} host(s) in the sample.{}</p>",
@@ -465,7 +465,18 @@ impl Page<'_> {
                 String::new()
             }
         );
-        self.top_chart("domains-chart", &self.sample.domains, out);
+        self.top_chart("domains-chart", &self.sample.domains, "kept", out);
+        if !self.dropped.domains.is_empty() {
+            let _ = write!(
+                out,
+                "<h3>Dropped documents</h3><p class=\"note\">By the host of <code>url</code>: {} \
+                 host(s) among the {} document(s) of the runner's sample of dropped documents (the first of each \
+                 drop reason, not every dropped document).</p>",
+                count(self.dropped.domains.len() as u64),
+                count(self.dropped.docs)
+            );
+            self.top_chart("domains-dropped-chart", &self.dropped.domains, "dropped", out);
+        }
         out.push_str("</section>");
     }
 

@@ -58,6 +58,8 @@ pub(crate) struct DroppedSample {
     pub unreadable: u64,
     /// The first `per_reason` documents of each (step, reason), in file order.
     pub by_reason: BTreeMap<(String, String), Vec<Example>>,
+    /// Documents of the samples by the host of their URL.
+    pub domains: BTreeMap<String, u64>,
 }
 
 /// One row of the sample table.
@@ -160,12 +162,7 @@ impl Sample {
         self.docs += 1;
         let language = doc.language.clone().unwrap_or_else(|| "(none)".to_owned());
         *self.languages.entry(language).or_default() += 1;
-        let domain = doc
-            .url
-            .as_deref()
-            .and_then(host)
-            .unwrap_or_else(|| "(no url)".to_owned());
-        *self.domains.entry(domain).or_default() += 1;
+        *self.domains.entry(domain_of(doc)).or_default() += 1;
         self.lengths.push(doc.text.chars().count() as f64);
         self.text_bytes += doc.text.len() as u64;
         for (name, value) in &doc.signals {
@@ -225,6 +222,7 @@ pub(crate) fn dropped(dir: &Path, per_reason: usize, example_chars: usize) -> Dr
                 continue;
             };
             sample.docs += 1;
+            *sample.domains.entry(domain_of(&doc)).or_default() += 1;
             let field = |key: &str| {
                 doc.metadata
                     .get(key)
@@ -242,6 +240,14 @@ pub(crate) fn dropped(dir: &Path, per_reason: usize, example_chars: usize) -> Dr
         }
     }
     sample
+}
+
+/// The host of a document's URL, or `(no url)`.
+fn domain_of(doc: &Document) -> String {
+    doc.url
+        .as_deref()
+        .and_then(host)
+        .unwrap_or_else(|| "(no url)".to_owned())
 }
 
 /// The host of a URL, lower-cased, without user info or port: `https://u@Example.org:80/x` → `example.org`.
