@@ -131,7 +131,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     );
     let info = RunInfo {
         saring_version: env!("CARGO_PKG_VERSION").to_owned(),
-        command: std::env::args().collect(),
+        command: command_line(),
         inputs: args.inputs.clone(),
         config: config_text,
         config_path: args.config.as_ref().map(|p| p.display().to_string()),
@@ -151,4 +151,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// The command line as typed, the program named by its file name only (`saring run …`): the card and
+/// `run.json` should not carry the path of the binary on the machine that ran it.
+fn command_line() -> Vec<String> {
+    let mut args: Vec<String> = std::env::args().collect();
+    if let Some(program) = args.first_mut()
+        && let Some(name) = Path::new(program.as_str()).file_name()
+    {
+        *program = name.to_string_lossy().into_owned();
+    }
+    args
 }
