@@ -9,9 +9,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::cluster::{ClusterStats, OverMerged};
-use crate::stages::{Stage, StageTask, process_cpu_secs, run_stage};
+use crate::stages::{Stage, StageTask, run_stage};
 use crate::work::io_error;
 use crate::{DedupConfig, DedupError};
+use saring_io::process_cpu_secs;
 
 /// The work directory of a one-shot run, inside its output directory.
 const WORK_DIR: &str = ".dedup-work";

@@ -10,10 +10,12 @@
 #![deny(missing_docs)]
 
 mod compression;
+mod cpu;
 mod gzip;
 mod read;
 mod write;
 
 pub use compression::{ByteCounter, Compression, open_decompressed};
+pub use cpu::process_cpu_secs;
 pub use read::{DocReader, InputFormat, ReadError, ReadErrorKind, ReaderConfig, list_inputs, open_input};
 pub use write::{OutputFormat, ShardWriter, WriteError, WriterConfig};

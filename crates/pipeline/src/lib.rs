@@ -21,7 +21,6 @@
 #![deny(missing_docs)]
 
 mod config;
-mod cpu;
 mod explain;
 mod registry;
 mod runner;

@@ -42,7 +42,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         .collect();
     let mut counts: Vec<BoilerplateCounts> = (0..PARTS).map(|_| BoilerplateCounts::default()).collect();
     if !pending.is_empty() {
-        let t = super::process_cpu_secs();
+        let t = saring_io::process_cpu_secs();
         let part_path = |p: usize| plan.path("boilerplate", &format!("{}.runs", part_name(p)));
         let mut writers: Vec<Option<RunWriter>> = (0..PARTS)
             .map(|p| {
@@ -99,7 +99,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             }
         }
         if let Some(c) = pending.first().and_then(|&p| counts.get_mut(p)) {
-            c.cpu_secs = super::process_cpu_secs() - t;
+            c.cpu_secs = saring_io::process_cpu_secs() - t;
         }
     }
     for_my_tasks(plan, task, "boilerplate", PARTS, part_name, |p| {

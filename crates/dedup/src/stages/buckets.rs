@@ -63,9 +63,9 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         pending
             .par_iter()
             .map(|&band| {
-                let t = super::process_cpu_secs();
+                let t = saring_io::process_cpu_secs();
                 let mut counts = band_edges(plan, band, &sketches, num_perm, &params)?;
-                counts.cpu_secs = super::process_cpu_secs() - t;
+                counts.cpu_secs = saring_io::process_cpu_secs() - t;
                 Ok((band, counts))
             })
             .collect::<Result<_, DedupError>>()?

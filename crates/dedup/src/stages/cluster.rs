@@ -83,7 +83,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             ..StageOutcome::default()
         });
     }
-    let t = super::process_cpu_secs();
+    let t = saring_io::process_cpu_secs();
     let numbering = Numbering {
         offsets: shard_offsets(plan)?,
     };
@@ -163,7 +163,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
     counts.largest_cluster = u64::from(size.iter().copied().max().unwrap_or(0));
     let keeper = keepers(plan, &root, &size)?;
     write_assignments(plan, &numbering, &root, &size, &keeper)?;
-    counts.cpu_secs += super::process_cpu_secs() - t;
+    counts.cpu_secs += saring_io::process_cpu_secs() - t;
     plan.mark_done("cluster", TASK, &counts)?;
     Ok(StageOutcome {
         ran: 1,

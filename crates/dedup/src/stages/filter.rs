@@ -48,7 +48,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         let Some(file) = plan.files.get(shard) else {
             return Ok(());
         };
-        let t = super::process_cpu_secs();
+        let t = saring_io::process_cpu_secs();
         let name = shard_name(shard);
         let lines: LinesCounts = plan.require("lines", &name)?;
         remove_shards(out_dir, &name)?;
@@ -98,7 +98,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         check_count("filter", file, docs, lines.docs)?;
         writer.finish()?;
         tsv.finish()?;
-        counts.cpu_secs = super::process_cpu_secs() - t;
+        counts.cpu_secs = saring_io::process_cpu_secs() - t;
         plan.mark_done("filter", &name, &counts)
     })?;
     let all_done =

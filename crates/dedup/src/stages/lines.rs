@@ -20,7 +20,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         let Some(file) = plan.files.get(shard) else {
             return Ok(());
         };
-        let t = super::process_cpu_secs();
+        let t = saring_io::process_cpu_secs();
         let name = shard_name(shard);
         let path = |ext: &str| plan.path("lines", &format!("{name}.{ext}"));
         let runs = |ext: &str| {
@@ -84,7 +84,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             ..LinesCounts::default()
         };
         keep_messages(&mut counts.first_errors, errors);
-        counts.cpu_secs = super::process_cpu_secs() - t;
+        counts.cpu_secs = saring_io::process_cpu_secs() - t;
         plan.mark_done("lines", &name, &counts)
     })
 }

@@ -46,7 +46,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         let Some(boilerplate) = boilerplate.as_ref() else {
             return Ok(());
         };
-        let t = super::process_cpu_secs();
+        let t = saring_io::process_cpu_secs();
         let name = shard_name(shard);
         let path = |file: &str| plan.path("signatures", file);
         let mut sketches = SketchWriter::create(
@@ -90,7 +90,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             runs.finish()
                 .map_err(|e| io_error(&path(&band_file(shard, b)), e))?;
         }
-        counts.cpu_secs = super::process_cpu_secs() - t;
+        counts.cpu_secs = saring_io::process_cpu_secs() - t;
         plan.mark_done("signatures", &name, &counts)
     })
 }

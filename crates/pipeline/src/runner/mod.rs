@@ -25,10 +25,10 @@ pub use books::merge_stats;
 pub use dropped::{DROPPED_DIR, DroppedConfig, EXCLUDED_DIR};
 
 use crate::PipelineConfig;
-use crate::cpu::process_cpu_secs;
 use crate::registry::Pipeline;
 use books::{Books, ErrorLog};
 use dropped::{DroppedDoc, DroppedWriter};
+use saring_io::process_cpu_secs;
 use sources::Sources;
 
 /// Most documents in one batch.

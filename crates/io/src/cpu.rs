@@ -1,7 +1,7 @@
-//! CPU time of this process, for `cpu_secs` in the stats.
+//! CPU time of this process, for the `cpu_secs` that the run and dedup stats report.
 
 /// User plus system CPU time used so far by every thread of this process, in seconds.
-pub(crate) fn process_cpu_secs() -> f64 {
+pub fn process_cpu_secs() -> f64 {
     // SAFETY: getrusage only writes into the struct we pass; a zeroed rusage is a valid value.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: RUSAGE_SELF is a valid `who`, and `usage` is a valid, writable rusage.
