@@ -5,19 +5,10 @@ use crate::util::*;
 #[test]
 fn the_fineweb_chain_records_signals_and_names_its_drops() {
     let dir = Dir::new();
-    let example = repo().join("examples/crawl.warc.gz");
-    dir.write(
-        "fineweb.toml",
-        b"[[step]]\ntype = \"extract\"\n[[step]]\ntype = \"gopher_repetition\"\n[[step]]\ntype = \"gopher_quality\"\n[[step]]\ntype = \"c4_quality\"\n[[step]]\ntype = \"fineweb_quality\"\n",
-    );
-    let out = dir.saring(&[
-        "run",
-        example.to_str().unwrap(),
-        "-o",
+    let out = dir.run_example(
+        "[[step]]\ntype = \"extract\"\n[[step]]\ntype = \"gopher_repetition\"\n[[step]]\ntype = \"gopher_quality\"\n[[step]]\ntype = \"c4_quality\"\n[[step]]\ntype = \"fineweb_quality\"\n",
         "out",
-        "--config",
-        "fineweb.toml",
-    ]);
+    );
     assert_exit!(out, 0);
     let stats = stats(&dir.path("out"));
     assert_reconciles(&stats);
@@ -51,18 +42,10 @@ fn the_fineweb_chain_records_signals_and_names_its_drops() {
         }
     }
 
-    let bad = dir.write(
-        "bad.toml",
-        b"[[step]]\ntype = \"gopher_quality\"\nmin_doc_words = 50\nmax_doc_words = 10\n",
-    );
-    let out = dir.saring(&[
-        "run",
-        example.to_str().unwrap(),
-        "-o",
+    let out = dir.run_example(
+        "[[step]]\ntype = \"gopher_quality\"\nmin_doc_words = 50\nmax_doc_words = 10\n",
         "bad",
-        "--config",
-        bad.to_str().unwrap(),
-    ]);
+    );
     assert_exit!(out, 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("step 1 (gopher_quality)"));
 }

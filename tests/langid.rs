@@ -46,19 +46,10 @@ fn one_label_and_score_per_line() {
 #[test]
 fn the_langid_step_labels_the_seed_story_indonesian_and_filters_by_language() {
     let dir = Dir::new();
-    let example = repo().join("examples/crawl.warc.gz");
-    dir.write(
-        "id.toml",
-        b"[[step]]\ntype = \"extract\"\n[[step]]\ntype = \"langid\"\nlanguages = [\"id\"]\n",
-    );
-    let out = dir.saring(&[
-        "run",
-        example.to_str().unwrap(),
-        "-o",
+    let out = dir.run_example(
+        "[[step]]\ntype = \"extract\"\n[[step]]\ntype = \"langid\"\nlanguages = [\"id\"]\n",
         "out",
-        "--config",
-        "id.toml",
-    ]);
+    );
     assert_exit!(out, 0);
     let records = read_shards(&dir.path("out"));
     let urls: Vec<&str> = records.iter().map(|r| r["url"].as_str().unwrap()).collect();

@@ -5,16 +5,10 @@ use crate::util::*;
 #[test]
 fn a_run_writes_its_report_and_inspect_pages_through_the_output() {
     let dir = Dir::new();
-    let example = repo().join("examples/crawl.warc.gz");
-    dir.write("p.toml", b"[[step]]\ntype = \"extract\"\n[[step]]\ntype = \"langid\"\nlabel_only = true\n[[step]]\ntype = \"min_length\"\nmin_chars = 300\n");
-    let out = dir.saring(&[
-        "run",
-        example.to_str().unwrap(),
-        "-o",
+    let out = dir.run_example(
+        "[[step]]\ntype = \"extract\"\n[[step]]\ntype = \"langid\"\nlabel_only = true\n[[step]]\ntype = \"min_length\"\nmin_chars = 300\n",
         "out",
-        "--config",
-        "p.toml",
-    ]);
+    );
     assert_exit!(out, 0);
     let report = std::fs::read_to_string(dir.path("out/report.html")).unwrap();
     assert!(
@@ -47,10 +41,10 @@ language:
         "{card}"
     );
     assert!(
-        card.contains(&std::fs::read_to_string(dir.path("p.toml")).unwrap()),
+        card.contains(&std::fs::read_to_string(dir.path("out.toml")).unwrap()),
         "config verbatim"
     );
-    assert!(card.contains("--config p.toml"), "{card}");
+    assert!(card.contains("--config out.toml"), "{card}");
 
     let out = dir.saring(&["inspect", "out", "--reason", "min_chars", "--chars", "40"]);
     assert_exit!(out, 0);

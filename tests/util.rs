@@ -26,6 +26,22 @@ impl Dir {
         path
     }
 
+    /// Runs `saring run` on the bundled example crawl into `out`, with the pipeline config `config` written
+    /// to `out.toml` in this directory.
+    pub fn run_example(&self, config: &str, out: &str) -> Output {
+        let config_name = format!("{out}.toml");
+        self.write(&config_name, config.as_bytes());
+        let example = repo().join("examples/crawl.warc.gz");
+        self.saring(&[
+            "run",
+            example.to_str().unwrap(),
+            "-o",
+            out,
+            "--config",
+            &config_name,
+        ])
+    }
+
     /// Runs `saring` with `args` in this directory.
     pub fn saring(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_saring"))
