@@ -16,4 +16,5 @@ mod filters;
 mod langid;
 mod ranks;
 mod report;
+mod resume;
 mod run;

@@ -5,14 +5,19 @@
 //! flight at once (a token is taken before a batch is read and given back once it is written), so memory
 //! stays flat whatever the input size, and the writer restores input order, so the output does not depend
 //! on the number of threads.
+//!
+//! Each time a shard is complete the writer records a checkpoint, from which a rerun after a crash
+//! resumes (see `checkpoint`).
 
 mod books;
+mod checkpoint;
 mod read;
 mod work;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::PoisonError;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use crossbeam_channel::bounded;
@@ -24,7 +29,9 @@ pub use books::merge_stats;
 use crate::PipelineConfig;
 use crate::cpu::process_cpu_secs;
 use crate::registry::Pipeline;
-use books::{Books, ErrorLog};
+use books::{Books, ErrorLog, write_json};
+use checkpoint::{Checkpoint, Plan};
+use read::{Position, Shared, Start};
 
 /// Most documents in one batch.
 const BATCH_DOCS: usize = 32;
@@ -101,6 +108,11 @@ pub struct RunOutcome {
     pub stopped_early: bool,
     /// True when this rank had already completed the same work in `out_dir` and nothing was redone.
     pub already_complete: bool,
+    /// When the run resumed an interrupted one from its checkpoint: the complete shards it kept.
+    pub resumed_after_shards: Option<u32>,
+    /// When a checkpoint was found but not resumed (it is of other work, or its files are gone): why. The
+    /// run started afresh.
+    pub checkpoint_set_aside: Option<String>,
 }
 
 /// A failure that stops the run: the output cannot be written.
@@ -142,17 +154,28 @@ impl From<ReadError> for ErrorRecord {
 
 struct Batch {
     seq: u64,
-    items: Vec<Item>,
+    /// Each item with the input position just after it.
+    items: Vec<(Item, Position)>,
 }
 
-/// A batch after the steps: what to write and what to count.
+/// A batch after the steps: what became of each record, in input order, and the time each step took.
 struct Processed {
     seq: u64,
-    read: u64,
-    kept: Vec<Document>,
-    dropped: u64,
-    errors: Vec<ErrorRecord>,
-    steps: Vec<StepStats>,
+    outcomes: Vec<Outcome>,
+    step_secs: Vec<f64>,
+}
+
+/// What became of one record, and the input position just after it.
+struct Outcome {
+    after: Position,
+    fate: Fate,
+}
+
+/// Kept, dropped by a step, or errored (unreadable, or failed in a step).
+enum Fate {
+    Kept(Document),
+    Dropped { step: usize, reason: &'static str },
+    Errored { step: Option<usize>, error: ErrorRecord },
 }
 
 /// Runs the pipeline over `inputs` (files, directories, globs) into `out_dir`.
@@ -160,8 +183,8 @@ struct Processed {
 /// The inputs are listed in sorted order and this rank takes every `world_size`-th file. Errored records
 /// are counted, logged to `OUT/errors/RRRRR.jsonl`, and skipped (or stop the run with `fail_fast`); only a
 /// failure to write output is an `Err`. A rank that already completed the same work (same config, same
-/// input files, same sizes and times) in `out_dir` is not redone; otherwise its earlier files are removed
-/// first, so a rerun gives the same files.
+/// input files, same sizes and times) in `out_dir` is not redone; one that was interrupted resumes from
+/// its checkpoint; otherwise its earlier files are removed first, so a rerun gives the same files.
 pub fn run(
     inputs: &[String],
     out_dir: &Path,
@@ -189,21 +212,63 @@ pub fn run(
 
     let books = Books::new(out_dir, options.rank, world_size);
     let fingerprint = fingerprint(config, &files, &listing_errors, world_size);
+    let existing = ShardWriter::existing_shards(out_dir, options.rank, &config.output);
     if let Some(stats) = books.completed(&fingerprint) {
-        let shards = ShardWriter::existing_shards(out_dir, options.rank, &config.output);
         return Ok(RunOutcome {
             stats,
-            shards,
+            shards: existing,
             first_errors: Vec::new(),
             stopped_early: false,
             already_complete: true,
+            resumed_after_shards: None,
+            checkpoint_set_aside: None,
         });
     }
-    books.prepare()?;
+    let plan = Plan::choose(&books, &fingerprint, existing);
+    let writer = ShardWriter::new(out_dir, options.rank, &config.output)?;
+    let (mut writer, start, resumed_after_shards, checkpoint_set_aside) = match plan {
+        Plan::Fresh { set_aside } => {
+            books.prepare(None)?;
+            let stats = RunStats {
+                steps: pipeline
+                    .steps()
+                    .iter()
+                    .map(|s| StepStats::named(s.name()))
+                    .collect(),
+                ..RunStats::default()
+            };
+            let log = ErrorLog::new(books.error_log_path());
+            let writer = Writer::new(writer, log, stats, Vec::new());
+            (writer, Start::default(), None, set_aside)
+        }
+        Plan::Resume { checkpoint, shards } => {
+            books.prepare(Some(&shards))?;
+            let (log, first_errors) =
+                ErrorLog::resume(books.error_log_path(), checkpoint.error_log_bytes, FIRST_ERRORS)?;
+            let writer = writer.resume_after(checkpoint.next_shard);
+            let start = checkpoint.start();
+            let resumed = Some(checkpoint.next_shard);
+            let writer = Writer::new(writer, log, checkpoint.stats, first_errors);
+            (writer, start, resumed, None)
+        }
+    };
+    let listing_errors = if resumed_after_shards.is_some() {
+        // Errors of the listing come before every document, so a checkpoint has them all.
+        Vec::new()
+    } else {
+        listing_errors
+    };
+    let checkpoints = Checkpoints {
+        books: &books,
+        fingerprint: &fingerprint,
+        files: &files,
+        started,
+        cpu_started,
+    };
 
     let threads = options.threads.max(1);
     let in_flight = threads * BATCHES_PER_THREAD;
-    let stop = AtomicBool::new(false);
+    let shared = Shared::default();
     let (batch_tx, batch_rx) = bounded::<Batch>(in_flight);
     let (done_tx, done_rx) = bounded::<Processed>(in_flight);
     let (token_tx, token_rx) = bounded::<()>(in_flight);
@@ -212,23 +277,12 @@ pub fn run(
         let _ = token_tx.send(());
     }
 
-    let mut writer = ShardWriter::new(out_dir, options.rank, &config.output)?;
-    let mut log = ErrorLog::new(books.error_log_path());
-    let mut stats = RunStats {
-        steps: pipeline
-            .steps()
-            .iter()
-            .map(|s| StepStats::named(s.name()))
-            .collect(),
-        ..RunStats::default()
-    };
-    let mut first_errors = Vec::new();
     let mut stopped_early = false;
 
     let reader_totals = std::thread::scope(|scope| -> Result<read::ReaderTotals, RunError> {
         let reader = scope.spawn(|| {
             let batcher = read::Batcher::new(options.fail_fast, batch_tx, token_rx);
-            read::read_all(&files, listing_errors, config, batcher, &stop, progress)
+            read::read_all(&files, listing_errors, config, batcher, start, &shared, progress)
         });
         for _ in 0..threads {
             let batch_rx = batch_rx.clone();
@@ -245,10 +299,9 @@ pub fn run(
                 pending.insert(processed.seq, processed);
                 while let Some(batch) = pending.remove(&next_seq) {
                     next_seq += 1;
-                    let had_errors = !batch.errors.is_empty();
-                    write_batch(batch, &mut writer, &mut log, &mut stats, &mut first_errors)?;
-                    progress.kept.store(stats.kept, Ordering::Relaxed);
-                    progress.done.store(stats.read, Ordering::Relaxed);
+                    let had_errors = writer.write(batch, &checkpoints, &shared)?;
+                    progress.kept.store(writer.stats.kept, Ordering::Relaxed);
+                    progress.done.store(writer.stats.read, Ordering::Relaxed);
                     if had_errors && options.fail_fast {
                         stopped_early = true;
                         return Ok(());
@@ -261,7 +314,7 @@ pub fn run(
             Ok(())
         })();
         // Unblock and stop the other threads whatever happened: they see closed channels.
-        stop.store(true, Ordering::Relaxed);
+        shared.stop.store(true, Ordering::Relaxed);
         drop(done_rx);
         drop(token_tx);
         let totals = reader
@@ -270,7 +323,14 @@ pub fn run(
         result.map(|()| totals)
     })?;
 
-    let shards = writer.finish()?;
+    let Writer {
+        shards,
+        log,
+        mut stats,
+        first_errors,
+        ..
+    } = writer;
+    let shards = shards.finish()?;
     log.finish()?;
     stats.bytes_in = reader_totals.bytes_in;
     stats.files = reader_totals.files;
@@ -280,8 +340,7 @@ pub fn run(
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    stats.wall_secs = started.elapsed().as_secs_f64();
-    stats.cpu_secs = process_cpu_secs() - cpu_started;
+    checkpoints.add_time(&mut stats);
     books.record(&stats, (!stopped_early).then_some(fingerprint.as_str()))?;
     Ok(RunOutcome {
         stats,
@@ -289,6 +348,8 @@ pub fn run(
         first_errors,
         stopped_early,
         already_complete: false,
+        resumed_after_shards,
+        checkpoint_set_aside,
     })
 }
 
@@ -324,31 +385,144 @@ fn fingerprint(
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(key.to_string().as_bytes()))
 }
 
-fn write_batch(
-    batch: Processed,
-    writer: &mut ShardWriter,
-    log: &mut ErrorLog,
-    stats: &mut RunStats,
-    first_errors: &mut Vec<String>,
-) -> Result<(), RunError> {
-    for doc in &batch.kept {
-        writer.write(doc)?;
+/// The writing end of a run: shards, error log and books, in input order.
+struct Writer {
+    shards: ShardWriter,
+    log: ErrorLog,
+    stats: RunStats,
+    first_errors: Vec<String>,
+}
+
+/// What the writer needs to record checkpoints.
+struct Checkpoints<'a> {
+    books: &'a Books,
+    fingerprint: &'a str,
+    files: &'a [PathBuf],
+    started: Instant,
+    cpu_started: f64,
+}
+
+impl Checkpoints<'_> {
+    /// Adds this run's wall-clock and CPU time to `stats`, which holds that of the runs it resumes.
+    fn add_time(&self, stats: &mut RunStats) {
+        stats.wall_secs += self.started.elapsed().as_secs_f64();
+        stats.cpu_secs += process_cpu_secs() - self.cpu_started;
     }
-    stats.read += batch.read;
-    stats.kept += batch.kept.len() as u64;
-    stats.dropped += batch.dropped;
-    stats.errored += batch.errors.len() as u64;
-    for (mine, theirs) in stats.steps.iter_mut().zip(&batch.steps) {
-        *mine += theirs;
-    }
-    for error in batch.errors {
-        log.write(&error)?;
-        *stats.errors.entry(error.kind).or_default() += 1;
-        if first_errors.len() < FIRST_ERRORS {
-            first_errors.push(error.message);
+}
+
+impl Writer {
+    fn new(shards: ShardWriter, log: ErrorLog, stats: RunStats, first_errors: Vec<String>) -> Writer {
+        Writer {
+            shards,
+            log,
+            stats,
+            first_errors,
         }
     }
-    Ok(())
+
+    /// Writes and counts one batch, record by record, recording a checkpoint after each record that
+    /// completes a shard. Returns whether the batch held an error.
+    fn write(
+        &mut self,
+        batch: Processed,
+        checkpoints: &Checkpoints,
+        shared: &Shared,
+    ) -> Result<bool, RunError> {
+        for (mine, secs) in self.stats.steps.iter_mut().zip(&batch.step_secs) {
+            mine.secs += secs;
+        }
+        let mut had_errors = false;
+        for Outcome { after, fate } in batch.outcomes {
+            self.count(&fate);
+            match fate {
+                Fate::Kept(doc) => {
+                    let complete = self.shards.finished_shards().len();
+                    self.shards.write(&doc)?;
+                    if self.shards.finished_shards().len() > complete {
+                        self.checkpoint(after, checkpoints, shared)?;
+                    }
+                }
+                Fate::Dropped { .. } => {}
+                Fate::Errored { error, .. } => {
+                    had_errors = true;
+                    self.log.write(&error)?;
+                    if self.first_errors.len() < FIRST_ERRORS {
+                        self.first_errors.push(error.message);
+                    }
+                }
+            }
+        }
+        Ok(had_errors)
+    }
+
+    /// Adds one record to the books: the run's counts and those of every step it went through.
+    fn count(&mut self, fate: &Fate) {
+        let stats = &mut self.stats;
+        stats.read += 1;
+        let (passed, last) = match fate {
+            Fate::Kept(_) => (stats.steps.len(), None),
+            Fate::Dropped { step, .. } => (*step, Some(*step)),
+            Fate::Errored { step, .. } => (step.unwrap_or(0), *step),
+        };
+        for step in stats.steps.iter_mut().take(passed) {
+            step.total += 1;
+            step.kept += 1;
+        }
+        let last = last.and_then(|i| stats.steps.get_mut(i));
+        match fate {
+            Fate::Kept(_) => stats.kept += 1,
+            Fate::Dropped { reason, .. } => {
+                stats.dropped += 1;
+                if let Some(step) = last {
+                    step.total += 1;
+                    step.dropped += 1;
+                    *step.drop_reasons.entry((*reason).to_owned()).or_default() += 1;
+                }
+            }
+            Fate::Errored { error, .. } => {
+                stats.errored += 1;
+                *stats.errors.entry(error.kind.clone()).or_default() += 1;
+                if let Some(step) = last {
+                    step.total += 1;
+                    step.errored += 1;
+                }
+            }
+        }
+    }
+
+    /// Records that the complete shards hold every record up to `after`.
+    fn checkpoint(
+        &mut self,
+        after: Position,
+        checkpoints: &Checkpoints,
+        shared: &Shared,
+    ) -> Result<(), RunError> {
+        let reader = shared
+            .file_starts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&after.file)
+            .cloned();
+        // The reader notes a file's start before it sends any record of it, so this always finds it;
+        // were it missing, the earlier checkpoint would stand, which is still correct.
+        let Some(reader) = reader else { return Ok(()) };
+        let mut stats = self.stats.clone();
+        checkpoints.add_time(&mut stats);
+        let checkpoint = Checkpoint {
+            fingerprint: checkpoints.fingerprint.to_owned(),
+            path: checkpoints
+                .files
+                .get(after.file)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            position: after,
+            next_shard: self.shards.finished_shards().len() as u32,
+            error_log_bytes: self.log.sync()?,
+            reader,
+            stats,
+        };
+        write_json(&checkpoints.books.checkpoint_path(), &checkpoint)
+    }
 }
 
 #[cfg(test)]
