@@ -18,4 +18,5 @@ mod langid;
 mod python;
 mod ranks;
 mod report;
+mod resume;
 mod run;

@@ -22,7 +22,8 @@ const DEFAULT_PIPELINE: &str = include_str!("../../examples/pipeline.toml");
 /// RANK-SHARD (00000-00000.jsonl.zst, …), stats.json (the whole run, once every rank is done), stats/RANK.json,
 /// a completion marker stats/RANK.done, errors/RANK.jsonl, a sample of dropped documents in dropped/, run.json
 /// (the command and config), and, once every rank is done, report.html and a dataset card README.md. The output is byte-identical for any --threads,
-/// and a rerun of a completed rank with the same config and inputs does nothing.
+/// and a rerun of a completed rank with the same config and inputs does nothing; a rerun of an interrupted
+/// one resumes from stats/RANK.checkpoint, written each time a shard is complete.
 #[derive(clap::Args)]
 pub struct RunArgs {
     /// Input files, directories or glob patterns.
@@ -102,6 +103,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             "saring: rank {rank} of {world_size} already completed this work in {}; nothing redone",
             args.output.display()
         );
+    }
+    if let Some(why) = &outcome.checkpoint_set_aside {
+        eprintln!("saring: warning: rank {rank} started afresh, not resuming from {why}");
+    }
+    if let Some(shards) = outcome.resumed_after_shards {
+        eprintln!("saring: rank {rank} resumed an interrupted run after its {shards} complete shard(s)");
     }
 
     for message in &outcome.first_errors {

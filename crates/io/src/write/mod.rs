@@ -188,6 +188,27 @@ impl ShardWriter {
         Ok(std::mem::take(&mut self.finished))
     }
 
+    /// Continues an earlier writer of the same rank whose first `shards` shards are complete in the
+    /// directory: the next shard opened is number `shards`, and [`ShardWriter::finish`] lists the earlier
+    /// ones first. This is how an interrupted run resumes from its checkpoint.
+    pub fn resume_after(mut self, shards: u32) -> ShardWriter {
+        self.finished = (0..shards).map(|s| self.dir.join(self.shard_name(s))).collect();
+        self.closed_bytes = self
+            .finished
+            .iter()
+            .filter_map(|path| fs::metadata(path).ok())
+            .map(|m| m.len())
+            .sum();
+        self.next_shard = shards;
+        self
+    }
+
+    /// The shards closed so far (renamed to their final names), in order; a shard closes once full, so a
+    /// longer list after [`ShardWriter::write`] means that document completed a shard.
+    pub fn finished_shards(&self) -> &[PathBuf] {
+        &self.finished
+    }
+
     /// The file name of shard `shard`.
     fn shard_name(&self, shard: u32) -> String {
         shard_name(self.rank, shard, &self.config)

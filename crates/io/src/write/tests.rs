@@ -217,3 +217,45 @@ fn finish_without_documents_writes_nothing() {
     assert!(writer.finish().unwrap().is_empty());
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_resumed_writer_continues_the_numbering_and_the_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = WriterConfig {
+        max_shard_bytes: 300,
+        ..WriterConfig::default()
+    };
+    let docs = docs(40);
+    let whole = dir.path().join("whole");
+    let (paths, _) = write_all(&whole, &config, &docs);
+    assert!(paths.len() > 3);
+
+    // A first writer stops after its second shard closed; a resumed one writes the rest.
+    let parts = dir.path().join("parts");
+    let mut first = ShardWriter::new(&parts, 0, &config).unwrap();
+    let mut rest = docs.iter();
+    for doc in rest.by_ref() {
+        first.write(doc).unwrap();
+        if first.finished_shards().len() == 2 {
+            break;
+        }
+    }
+    drop(first);
+    let mut second = ShardWriter::new(&parts, 0, &config).unwrap().resume_after(2);
+    assert_eq!(second.finished_shards().len(), 2);
+    let earlier: u64 = second
+        .finished_shards()
+        .iter()
+        .map(|p| fs::metadata(p).unwrap().len())
+        .sum();
+    assert_eq!(second.bytes_written(), earlier);
+    for doc in rest {
+        second.write(doc).unwrap();
+    }
+    let resumed = second.finish().unwrap();
+    assert_eq!(resumed.len(), paths.len());
+    for (a, b) in paths.iter().zip(&resumed) {
+        assert_eq!(a.file_name(), b.file_name());
+        assert_eq!(fs::read(a).unwrap(), fs::read(b).unwrap());
+    }
+}

@@ -3,13 +3,14 @@
 //! ```text
 //! OUT/stats/RRRRR.json     the rank's RunStats
 //! OUT/stats/RRRRR.done     completion marker: the fingerprint of what the rank did
+//! OUT/stats/RRRRR.checkpoint  while the rank runs: how far its finished shards go (see `checkpoint`)
 //! OUT/errors/RRRRR.jsonl   one line per errored record (only when there were errors)
 //! OUT/dropped/, excluded/  samples of dropped documents, and all of them (see `dropped`)
 //! OUT/stats.json           the whole run: written once every rank is done
 //! ```
 
-use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use saring_core::RunStats;
@@ -47,31 +48,49 @@ impl Books {
         self.dir.join("errors").join(format!("{:05}.jsonl", self.rank))
     }
 
+    /// The checkpoint of this rank.
+    pub(super) fn checkpoint_path(&self) -> PathBuf {
+        self.dir
+            .join("stats")
+            .join(format!("{:05}.checkpoint", self.rank))
+    }
+
     /// Creates the directories and removes this rank's files of an earlier run (shards, books, temporary
-    /// files), so that a rerun leaves exactly the files it writes and no stale completion marker.
-    pub(super) fn prepare(&self) -> Result<(), RunError> {
+    /// files), so that a rerun leaves exactly the files it writes and no stale completion marker. When
+    /// resuming, the shards in `keep` stay, and so do the checkpoint and the error log (which
+    /// [`ErrorLog::resume`] cuts back to the checkpoint).
+    pub(super) fn prepare(&self, keep: Option<&[PathBuf]>) -> Result<(), RunError> {
         for dir in [self.dir.clone(), self.dir.join("stats")] {
             fs::create_dir_all(&dir).map_err(|source| output_error(&dir, source))?;
         }
-        for path in [
-            self.marker_path(self.rank),
-            self.stats_path(self.rank),
-            self.error_log_path(),
-        ] {
-            remove_if_present(&path)?;
+        let books = [self.marker_path(self.rank), self.stats_path(self.rank)];
+        for path in &books {
+            remove_if_present(path)?;
         }
+        // The temporaries of files a killed run was writing.
+        for path in books.iter().chain([&self.checkpoint_path()]) {
+            remove_if_present(&temporary_name(path))?;
+        }
+        if keep.is_none() {
+            let log = self.error_log_path();
+            for path in [temporary_name(&log), log, self.checkpoint_path()] {
+                remove_if_present(&path)?;
+            }
+        }
+        let keep = keep.unwrap_or_default();
         for dir in [
             self.dir.clone(),
             self.dir.join(DROPPED_DIR),
             self.dir.join(EXCLUDED_DIR),
         ] {
-            self.remove_rank_files(&dir)?;
+            self.remove_rank_files(&dir, keep)?;
         }
         Ok(())
     }
 
-    /// Removes this rank's shards (`RRRRR-…`) and their temporary files from `dir`, if it exists.
-    fn remove_rank_files(&self, dir: &Path) -> Result<(), RunError> {
+    /// Removes this rank's shards (`RRRRR-…`) but those in `keep`, and their temporary files, from `dir`,
+    /// if it exists.
+    fn remove_rank_files(&self, dir: &Path, keep: &[PathBuf]) -> Result<(), RunError> {
         let prefix = format!("{:05}-", self.rank);
         let hidden_prefix = format!(".{prefix}");
         let entries = match fs::read_dir(dir) {
@@ -82,8 +101,9 @@ impl Books {
             let entry = entry.map_err(|source| output_error(dir, source))?;
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            if name.starts_with(&prefix) || name.starts_with(&hidden_prefix) {
-                remove_if_present(&entry.path())?;
+            let path = entry.path();
+            if (name.starts_with(&prefix) || name.starts_with(&hidden_prefix)) && !keep.contains(&path) {
+                remove_if_present(&path)?;
             }
         }
         Ok(())
@@ -102,8 +122,10 @@ impl Books {
     /// Records the rank's stats, then, for work that ran to its end, its completion marker (a run stopped
     /// by `fail_fast` is not complete). Writes the merged `stats.json` of the whole run once every rank is
     /// complete, or at once for a single-rank run.
+    /// The checkpoint goes before the marker: a rank is never both complete and resumable.
     pub(super) fn record(&self, stats: &RunStats, completed: Option<&str>) -> Result<(), RunError> {
         write_json(&self.stats_path(self.rank), stats)?;
+        remove_if_present(&self.checkpoint_path())?;
         if let Some(fingerprint) = completed {
             write_json(&self.marker_path(self.rank), &json!({"fingerprint": fingerprint}))?;
         }
@@ -141,6 +163,8 @@ pub(super) struct ErrorLog {
     path: PathBuf,
     tmp: PathBuf,
     file: Option<BufWriter<File>>,
+    /// Bytes of the lines written so far.
+    bytes: u64,
 }
 
 impl ErrorLog {
@@ -150,7 +174,65 @@ impl ErrorLog {
             path,
             tmp,
             file: None,
+            bytes: 0,
         }
+    }
+
+    /// The bytes an interrupted run left of the log at `path`: under the temporary name, or under the
+    /// final one when the run ended between renaming the log and completing.
+    pub(super) fn left_bytes(path: &Path) -> u64 {
+        [temporary_name(path), path.to_path_buf()]
+            .iter()
+            .find_map(|p| fs::metadata(p).ok())
+            .map_or(0, |m| m.len())
+    }
+
+    /// Takes up the log an interrupted run left at `path`, cut back to its first `bytes` (those of the
+    /// records its checkpoint covers; [`ErrorLog::left_bytes`] has at least as many). Returns the log
+    /// and up to `first` of its messages.
+    pub(super) fn resume(
+        path: PathBuf,
+        bytes: u64,
+        first: usize,
+    ) -> Result<(ErrorLog, Vec<String>), RunError> {
+        let mut log = ErrorLog::new(path);
+        if bytes == 0 {
+            remove_if_present(&log.tmp)?;
+            remove_if_present(&log.path)?;
+            return Ok((log, Vec::new()));
+        }
+        if !log.tmp.exists() {
+            fs::rename(&log.path, &log.tmp).map_err(|source| output_error(&log.tmp, source))?;
+        }
+        remove_if_present(&log.path)?;
+        let error = |source| output_error(&log.tmp, source);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&log.tmp)
+            .map_err(error)?;
+        file.set_len(bytes).map_err(error)?;
+        let messages = BufReader::new(&file)
+            .lines()
+            .take(first)
+            .map_while(Result::ok)
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(&line).ok())
+            .filter_map(|line| line.get("message")?.as_str().map(str::to_owned))
+            .collect();
+        file.seek(SeekFrom::End(0)).map_err(error)?;
+        log.file = Some(BufWriter::new(file));
+        log.bytes = bytes;
+        Ok((log, messages))
+    }
+
+    /// Makes every line written so far durable and returns their length in bytes, for a checkpoint.
+    pub(super) fn sync(&mut self) -> Result<u64, RunError> {
+        if let Some(file) = &mut self.file {
+            file.flush()
+                .and_then(|()| file.get_ref().sync_data())
+                .map_err(|source| output_error(&self.tmp, source))?;
+        }
+        Ok(self.bytes)
     }
 
     pub(super) fn write(&mut self, error: &ErrorRecord) -> Result<(), RunError> {
@@ -166,10 +248,10 @@ impl ErrorLog {
                 self.file.insert(BufWriter::new(file))
             }
         };
-        let line = json!({"kind": error.kind, "message": error.message});
-        serde_json::to_writer(&mut *file, &line)
-            .map_err(std::io::Error::other)
-            .and_then(|()| file.write_all(b"\n"))
+        let mut line = json!({"kind": error.kind, "message": error.message}).to_string();
+        line.push('\n');
+        self.bytes += line.len() as u64;
+        file.write_all(line.as_bytes())
             .map_err(|source| output_error(&self.tmp, source))
     }
 

@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::RunError;
+use super::checkpoint::{Sink, SinkMark};
+use super::read::Position;
 
 /// The sample's directory in the output directory.
 pub const DROPPED_DIR: &str = "dropped";
@@ -74,7 +76,52 @@ pub(super) struct DroppedDoc {
     /// The index of the step that dropped it.
     pub(super) step: usize,
     /// The drop reason.
-    pub(super) reason: String,
+    pub(super) reason: &'static str,
+}
+
+/// A document of the sample, with the (step, reason) it counts toward: what a checkpoint keeps of the
+/// sample so far, so that a resumed run's sample is the uninterrupted run's. Provenance is not kept (it
+/// is never written).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct Sampled {
+    step: usize,
+    reason: String,
+    id: String,
+    url: Option<String>,
+    date: Option<String>,
+    text: String,
+    language: Option<String>,
+    metadata: BTreeMap<String, Value>,
+    signals: BTreeMap<String, f64>,
+}
+
+impl Sampled {
+    fn new(step: usize, reason: String, doc: Document) -> Sampled {
+        Sampled {
+            step,
+            reason,
+            id: doc.id,
+            url: doc.url,
+            date: doc.date,
+            text: doc.text,
+            language: doc.language,
+            metadata: doc.metadata,
+            signals: doc.signals,
+        }
+    }
+
+    fn to_document(&self) -> Document {
+        Document {
+            id: self.id.clone(),
+            url: self.url.clone(),
+            date: self.date.clone(),
+            text: self.text.clone(),
+            language: self.language.clone(),
+            metadata: self.metadata.clone(),
+            signals: self.signals.clone(),
+            ..Document::default()
+        }
+    }
 }
 
 /// The writer of a rank's dropped documents: the bounded sample, and all of them when configured.
@@ -82,37 +129,56 @@ pub(super) struct DroppedWriter<'a> {
     config: &'a DroppedConfig,
     sample_dir: PathBuf,
     rank: u32,
-    sample: Vec<Document>,
+    sample: Vec<Sampled>,
     /// Documents sampled so far per (step index, reason).
     taken: BTreeMap<(usize, String), usize>,
-    all: Option<ShardWriter>,
+    all: Option<Sink>,
 }
 
 impl<'a> DroppedWriter<'a> {
-    /// A writer into `out_dir/dropped/` (and `out_dir/excluded/` with `write_all`) for `rank`.
+    /// A writer into `out_dir/dropped/` (and `out_dir/excluded/` with `write_all`) for `rank`, going on
+    /// from `sample` (the sample a checkpoint holds; empty for a fresh run) and, for the excluded shards,
+    /// from `all` (where a checkpoint says they are complete up to).
     pub(super) fn new(
         out_dir: &Path,
         rank: u32,
         config: &'a DroppedConfig,
         output: &WriterConfig,
+        sample: Vec<Sampled>,
+        all: SinkMark,
     ) -> Result<DroppedWriter<'a>, RunError> {
         let all = match config.write_all {
-            true => Some(ShardWriter::new(&out_dir.join(EXCLUDED_DIR), rank, output)?),
+            true => Some(Sink::new(
+                ShardWriter::new(&out_dir.join(EXCLUDED_DIR), rank, output)?,
+                all,
+            )),
             false => None,
         };
+        let mut taken = BTreeMap::new();
+        for doc in &sample {
+            *taken.entry((doc.step, doc.reason.clone())).or_default() += 1;
+        }
         Ok(DroppedWriter {
             config,
             sample_dir: out_dir.join(DROPPED_DIR),
             rank,
-            sample: Vec::new(),
-            taken: BTreeMap::new(),
+            sample,
+            taken,
             all,
         })
     }
 
-    /// Takes one dropped document: into the sample while its (step, reason) has room, and into the
-    /// excluded shards with `write_all`.
-    pub(super) fn add(&mut self, dropped: DroppedDoc, step_name: &str) -> Result<(), RunError> {
+    /// Takes one dropped document, read up to `after`: into the excluded shards with `write_all` (unless
+    /// their complete shards hold it already), and, unless `replayed` (a resumed run reading again
+    /// records its checkpoint counted), into the sample while its (step, reason) has room. Returns true
+    /// when it completed an excluded shard.
+    pub(super) fn add(
+        &mut self,
+        dropped: DroppedDoc,
+        step_name: &str,
+        after: Position,
+        replayed: bool,
+    ) -> Result<bool, RunError> {
         let DroppedDoc {
             mut doc,
             step,
@@ -120,20 +186,33 @@ impl<'a> DroppedWriter<'a> {
         } = dropped;
         doc.metadata
             .insert("drop_step".to_owned(), Value::from(step_name));
-        doc.metadata
-            .insert("drop_reason".to_owned(), Value::from(reason.as_str()));
-        if let Some(all) = &mut self.all {
-            all.write(&doc)?;
+        doc.metadata.insert("drop_reason".to_owned(), Value::from(reason));
+        let completed = match &mut self.all {
+            Some(all) => all.write(&doc, after)?,
+            None => false,
+        };
+        if replayed {
+            return Ok(completed);
         }
-        let taken = self.taken.entry((step, reason)).or_default();
+        let taken = self.taken.entry((step, reason.to_owned())).or_default();
         if *taken < self.config.sample_per_reason {
             *taken += 1;
             if let Some((end, _)) = doc.text.char_indices().nth(self.config.sample_chars) {
                 doc.text.truncate(end);
             }
-            self.sample.push(doc);
+            self.sample.push(Sampled::new(step, reason.to_owned(), doc));
         }
-        Ok(())
+        Ok(completed)
+    }
+
+    /// The sample so far, for a checkpoint.
+    pub(super) fn sample(&self) -> &[Sampled] {
+        &self.sample
+    }
+
+    /// How far the excluded shards are complete (nothing written without `write_all`).
+    pub(super) fn all_mark(&self) -> Option<SinkMark> {
+        self.all.as_ref().map(|all| all.mark)
     }
 
     /// Writes the sample (one shard; nothing when no document was dropped) and closes the excluded shards.
@@ -145,12 +224,12 @@ impl<'a> DroppedWriter<'a> {
             };
             let mut writer = ShardWriter::new(&self.sample_dir, self.rank, &config)?;
             for doc in &self.sample {
-                writer.write(doc)?;
+                writer.write(&doc.to_document())?;
             }
             writer.finish()?;
         }
         if let Some(all) = self.all {
-            all.finish()?;
+            all.shards.finish()?;
         }
         Ok(())
     }

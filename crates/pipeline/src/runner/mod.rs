@@ -5,8 +5,12 @@
 //! flight at once (a token is taken before a batch is read and given back once it is written), so memory
 //! stays flat whatever the input size, and the writer restores input order, so the output does not depend
 //! on the number of threads.
+//!
+//! Each time a shard is complete the writer records a checkpoint, from which a rerun after a crash
+//! resumes (see `checkpoint`).
 
 mod books;
+mod checkpoint;
 mod dropped;
 mod read;
 mod sources;
@@ -14,21 +18,23 @@ mod work;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::PoisonError;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use crossbeam_channel::bounded;
 use saring_core::{Document, RunStats, StepStats, Timeline, TimelinePoint};
-use saring_io::{ReadError, ShardWriter, WriteError, list_inputs};
+use saring_io::{ReadError, ShardWriter, WriteError, list_inputs, process_cpu_secs};
 
 pub use books::merge_stats;
 pub use dropped::{DROPPED_DIR, DroppedConfig, EXCLUDED_DIR};
 
 use crate::PipelineConfig;
 use crate::registry::Pipeline;
-use books::{Books, ErrorLog};
-use dropped::{DroppedDoc, DroppedWriter};
-use saring_io::process_cpu_secs;
+use books::{Books, ErrorLog, write_json};
+use checkpoint::{Checkpoint, Plan, Sink, SinkMark};
+use dropped::{DroppedDoc, DroppedWriter, Sampled};
+use read::{Position, Shared, Start};
 use sources::Sources;
 
 /// Most documents in one batch.
@@ -39,6 +45,8 @@ const BATCH_BYTES: usize = 4 * 1024 * 1024;
 const BATCHES_PER_THREAD: usize = 4;
 /// Error messages kept in [`RunOutcome::first_errors`]; all of them go to `errors/RRRRR.jsonl`.
 const FIRST_ERRORS: usize = 20;
+/// Seconds between the first points of the timeline (the gap doubles as points are thinned).
+const FIRST_TIMELINE_GAP: f64 = 0.5;
 
 /// How to run: settings of the run, not of the pipeline (those are in the config).
 #[derive(Debug, Clone)]
@@ -106,6 +114,11 @@ pub struct RunOutcome {
     pub stopped_early: bool,
     /// True when this rank had already completed the same work in `out_dir` and nothing was redone.
     pub already_complete: bool,
+    /// When the run resumed an interrupted one from its checkpoint: the complete shards it kept.
+    pub resumed_after_shards: Option<u32>,
+    /// When a checkpoint was found but not resumed (it is of other work, or its files are gone): why. The
+    /// run started afresh.
+    pub checkpoint_set_aside: Option<String>,
 }
 
 /// A failure that stops the run: the output cannot be written.
@@ -147,17 +160,29 @@ impl From<ReadError> for ErrorRecord {
 
 struct Batch {
     seq: u64,
-    items: Vec<Item>,
+    /// Each item with the input position just after it.
+    items: Vec<(Item, Position)>,
 }
 
-/// A batch after the steps: what to write and what to count.
+/// A batch after the steps: what became of each record, in input order, and the time each step took.
 struct Processed {
     seq: u64,
-    read: u64,
-    kept: Vec<Document>,
-    dropped: Vec<DroppedDoc>,
-    errors: Vec<ErrorRecord>,
-    steps: Vec<StepStats>,
+    outcomes: Vec<Outcome>,
+    step_secs: Vec<f64>,
+}
+
+/// What became of one record, and the input position just after it.
+struct Outcome {
+    after: Position,
+    fate: Fate,
+}
+
+/// Kept, dropped by a step (the document goes on to the dropped writer), or errored (unreadable, or
+/// failed in a step).
+enum Fate {
+    Kept(Document),
+    Dropped(DroppedDoc),
+    Errored { step: Option<usize>, error: ErrorRecord },
 }
 
 /// Runs the pipeline over `inputs` (files, directories, globs) into `out_dir`.
@@ -165,8 +190,8 @@ struct Processed {
 /// The inputs are listed in sorted order and this rank takes every `world_size`-th file. Errored records
 /// are counted, logged to `OUT/errors/RRRRR.jsonl`, and skipped (or stop the run with `fail_fast`); only a
 /// failure to write output is an `Err`. A rank that already completed the same work (same config, same
-/// input files, same sizes and times) in `out_dir` is not redone; otherwise its earlier files are removed
-/// first, so a rerun gives the same files.
+/// input files, same sizes and times) in `out_dir` is not redone; one that was interrupted resumes from
+/// its checkpoint; otherwise its earlier files are removed first, so a rerun gives the same files.
 pub fn run(
     inputs: &[String],
     out_dir: &Path,
@@ -194,21 +219,95 @@ pub fn run(
 
     let books = Books::new(out_dir, options.rank, world_size);
     let fingerprint = fingerprint(config, &files, &listing_errors, world_size);
+    let existing = ShardWriter::existing_shards(out_dir, options.rank, &config.output);
     if let Some(stats) = books.completed(&fingerprint) {
-        let shards = ShardWriter::existing_shards(out_dir, options.rank, &config.output);
         return Ok(RunOutcome {
             stats,
-            shards,
+            shards: existing,
             first_errors: Vec::new(),
             stopped_early: false,
             already_complete: true,
+            resumed_after_shards: None,
+            checkpoint_set_aside: None,
         });
     }
-    books.prepare()?;
+    let excluded = ShardWriter::existing_shards(&out_dir.join(EXCLUDED_DIR), options.rank, &config.output);
+    let plan = Plan::choose(&books, &fingerprint, existing, excluded);
+    let shards = ShardWriter::new(out_dir, options.rank, &config.output)?;
+    let (resume, start, resumed_after_shards, checkpoint_set_aside) = match plan {
+        Plan::Fresh { set_aside } => {
+            books.prepare(None)?;
+            let log = ErrorLog::new(books.error_log_path());
+            let steps = pipeline.steps().iter().map(|s| StepStats::named(s.name()));
+            let stats = RunStats {
+                steps: steps.collect(),
+                ..RunStats::default()
+            };
+            let resume = Resume {
+                log,
+                first_errors: Vec::new(),
+                stats,
+                timeline_gap: FIRST_TIMELINE_GAP,
+                sample: Vec::new(),
+                shards: SinkMark::default(),
+                excluded: SinkMark::default(),
+                counted: None,
+            };
+            (resume, Start::default(), None, set_aside)
+        }
+        Plan::Resume { checkpoint, shards } => {
+            books.prepare(Some(&shards))?;
+            let (log, first_errors) =
+                ErrorLog::resume(books.error_log_path(), checkpoint.error_log_bytes, FIRST_ERRORS)?;
+            let start = checkpoint.start();
+            let resumed = Some(checkpoint.shards.next_shard);
+            let Checkpoint {
+                position,
+                shards,
+                excluded,
+                stats,
+                timeline_gap,
+                sample,
+                ..
+            } = *checkpoint;
+            let resume = Resume {
+                log,
+                first_errors,
+                stats,
+                timeline_gap,
+                sample,
+                shards,
+                excluded: excluded.unwrap_or_default(),
+                counted: Some(position),
+            };
+            (resume, start, resumed, None)
+        }
+    };
+    let mut writer = Writer::new(
+        shards,
+        resume,
+        out_dir,
+        options.rank,
+        config,
+        Sources::new(inputs),
+    )?;
+    let listing_errors = if resumed_after_shards.is_some() {
+        // Errors of the listing come before every document, so a checkpoint has them all.
+        Vec::new()
+    } else {
+        listing_errors
+    };
+    let checkpoints = Checkpoints {
+        books: &books,
+        fingerprint: &fingerprint,
+        files: &files,
+        started,
+        cpu_started,
+    };
 
     let threads = options.threads.max(1);
     let in_flight = threads * BATCHES_PER_THREAD;
-    let stop = AtomicBool::new(false);
+    let shared = Shared::default();
     let (batch_tx, batch_rx) = bounded::<Batch>(in_flight);
     let (done_tx, done_rx) = bounded::<Processed>(in_flight);
     let (token_tx, token_rx) = bounded::<()>(in_flight);
@@ -217,27 +316,12 @@ pub fn run(
         let _ = token_tx.send(());
     }
 
-    let mut writer = ShardWriter::new(out_dir, options.rank, &config.output)?;
-    let mut log = ErrorLog::new(books.error_log_path());
-    let mut dropped = DroppedWriter::new(out_dir, options.rank, &config.dropped, &config.output)?;
-    let sources = Sources::new(inputs);
-    let mut timeline = Timeline::new(options.rank);
-    let mut timeline_gap = 0.5;
-    let mut stats = RunStats {
-        steps: pipeline
-            .steps()
-            .iter()
-            .map(|s| StepStats::named(s.name()))
-            .collect(),
-        ..RunStats::default()
-    };
-    let mut first_errors = Vec::new();
     let mut stopped_early = false;
 
     let reader_totals = std::thread::scope(|scope| -> Result<read::ReaderTotals, RunError> {
         let reader = scope.spawn(|| {
             let batcher = read::Batcher::new(options.fail_fast, batch_tx, token_rx);
-            read::read_all(&files, listing_errors, config, batcher, &stop, progress)
+            read::read_all(&files, listing_errors, config, batcher, start, &shared, progress)
         });
         for _ in 0..threads {
             let batch_rx = batch_rx.clone();
@@ -254,24 +338,10 @@ pub fn run(
                 pending.insert(processed.seq, processed);
                 while let Some(batch) = pending.remove(&next_seq) {
                     next_seq += 1;
-                    let had_errors = !batch.errors.is_empty();
-                    let mut out = Outputs {
-                        writer: &mut writer,
-                        log: &mut log,
-                        dropped: &mut dropped,
-                        sources: &sources,
-                    };
-                    write_batch(batch, &mut out, &mut stats, &mut first_errors)?;
-                    timeline_gap = timeline.record(
-                        TimelinePoint {
-                            secs: started.elapsed().as_secs_f64(),
-                            docs: stats.read,
-                            bytes: progress.bytes_in(),
-                        },
-                        timeline_gap,
-                    );
-                    progress.kept.store(stats.kept, Ordering::Relaxed);
-                    progress.done.store(stats.read, Ordering::Relaxed);
+                    let had_errors = writer.write(batch, &checkpoints, &shared)?;
+                    writer.record_time(&checkpoints, progress);
+                    progress.kept.store(writer.stats.kept, Ordering::Relaxed);
+                    progress.done.store(writer.stats.read, Ordering::Relaxed);
                     if had_errors && options.fail_fast {
                         stopped_early = true;
                         return Ok(());
@@ -284,7 +354,7 @@ pub fn run(
             Ok(())
         })();
         // Unblock and stop the other threads whatever happened: they see closed channels.
-        stop.store(true, Ordering::Relaxed);
+        shared.stop.store(true, Ordering::Relaxed);
         drop(done_rx);
         drop(token_tx);
         let totals = reader
@@ -293,7 +363,16 @@ pub fn run(
         result.map(|()| totals)
     })?;
 
-    let shards = writer.finish()?;
+    let Writer {
+        shards,
+        log,
+        dropped,
+        mut stats,
+        mut timeline,
+        first_errors,
+        ..
+    } = writer;
+    let shards = shards.shards.finish()?;
     log.finish()?;
     dropped.finish()?;
     stats.bytes_in = reader_totals.bytes_in;
@@ -304,14 +383,13 @@ pub fn run(
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    stats.wall_secs = started.elapsed().as_secs_f64();
+    checkpoints.add_time(&mut stats);
     timeline.finish(TimelinePoint {
         secs: stats.wall_secs,
         docs: stats.read,
         bytes: stats.bytes_in,
     });
     stats.timeline = vec![timeline];
-    stats.cpu_secs = process_cpu_secs() - cpu_started;
     books.record(&stats, (!stopped_early).then_some(fingerprint.as_str()))?;
     Ok(RunOutcome {
         stats,
@@ -319,6 +397,8 @@ pub fn run(
         first_errors,
         stopped_early,
         already_complete: false,
+        resumed_after_shards,
+        checkpoint_set_aside,
     })
 }
 
@@ -354,46 +434,223 @@ fn fingerprint(
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(key.to_string().as_bytes()))
 }
 
-/// Where the writer thread puts what a batch holds.
-struct Outputs<'o, 'c> {
-    writer: &'o mut ShardWriter,
-    log: &'o mut ErrorLog,
-    dropped: &'o mut DroppedWriter<'c>,
-    sources: &'o Sources,
+/// Where the writer begins: from nothing, or from a checkpoint.
+struct Resume {
+    log: ErrorLog,
+    first_errors: Vec<String>,
+    /// The books so far, their timeline among them.
+    stats: RunStats,
+    timeline_gap: f64,
+    sample: Vec<Sampled>,
+    shards: SinkMark,
+    excluded: SinkMark,
+    /// Records up to here are in the books already: a resumed run reads them again only for the shards
+    /// that do not hold them.
+    counted: Option<Position>,
 }
 
-fn write_batch(
-    batch: Processed,
-    out: &mut Outputs,
-    stats: &mut RunStats,
-    first_errors: &mut Vec<String>,
-) -> Result<(), RunError> {
-    for doc in &batch.kept {
-        out.writer.write(doc)?;
-        bump(&mut stats.languages_kept, language_of(doc));
-        bump(&mut stats.sources, out.sources.of(doc));
+/// The writing end of a run: shards, dropped documents, error log and books, in input order.
+struct Writer<'c> {
+    shards: Sink,
+    dropped: DroppedWriter<'c>,
+    log: ErrorLog,
+    sources: Sources,
+    stats: RunStats,
+    timeline: Timeline,
+    timeline_gap: f64,
+    first_errors: Vec<String>,
+    counted: Option<Position>,
+}
+
+/// What the writer needs to record checkpoints.
+struct Checkpoints<'a> {
+    books: &'a Books,
+    fingerprint: &'a str,
+    files: &'a [PathBuf],
+    started: Instant,
+    cpu_started: f64,
+}
+
+impl Checkpoints<'_> {
+    /// Adds this run's wall-clock and CPU time to `stats`, which holds that of the runs it resumes.
+    fn add_time(&self, stats: &mut RunStats) {
+        stats.wall_secs += self.started.elapsed().as_secs_f64();
+        stats.cpu_secs += process_cpu_secs() - self.cpu_started;
     }
-    stats.read += batch.read;
-    stats.kept += batch.kept.len() as u64;
-    stats.dropped += batch.dropped.len() as u64;
-    stats.errored += batch.errors.len() as u64;
-    for (mine, theirs) in stats.steps.iter_mut().zip(&batch.steps) {
-        *mine += theirs;
+}
+
+impl<'c> Writer<'c> {
+    fn new(
+        shards: ShardWriter,
+        mut resume: Resume,
+        out_dir: &Path,
+        rank: u32,
+        config: &'c PipelineConfig,
+        sources: Sources,
+    ) -> Result<Writer<'c>, RunError> {
+        let dropped = DroppedWriter::new(
+            out_dir,
+            rank,
+            &config.dropped,
+            &config.output,
+            resume.sample,
+            resume.excluded,
+        )?;
+        let timeline = resume.stats.timeline.pop().unwrap_or_else(|| Timeline::new(rank));
+        Ok(Writer {
+            shards: Sink::new(shards, resume.shards),
+            dropped,
+            log: resume.log,
+            sources,
+            stats: resume.stats,
+            timeline,
+            timeline_gap: resume.timeline_gap,
+            first_errors: resume.first_errors,
+            counted: resume.counted,
+        })
     }
-    for dropped in batch.dropped {
-        bump(&mut stats.languages_dropped, language_of(&dropped.doc));
-        bump(&mut stats.sources, out.sources.of(&dropped.doc));
-        let step = stats.steps.get(dropped.step).map_or("", |s| s.name.as_str());
-        out.dropped.add(dropped, step)?;
+
+    /// Adds a point to the timeline (if enough time passed since the last one).
+    fn record_time(&mut self, checkpoints: &Checkpoints, progress: &Progress) {
+        let point = TimelinePoint {
+            secs: self.stats.wall_secs + checkpoints.started.elapsed().as_secs_f64(),
+            docs: self.stats.read,
+            bytes: progress.bytes_in(),
+        };
+        self.timeline_gap = self.timeline.record(point, self.timeline_gap);
     }
-    for error in batch.errors {
-        out.log.write(&error)?;
-        *stats.errors.entry(error.kind).or_default() += 1;
-        if first_errors.len() < FIRST_ERRORS {
-            first_errors.push(error.message);
+
+    /// Writes and counts one batch, record by record, recording a checkpoint after each record that
+    /// completes a shard. Records a resumed run reads again go only to the shards that lack them. Returns
+    /// whether the batch held an error.
+    fn write(
+        &mut self,
+        batch: Processed,
+        checkpoints: &Checkpoints,
+        shared: &Shared,
+    ) -> Result<bool, RunError> {
+        for (mine, secs) in self.stats.steps.iter_mut().zip(&batch.step_secs) {
+            mine.secs += secs;
+        }
+        let mut had_errors = false;
+        for Outcome { after, fate } in batch.outcomes {
+            let replayed = self.counted.is_some_and(|counted| after <= counted);
+            if !replayed {
+                self.count(&fate);
+            }
+            let completed = match fate {
+                Fate::Kept(doc) => self.shards.write(&doc, after)?,
+                Fate::Dropped(dropped) => {
+                    let step = self.stats.steps.get(dropped.step).map_or("", |s| s.name.as_str());
+                    self.dropped.add(dropped, step, after, replayed)?
+                }
+                Fate::Errored { error, .. } if !replayed => {
+                    had_errors = true;
+                    self.log.write(&error)?;
+                    if self.first_errors.len() < FIRST_ERRORS {
+                        self.first_errors.push(error.message);
+                    }
+                    false
+                }
+                Fate::Errored { .. } => false,
+            };
+            if completed {
+                let counted = self.counted.filter(|_| replayed).unwrap_or(after);
+                self.checkpoint(counted, checkpoints, shared)?;
+            }
+        }
+        Ok(had_errors)
+    }
+
+    /// Adds one record to the books: the run's counts and those of every step it went through.
+    fn count(&mut self, fate: &Fate) {
+        let stats = &mut self.stats;
+        stats.read += 1;
+        match fate {
+            Fate::Kept(doc) => {
+                bump(&mut stats.languages_kept, language_of(doc));
+                bump(&mut stats.sources, self.sources.of(doc));
+            }
+            Fate::Dropped(dropped) => {
+                bump(&mut stats.languages_dropped, language_of(&dropped.doc));
+                bump(&mut stats.sources, self.sources.of(&dropped.doc));
+            }
+            Fate::Errored { .. } => {}
+        }
+        let (passed, last) = match fate {
+            Fate::Kept(_) => (stats.steps.len(), None),
+            Fate::Dropped(dropped) => (dropped.step, Some(dropped.step)),
+            Fate::Errored { step, .. } => (step.unwrap_or(0), *step),
+        };
+        for step in stats.steps.iter_mut().take(passed) {
+            step.total += 1;
+            step.kept += 1;
+        }
+        let last = last.and_then(|i| stats.steps.get_mut(i));
+        match fate {
+            Fate::Kept(_) => stats.kept += 1,
+            Fate::Dropped(dropped) => {
+                stats.dropped += 1;
+                if let Some(step) = last {
+                    step.total += 1;
+                    step.dropped += 1;
+                    *step.drop_reasons.entry(dropped.reason.to_owned()).or_default() += 1;
+                }
+            }
+            Fate::Errored { error, .. } => {
+                stats.errored += 1;
+                *stats.errors.entry(error.kind.clone()).or_default() += 1;
+                if let Some(step) = last {
+                    step.total += 1;
+                    step.errored += 1;
+                }
+            }
         }
     }
-    Ok(())
+
+    /// Records how far the run has got: the books hold every record up to `counted`, the shards what
+    /// their marks say.
+    fn checkpoint(
+        &mut self,
+        counted: Position,
+        checkpoints: &Checkpoints,
+        shared: &Shared,
+    ) -> Result<(), RunError> {
+        let excluded = self.dropped.all_mark();
+        let from = Checkpoint::resume_from(self.shards.mark, excluded);
+        let reader = match from {
+            Some(from) => shared
+                .file_starts
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&from.file)
+                .cloned(),
+            None => Some(read::ReaderTotals::default()),
+        };
+        // The reader notes a file's start before it sends any record of it, so this always finds it;
+        // were it missing, the earlier checkpoint would stand, which is still correct.
+        let Some(reader) = reader else { return Ok(()) };
+        let mut stats = self.stats.clone();
+        checkpoints.add_time(&mut stats);
+        stats.timeline = vec![self.timeline.clone()];
+        let checkpoint = Checkpoint {
+            fingerprint: checkpoints.fingerprint.to_owned(),
+            path: checkpoints
+                .files
+                .get(counted.file)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            position: counted,
+            shards: self.shards.mark,
+            excluded,
+            error_log_bytes: self.log.sync()?,
+            reader,
+            stats,
+            timeline_gap: self.timeline_gap,
+            sample: self.dropped.sample().to_vec(),
+        };
+        write_json(&checkpoints.books.checkpoint_path(), &checkpoint)
+    }
 }
 
 /// A document's language label, `(none)` when no step set one.

@@ -1,12 +1,12 @@
-//! The workers: every document of a batch through the steps, with the books of each step.
+//! The workers: every document of a batch through the steps, with what became of each.
 
 use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender};
-use saring_core::{StepStats, Verdict};
+use saring_core::Verdict;
 
 use super::dropped::DroppedDoc;
-use super::{Batch, ErrorRecord, Item, Processed};
+use super::{Batch, ErrorRecord, Fate, Item, Outcome, Processed};
 use crate::registry::Pipeline;
 
 /// A worker: runs every document of each batch through the steps.
@@ -23,59 +23,58 @@ fn process_batch(pipeline: &Pipeline, batch: Batch) -> Processed {
     let steps = pipeline.steps();
     let mut out = Processed {
         seq: batch.seq,
-        read: batch.items.len() as u64,
-        kept: Vec::with_capacity(batch.items.len()),
-        dropped: Vec::new(),
-        errors: Vec::new(),
-        steps: steps.iter().map(|s| StepStats::named(s.name())).collect(),
+        outcomes: Vec::with_capacity(batch.items.len()),
+        step_secs: vec![0.0; steps.len()],
     };
-    'docs: for item in batch.items {
+    'docs: for (item, after) in batch.items {
         let mut doc = match item {
             Item::Doc(doc) => doc,
             Item::Failed(error) => {
-                out.errors.push(error);
+                out.outcomes.push(Outcome {
+                    after,
+                    fate: Fate::Errored { step: None, error },
+                });
                 continue;
             }
         };
-        for (index, (step, step_stats)) in steps.iter().zip(out.steps.iter_mut()).enumerate() {
+        for (index, (step, secs)) in steps.iter().zip(out.step_secs.iter_mut()).enumerate() {
             let started = Instant::now();
             let verdict = step.process(&mut doc);
-            step_stats.secs += started.elapsed().as_secs_f64();
-            step_stats.total += 1;
-            match verdict {
-                Verdict::Keep => step_stats.kept += 1,
+            *secs += started.elapsed().as_secs_f64();
+            let fate = match verdict {
+                Verdict::Keep => continue,
                 Verdict::Drop(reason) => {
-                    step_stats.dropped += 1;
-                    *step_stats
-                        .drop_reasons
-                        .entry(reason.as_str().to_owned())
-                        .or_default() += 1;
                     doc.html = None;
-                    out.dropped.push(DroppedDoc {
+                    Fate::Dropped(DroppedDoc {
                         doc,
                         step: index,
-                        reason: reason.as_str().to_owned(),
-                    });
-                    continue 'docs;
+                        reason: reason.as_str(),
+                    })
                 }
                 Verdict::Error(message) => {
-                    step_stats.errored += 1;
                     let p = &doc.provenance;
-                    out.errors.push(ErrorRecord {
-                        kind: format!("step:{}", step.name()),
-                        message: format!(
-                            "{}: record {} at byte {}: step {}: {message}",
-                            p.path,
-                            p.record,
-                            p.offset,
-                            step.name()
-                        ),
-                    });
-                    continue 'docs;
+                    Fate::Errored {
+                        step: Some(index),
+                        error: ErrorRecord {
+                            kind: format!("step:{}", step.name()),
+                            message: format!(
+                                "{}: record {} at byte {}: step {}: {message}",
+                                p.path,
+                                p.record,
+                                p.offset,
+                                step.name()
+                            ),
+                        },
+                    }
                 }
-            }
+            };
+            out.outcomes.push(Outcome { after, fate });
+            continue 'docs;
         }
-        out.kept.push(doc);
+        out.outcomes.push(Outcome {
+            after,
+            fate: Fate::Kept(doc),
+        });
     }
     out
 }
