@@ -14,6 +14,7 @@ mod cli;
 mod dedup;
 mod filters;
 mod langid;
+mod objstore;
 mod ranks;
 mod report;
 mod run;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use saring_report::{InspectOptions, REPORT_FILE, ReportOptions, write_report_to};
+use saring_report::{InspectOptions, ReportOptions, write_report, write_report_to};
 
 use crate::Outcome;
 
@@ -16,7 +16,7 @@ use crate::Outcome;
 /// stats/*.json) and at most the first 20 000 documents of the shards.
 #[derive(clap::Args)]
 pub struct ReportArgs {
-    /// The output directory of a run.
+    /// The output directory of a run (or its object-store prefix, s3://bucket/out/).
     #[arg(value_name = "OUT")]
     run_dir: PathBuf,
 
@@ -34,9 +34,11 @@ pub fn report(args: ReportArgs) -> anyhow::Result<Outcome> {
         config: args.config,
         ..ReportOptions::default()
     };
-    let path = args.output.unwrap_or_else(|| args.run_dir.join(REPORT_FILE));
-    write_report_to(&args.run_dir, &options, &path)
-        .with_context(|| format!("cannot write the report of {}", args.run_dir.display()))?;
+    let written = match &args.output {
+        Some(path) => write_report_to(&args.run_dir, &options, path).map(|()| path.clone()),
+        None => write_report(&args.run_dir, &options),
+    };
+    let path = written.with_context(|| format!("cannot write the report of {}", args.run_dir.display()))?;
     eprintln!("saring: wrote {}", path.display());
     Ok(Outcome::Clean)
 }

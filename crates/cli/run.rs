@@ -19,11 +19,14 @@ use crate::progress::ProgressDisplay;
 /// and a rerun of a completed rank with the same config and inputs does nothing.
 #[derive(clap::Args)]
 pub struct RunArgs {
-    /// Input files, directories or glob patterns.
+    /// Input files, directories or glob patterns; or object URLs: s3://bucket/prefix/,
+    /// s3://bucket/dir/*.warc.gz, gs://…, az://…, abfs://…, http(s)://… (credentials and endpoint from the
+    /// environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL, AWS_REGION, …).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
 
-    /// Output directory (created if missing; this rank's earlier shards in it are replaced).
+    /// Output directory (created if missing; this rank's earlier shards in it are replaced), or an
+    /// object-store prefix such as s3://bucket/out/ (files are staged locally and uploaded when complete).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: PathBuf,
 
@@ -148,7 +151,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         stats.wall_secs,
         stats.cpu_secs
     );
-    if args.output.join("stats.json").exists() {
+    let merged = saring_io::OutputDir::open(&args.output).and_then(|out| out.size("stats.json"));
+    if merged.is_ok() {
         let options = ReportOptions {
             config: args.config.clone(),
             ..ReportOptions::default()

@@ -7,158 +7,177 @@
 //! OUT/stats.json           the whole run: written once every rank is done
 //! ```
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use saring_core::RunStats;
+use saring_io::OutputDir;
 use serde_json::json;
 
 use super::{ErrorRecord, RunError};
 
-/// The paths of one rank's books in an output directory.
+/// The names of one rank's books in an output directory (local or an object-store prefix).
 pub(super) struct Books {
-    dir: PathBuf,
+    out: OutputDir,
     rank: u32,
     world_size: u32,
 }
 
 impl Books {
-    pub(super) fn new(dir: &Path, rank: u32, world_size: u32) -> Books {
+    pub(super) fn new(out: &OutputDir, rank: u32, world_size: u32) -> Books {
         Books {
-            dir: dir.to_path_buf(),
+            out: out.clone(),
             rank,
             world_size,
         }
     }
 
-    fn stats_path(&self, rank: u32) -> PathBuf {
-        self.dir.join("stats").join(format!("{rank:05}.json"))
+    fn stats_name(rank: u32) -> String {
+        format!("stats/{rank:05}.json")
     }
 
-    fn marker_path(&self, rank: u32) -> PathBuf {
-        self.dir.join("stats").join(format!("{rank:05}.done"))
+    fn marker_name(rank: u32) -> String {
+        format!("stats/{rank:05}.done")
     }
 
-    /// The error log of this rank.
-    pub(super) fn error_log_path(&self) -> PathBuf {
-        self.dir.join("errors").join(format!("{:05}.jsonl", self.rank))
+    /// The name of this rank's error log.
+    pub(super) fn error_log_name(&self) -> String {
+        format!("errors/{:05}.jsonl", self.rank)
     }
 
     /// Creates the directories and removes this rank's files of an earlier run (shards, books, temporary
     /// files), so that a rerun leaves exactly the files it writes and no stale completion marker.
     pub(super) fn prepare(&self) -> Result<(), RunError> {
-        for dir in [self.dir.clone(), self.dir.join("stats")] {
-            fs::create_dir_all(&dir).map_err(|source| output_error(&dir, source))?;
-        }
-        for path in [
-            self.marker_path(self.rank),
-            self.stats_path(self.rank),
-            self.error_log_path(),
+        self.out
+            .create(&["stats"])
+            .map_err(|e| self.output_error("", e))?;
+        for name in [
+            Books::marker_name(self.rank),
+            Books::stats_name(self.rank),
+            self.error_log_name(),
         ] {
-            remove_if_present(&path)?;
+            self.out.remove(&name).map_err(|e| self.output_error(&name, e))?;
         }
-        let prefix = format!("{:05}-", self.rank);
-        let hidden_prefix = format!(".{prefix}");
-        for entry in fs::read_dir(&self.dir).map_err(|source| output_error(&self.dir, source))? {
-            let entry = entry.map_err(|source| output_error(&self.dir, source))?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with(&prefix) || name.starts_with(&hidden_prefix) {
-                remove_if_present(&entry.path())?;
-            }
-        }
-        Ok(())
+        self.out
+            .remove_prefixed("", &format!("{:05}-", self.rank))
+            .map_err(|e| self.output_error("", e))
     }
 
     /// The stats of an earlier run of this rank that finished with the same `fingerprint`, if any.
     pub(super) fn completed(&self, fingerprint: &str) -> Option<RunStats> {
-        let marker: serde_json::Value =
-            serde_json::from_slice(&fs::read(self.marker_path(self.rank)).ok()?).ok()?;
+        let marker = self.out.read(&Books::marker_name(self.rank)).ok()??;
+        let marker: serde_json::Value = serde_json::from_slice(&marker).ok()?;
         if marker.get("fingerprint")?.as_str()? != fingerprint {
             return None;
         }
-        serde_json::from_slice(&fs::read(self.stats_path(self.rank)).ok()?).ok()
+        serde_json::from_slice(&self.out.read(&Books::stats_name(self.rank)).ok()??).ok()
     }
 
     /// Records the rank's stats, then, for work that ran to its end, its completion marker (a run stopped
     /// by `fail_fast` is not complete). Writes the merged `stats.json` of the whole run once every rank is
     /// complete, or at once for a single-rank run.
     pub(super) fn record(&self, stats: &RunStats, completed: Option<&str>) -> Result<(), RunError> {
-        write_json(&self.stats_path(self.rank), stats)?;
+        write_json(&self.out, &Books::stats_name(self.rank), stats)?;
         if let Some(fingerprint) = completed {
-            write_json(&self.marker_path(self.rank), &json!({"fingerprint": fingerprint}))?;
+            let marker = json!({"fingerprint": fingerprint});
+            write_json(&self.out, &Books::marker_name(self.rank), &marker)?;
         }
-        if self.world_size == 1 || (0..self.world_size).all(|rank| self.marker_path(rank).exists()) {
-            merge_stats(&self.dir)?;
+        let all_done = || -> Result<bool, RunError> {
+            let names = self
+                .out
+                .list("stats")
+                .map_err(|e| self.output_error("stats", e))?;
+            Ok((0..self.world_size).all(|rank| {
+                let marker = Books::marker_name(rank);
+                let marker = marker.trim_start_matches("stats/");
+                names.iter().any(|name| name == marker)
+            }))
+        };
+        if self.world_size == 1 || all_done()? {
+            merge_stats_in(&self.out)?;
         }
         Ok(())
+    }
+
+    fn output_error(&self, name: &str, source: std::io::Error) -> RunError {
+        output_error(&self.out.location(name), source)
     }
 }
 
 /// Adds up the stats of every rank found in `OUT/stats/` into the stats of the whole run, and writes them
-/// to `OUT/stats.json`.
+/// to `OUT/stats.json`. `OUT` may be an object-store URL (`s3://bucket/out/`).
 pub fn merge_stats(out_dir: &Path) -> Result<RunStats, RunError> {
-    let dir = out_dir.join("stats");
-    let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
-        .map_err(|source| output_error(&dir, source))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    paths.sort();
+    let out = OutputDir::open(out_dir).map_err(|source| output_error(out_dir, source))?;
+    merge_stats_in(&out)
+}
+
+fn merge_stats_in(out: &OutputDir) -> Result<RunStats, RunError> {
+    let names = out
+        .list("stats")
+        .map_err(|source| output_error(&out.location("stats"), source))?;
     let mut total = RunStats::default();
-    for path in paths {
-        let bytes = fs::read(&path).map_err(|source| output_error(&path, source))?;
+    for name in names.iter().filter(|name| name.ends_with(".json")) {
+        let name = format!("stats/{name}");
+        let path = out.location(&name);
+        let bytes = out
+            .read(&name)
+            .and_then(|bytes| bytes.ok_or_else(|| std::io::ErrorKind::NotFound.into()))
+            .map_err(|source| output_error(&path, source))?;
         let stats: RunStats = serde_json::from_slice(&bytes)
             .map_err(|e| output_error(&path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         total += &stats;
     }
-    write_json(&out_dir.join("stats.json"), &total)?;
+    write_json(out, "stats.json", &total)?;
     Ok(total)
 }
 
 /// `OUT/errors/RRRRR.jsonl`: one line per errored record. Created at the first error, under a temporary
 /// name until the run ends.
 pub(super) struct ErrorLog {
-    path: PathBuf,
-    tmp: PathBuf,
-    file: Option<BufWriter<File>>,
+    out: OutputDir,
+    name: String,
+    file: Option<(PathBuf, BufWriter<File>)>,
 }
 
 impl ErrorLog {
-    pub(super) fn new(path: PathBuf) -> ErrorLog {
-        let tmp = temporary_name(&path);
+    pub(super) fn new(out: &OutputDir, name: String) -> ErrorLog {
         ErrorLog {
-            path,
-            tmp,
+            out: out.clone(),
+            name,
             file: None,
         }
     }
 
     pub(super) fn write(&mut self, error: &ErrorRecord) -> Result<(), RunError> {
-        let file = match &mut self.file {
-            Some(file) => file,
+        let (tmp, file) = match &mut self.file {
+            Some((tmp, file)) => (tmp, file),
             None => {
-                let file = self
-                    .tmp
-                    .parent()
-                    .map_or(Ok(()), fs::create_dir_all)
-                    .and_then(|()| File::create(&self.tmp))
-                    .map_err(|source| output_error(&self.tmp, source))?;
-                self.file.insert(BufWriter::new(file))
+                let opened = self
+                    .out
+                    .staging_path(&self.name)
+                    .and_then(|tmp| File::create(&tmp).map(|file| (tmp, BufWriter::new(file))))
+                    .map_err(|source| output_error(&self.out.location(&self.name), source))?;
+                let (tmp, file) = self.file.insert(opened);
+                (tmp, file)
             }
         };
         let line = json!({"kind": error.kind, "message": error.message});
         serde_json::to_writer(&mut *file, &line)
             .map_err(std::io::Error::other)
             .and_then(|()| file.write_all(b"\n"))
-            .map_err(|source| output_error(&self.tmp, source))
+            .map_err(|source| output_error(tmp, source))
     }
 
     pub(super) fn finish(self) -> Result<(), RunError> {
-        let Some(mut file) = self.file else { return Ok(()) };
-        file.flush().map_err(|source| output_error(&self.tmp, source))?;
-        fs::rename(&self.tmp, &self.path).map_err(|source| output_error(&self.path, source))
+        let Some((tmp, mut file)) = self.file else {
+            return Ok(());
+        };
+        file.flush().map_err(|source| output_error(&tmp, source))?;
+        drop(file);
+        self.out
+            .publish(&tmp, &self.name)
+            .map_err(|source| output_error(&self.out.location(&self.name), source))
     }
 }
 
@@ -169,30 +188,13 @@ pub(super) fn output_error(path: &Path, source: std::io::Error) -> RunError {
     }
 }
 
-fn remove_if_present(path: &Path) -> Result<(), RunError> {
-    match fs::remove_file(path) {
-        Err(source) if source.kind() != std::io::ErrorKind::NotFound => Err(output_error(path, source)),
-        _ => Ok(()),
+/// Writes pretty JSON to file `name` of `out`, atomically.
+pub(super) fn write_json(out: &OutputDir, name: &str, value: &impl serde::Serialize) -> Result<(), RunError> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(std::io::Error::other);
+    if let Ok(bytes) = &mut bytes {
+        bytes.push(b'\n');
     }
-}
-
-fn temporary_name(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp"))
-}
-
-/// Writes pretty JSON under a temporary name in the same directory, then renames it into place.
-pub(super) fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), RunError> {
-    let tmp = temporary_name(path);
-    let result = File::create(&tmp).and_then(|file| {
-        let mut writer = BufWriter::new(file);
-        serde_json::to_writer_pretty(&mut writer, value).map_err(std::io::Error::other)?;
-        writer.write_all(b"\n")?;
-        writer.flush()
-    });
-    result.map_err(|source| output_error(&tmp, source))?;
-    fs::rename(&tmp, path).map_err(|source| output_error(path, source))
+    bytes
+        .and_then(|bytes| out.write(name, &bytes))
+        .map_err(|source| output_error(&out.location(name), source))
 }

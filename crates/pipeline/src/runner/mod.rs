@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use crossbeam_channel::bounded;
 use saring_core::{Document, RunStats, StepStats};
-use saring_io::{ReadError, ShardWriter, WriteError, list_inputs};
+use saring_io::{OutputDir, ReadError, ShardWriter, WriteError, list_inputs};
 
 pub use books::merge_stats;
 
@@ -155,7 +155,8 @@ struct Processed {
     steps: Vec<StepStats>,
 }
 
-/// Runs the pipeline over `inputs` (files, directories, globs) into `out_dir`.
+/// Runs the pipeline over `inputs` (files, directories, globs, object URLs) into `out_dir` (a directory,
+/// or an object-store prefix such as `s3://bucket/out/` given as a path whose text is the URL).
 ///
 /// The inputs are listed in sorted order and this rank takes every `world_size`-th file. Errored records
 /// are counted, logged to `OUT/errors/RRRRR.jsonl`, and skipped (or stop the run with `fail_fast`); only a
@@ -187,10 +188,11 @@ pub fn run(
         Vec::new()
     };
 
-    let books = Books::new(out_dir, options.rank, world_size);
+    let out = OutputDir::open(out_dir).map_err(|source| books::output_error(out_dir, source))?;
+    let books = Books::new(&out, options.rank, world_size);
     let fingerprint = fingerprint(config, &files, &listing_errors, world_size);
     if let Some(stats) = books.completed(&fingerprint) {
-        let shards = ShardWriter::existing_shards(out_dir, options.rank, &config.output);
+        let shards = ShardWriter::existing_shards(&out, options.rank, &config.output);
         return Ok(RunOutcome {
             stats,
             shards,
@@ -212,8 +214,8 @@ pub fn run(
         let _ = token_tx.send(());
     }
 
-    let mut writer = ShardWriter::new(out_dir, options.rank, &config.output)?;
-    let mut log = ErrorLog::new(books.error_log_path());
+    let mut writer = ShardWriter::new(out.clone(), options.rank, &config.output)?;
+    let mut log = ErrorLog::new(&out, books.error_log_name());
     let mut stats = RunStats {
         steps: pipeline
             .steps()
@@ -277,8 +279,7 @@ pub fn run(
     stats.skipped = reader_totals.skipped;
     stats.bytes_out = shards
         .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
+        .filter_map(|p| out.size(&p.file_name()?.to_string_lossy()).ok())
         .sum();
     stats.wall_secs = started.elapsed().as_secs_f64();
     stats.cpu_secs = process_cpu_secs() - cpu_started;
