@@ -163,7 +163,12 @@ fn put_object(port: u16, bucket_key: &str, body: &[u8]) {
 
 fn get_object(port: u16, bucket_key: &str) -> Vec<u8> {
     let (status, body) = s3(port, "GET", &format!("/{bucket_key}"), b"");
-    assert_eq!(status, 200, "GET {bucket_key}");
+    assert_eq!(
+        status,
+        200,
+        "GET {bucket_key}: {}",
+        String::from_utf8_lossy(&body)
+    );
     body
 }
 
@@ -233,23 +238,23 @@ fn counts(stats: &serde_json::Value) -> serde_json::Value {
     keys.iter().map(|k| (k.to_string(), stats[*k].clone())).collect()
 }
 
-/// Asserts the objects under `s3://out/<prefix>` are the files of the local run in `local`: the same names,
+/// Asserts the objects under `s3://dst/<prefix>` are the files of the local run in `local`: the same names,
 /// the same bytes for every file but the timed ones, the same counts in `stats.json`.
 fn assert_same_as_local(port: u16, prefix: &str, local: &Path) {
-    let keys = list_keys(port, "out", prefix);
+    let keys = list_keys(port, "dst", prefix);
     assert_eq!(keys, local_tree(local));
     for (name, bytes) in output_files(local) {
         assert!(name.ends_with(".jsonl.zst"), "{name}");
         assert!(
-            get_object(port, &format!("out/{prefix}{name}")) == bytes,
+            get_object(port, &format!("dst/{prefix}{name}")) == bytes,
             "{name} differs"
         );
     }
     let remote: serde_json::Value =
-        serde_json::from_slice(&get_object(port, &format!("out/{prefix}stats.json"))).unwrap();
+        serde_json::from_slice(&get_object(port, &format!("dst/{prefix}stats.json"))).unwrap();
     assert_eq!(counts(&remote), counts(&stats(local)));
     assert_reconciles(&remote);
-    let report = get_object(port, &format!("out/{prefix}report.html"));
+    let report = get_object(port, &format!("dst/{prefix}report.html"));
     assert!(String::from_utf8_lossy(&report).contains("saring run report"));
 }
 
@@ -257,10 +262,10 @@ fn example() -> Vec<u8> {
     std::fs::read(repo().join("examples/crawl.warc.gz")).unwrap()
 }
 
-/// Starts moto with buckets `in` and `out`, and a scratch directory; `None` when moto is not installed.
+/// Starts moto with buckets `src` and `dst`, and a scratch directory; `None` when moto is not installed.
 fn moto_with_buckets(test: &str) -> Option<(Moto, Dir)> {
     let moto = start_moto(test)?;
-    for bucket in ["in", "out"] {
+    for bucket in ["src", "dst"] {
         put_object(moto.port, bucket, b"");
     }
     Some((moto, Dir::new()))
@@ -278,11 +283,11 @@ fn s3_inputs_and_outputs_give_a_local_runs_bytes() {
         return;
     };
     local_example_run(&dir);
-    put_object(moto.port, "in/crawls/a/crawl.warc.gz", &example());
-    put_object(moto.port, "in/crawls/a/notes.txt", b"not a crawl");
-    put_object(moto.port, "in/crawls/a/.hidden.warc.gz", b"hidden");
+    put_object(moto.port, "src/crawls/a/crawl.warc.gz", &example());
+    put_object(moto.port, "src/crawls/a/notes.txt", b"not a crawl");
+    put_object(moto.port, "src/crawls/a/.hidden.warc.gz", b"hidden");
 
-    let run = ["run", "s3://in/crawls/", "-o", "s3://out/run/", "--threads", "2"];
+    let run = ["run", "s3://src/crawls/", "-o", "s3://dst/run/", "--threads", "2"];
     let output = saring_s3(&dir, moto.port, &run);
     assert_exit!(output, 0);
     assert_same_as_local(moto.port, "run/", &dir.path("local"));
@@ -296,10 +301,10 @@ fn s3_inputs_and_outputs_give_a_local_runs_bytes() {
     let missing = saring_s3(
         &dir,
         moto.port,
-        &["run", "s3://in/nothing/here.warc.gz", "-o", "s3://out/missing/"],
+        &["run", "s3://src/nothing/here.warc.gz", "-o", "s3://dst/missing/"],
     );
     assert_exit!(missing, 1);
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("s3://in/nothing/here.warc.gz"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("s3://src/nothing/here.warc.gz"));
 }
 
 /// What the fault-injecting proxy should do.
@@ -406,8 +411,8 @@ fn throttling_and_dropped_connections_change_nothing() {
         return;
     };
     local_example_run(&dir);
-    put_object(moto.port, "in/2024/crawl-1.warc.gz", &example());
-    put_object(moto.port, "in/2024/crawl-1.wet.txt", b"not matched by the glob");
+    put_object(moto.port, "src/2024/crawl-1.warc.gz", &example());
+    put_object(moto.port, "src/2024/crawl-1.wet.txt", b"not matched by the glob");
 
     let faults = Faults {
         slowdown_every: 3,
@@ -418,7 +423,7 @@ fn throttling_and_dropped_connections_change_nothing() {
     let output = saring_s3(
         &dir,
         proxy,
-        &["run", "s3://in/2024/*.warc.gz", "-o", "s3://out/flaky/"],
+        &["run", "s3://src/2024/*.warc.gz", "-o", "s3://dst/flaky/"],
     );
     assert_exit!(output, 0);
     assert_same_as_local(moto.port, "flaky/", &dir.path("local"));
@@ -452,7 +457,7 @@ fn a_large_shard_is_uploaded_in_parts_through_dropped_connections() {
         dir.saring(&["run", jsonl.to_str().unwrap(), "-o", "local", "--config", config]),
         0
     );
-    put_object(moto.port, "in/docs.jsonl", input.as_bytes());
+    put_object(moto.port, "src/docs.jsonl", input.as_bytes());
     let faults = Faults {
         slowdown_every: 5,
         cut_gets: true,
@@ -461,14 +466,14 @@ fn a_large_shard_is_uploaded_in_parts_through_dropped_connections() {
     let (proxy, seen) = start_proxy(moto.port, faults);
     let run = [
         "run",
-        "s3://in/docs.jsonl",
+        "s3://src/docs.jsonl",
         "-o",
-        "s3://out/large/",
+        "s3://dst/large/",
         "--config",
         config,
     ];
     assert_exit!(saring_s3(&dir, proxy, &run), 0);
-    let shard = get_object(moto.port, "out/large/00000-00000.jsonl");
+    let shard = get_object(moto.port, "dst/large/00000-00000.jsonl");
     assert!(shard.len() > 8 << 20);
     assert!(shard == std::fs::read(dir.path("local/00000-00000.jsonl")).unwrap());
     let seen = seen.lock().unwrap();
@@ -480,7 +485,7 @@ fn a_large_shard_is_uploaded_in_parts_through_dropped_connections() {
     assert!(parts >= 2, "parts cut: {:?}", seen.cut);
 }
 
-/// Serves `bytes` at any path over HTTP on a loopback port, honouring `Range: bytes=N-`, with an ETag; the
+/// Serves `bytes` at any path over HTTP on a loopback port, honouring `Range: bytes=N-` (to the end), with an ETag; the
 /// first GET is cut halfway through its body. Returns the port and the `Range` headers received.
 fn serve_file(bytes: Vec<u8>) -> (u16, Arc<Mutex<Vec<Option<String>>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -502,7 +507,7 @@ fn serve_file(bytes: Vec<u8>) -> (u16, Arc<Mutex<Vec<Option<String>>>>) {
             };
             let start: usize = range
                 .as_deref()
-                .and_then(|r| r.strip_prefix("bytes=")?.strip_suffix('-')?.parse().ok())
+                .and_then(|r| r.strip_prefix("bytes=")?.split('-').next()?.parse().ok())
                 .unwrap_or(0);
             let body = &bytes[start..];
             let status = if range.is_some() {
@@ -548,7 +553,8 @@ fn an_http_input_cut_mid_body_is_resumed_from_its_offset() {
     assert!(
         ranges
             .iter()
-            .any(|r| r.as_deref() == Some(&format!("bytes={half}-"))),
+            .flatten()
+            .any(|r| r.starts_with(&format!("bytes={half}-"))),
         "no ranged GET from byte {half}: {ranges:?}"
     );
 }
