@@ -267,6 +267,12 @@ fn moto_with_buckets(test: &str) -> Option<(Moto, Dir)> {
     let moto = start_moto(test)?;
     for bucket in ["src", "dst"] {
         put_object(moto.port, bucket, b"");
+        // Anyone may read: the checks here read objects with plain unsigned GETs.
+        let policy = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{bucket}/*"}}]}}"#
+        );
+        let (status, _) = s3(moto.port, "PUT", &format!("/{bucket}?policy"), policy.as_bytes());
+        assert_eq!(status, 200);
     }
     Some((moto, Dir::new()))
 }
