@@ -50,7 +50,7 @@ pub fn list_objects(url: &str) -> io::Result<Vec<Listed>> {
     // The key as written: a URL parser would take a `?` wildcard for the start of a query.
     let raw_key = raw_key(url);
     let found = if let Some(star) = raw_key.find(['*', '?', '[']) {
-        let pattern = glob::Pattern::new(&raw_key).map_err(|e| super::invalid(url, e))?;
+        let pattern = glob::Pattern::new(raw_key).map_err(|e| super::invalid(url, e))?;
         let options = glob::MatchOptions {
             require_literal_separator: true,
             require_literal_leading_dot: true,
