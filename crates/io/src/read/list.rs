@@ -19,7 +19,7 @@ use crate::store::list_objects;
 ///   `*` does not match a leading dot.
 ///
 /// - An object URL (`s3://bucket/prefix/`, `s3://bucket/dir/*.warc.gz`, `gs://…`, `az://…`, `http(s)://…`)
-///   is expanded by [`list_objects`]: a prefix is walked like a directory (same name rules), a glob is
+///   is listed in its store: a prefix is walked like a directory (same name rules), a glob is
 ///   matched against the listing, and the result is kept as paths whose text is the object's URL.
 ///
 /// The list is sorted byte-wise by path and de-duplicated, so every run (and every rank) sees the same

@@ -23,7 +23,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(15);
 /// When the connection breaks mid-body (after the store's own retries), the reader waits (exponential
 /// backoff with jitter) and asks again for the rest with a ranged GET from the offset it reached,
 /// pinned to the object's ETag so that the bytes cannot come from a newer version of the object; after
-/// [`MAX_RESUMES`] failed attempts in a row it returns an error naming the URL and the offset. The bytes
+/// ten failed attempts in a row it returns an error naming the URL and the offset. The bytes
 /// read are the object's whatever the retries.
 pub struct ObjectReader {
     remote: Remote,
