@@ -15,6 +15,7 @@ mod dedup;
 mod explain;
 mod filters;
 mod langid;
+mod objstore;
 mod python;
 mod ranks;
 mod report;

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use saring_report::{CardOutcome, InspectOptions, REPORT_FILE, ReportOptions, write_card, write_report_to};
+use saring_report::{CardOutcome, InspectOptions, ReportOptions, write_card, write_report, write_report_to};
 
 use crate::Outcome;
 
@@ -17,7 +17,7 @@ use crate::Outcome;
 /// stats/*.json) and at most the first 20 000 documents of the shards.
 #[derive(clap::Args)]
 pub struct ReportArgs {
-    /// The output directory of a run.
+    /// The output directory of a run (or its object-store prefix, s3://bucket/out/).
     #[arg(value_name = "OUT")]
     run_dir: PathBuf,
 
@@ -35,19 +35,21 @@ pub fn report(args: ReportArgs) -> anyhow::Result<Outcome> {
         config: args.config,
         ..ReportOptions::default()
     };
-    let path = args.output.unwrap_or_else(|| args.run_dir.join(REPORT_FILE));
-    write_report_to(&args.run_dir, &options, &path)
-        .with_context(|| format!("cannot write the report of {}", args.run_dir.display()))?;
+    let written = match &args.output {
+        Some(path) => write_report_to(&args.run_dir, &options, path).map(|()| path.clone()),
+        None => write_report(&args.run_dir, &options),
+    };
+    let path = written.with_context(|| format!("cannot write the report of {}", args.run_dir.display()))?;
     eprintln!("saring: wrote {}", path.display());
     write_card_and_say(&args.run_dir, &options);
     Ok(Outcome::Clean)
 }
 
-/// After a run: writes the report to `path` and the dataset card, warning (not failing) when either
-/// cannot be written.
-pub fn write_report_and_card(run_dir: &Path, path: &Path, options: &ReportOptions) {
-    match write_report_to(run_dir, options, path) {
-        Ok(()) => eprintln!("saring: report in {}", path.display()),
+/// After a run: writes the report `OUT/report.html` and the dataset card (`OUT` may be an object-store
+/// URL), warning (not failing) when either cannot be written.
+pub fn write_report_and_card(run_dir: &Path, options: &ReportOptions) {
+    match write_report(run_dir, options) {
+        Ok(path) => eprintln!("saring: report in {}", path.display()),
         Err(err) => eprintln!("saring: warning: no report: {err:#}"),
     }
     write_card_and_say(run_dir, options);

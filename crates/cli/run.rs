@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use saring_pipeline::{PipelineConfig, Progress, RunOptions};
-use saring_report::{REPORT_FILE, ReportOptions, RunInfo};
+use saring_report::{ReportOptions, RunInfo};
 
 use crate::Outcome;
 use crate::progress::ProgressDisplay;
@@ -26,11 +26,14 @@ const DEFAULT_PIPELINE: &str = include_str!("../../examples/pipeline.toml");
 /// one resumes from stats/RANK.checkpoint, written each time a shard is complete.
 #[derive(clap::Args)]
 pub struct RunArgs {
-    /// Input files, directories or glob patterns.
+    /// Input files, directories or glob patterns; or object URLs: s3://bucket/prefix/,
+    /// s3://bucket/dir/*.warc.gz, gs://…, az://…, abfs://…, http(s)://… (credentials and endpoint from the
+    /// environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL, AWS_REGION, …).
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<String>,
 
-    /// Output directory (created if missing; this rank's earlier shards in it are replaced).
+    /// Output directory (created if missing; this rank's earlier shards in it are replaced), or an
+    /// object-store prefix such as s3://bucket/out/ (files are staged locally and uploaded when complete).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: PathBuf,
 
@@ -146,12 +149,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     if let Err(err) = info.write(&args.output) {
         eprintln!("saring: warning: {err:#}");
     }
-    if args.output.join("stats.json").exists() {
+    let merged = saring_io::OutputDir::open(&args.output).and_then(|out| out.size("stats.json"));
+    if merged.is_ok() {
         let options = ReportOptions {
             config: args.config.clone(),
             ..ReportOptions::default()
         };
-        crate::report::write_report_and_card(&args.output, &args.output.join(REPORT_FILE), &options);
+        crate::report::write_report_and_card(&args.output, &options);
     }
     Ok(if stats.errored > 0 {
         Outcome::SomeErrored

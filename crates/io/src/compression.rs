@@ -55,6 +55,29 @@ impl ByteCounter {
     }
 }
 
+/// Opens a local file or, for an object URL, the object's byte stream.
+fn open_raw(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+    let text = path.to_string_lossy();
+    Ok(if crate::is_url(&text) {
+        Box::new(crate::ObjectReader::open(&text)?)
+    } else {
+        Box::new(File::open(path)?)
+    })
+}
+
+/// Opens `path` as a local file, for readers that need random access (Parquet): an object URL is first
+/// copied into an anonymous temporary file, which disappears when closed.
+pub(crate) fn open_seekable(path: &Path) -> io::Result<File> {
+    let text = path.to_string_lossy();
+    if !crate::is_url(&text) {
+        return File::open(path);
+    }
+    let mut file = tempfile::tempfile()?;
+    io::copy(&mut crate::ObjectReader::open(&text)?, &mut file)?;
+    io::Seek::seek(&mut file, io::SeekFrom::Start(0))?;
+    Ok(file)
+}
+
 struct Counting<R> {
     inner: R,
     count: ByteCounter,
@@ -77,8 +100,11 @@ const BUFFER_BYTES: usize = 256 * 1024;
 /// less CPU than a streaming inflate on Common Crawl's one member per record; members too large to hold in
 /// memory (a whole-file gzip) are streamed. The stored-byte counter runs up to a few MiB ahead of the
 /// decompressed bytes handed out, since the compressed file is read in large blocks.
+///
+/// A path whose text is an object URL (`s3://…`, see [`is_url`](crate::is_url)) is streamed from its store
+/// with an [`ObjectReader`](crate::ObjectReader).
 pub fn open_decompressed(path: &Path) -> Result<(Box<dyn BufRead + Send>, ByteCounter), ReadError> {
-    let file = File::open(path).map_err(|e| ReadError::from_io(path, None, None, e))?;
+    let file = open_raw(path).map_err(|e| ReadError::from_io(path, None, None, e))?;
     let count = ByteCounter::default();
     let mut raw = BufReader::with_capacity(
         BUFFER_BYTES,

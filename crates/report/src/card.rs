@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::escape::html;
 use crate::load::{self, LoadedStats};
-use crate::write::write_atomic;
 use crate::{ReportError, ReportOptions, sample};
+use saring_io::OutputDir;
 
 /// The card's file name in the output directory.
 pub const CARD_FILE: &str = "README.md";
@@ -39,16 +39,17 @@ pub struct RunInfo {
 }
 
 impl RunInfo {
-    /// Writes `out_dir/run.json` atomically.
+    /// Writes `out_dir/run.json` atomically (`out_dir` may be an object-store URL).
     pub fn write(&self, out_dir: &Path) -> Result<(), ReportError> {
         let mut json = serde_json::to_string_pretty(self).map_err(|e| ReportError::io(out_dir, e.into()))?;
         json.push('\n');
-        write_atomic(&out_dir.join(RUN_INFO_FILE), json.as_bytes())
+        write_file(out_dir, RUN_INFO_FILE, json.as_bytes())
     }
 
     /// Reads `out_dir/run.json`; `None` when it is missing or not such a record.
     pub fn read(out_dir: &Path) -> Option<RunInfo> {
-        serde_json::from_slice(&std::fs::read(out_dir.join(RUN_INFO_FILE)).ok()?).ok()
+        let bytes = OutputDir::open(out_dir).ok()?.read(RUN_INFO_FILE).ok()??;
+        serde_json::from_slice(&bytes).ok()
     }
 }
 
@@ -65,15 +66,23 @@ pub enum CardOutcome {
 /// `README.md` without [`CARD_MARKER`] is there. Languages come from the stats, or, for stats without
 /// language counts (a `saring dedup` output), from the sample of the shards `options` bounds.
 pub fn write_card(out_dir: &Path, options: &ReportOptions) -> Result<CardOutcome, ReportError> {
-    let path = out_dir.join(CARD_FILE);
-    if let Ok(existing) = std::fs::read_to_string(&path)
-        && !existing.contains(CARD_MARKER)
+    let out = OutputDir::open(out_dir).map_err(|e| ReportError::io(out_dir, e))?;
+    let path = out.location(CARD_FILE);
+    if let Ok(Some(existing)) = out.read(CARD_FILE)
+        && !String::from_utf8_lossy(&existing).contains(CARD_MARKER)
     {
         return Ok(CardOutcome::KeptExisting(path));
     }
     let card = render_card(out_dir, options)?;
-    write_atomic(&path, card.as_bytes())?;
+    write_file(out_dir, CARD_FILE, card.as_bytes())?;
     Ok(CardOutcome::Written(path))
+}
+
+/// Writes file `name` of the output `out_dir` (a directory or an object-store URL) whole, atomically.
+fn write_file(out_dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ReportError> {
+    let out = OutputDir::open(out_dir).map_err(|e| ReportError::io(out_dir, e))?;
+    out.write(name, bytes)
+        .map_err(|e| ReportError::io(out.location(name), e))
 }
 
 /// The dataset card of the run in `out_dir`, as Markdown with YAML front matter.
@@ -85,10 +94,12 @@ pub fn render_card(out_dir: &Path, options: &ReportOptions) -> Result<String, Re
     } else {
         loaded.stats.languages_kept.clone()
     };
+    // A directory by its real name (`out/.` is `out`), an object-store prefix by its last part.
     let name = out_dir
         .canonicalize()
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .or_else(|| out_dir.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "saring output".to_owned());
     Ok(Card {
         name: &name,

@@ -1,11 +1,11 @@
 //! Reading a run's books: `stats.json` (or the sum of the ranks' `stats/RRRRR.json`) and the first lines of
 //! `errors/*.jsonl`.
 
-use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use saring_core::RunStats;
+use saring_io::OutputDir;
 
 use crate::ReportError;
 
@@ -25,11 +25,11 @@ const MAX_STATS_BYTES: u64 = 64 * 1024 * 1024;
 /// Bytes read from each errors file at most.
 const MAX_ERRORS_BYTES: u64 = 1024 * 1024;
 
-/// Reads `dir/stats.json`, or adds up `dir/stats/*.json` when it is missing.
+/// Reads `dir/stats.json`, or adds up `dir/stats/*.json` when it is missing. `dir` may be an
+/// object-store URL.
 pub(crate) fn stats(dir: &Path) -> Result<LoadedStats, ReportError> {
-    let merged = dir.join("stats.json");
-    if merged.is_file() {
-        let text = read_text(&merged)?;
+    let out = OutputDir::open(dir).map_err(|e| ReportError::io(dir, e))?;
+    if let Some(text) = read_text(&out, "stats.json")? {
         if let Some((stats, dedup)) = dedup_stats(&text) {
             return Ok(LoadedStats {
                 stats,
@@ -38,18 +38,20 @@ pub(crate) fn stats(dir: &Path) -> Result<LoadedStats, ReportError> {
             });
         }
         return Ok(LoadedStats {
-            stats: parse_stats(&merged, &text)?,
+            stats: parse_stats(&out.location("stats.json"), &text)?,
             source: "stats.json".to_owned(),
             dedup: Vec::new(),
         });
     }
-    let ranks = rank_files(&dir.join("stats"))?;
+    let ranks = rank_files(&out)?;
     if ranks.is_empty() {
         return Err(ReportError::NoStats { dir: dir.to_owned() });
     }
     let mut stats = RunStats::default();
-    for path in &ranks {
-        stats += &parse_stats(path, &read_text(path)?)?;
+    for name in &ranks {
+        if let Some(text) = read_text(&out, name)? {
+            stats += &parse_stats(&out.location(name), &text)?;
+        }
     }
     Ok(LoadedStats {
         stats,
@@ -61,13 +63,18 @@ pub(crate) fn stats(dir: &Path) -> Result<LoadedStats, ReportError> {
     })
 }
 
-fn read_text(path: &Path) -> Result<String, ReportError> {
-    let file = File::open(path).map_err(|e| ReportError::io(path, e))?;
+/// The text of file `name` of `out` (at most 64 MiB), or `None` when there is no such file.
+fn read_text(out: &OutputDir, name: &str) -> Result<Option<String>, ReportError> {
+    let path = out.location(name);
+    let mut file = match out.open_file(name) {
+        Ok(file) => file.take(MAX_STATS_BYTES),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(ReportError::io(path, e)),
+    };
     let mut text = String::new();
-    file.take(MAX_STATS_BYTES)
-        .read_to_string(&mut text)
-        .map_err(|e| ReportError::io(path, e))?;
-    Ok(text)
+    file.read_to_string(&mut text)
+        .map_err(|e| ReportError::io(&path, e))?;
+    Ok(Some(text))
 }
 
 fn parse_stats(path: &Path, text: &str) -> Result<RunStats, ReportError> {
@@ -114,27 +121,19 @@ fn dedup_stats(text: &str) -> Option<(RunStats, Vec<(String, serde_json::Value)>
     Some((stats, numbers))
 }
 
-/// `stats/RRRRR.json` files, sorted; an absent directory has none.
-fn rank_files(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
-    let mut files = Vec::new();
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
-        Err(e) => return Err(ReportError::io(dir, e)),
-    };
-    for entry in entries {
-        let entry = entry.map_err(|e| ReportError::io(dir, e))?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if let Some(stem) = name.strip_suffix(".json")
-            && !stem.is_empty()
-            && stem.bytes().all(|b| b.is_ascii_digit())
-        {
-            files.push(entry.path());
-        }
-    }
-    files.sort();
-    Ok(files)
+/// The names of the `stats/RRRRR.json` files, sorted; an absent directory has none.
+fn rank_files(out: &OutputDir) -> Result<Vec<String>, ReportError> {
+    let names = out
+        .list("stats")
+        .map_err(|e| ReportError::io(out.location("stats"), e))?;
+    Ok(names
+        .into_iter()
+        .filter(|name| {
+            name.strip_suffix(".json")
+                .is_some_and(|stem| !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(|name| format!("stats/{name}"))
+        .collect())
 }
 
 /// One line of an errors file.
@@ -145,24 +144,26 @@ pub(crate) struct ErrorLine {
     pub message: String,
 }
 
-/// The first `max` lines of `dir/errors/*.jsonl`, in file order, and the number of files.
+/// The first `max` lines of `dir/errors/*.jsonl`, in file order, and the number of files. `dir` may be an
+/// object-store URL.
 pub(crate) fn error_lines(dir: &Path, max: usize) -> (Vec<ErrorLine>, usize) {
-    let errors_dir = dir.join("errors");
-    let mut files: Vec<PathBuf> = match fs::read_dir(&errors_dir) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|ext| ext == "jsonl"))
-            .collect(),
-        Err(_) => return (Vec::new(), 0),
+    let Ok(out) = OutputDir::open(dir) else {
+        return (Vec::new(), 0);
     };
-    files.sort();
+    let files: Vec<String> = out
+        .list("errors")
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| name.ends_with(".jsonl"))
+        .collect();
     let mut lines = Vec::new();
-    for path in &files {
+    for name in &files {
         if lines.len() >= max {
             break;
         }
-        let Ok(file) = File::open(path) else { continue };
+        let Ok(file) = out.open_file(&format!("errors/{name}")) else {
+            continue;
+        };
         let reader = BufReader::new(file.take(MAX_ERRORS_BYTES));
         for line in reader.lines() {
             if lines.len() >= max {
@@ -205,6 +206,8 @@ fn parse_error_line(line: &str) -> ErrorLine {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     #[test]

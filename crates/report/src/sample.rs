@@ -2,11 +2,10 @@
 //! [`saring_io::open_input`], summed into counts and value lists.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use saring_core::Document;
-use saring_io::{ReaderConfig, open_input};
+use saring_io::{OutputDir, ReaderConfig, open_input};
 
 use crate::ReportError;
 
@@ -81,17 +80,16 @@ pub(crate) struct Example {
     pub signals: BTreeMap<String, f64>,
 }
 
-/// Output shard names: `RRRRR-SSSSS.jsonl[.zst|.gz]` or `RRRRR-SSSSS.parquet`, sorted.
+/// The output shards in `dir` (a directory or an object-store URL): files named `RRRRR-SSSSS.jsonl[.zst|.gz]`
+/// or `RRRRR-SSSSS.parquet`, sorted.
 pub(crate) fn shard_files(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
-    let mut shards = Vec::new();
-    for entry in fs::read_dir(dir).map_err(|e| ReportError::io(dir, e))? {
-        let entry = entry.map_err(|e| ReportError::io(dir, e))?;
-        if is_shard_name(&entry.file_name().to_string_lossy()) {
-            shards.push(entry.path());
-        }
-    }
-    shards.sort();
-    Ok(shards)
+    let out = OutputDir::open(dir).map_err(|e| ReportError::io(dir, e))?;
+    let names = out.list("").map_err(|e| ReportError::io(dir, e))?;
+    Ok(names
+        .iter()
+        .filter(|name| is_shard_name(name))
+        .map(|name| out.location(name))
+        .collect())
 }
 
 fn is_shard_name(name: &str) -> bool {

@@ -4,6 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::{InputFormat, ReadError, ReadErrorKind};
+use crate::store::list_objects;
 
 /// Expands paths, directories (recursively, files whose names have a known format) and glob patterns
 /// into one sorted, de-duplicated list of files.
@@ -18,6 +19,10 @@ use super::{InputFormat, ReadError, ReadErrorKind};
 ///   `glob` crate's syntax, `**` included); matched files are kept, matched directories are walked, and
 ///   `*` does not match a leading dot.
 ///
+/// - An object URL (`s3://bucket/prefix/`, `s3://bucket/dir/*.warc.gz`, `gs://…`, `az://…`, `http(s)://…`)
+///   is listed in its store: a prefix is walked like a directory (same name rules), a glob is
+///   matched against the listing, and the result is kept as paths whose text is the object's URL.
+///
 /// The list is sorted byte-wise by path and de-duplicated, so every run (and every rank) sees the same
 /// order. A path that does not exist and matches no glob is returned as a [`ReadErrorKind::NotFound`]
 /// error beside the files found, so the run can count it and go on.
@@ -26,6 +31,10 @@ pub fn list_inputs(args: &[String]) -> (Vec<PathBuf>, Vec<ReadError>) {
     let mut errors = Vec::new();
     for arg in args {
         let path = Path::new(arg);
+        if crate::is_url(arg) {
+            list_remote(arg, &mut files, &mut errors);
+            continue;
+        }
         let is_pattern = arg.contains(['*', '?', '[']);
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut errors),
@@ -42,6 +51,25 @@ pub fn list_inputs(args: &[String]) -> (Vec<PathBuf>, Vec<ReadError>) {
     });
     files.dedup();
     (files, errors)
+}
+
+/// Adds the objects an object URL names, keeping from a walked prefix only what [`walk`] would keep.
+fn list_remote(url: &str, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
+    let listed = match list_objects(url) {
+        Ok(listed) => listed,
+        Err(e) => return errors.push(ReadError::from_io(Path::new(url), None, None, e)),
+    };
+    for object in listed {
+        let relative = Path::new(&object.relative);
+        let name = relative.file_name().unwrap_or_default().to_string_lossy();
+        let dir = relative.parent().unwrap_or(Path::new(""));
+        let hidden = object.relative.split('/').any(|part| part.starts_with('.'));
+        if !object.walked
+            || (!hidden && !is_run_record(dir, &name) && InputFormat::from_name(&name).is_some())
+        {
+            files.push(PathBuf::from(object.url));
+        }
+    }
 }
 
 fn not_found(path: &Path) -> ReadError {

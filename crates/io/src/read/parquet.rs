@@ -7,7 +7,6 @@
 //! `metadata` under its name.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use arrow_array::cast::AsArray;
@@ -46,7 +45,8 @@ pub(crate) struct ParquetDocs {
 impl ParquetDocs {
     /// Opens `path` and checks that it has a string column `text_field`.
     pub(crate) fn open(path: &Path, config: &ReaderConfig) -> Result<ParquetDocs, ReadError> {
-        let file = File::open(path).map_err(|e| ReadError::from_io(path, None, None, e))?;
+        let file =
+            crate::compression::open_seekable(path).map_err(|e| ReadError::from_io(path, None, None, e))?;
         let file_bytes = file
             .metadata()
             .map_err(|e| ReadError::from_io(path, None, None, e))?
@@ -356,6 +356,7 @@ mod tests {
     use parquet::arrow::ArrowWriter;
 
     use super::*;
+    use std::fs::File;
 
     fn write(path: &Path, columns: Vec<(&str, ArrayRef)>) {
         let batch = RecordBatch::try_from_iter(columns).unwrap();

@@ -1,5 +1,5 @@
-//! Writers: size-capped shards of JSONL or Parquet, each written under a temporary name and renamed when
-//! complete, so a reader never sees half a shard.
+//! Writers: size-capped shards of JSONL or Parquet, each built under a temporary name and published into
+//! an [`OutputDir`] when complete, so a reader never sees half a shard.
 
 mod jsonl;
 mod parquet;
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use saring_core::Document;
 use serde::{Deserialize, Serialize};
 
-use crate::Compression;
+use crate::{Compression, OutputDir};
 
 /// How to write output shards: the `[output]` table of a pipeline config.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,8 +58,10 @@ pub enum OutputFormat {
 /// the shard index, both zero-padded to 5 digits; `<ext>` is `jsonl.zst`, `jsonl.gz`, `jsonl` or
 /// `parquet`).
 ///
-/// Each shard is written as `DIR/.RRRRR-SSSSS.<ext>.tmp`, flushed, synced and renamed to its final name
-/// when closed, so a reader never sees half a shard. A shard is closed once the uncompressed bytes of the
+/// `DIR` is an [`OutputDir`]: a local directory or an object-store prefix. Each shard is written to its
+/// [staging path](OutputDir::staging_path) (`DIR/.RRRRR-SSSSS.<ext>.tmp` locally), and
+/// [published](OutputDir::publish) when closed (synced and renamed, or uploaded), so a reader never sees
+/// half a shard. A shard is closed once the uncompressed bytes of the
 /// records written to it reach `max_shard_bytes` (checked after each record, so every shard holds at least
 /// one). The same documents in the same order always give byte-identical files.
 ///
@@ -77,7 +79,7 @@ pub enum OutputFormat {
 ///
 /// Dropping a writer without calling [`ShardWriter::finish`] deletes the open shard's temporary file.
 pub struct ShardWriter {
-    dir: PathBuf,
+    out: OutputDir,
     rank: u32,
     config: WriterConfig,
     /// Index of the next shard to open.
@@ -91,7 +93,7 @@ pub struct ShardWriter {
 /// The shard being written.
 struct OpenShard {
     tmp_path: PathBuf,
-    final_path: PathBuf,
+    name: String,
     sink: Sink,
     /// Uncompressed bytes of the records written so far.
     record_bytes: u64,
@@ -135,21 +137,28 @@ fn shard_name(rank: u32, shard: u32, config: &WriterConfig) -> String {
 }
 
 impl ShardWriter {
-    /// Prepares to write rank `rank`'s shards into `dir` (created if missing). No file is created until
-    /// the first document arrives.
+    /// Prepares to write rank `rank`'s shards into `out` (a local directory, created if missing, or an
+    /// object-store prefix). No file is created until the first document arrives.
     ///
     /// Fails if the directory cannot be created, or for Parquet with gzip compression (Parquet output
     /// supports `zstd` or `none`).
-    pub fn new(dir: &Path, rank: u32, config: &WriterConfig) -> Result<ShardWriter, WriteError> {
+    pub fn new(
+        out: impl Into<OutputDir>,
+        rank: u32,
+        config: &WriterConfig,
+    ) -> Result<ShardWriter, WriteError> {
+        let out = out.into();
+        let dir = out.location("");
+        let dir = dir.as_path();
         if config.format == OutputFormat::Parquet && config.compression == Compression::Gzip {
             return Err(WriteError::new(
                 dir,
                 "parquet output supports compression zstd or none",
             ));
         }
-        fs::create_dir_all(dir).map_err(|e| WriteError::new(dir, e))?;
+        out.create(&[]).map_err(|e| WriteError::new(dir, e))?;
         Ok(ShardWriter {
-            dir: dir.to_path_buf(),
+            out,
             rank,
             config: config.clone(),
             next_shard: 0,
@@ -182,7 +191,8 @@ impl ShardWriter {
         self.closed_bytes + self.open.as_ref().map_or(0, |shard| shard.sink.stored_bytes())
     }
 
-    /// Closes the open shard (renaming it to its final name) and returns the paths of all shards written.
+    /// Closes the open shard (publishing it under its final name) and returns the paths of all shards
+    /// written (for an object store, paths whose text is the object's URL).
     pub fn finish(mut self) -> Result<Vec<PathBuf>, WriteError> {
         self.close_shard()?;
         Ok(std::mem::take(&mut self.finished))
@@ -192,13 +202,9 @@ impl ShardWriter {
     /// directory: the next shard opened is number `shards`, and [`ShardWriter::finish`] lists the earlier
     /// ones first. This is how an interrupted run resumes from its checkpoint.
     pub fn resume_after(mut self, shards: u32) -> ShardWriter {
-        self.finished = (0..shards).map(|s| self.dir.join(self.shard_name(s))).collect();
-        self.closed_bytes = self
-            .finished
-            .iter()
-            .filter_map(|path| fs::metadata(path).ok())
-            .map(|m| m.len())
-            .sum();
+        let names: Vec<String> = (0..shards).map(|s| self.shard_name(s)).collect();
+        self.closed_bytes = names.iter().filter_map(|name| self.out.size(name).ok()).sum();
+        self.finished = names.iter().map(|name| self.out.location(name)).collect();
         self.next_shard = shards;
         self
     }
@@ -214,19 +220,23 @@ impl ShardWriter {
         shard_name(self.rank, shard, &self.config)
     }
 
-    /// The shards an earlier writer of rank `rank` left complete in `dir`, in order: those numbered from 0
+    /// The shards an earlier writer of rank `rank` left complete in `out`, in order: those numbered from 0
     /// without a gap.
-    pub fn existing_shards(dir: &Path, rank: u32, config: &WriterConfig) -> Vec<PathBuf> {
+    pub fn existing_shards(out: &OutputDir, rank: u32, config: &WriterConfig) -> Vec<PathBuf> {
+        let names = out.list("").unwrap_or_default();
         (0..)
-            .map(|shard| dir.join(shard_name(rank, shard, config)))
-            .take_while(|path| path.is_file())
+            .map(|shard| shard_name(rank, shard, config))
+            .take_while(|name| names.binary_search(name).is_ok())
+            .map(|name| out.location(&name))
             .collect()
     }
 
     fn open_shard(&mut self) -> Result<OpenShard, WriteError> {
         let name = self.shard_name(self.next_shard);
-        let final_path = self.dir.join(&name);
-        let tmp_path = self.dir.join(format!(".{name}.tmp"));
+        let tmp_path = self
+            .out
+            .staging_path(&name)
+            .map_err(|e| WriteError::new(&self.out.location(&name), e))?;
         let file = File::create(&tmp_path).map_err(|e| WriteError::new(&tmp_path, e))?;
         let file = CountingFile { file, written: 0 };
         let sink = match self.config.format {
@@ -246,22 +256,22 @@ impl ShardWriter {
         self.next_shard += 1;
         Ok(OpenShard {
             tmp_path,
-            final_path,
+            name,
             sink,
             record_bytes: 0,
         })
     }
 
-    /// Finishes, syncs and renames the open shard, if any.
+    /// Finishes and publishes the open shard, if any.
     fn close_shard(&mut self) -> Result<(), WriteError> {
         let Some(shard) = self.open.take() else {
             return Ok(());
         };
         let tmp_path = shard.tmp_path;
-        let result = shard.sink.finish().and_then(|file| {
-            file.sync_all()?;
-            file.metadata().map(|m| m.len())
-        });
+        let result = shard
+            .sink
+            .finish()
+            .and_then(|file| file.metadata().map(|m| m.len()));
         let stored = match result {
             Ok(stored) => stored,
             Err(e) => {
@@ -270,9 +280,12 @@ impl ShardWriter {
                 return Err(WriteError::new(&tmp_path, e));
             }
         };
-        fs::rename(&tmp_path, &shard.final_path).map_err(|e| WriteError::new(&shard.final_path, e))?;
+        let final_path = self.out.location(&shard.name);
+        self.out
+            .publish(&tmp_path, &shard.name)
+            .map_err(|e| WriteError::new(&final_path, e))?;
         self.closed_bytes += stored;
-        self.finished.push(shard.final_path);
+        self.finished.push(final_path);
         Ok(())
     }
 }

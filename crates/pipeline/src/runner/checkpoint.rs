@@ -11,7 +11,6 @@
 //! output is byte for byte that of an uninterrupted run. A checkpoint of other work (another config,
 //! other input files) is set aside with a warning and the rank starts afresh; the two are never mixed.
 
-use std::fs;
 use std::path::PathBuf;
 
 use saring_core::RunStats;
@@ -121,10 +120,11 @@ impl Plan {
         mut shards: Vec<PathBuf>,
         mut excluded: Vec<PathBuf>,
     ) -> Plan {
-        let path = books.checkpoint_path();
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(_) => return Plan::Fresh { set_aside: None },
+        let name = books.checkpoint_name();
+        let path = books.out().location(&name);
+        let bytes = match books.out().read(&name) {
+            Ok(Some(bytes)) => bytes,
+            _ => return Plan::Fresh { set_aside: None },
         };
         let set_aside = |why: String| Plan::Fresh {
             set_aside: Some(format!("{}: {why}", path.display())),
@@ -148,7 +148,7 @@ impl Plan {
                 excluded.len()
             ));
         }
-        let log_bytes = ErrorLog::left_bytes(&books.error_log_path());
+        let log_bytes = ErrorLog::left_bytes(books.out(), &books.error_log_name());
         if log_bytes < checkpoint.error_log_bytes {
             return set_aside(format!(
                 "the checkpoint counts {} bytes of error log, {log_bytes} are left",
@@ -191,6 +191,8 @@ impl Checkpoint {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
     use crate::runner::books::write_json;
 
@@ -204,7 +206,7 @@ mod tests {
     #[test]
     fn only_a_checkpoint_of_the_same_work_with_its_files_is_resumed() {
         let dir = tempfile::tempdir().unwrap();
-        let books = Books::new(dir.path(), 0, 1);
+        let books = Books::new(&saring_io::OutputDir::from(dir.path()), 0, 1);
         fs::create_dir_all(dir.path().join("stats")).unwrap();
         let shards: Vec<PathBuf> = (0..3).map(|i| dir.path().join(format!("{i}"))).collect();
         assert!(matches!(
@@ -212,7 +214,7 @@ mod tests {
             Plan::Fresh { set_aside: None }
         ));
 
-        fs::write(books.checkpoint_path(), "{").unwrap();
+        fs::write(dir.path().join(books.checkpoint_name()), "{").unwrap();
         assert!(
             set_aside(Plan::choose(&books, "f", shards.clone(), Vec::new()))
                 .contains("unreadable checkpoint")
@@ -233,7 +235,7 @@ mod tests {
             timeline_gap: 0.5,
             sample: Vec::new(),
         };
-        write_json(&books.checkpoint_path(), &checkpoint).unwrap();
+        write_json(books.out(), &books.checkpoint_name(), &checkpoint).unwrap();
         assert!(set_aside(Plan::choose(&books, "g", shards.clone(), Vec::new())).contains("of other work"));
         let one = shards.iter().take(1).cloned().collect();
         assert!(

@@ -11,10 +11,10 @@
 //! [`ShardWriter`], under temporary names renamed when complete; the sample at the end of the rank.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use saring_core::Document;
-use saring_io::{ShardWriter, WriterConfig};
+use saring_io::{OutputDir, ShardWriter, WriterConfig};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -136,11 +136,11 @@ pub(super) struct DroppedWriter<'a> {
 }
 
 impl<'a> DroppedWriter<'a> {
-    /// A writer into `out_dir/dropped/` (and `out_dir/excluded/` with `write_all`) for `rank`, going on
+    /// A writer into `OUT/dropped/` (and `OUT/excluded/` with `write_all`) for `rank`, going on
     /// from `sample` (the sample a checkpoint holds; empty for a fresh run) and, for the excluded shards,
     /// from `all` (where a checkpoint says they are complete up to).
     pub(super) fn new(
-        out_dir: &Path,
+        out: &OutputDir,
         rank: u32,
         config: &'a DroppedConfig,
         output: &WriterConfig,
@@ -149,7 +149,7 @@ impl<'a> DroppedWriter<'a> {
     ) -> Result<DroppedWriter<'a>, RunError> {
         let all = match config.write_all {
             true => Some(Sink::new(
-                ShardWriter::new(&out_dir.join(EXCLUDED_DIR), rank, output)?,
+                ShardWriter::new(&out.location(EXCLUDED_DIR), rank, output)?,
                 all,
             )),
             false => None,
@@ -160,7 +160,7 @@ impl<'a> DroppedWriter<'a> {
         }
         Ok(DroppedWriter {
             config,
-            sample_dir: out_dir.join(DROPPED_DIR),
+            sample_dir: out.location(DROPPED_DIR),
             rank,
             sample,
             taken,
@@ -238,6 +238,7 @@ impl<'a> DroppedWriter<'a> {
 #[cfg(test)]
 mod tests {
     use std::fs;
+    use std::path::Path;
 
     use saring_io::{ReaderConfig, open_input};
 

@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use crossbeam_channel::bounded;
 use saring_core::{Document, RunStats, StepStats, Timeline, TimelinePoint};
-use saring_io::{ReadError, ShardWriter, WriteError, list_inputs, process_cpu_secs};
+use saring_io::{OutputDir, ReadError, ShardWriter, WriteError, list_inputs, process_cpu_secs};
 
 pub use books::merge_stats;
 pub use dropped::{DROPPED_DIR, DroppedConfig, EXCLUDED_DIR};
@@ -185,7 +185,8 @@ enum Fate {
     Errored { step: Option<usize>, error: ErrorRecord },
 }
 
-/// Runs the pipeline over `inputs` (files, directories, globs) into `out_dir`.
+/// Runs the pipeline over `inputs` (files, directories, globs, object URLs) into `out_dir` (a directory,
+/// or an object-store prefix such as `s3://bucket/out/` given as a path whose text is the URL).
 ///
 /// The inputs are listed in sorted order and this rank takes every `world_size`-th file. Errored records
 /// are counted, logged to `OUT/errors/RRRRR.jsonl`, and skipped (or stop the run with `fail_fast`); only a
@@ -217,9 +218,10 @@ pub fn run(
         Vec::new()
     };
 
-    let books = Books::new(out_dir, options.rank, world_size);
+    let out = OutputDir::open(out_dir).map_err(|source| books::output_error(out_dir, source))?;
+    let books = Books::new(&out, options.rank, world_size);
     let fingerprint = fingerprint(config, &files, &listing_errors, world_size);
-    let existing = ShardWriter::existing_shards(out_dir, options.rank, &config.output);
+    let existing = ShardWriter::existing_shards(&out, options.rank, &config.output);
     if let Some(stats) = books.completed(&fingerprint) {
         return Ok(RunOutcome {
             stats,
@@ -231,13 +233,15 @@ pub fn run(
             checkpoint_set_aside: None,
         });
     }
-    let excluded = ShardWriter::existing_shards(&out_dir.join(EXCLUDED_DIR), options.rank, &config.output);
+    let excluded_dir = OutputDir::open(&out.location(EXCLUDED_DIR))
+        .map_err(|source| books::output_error(&out.location(EXCLUDED_DIR), source))?;
+    let excluded = ShardWriter::existing_shards(&excluded_dir, options.rank, &config.output);
     let plan = Plan::choose(&books, &fingerprint, existing, excluded);
-    let shards = ShardWriter::new(out_dir, options.rank, &config.output)?;
+    let shards = ShardWriter::new(out.clone(), options.rank, &config.output)?;
     let (resume, start, resumed_after_shards, checkpoint_set_aside) = match plan {
         Plan::Fresh { set_aside } => {
             books.prepare(None)?;
-            let log = ErrorLog::new(books.error_log_path());
+            let log = ErrorLog::new(&out, books.error_log_name());
             let steps = pipeline.steps().iter().map(|s| StepStats::named(s.name()));
             let stats = RunStats {
                 steps: steps.collect(),
@@ -257,8 +261,12 @@ pub fn run(
         }
         Plan::Resume { checkpoint, shards } => {
             books.prepare(Some(&shards))?;
-            let (log, first_errors) =
-                ErrorLog::resume(books.error_log_path(), checkpoint.error_log_bytes, FIRST_ERRORS)?;
+            let (log, first_errors) = ErrorLog::resume(
+                &out,
+                books.error_log_name(),
+                checkpoint.error_log_bytes,
+                FIRST_ERRORS,
+            )?;
             let start = checkpoint.start();
             let resumed = Some(checkpoint.shards.next_shard);
             let Checkpoint {
@@ -283,14 +291,7 @@ pub fn run(
             (resume, start, resumed, None)
         }
     };
-    let mut writer = Writer::new(
-        shards,
-        resume,
-        out_dir,
-        options.rank,
-        config,
-        Sources::new(inputs),
-    )?;
+    let mut writer = Writer::new(shards, resume, &out, options.rank, config, Sources::new(inputs))?;
     let listing_errors = if resumed_after_shards.is_some() {
         // Errors of the listing come before every document, so a checkpoint has them all.
         Vec::new()
@@ -380,8 +381,7 @@ pub fn run(
     stats.skipped = reader_totals.skipped;
     stats.bytes_out = shards
         .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
+        .filter_map(|p| out.size(&p.file_name()?.to_string_lossy()).ok())
         .sum();
     checkpoints.add_time(&mut stats);
     timeline.finish(TimelinePoint {
@@ -483,13 +483,13 @@ impl<'c> Writer<'c> {
     fn new(
         shards: ShardWriter,
         mut resume: Resume,
-        out_dir: &Path,
+        out: &OutputDir,
         rank: u32,
         config: &'c PipelineConfig,
         sources: Sources,
     ) -> Result<Writer<'c>, RunError> {
         let dropped = DroppedWriter::new(
-            out_dir,
+            out,
             rank,
             &config.dropped,
             &config.output,
@@ -649,7 +649,8 @@ impl<'c> Writer<'c> {
             timeline_gap: self.timeline_gap,
             sample: self.dropped.sample().to_vec(),
         };
-        write_json(&checkpoints.books.checkpoint_path(), &checkpoint)
+        let books = checkpoints.books;
+        write_json(books.out(), &books.checkpoint_name(), &checkpoint)
     }
 }
 
