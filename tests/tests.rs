@@ -19,3 +19,4 @@ mod python;
 mod ranks;
 mod report;
 mod run;
+mod run_dedup;

@@ -203,7 +203,7 @@ fn temporary_name(path: &Path) -> PathBuf {
 }
 
 /// Writes pretty JSON under a temporary name in the same directory, then renames it into place.
-pub(super) fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), RunError> {
+pub(crate) fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), RunError> {
     let tmp = temporary_name(path);
     let result = File::create(&tmp).and_then(|file| {
         let mut writer = BufWriter::new(file);

@@ -22,6 +22,7 @@ use saring_core::{Document, RunStats, StepStats, Timeline, TimelinePoint};
 use saring_io::{ReadError, ShardWriter, WriteError, list_inputs};
 
 pub use books::merge_stats;
+pub(crate) use books::write_json;
 pub use dropped::{DROPPED_DIR, DroppedConfig, EXCLUDED_DIR};
 
 use crate::PipelineConfig;
