@@ -86,60 +86,32 @@ fn a_run_with_dedup_gives_run_then_saring_dedup_and_counts_the_duplicates() {
 #[test]
 fn ranks_with_dedup_leave_the_stages_to_saring_dedup_with_the_run_config() {
     let dir = Dir::new();
-    dir.write("run.toml", b"[dedup]\n");
+    dir.write("run.toml", b"[dedup]\nkeep = \"longest\"\n");
     assert_exit!(
         saring_on_inputs(&dir, &["run", "-o", "one", "--config", "run.toml"]),
         0
     );
+    let run = [
+        "run",
+        "-o",
+        "two",
+        "--config",
+        "run.toml",
+        "--world-size",
+        "2",
+        "--rank",
+    ];
     for rank in ["0", "1"] {
-        let out = saring_on_inputs(
-            &dir,
-            &[
-                "run",
-                "-o",
-                "two",
-                "--config",
-                "run.toml",
-                "--rank",
-                rank,
-                "--world-size",
-                "2",
-            ],
-        );
+        let out = saring_on_inputs(&dir, &[&run[..], &[rank]].concat());
         assert_exit!(out, 0);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("once every rank is done"), "{stderr}");
     }
     assert!(read_shard_lines(&dir.path("two")).is_empty(), "no dedup yet");
-    for stage in [
-        "lines",
-        "boilerplate",
-        "signatures",
-        "buckets",
-        "cluster",
-        "filter",
-    ] {
-        for rank in ["0", "1"] {
-            let mut args = vec![
-                "dedup",
-                stage,
-                "two/.pre-dedup",
-                "--work",
-                "two/.dedup-work",
-                "--config",
-                "run.toml",
-                "--rank",
-                rank,
-                "--world-size",
-                "2",
-            ];
-            if stage == "filter" {
-                args.extend(["-o", "two"]);
-            }
-            assert_exit!(dir.saring(&args), 0);
-        }
-    }
-    // The same documents are found duplicates; which copy is first (kept) follows the ranks' shards.
+    let pre = ["two/.pre-dedup".to_owned()];
+    crate::dedup::staged_with(&dir, &pre, "two/.dedup-work", "two", 2, &["--config", "run.toml"]);
+    // The same documents are found duplicates, and the longest copy of each is kept (the first copy
+    // would follow the order of the ranks' shards).
     let clustered = |out: &str| {
         let tsv = std::fs::read_to_string(dir.path(&format!("{out}/clusters.tsv"))).unwrap();
         let mut ids: Vec<String> = tsv
@@ -151,6 +123,15 @@ fn ranks_with_dedup_leave_the_stages_to_saring_dedup_with_the_run_config() {
     };
     assert_eq!(clustered("two"), clustered("one"));
     assert!(clustered("one").len() >= 2);
+    let kept_ids = |out: &str| {
+        let mut ids: Vec<String> = read_shards(&dir.path(out))
+            .iter()
+            .map(|doc| doc["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(kept_ids("two"), kept_ids("one"));
     let (one, two) = (stats(&dir.path("one")), stats(&dir.path("two")));
     assert_reconciles(&two);
     for key in ["read", "kept", "dropped", "errored"] {
@@ -159,33 +140,23 @@ fn ranks_with_dedup_leave_the_stages_to_saring_dedup_with_the_run_config() {
     assert_eq!(two["steps"].as_array().unwrap().last().unwrap()["name"], "dedup");
 }
 
+/// Asserts that `out` failed as a bad config does (exit 2) with every one of `needles` in its message.
+fn assert_config_error(out: &std::process::Output, needles: &[&str]) {
+    assert_exit!(out, 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(needles.iter().all(|n| stderr.contains(n)), "{stderr}");
+}
+
 #[test]
 fn unknown_keys_and_bad_values_in_dedup_are_named() {
     let dir = Dir::new();
     let out = dir.run_example("[dedup]\nbands = 14\nband = 3\n", "out");
-    assert_exit!(out, 2);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("unknown field `band`") && stderr.contains("line 3"),
-        "{stderr}"
-    );
+    assert_config_error(&out, &["unknown field `band`", "line 3"]);
     let out = dir.run_example("[dedup]\nbands = 0\nrows = 0\n", "out");
-    assert_exit!(out, 2);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("dedup: invalid dedup config: bands = 0") && stderr.contains("rows = 0"),
-        "{stderr}"
-    );
+    assert_config_error(&out, &["dedup: invalid dedup config: bands = 0", "rows = 0"]);
     // `saring dedup` reads the same table from the run config, with the same message.
-    dir.write(
-        "bad.toml",
-        b"[[step]]\ntype = \"min_length\"\n[dedup]\nband = 3\n",
-    );
+    let bad = b"[[step]]\ntype = \"min_length\"\n[dedup]\nband = 3\n";
+    dir.write("bad.toml", bad);
     let out = dir.saring(&["dedup", "in", "-o", "d", "--config", "bad.toml"]);
-    assert_exit!(out, 2);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("in config bad.toml") && stderr.contains("unknown field `band`"),
-        "{stderr}"
-    );
+    assert_config_error(&out, &["in config bad.toml", "unknown field `band`", "line 4"]);
 }
