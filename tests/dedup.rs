@@ -60,6 +60,11 @@ fn split_small_corpus(dir: &Dir) -> Vec<String> {
 
 /// Runs every stage with `world_size` ranks (one after another) into `out`.
 fn staged(dir: &Dir, inputs: &[String], work: &str, out: &str, world_size: u32, threads: &str) {
+    staged_with(dir, inputs, work, out, world_size, &["--threads", threads]);
+}
+
+/// Runs every stage with `world_size` ranks (one after another) into `out`, each with `extra` arguments.
+pub fn staged_with(dir: &Dir, inputs: &[String], work: &str, out: &str, world_size: u32, extra: &[&str]) {
     let world = world_size.to_string();
     for stage in [
         "lines",
@@ -73,16 +78,8 @@ fn staged(dir: &Dir, inputs: &[String], work: &str, out: &str, world_size: u32, 
             let rank = rank.to_string();
             let mut args = vec!["dedup", stage];
             args.extend(inputs.iter().map(String::as_str));
-            args.extend([
-                "--work",
-                work,
-                "--rank",
-                &rank,
-                "--world-size",
-                &world,
-                "--threads",
-                threads,
-            ]);
+            args.extend(["--work", work, "--rank", &rank, "--world-size", &world]);
+            args.extend(extra);
             if stage == "filter" {
                 args.extend(["-o", out]);
             }

@@ -21,3 +21,4 @@ mod ranks;
 mod report;
 mod resume;
 mod run;
+mod run_dedup;

@@ -46,8 +46,9 @@ pub struct DedupArgs {
 /// Options of every dedup mode.
 #[derive(clap::Args)]
 struct CommonArgs {
-    /// Dedup config (TOML: seed, ngram_size, bands, rows, jaccard_threshold, keep, …); without it, the
-    /// defaults. Every stage and rank of a run must use the same.
+    /// Dedup config (TOML: seed, ngram_size, bands, rows, jaccard_threshold, keep, …), or a run config
+    /// whose [dedup] table holds them; without it, the defaults. Every stage and rank of a run must use
+    /// the same.
     #[arg(long, value_name = "DEDUP.toml")]
     config: Option<PathBuf>,
 
@@ -112,7 +113,8 @@ fn load_config(common: &CommonArgs) -> anyhow::Result<DedupConfig> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read config {}", path.display()))?;
-            DedupConfig::from_toml(&text).with_context(|| format!("in config {}", path.display()))?
+            saring_pipeline::dedup_config_from_toml(&text)
+                .with_context(|| format!("in config {}", path.display()))?
         }
         None => DedupConfig::default(),
     })
@@ -136,6 +138,7 @@ pub fn dedup(args: DedupArgs) -> anyhow::Result<Outcome> {
     };
     let stats = dedup_files_with(&args.inputs, &output, &clusters, &config, &options)
         .with_context(|| format!("dedup into {} failed", output.display()))?;
+    record_run_books(&output, &stats)?;
     Ok(summary(&stats, &output, &clusters))
 }
 
@@ -175,9 +178,28 @@ fn run_stage_command(command: StageCommand) -> anyhow::Result<Outcome> {
         task.work.display()
     );
     Ok(match (&outcome.stats, &task.out_dir, &task.clusters_tsv) {
-        (Some(stats), Some(out), Some(clusters)) => summary(stats, out, clusters),
+        (Some(stats), Some(out), Some(clusters)) => {
+            record_run_books(out, stats)?;
+            summary(stats, out, clusters)
+        }
         _ => Outcome::Clean,
     })
+}
+
+/// When OUT is the output of a run with `[dedup]` (the stages read its `.pre-dedup/`), completes the
+/// run's books: `stats.json` with dedup as the last step, the dedup's own stats in `dedup.json`.
+fn record_run_books(out: &Path, stats: &DedupStats) -> anyhow::Result<()> {
+    if saring_pipeline::record_dedup(out, stats)
+        .with_context(|| format!("cannot complete the run's books in {}", out.display()))?
+        .is_some()
+    {
+        eprintln!(
+            "saring: the books of the run in {} now count the duplicates removed (stats.json; the dedup's own in {})",
+            out.display(),
+            saring_pipeline::DEDUP_STATS_FILE
+        );
+    }
+    Ok(())
 }
 
 /// Prints the warnings and the summary of a finished run.

@@ -11,6 +11,7 @@ mod progress;
 mod ranks;
 mod report;
 mod run;
+mod run_dedup;
 mod stats;
 
 use std::process::ExitCode;

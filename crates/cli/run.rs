@@ -91,9 +91,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
     };
     let progress = Arc::new(Progress::default());
     let display = ProgressDisplay::start(&progress);
+    let pipeline_out = saring_pipeline::pipeline_dir(&args.output, &config);
     let result = saring_pipeline::run(
         &args.inputs,
-        &args.output,
+        &pipeline_out,
         &config,
         &pipeline,
         &options,
@@ -122,7 +123,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         eprintln!(
             "saring: warning: {} more errors, all in {}",
             stats.errored - outcome.first_errors.len() as u64,
-            args.output.join("errors").display()
+            pipeline_out.join("errors").display()
         );
     }
     if outcome.stopped_early {
@@ -135,10 +136,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         stats.dropped,
         stats.errored,
         outcome.shards.len(),
-        args.output.display(),
+        pipeline_out.display(),
         stats.wall_secs,
         stats.cpu_secs
     );
+    crate::run_dedup::dedup_after_run(&args.output, &config, &options, &outcome)?;
     let info = RunInfo {
         saring_version: env!("CARGO_PKG_VERSION").to_owned(),
         command: command_line(),

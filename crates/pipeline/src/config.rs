@@ -1,5 +1,6 @@
 //! The TOML schema of a pipeline, and its validation.
 
+use saring_dedup::DedupConfig;
 use saring_io::{ReaderConfig, WriterConfig};
 use saring_langid::LangidConfig;
 use serde::{Deserialize, Serialize};
@@ -39,6 +40,10 @@ pub struct PipelineConfig {
     /// What to keep of the dropped documents: a sample per drop reason, or all of them.
     #[serde(default)]
     pub dropped: DroppedConfig,
+    /// Deduplicate the kept documents after the steps (`[dedup]`, the settings of `saring dedup`); see
+    /// [`crate::dedup_after_run`] for where the shards go. Default none: no dedup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedup: Option<DedupConfig>,
 }
 
 fn default_steps() -> Vec<StepConfig> {
@@ -63,6 +68,7 @@ impl Default for PipelineConfig {
             steps: default_steps(),
             output: WriterConfig::default(),
             dropped: DroppedConfig::default(),
+            dedup: None,
         }
     }
 }
@@ -101,6 +107,9 @@ impl PipelineConfig {
                 "output: compression = \"gzip\" is not available for parquet; use \"zstd\" or \"none\""
                     .into(),
             );
+        }
+        if let Some(Err(e)) = self.dedup.as_ref().map(DedupConfig::validate) {
+            problems.push(format!("dedup: {e}"));
         }
         for (i, step) in self.steps.iter().enumerate() {
             for problem in step.validate() {

@@ -10,6 +10,9 @@
 //! - [`run`] moves documents from the inputs through the steps into output shards on all cores, with
 //!   bounded queues, writing in input order so the output is the same for any thread count, and returns the
 //!   [`RunStats`](saring_core::RunStats) it also writes to `stats.json`.
+//! - [`dedup_after_run`] and [`record_dedup`] run the `[dedup]` table of a config (`saring dedup`'s stages)
+//!   over the run's own shards, so the run ends with deduplicated shards and books that count the
+//!   duplicates removed.
 //!
 //! ```
 //! use saring_pipeline::PipelineConfig;
@@ -21,6 +24,7 @@
 #![deny(missing_docs)]
 
 mod config;
+mod dedup;
 mod explain;
 mod registry;
 mod runner;
@@ -28,6 +32,10 @@ mod steps;
 mod thresholds;
 
 pub use config::{ConfigError, PipelineConfig};
+pub use dedup::{
+    DEDUP_STATS_FILE, DEDUP_STEP, DEDUP_WORK_DIR, DUPLICATE_REASON, DedupRunError, DedupRunOutcome,
+    PRE_DEDUP_DIR, dedup_after_run, dedup_config_from_toml, dedup_stage_task, pipeline_dir, record_dedup,
+};
 pub use explain::{
     ExplainError, Explanation, InputKind, Language, LineMark, Outcome, SignalValue, StepExplanation,
     StepVerdict, ThresholdCheck, TracedLine, explain, read_document,

@@ -83,7 +83,12 @@ pub(crate) fn pipeline(obj: Option<&Bound<'_, PyAny>>) -> PyResult<(PipelineConf
 
 /// The dedup config, checked.
 pub(crate) fn dedup(obj: Option<&Bound<'_, PyAny>>) -> PyResult<DedupConfig> {
-    let parsed = parse(obj, "in the default dedup config", None, DedupConfig::from_toml)?;
+    let parsed = parse(
+        obj,
+        "in the default dedup config",
+        None,
+        saring_pipeline::dedup_config_from_toml,
+    )?;
     parsed
         .config
         .validate()

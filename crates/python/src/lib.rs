@@ -34,5 +34,8 @@ fn _saring(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(run::run, module)?)?;
     module.add_function(wrap_pyfunction!(run::merge_stats, module)?)?;
     module.add_function(wrap_pyfunction!(dedup::dedup, module)?)?;
+    module.add_function(wrap_pyfunction!(dedup::dedup_stage, module)?)?;
+    module.add_function(wrap_pyfunction!(dedup::dedup_layout, module)?)?;
+    module.add("DEDUP_STAGES", dedup::stage_names(py)?)?;
     Ok(())
 }

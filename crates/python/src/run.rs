@@ -11,9 +11,14 @@ use crate::convert::{inputs, serialize_to_py};
 use crate::error::{io_error, saring_error};
 
 /// Runs a pipeline over files into shards in `output`, as `saring run` does, and returns the rank's
-/// stats (the keys of `stats.json`) plus `shards` (the paths written), `first_errors` (the first error
-/// messages; all are in `output/errors/`) and `already_complete` (the rank had done this work before,
-/// and nothing was redone).
+/// stats (the keys of `stats.json`) plus `shards` (the paths the pipeline wrote), `first_errors` (the
+/// first error messages; all are in `errors/`) and `already_complete` (the rank had done this work
+/// before, and nothing was redone).
+///
+/// With a `[dedup]` table in the config the pipeline writes into `output/.pre-dedup/`; with one rank
+/// the dedup stages then run over its shards into `output`, the stats returned are the run's books with
+/// dedup as the last step, and `dedup` holds the dedup's own stats. With ranks, the stages are left
+/// for `dedup_stage` (or `python -m saring.ray`) once every rank is done.
 ///
 /// `inputs` is a path, glob or directory, or a list of them; `config` as for `apply` (`None`: the default
 /// pipeline). With `world_size` > 1 this is rank `rank` of an array job: it takes every
@@ -49,11 +54,12 @@ pub(crate) fn run<'py>(
         rank,
         world_size,
     };
+    let pipeline_out = saring_pipeline::pipeline_dir(&output, &config);
     let outcome = py
         .detach(|| {
             saring_pipeline::run(
                 &inputs,
-                &output,
+                &pipeline_out,
                 &config,
                 &pipeline,
                 &options,
@@ -61,7 +67,17 @@ pub(crate) fn run<'py>(
             )
         })
         .map_err(|e| run_error(&format!("run into {} failed", output.display()), &e))?;
-    let stats = serialize_to_py(py, &outcome.stats)?.cast_into::<PyDict>()?;
+    let dedup = py
+        .detach(|| saring_pipeline::dedup_after_run(&output, &config, &options, &outcome))
+        .map_err(|e| {
+            let context = format!("dedup of the shards in {} failed", pipeline_out.display());
+            crate::dedup::dedup_run_error(&context, e)
+        })?;
+    let books = dedup.as_ref().map_or(&outcome.stats, |done| &done.books);
+    let stats = serialize_to_py(py, books)?.cast_into::<PyDict>()?;
+    if let Some(done) = &dedup {
+        stats.set_item("dedup", serialize_to_py(py, &done.dedup)?)?;
+    }
     let shards: Vec<String> = outcome.shards.iter().map(|p| p.display().to_string()).collect();
     stats.set_item("shards", shards)?;
     stats.set_item("first_errors", outcome.first_errors)?;
@@ -81,7 +97,7 @@ pub(crate) fn merge_stats(py: Python<'_>, output: PathBuf) -> PyResult<Bound<'_,
 }
 
 /// A failed run as the exception for its cause, with the CLI's message: `context`, then the cause.
-fn run_error(context: &str, error: &RunError) -> PyErr {
+pub(crate) fn run_error(context: &str, error: &RunError) -> PyErr {
     let message = format!("{context}: {error}");
     match error {
         RunError::Output { source, .. } => io_error(source.kind(), message),

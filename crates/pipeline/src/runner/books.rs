@@ -339,7 +339,7 @@ fn hidden(name: &str, suffix: &str) -> String {
 }
 
 /// Writes pretty JSON to file `name` of `out`, atomically.
-pub(super) fn write_json(out: &OutputDir, name: &str, value: &impl serde::Serialize) -> Result<(), RunError> {
+pub(crate) fn write_json(out: &OutputDir, name: &str, value: &impl serde::Serialize) -> Result<(), RunError> {
     let mut bytes = serde_json::to_vec_pretty(value).map_err(std::io::Error::other);
     if let Ok(bytes) = &mut bytes {
         bytes.push(b'\n');

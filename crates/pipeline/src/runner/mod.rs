@@ -27,11 +27,12 @@ use saring_core::{Document, RunStats, StepStats, Timeline, TimelinePoint};
 use saring_io::{OutputDir, ReadError, ShardWriter, WriteError, list_inputs, process_cpu_secs};
 
 pub use books::merge_stats;
+pub(crate) use books::write_json;
 pub use dropped::{DROPPED_DIR, DroppedConfig, EXCLUDED_DIR};
 
 use crate::PipelineConfig;
 use crate::registry::Pipeline;
-use books::{Books, ErrorLog, write_json};
+use books::{Books, ErrorLog};
 use checkpoint::{Checkpoint, Plan, Sink, SinkMark};
 use dropped::{DroppedDoc, DroppedWriter, Sampled};
 use read::{Position, Shared, Start};

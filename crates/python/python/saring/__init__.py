@@ -10,7 +10,9 @@ binary) with the GIL released::
     stats = saring.run("crawl.warc.gz", "out/", config=pathlib.Path("pipeline.toml"))
 
 ``apply`` also takes a ``pyarrow.RecordBatch`` or ``pyarrow.Table`` and returns the same kind with the
-verdicts and signals as columns. ``python -m saring.ray`` runs every rank of a pipeline as Ray tasks.
+verdicts and signals as columns. ``dedup`` removes near-duplicates in one call, ``dedup_stage`` one
+stage and rank at a time (``DEDUP_STAGES`` in order). ``python -m saring.ray`` runs every rank of a
+pipeline, then every dedup stage, as Ray tasks.
 Config errors raise ``ConfigError`` (a ``ValueError``) naming every bad key or value; unwritable output
 raises ``FileNotFoundError``, ``PermissionError`` or ``SaringError``.
 """
@@ -21,10 +23,13 @@ from typing import Any
 
 from saring import _saring
 from saring._saring import (
+    DEDUP_STAGES,
     ConfigError,
     SaringError,
     __version__,
     dedup,
+    dedup_layout,
+    dedup_stage,
     detect_language,
     extract,
     merge_stats,
@@ -32,11 +37,14 @@ from saring._saring import (
 )
 
 __all__ = [
+    "DEDUP_STAGES",
     "ConfigError",
     "SaringError",
     "__version__",
     "apply",
     "dedup",
+    "dedup_layout",
+    "dedup_stage",
     "detect_language",
     "extract",
     "merge_stats",

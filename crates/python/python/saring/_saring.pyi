@@ -4,6 +4,8 @@ import os
 from typing import Any, Literal, Mapping, Optional, Sequence, Tuple, Union
 
 __version__: str
+#: The dedup stages' names, in the order they run.
+DEDUP_STAGES: Tuple[str, ...]
 
 class SaringError(Exception):
     """A saring operation could not complete (for example an output that cannot be written)."""
@@ -24,6 +26,22 @@ def detect_language(text: str) -> Tuple[str, float]:
 
 def apply(config: Config, docs: Sequence[Union[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
     """Run the steps of a pipeline config over documents; one dict of verdict and signals per document."""
+
+def dedup_stage(
+    stage: str,
+    inputs: Inputs,
+    work: Union[str, "os.PathLike[str]"],
+    output: Optional[Union[str, "os.PathLike[str]"]] = None,
+    clusters: Optional[Union[str, "os.PathLike[str]"]] = None,
+    rank: int = 0,
+    world_size: int = 1,
+    config: Union[str, "os.PathLike[str]", Mapping[str, Any], None] = None,
+    threads: Optional[int] = None,
+) -> dict[str, Any]:
+    """Run rank ``rank`` of one dedup stage in ``work``; ``ran``, ``skipped``, ``stats`` and ``books``."""
+
+def dedup_layout(output: Union[str, "os.PathLike[str]"], config: Config = None) -> Optional[dict[str, Any]]:
+    """Where a run with a ``[dedup]`` table writes, and ``dedup_stage``'s arguments; ``None`` without one."""
 
 def run(
     inputs: Inputs,

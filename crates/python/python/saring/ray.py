@@ -5,23 +5,24 @@ list of independent tasks, each a call of a function of the ``saring`` package o
 by Ray (``--max-retries``) when the worker dies or the call raises an I/O or saring error:
 
 1. ``ranks``: ``saring.run(inputs, OUT, config, rank=r, world_size=N)`` for every rank ``r``. A rank whose
-   completion marker in ``OUT/stats/`` matches (same config and input files) does nothing, so a
-   resubmitted job redoes no finished rank;
-2. ``merge``: ``saring.merge_stats(OUT)``, the same as ``saring stats merge OUT``;
-3. with ``--dedup DEDUP_OUT``: ``saring.dedup`` over the shards of ``OUT``. It is skipped when
-   ``DEDUP_OUT`` holds a marker written for the same shards and dedup config.
+   completion marker matches (same config and input files) does nothing, so a resubmitted job redoes no
+   finished rank. With a ``[dedup]`` table in the config the ranks write into ``OUT/.pre-dedup/``;
+2. ``merge``: ``saring.merge_stats``, the same as ``saring stats merge``;
+3. dedup, when the config has a ``[dedup]`` table (the deduplicated shards go to ``OUT``, and the run's
+   ``stats.json`` counts the duplicates removed) or with ``--dedup DEDUP_OUT`` (over the shards of ``OUT``,
+   settings from ``--dedup-config``): every stage of ``saring.DEDUP_STAGES`` in order, each as ``N`` tasks
+   ``saring.dedup_stage(stage, ..., rank=r, world_size=N)``, except ``cluster``, one task (and ``filter``'s
+   rank 0 runs after its other ranks, so one task writes the clusters TSV and stats). Each task
+   leaves a completion marker in the work directory (``.dedup-work`` in the dedup's output), so a
+   resubmitted job skips every finished task, and the output is the same bytes as ``saring dedup``'s.
 
 Every task reads and writes the paths it is given, so inputs and outputs must be on storage all workers
-see (a shared file system). The one-shot dedup is one task; staged dedup (signatures per rank, buckets
-per band, clusters, filter per rank) becomes more stages of the same form (:func:`dedup_stages`).
+see (a shared file system).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +30,12 @@ from typing import Any, Optional, Sequence
 
 import saring
 
-#: The file in DEDUP_OUT that records which shards and config the dedup output was made from.
-DEDUP_MARKER = "ray-dedup.done"
+#: The work directory of a ``--dedup`` job, inside DEDUP_OUT (hidden, as ``saring dedup``'s own).
+DEDUP_WORK = ".dedup-work"
+#: The dedup stage that is one task whatever the number of ranks.
+ONE_TASK_STAGES = ("cluster",)
+#: The dedup stage whose rank 0 runs after its other ranks (see :func:`dedup_stages`).
+LAST_FIRST_STAGE = "filter"
 
 
 @dataclass
@@ -73,69 +78,43 @@ def rank_stage(inputs: Sequence[str], output: str, config: Any, ranks: int, thre
 
 
 def merge_stage(output: str) -> Stage:
-    """The merged ``stats.json`` of all ranks."""
+    """The merged ``stats.json`` of all ranks of the pipeline run in ``output``."""
     return Stage("merge", [Task("merge_stats", {"output": output}, num_cpus=0.1)])
 
 
-def dedup_stages(output: str, dedup_output: str, dedup_config: Any, threads: int) -> list[Stage]:
-    """Dedup over the pipeline's shards: today one one-shot task, skipped when its marker matches."""
-    shards = shard_paths(output)
-    marker = dedup_fingerprint(shards, dedup_config)
-    if read_marker(Path(dedup_output)) == marker:
-        return []
-    task = Task(
-        "_dedup_with_marker",
-        {
-            "inputs": [str(path) for path in shards],
-            "output": dedup_output,
-            "config": dedup_config,
-            "threads": threads,
-            "marker": marker,
-        },
-        num_cpus=threads,
-    )
-    return [Stage("dedup", [task])]
+def dedup_stages(dedup: dict[str, Any], ranks: int, threads: int) -> list[Stage]:
+    """Every dedup stage in order: ``ranks`` tasks each, one for ``cluster``; ``filter``'s rank 0 last.
 
-
-def shard_paths(output: str) -> list[Path]:
-    """The data shards of a run directory (``RRRRR-SSSSS.jsonl*``), sorted."""
-    return sorted(Path(output).glob("[0-9][0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9][0-9].jsonl*"))
-
-
-def dedup_fingerprint(shards: Sequence[Path], config: Any) -> str:
-    """What identifies a dedup's work: its input shards (name, size, modification time) and config."""
-    if isinstance(config, os.PathLike):
-        config = Path(config).read_text(encoding="utf-8")
-    stats = [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in shards]
-    key = json.dumps({"saring": saring.__version__, "shards": stats, "config": config}, sort_keys=True)
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def read_marker(directory: Path) -> Optional[str]:
-    """The fingerprint recorded in ``directory``, if any."""
-    try:
-        return (directory / DEDUP_MARKER).read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-
-
-def _dedup_with_marker(inputs: list[str], output: str, config: Any, threads: int, marker: str) -> dict:
-    """``saring.dedup``, then the marker (written atomically) that lets a resubmitted job skip it."""
-    stats = saring.dedup(inputs, output, config=config, threads=threads)
-    tmp = Path(output) / (DEDUP_MARKER + ".tmp")
-    tmp.write_text(marker + "\n", encoding="utf-8")
-    tmp.replace(Path(output) / DEDUP_MARKER)
-    return stats
+    ``dedup`` holds the arguments every task shares: ``inputs``, ``work``, ``output`` and ``config``.
+    """
+    stages = []
+    for name in saring.DEDUP_STAGES:
+        world_size = 1 if name in ONE_TASK_STAGES else ranks
+        tasks = [
+            Task(
+                "dedup_stage",
+                {"stage": name, **dedup, "rank": rank, "world_size": world_size, "threads": threads},
+                num_cpus=threads,
+            )
+            for rank in range(world_size)
+        ]
+        if name == LAST_FIRST_STAGE and len(tasks) > 1:
+            # The filter task that finds every shard written joins the clusters TSV and writes the
+            # stats; two finding it at once would write the same files together. Rank 0 (it holds
+            # shard 0) runs after the others, so only it finds them all.
+            stages.append(Stage(name, tasks[1:]))
+            tasks = tasks[:1]
+        stages.append(Stage(name, tasks))
+    return stages
 
 
 def _call(function: str, kwargs: dict[str, Any]) -> Any:
-    """The body of every Ray task: one function of this module or of the ``saring`` package."""
-    target = globals()[function] if function.startswith("_") else getattr(saring, function)
-    return target(**kwargs)
+    """The body of every Ray task: one function of the ``saring`` package."""
+    return getattr(saring, function)(**kwargs)
 
 
 def run_stages(stages: Sequence[Stage], max_retries: int) -> dict[str, list[Any]]:
-    """Runs the stages in order on the Ray cluster this process is connected to; each stage's results."""
+    """Runs the stages in order on the Ray cluster this process is connected to; the results by stage name."""
     import ray
 
     remote = ray.remote(_call)
@@ -149,7 +128,7 @@ def run_stages(stages: Sequence[Stage], max_retries: int) -> dict[str, list[Any]
             ).remote(task.function, task.kwargs)
             for task in stage.tasks
         ]
-        results[stage.name] = ray.get(refs)
+        results.setdefault(stage.name, []).extend(ray.get(refs))
     return results
 
 
@@ -163,37 +142,63 @@ def run_job(
     dedup_config: Any = None,
     max_retries: int = 3,
 ) -> dict[str, Any]:
-    """Runs the pipeline's ranks, merges their stats and, with ``dedup_output``, dedups the shards.
+    """Runs the pipeline's ranks, merges their stats and dedups the shards (see the module's help).
 
     Needs a connected Ray (``ray.init``). The config is checked here first, so a bad key fails at once
     with saring's message instead of on every worker. Returns ``ranks`` (each rank's stats, with
-    ``already_complete``), ``stats`` (the merged stats) and ``dedup`` (the dedup stats, or ``None`` when
-    not asked for or already done).
+    ``already_complete``), ``stats`` (the pipeline's merged stats), ``dedup`` (each dedup stage's task
+    results, with ``ran`` and ``skipped``; empty without dedup), ``dedup_stats`` (the dedup's stats) and
+    ``books`` (with ``[dedup]``: the run's stats with dedup as the last step, as in ``OUT/stats.json``).
     """
     if ranks < 1:
         raise ValueError(f"ranks = {ranks} must be at least 1")
     saring.apply(config, [])
-    results = run_stages([rank_stage(inputs, output, config, ranks, threads), merge_stage(output)], max_retries)
-    dedup = None
-    if dedup_output is not None:
-        dedup_results = run_stages(dedup_stages(output, dedup_output, dedup_config, threads), max_retries)
-        dedup = dedup_results.get("dedup", [None])[0]
-    return {"ranks": results["ranks"], "stats": results["merge"][0], "dedup": dedup}
+    dedup = saring.dedup_layout(output, config)
+    pipeline_output = output
+    if dedup is not None:
+        if dedup_output is not None or dedup_config is not None:
+            raise ValueError(
+                "the run config has a [dedup] table: the deduplicated shards go to OUT with its settings; "
+                "drop --dedup and --dedup-config"
+            )
+        pipeline_output = dedup.pop("pipeline_output")
+    elif dedup_output is not None:
+        dedup = {
+            "inputs": [output],
+            "work": str(Path(dedup_output) / DEDUP_WORK),
+            "output": dedup_output,
+            "config": dedup_config,
+        }
+    elif dedup_config is not None:
+        raise ValueError("--dedup-config needs --dedup DEDUP_OUT (or a [dedup] table in the run config)")
+    results = run_stages([rank_stage(inputs, output, config, ranks, threads), merge_stage(pipeline_output)], max_retries)
+    job = {"ranks": results["ranks"], "stats": results["merge"][0], "dedup": {}, "dedup_stats": None, "books": None}
+    if dedup is not None:
+        job["dedup"] = run_stages(dedup_stages(dedup, ranks, threads), max_retries)
+        finished = [task for task in job["dedup"]["filter"] if task["stats"] is not None]
+        if finished:
+            job["dedup_stats"] = finished[0]["stats"]
+            job["books"] = finished[0]["books"]
+    return job
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """``python -m saring.ray``: parse the arguments, connect to Ray, run the job, print a summary."""
     parser = argparse.ArgumentParser(
         prog="python -m saring.ray",
-        description="Run a saring pipeline as Ray tasks: every rank, then merged stats, then dedup.",
+        description="Run a saring pipeline as Ray tasks: every rank, then merged stats, then every dedup stage.",
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="input files, directories or globs")
     parser.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory (shared)")
     parser.add_argument("--ranks", type=int, required=True, metavar="N", help="how many ranks share the inputs")
     parser.add_argument("--config", type=Path, metavar="PIPELINE.toml", help="pipeline config (TOML)")
     parser.add_argument("--threads", type=int, default=1, metavar="T", help="threads (and Ray CPUs) per task")
-    parser.add_argument("--dedup", metavar="DEDUP_OUT", help="then dedup the shards into DEDUP_OUT")
-    parser.add_argument("--dedup-config", type=Path, metavar="DEDUP.toml", help="dedup config (TOML)")
+    parser.add_argument(
+        "--dedup", metavar="DEDUP_OUT", help="then dedup the shards into DEDUP_OUT (without [dedup] in the config)"
+    )
+    parser.add_argument(
+        "--dedup-config", type=Path, metavar="DEDUP.toml", help="dedup config (TOML) for --dedup"
+    )
     parser.add_argument("--max-retries", type=int, default=3, help="Ray retries per task [default: 3]")
     parser.add_argument("--address", help="Ray cluster address [default: $RAY_ADDRESS, else a local Ray]")
     args = parser.parse_args(argv)
@@ -223,15 +228,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"kept {stats['kept']}, dropped {stats['dropped']}, errored {stats['errored']}; in {args.output}",
         file=sys.stderr,
     )
-    if args.dedup is not None:
-        dedup = result["dedup"]
-        if dedup is None:
-            print(f"saring: dedup in {args.dedup} already complete; nothing redone", file=sys.stderr)
-        else:
-            print(
-                f"saring: dedup: kept {dedup['kept']}, removed {dedup['removed']} as duplicates; in {args.dedup}",
-                file=sys.stderr,
-            )
+    if result["dedup"]:
+        ran = sum(task["ran"] for tasks in result["dedup"].values() for task in tasks)
+        done = sum(task["skipped"] for tasks in result["dedup"].values() for task in tasks)
+        dedup = result["dedup_stats"] or {}
+        print(
+            f"saring: dedup: {ran} task(s) run, {done} already done; kept {dedup.get('kept')}, removed "
+            f"{dedup.get('removed')} as duplicates; in {args.dedup or args.output}",
+            file=sys.stderr,
+        )
     return 1 if stats["errored"] else 0
 
 
