@@ -191,4 +191,37 @@ mod tests {
         assert_eq!(id.dup_n_grams.len(), 6);
         assert!(parse_row("xx\tonly two").is_none());
     }
+
+    #[test]
+    fn korean_and_arabic_split_at_spaces_and_punctuation() {
+        // Both write spaces between words (Korean between eojeol, a stem with its particles): the
+        // spaCy-style rules give whole words, punctuation apart (Arabic ، and ؟ included), never one
+        // character per word; dictionary segmentation is only for the scripts without spaces.
+        for language in ["ko", "ar", "fa", "he", "hi", "ru", "el", "uk"] {
+            assert!(!needs_dictionary_segmentation(language), "{language}");
+        }
+        let aware = PerLanguage::new(true, |_| ());
+        let (_, korean) = aware.pick(&(), Some("ko"), "저는 어제 학교에 갔습니다. 날씨가 좋았어요!");
+        assert_eq!(
+            korean,
+            [
+                "저는",
+                "어제",
+                "학교에",
+                "갔습니다",
+                ".",
+                "날씨가",
+                "좋았어요",
+                "!"
+            ]
+        );
+        let (_, arabic) = aware.pick(&(), Some("ar"), "ذهبت إلى المدرسة، ثم عدت إلى البيت؟");
+        assert_eq!(
+            arabic,
+            ["ذهبت", "إلى", "المدرسة", "،", "ثم", "عدت", "إلى", "البيت", "؟"]
+        );
+        // Thai, by contrast, gets dictionary words.
+        let (_, thai) = aware.pick(&(), Some("th"), "ฉันชอบกินอาหารไทยมาก");
+        assert_eq!(thai, ["ฉัน", "ชอบ", "กิน", "อาหาร", "ไทย", "มาก"]);
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::close_pairs::group_of;
+use crate::close_pairs::{MAX_LABELS, group_of};
 use crate::{LanguageModel, ModelError};
 
 /// The bytes of fastText's `lid.176.ftz` (176 languages, CC BY-SA 3.0; see `models/README.md`).
@@ -34,8 +34,10 @@ pub struct Prediction<'m> {
 ///
 /// With [`LanguageId::with_close_pairs`], [`detect`](LanguageId::detect) adds a second stage for
 /// languages the model confuses with a neighbour (Malay/Indonesian, Nynorsk/Bokmål/Danish, Czech/Slovak,
-/// Galician/Spanish/Portuguese): words and letters that only one of them uses decide between them (see
-/// the `close_pairs` module docs). Without it, `detect` is exactly fastText's top-1.
+/// Galician/Spanish/Portuguese): words and letters that only one of them uses decide between them, and
+/// when they are silent on Malay/Indonesian, lid.176's probabilities without its training prior together
+/// with lingua's models for the two (see the `close_pairs` and `second_opinion` module docs). Without
+/// it, `detect` is exactly fastText's top-1.
 #[derive(Debug, Clone)]
 pub struct LanguageId {
     model: Arc<LanguageModel>,
@@ -99,19 +101,37 @@ impl LanguageId {
     ///
     /// Without the close-pair stage, the same label and score as fastText's (and `fasttext-predict`'s)
     /// `model.predict(text)` on the text with newlines replaced by spaces. With it, when the model's label
-    /// belongs to a group of close languages and the text's markers pick one of the group, that one is
-    /// returned with the model's probability for the whole group (e.g. `P(id) + P(ms)`): the model is sure
-    /// of the group, the second stage picks within it. Empty or whitespace-only text still gets a label
+    /// belongs to a group of close languages and the second stage picks one of the group (by the text's
+    /// markers, or for Malay/Indonesian when they are silent by the second opinion), that one is returned
+    /// with the model's probability for the whole group (e.g. `P(id) + P(ms)`): the model is sure of the
+    /// group, the second stage picks within it. Empty or whitespace-only text still gets a label
     /// (the model's guess for an empty line, with a low score); `None` only for a model that has no feature
     /// for the text at all.
     pub fn detect(&self, text: &str) -> Option<Prediction<'_>> {
         if !self.close_pairs {
             return self.model.predict_best(text);
         }
-        self.model.predict_best_regrouped(text, |label| {
-            let group = group_of(label)?;
-            Some((group.decide(text)?, group.labels))
-        })
+        let mut group = None;
+        let mut probabilities = [0.0f32; MAX_LABELS];
+        let best = self.model.predict_best_grouped(
+            text,
+            |label| {
+                group = group_of(label);
+                group.map(|g| g.labels)
+            },
+            &mut probabilities,
+        )?;
+        let Some(group) = group else {
+            return Some(best);
+        };
+        let choice = group.choose(text, &probabilities, |label| self.model.label_count(label));
+        match choice {
+            Some(label) if self.model.label_count(label) > 0 => Some(Prediction {
+                label,
+                score: probabilities.iter().sum::<f32>().min(1.0),
+            }),
+            _ => Some(best),
+        }
     }
 
     /// The `k` most probable languages of `text`, best first (fastText's `predict(text, k)`; threshold 0).
@@ -144,5 +164,57 @@ mod tests {
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         assert_eq!(labels, ["nn", "de", "gl"]);
+    }
+
+    /// Sentences written for these tests (not FLORES rows), none with a close-pair marker word. lid.176
+    /// labels every one `id`; the stage's second opinion (lid.176 without its prior, and lingua) must
+    /// turn the Malay ones to `ms` and leave the Indonesian ones `id`.
+    const MALAY_WITHOUT_MARKERS: [&str; 3] = [
+        "Ramai orang beratur panjang di hadapan kaunter itu sejak awal pagi tadi.",
+        "Kami pergi ke pasar raya untuk membeli barang keperluan dapur minggu ini.",
+        "Budak-budak itu suka bermain di padang berhampiran rumah mereka.",
+    ];
+    const INDONESIAN_WITHOUT_MARKERS: [&str; 4] = [
+        "Banyak orang mengantre panjang di depan loket itu sejak tadi pagi.",
+        "Dia sudah lama tinggal di desa itu bersama kakek dan neneknya.",
+        "Kami pergi ke pasar swalayan untuk membeli kebutuhan dapur minggu ini.",
+        "Anak-anak itu senang bermain di lapangan dekat rumah mereka.",
+    ];
+
+    #[test]
+    fn malay_without_markers_is_told_from_indonesian() {
+        let plain = LanguageId::lid176().unwrap();
+        let staged = plain.clone().with_close_pairs(true);
+        for (texts, want) in [
+            (&MALAY_WITHOUT_MARKERS[..], "ms"),
+            (&INDONESIAN_WITHOUT_MARKERS[..], "id"),
+        ] {
+            for text in texts {
+                let alone = plain.detect(text).unwrap();
+                assert_eq!(alone.label, "id", "{text}");
+                let pair: f32 = plain
+                    .top_k(text, 176)
+                    .iter()
+                    .filter(|p| p.label == "id" || p.label == "ms")
+                    .map(|p| p.score)
+                    .sum();
+                let got = staged.detect(text).unwrap();
+                assert_eq!(got.label, want, "{text}");
+                assert!((got.score - pair).abs() < 1e-4, "{text}: {} {pair}", got.score);
+            }
+        }
+    }
+
+    #[test]
+    fn markers_outvote_the_second_opinion() {
+        let staged = LanguageId::lid176().unwrap().with_close_pairs(true);
+        // Indonesian words with one Malay marker (`kerana`): the marker decides.
+        let text = "Dia tidak datang kerana hujan turun sejak tadi pagi.";
+        assert_eq!(staged.detect(text).unwrap().label, "ms");
+        // Outside the groups the stage changes nothing.
+        let plain = LanguageId::lid176().unwrap();
+        for text in ["The cat sat on the mat.", "Das ist gut.", "", "12345"] {
+            assert_eq!(staged.detect(text), plain.detect(text), "{text:?}");
+        }
     }
 }

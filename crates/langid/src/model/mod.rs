@@ -173,13 +173,15 @@ impl LanguageModel {
         });
     }
 
-    /// The best label of `text`; then, if `regroup` maps it to another label and a group of labels, that
-    /// label with the summed probability of the group. One pass over the text: the group's probabilities
-    /// come from the same hidden vector.
-    pub(crate) fn predict_best_regrouped(
+    /// The best label of `text`; and when `group_of` gives that label a group of labels, each group
+    /// label's probability written into `probabilities` (same order; 0 for a label the model lacks). One
+    /// pass over the text: the group's probabilities come from the same hidden vector. `probabilities`
+    /// must hold at least as many entries as the group; extra labels are not computed.
+    pub(crate) fn predict_best_grouped(
         &self,
         text: &str,
-        mut regroup: impl FnMut(&str) -> Option<(&'static str, &'static [&'static str])>,
+        mut group_of: impl FnMut(&str) -> Option<&'static [&'static str]>,
+        probabilities: &mut [f32],
     ) -> Option<Prediction<'_>> {
         with_scratch(|scratch| {
             let found = self.infer(text.as_bytes(), 1, 0.0, scratch);
@@ -189,25 +191,28 @@ impl LanguageModel {
                 label: self.labels().get(label as usize)?,
                 score: log_prob.exp(),
             };
-            let Some((choice, group)) = regroup(best.label) else {
-                return Some(best);
-            };
-            let Some(&choice) = self.label_index.get(choice) else {
-                return Some(best);
-            };
-            let mut score = 0.0f32;
-            for label in group {
+            probabilities.fill(0.0);
+            let group = group_of(best.label).unwrap_or_default();
+            for (probability, label) in probabilities.iter_mut().zip(group) {
                 if let Some(&index) = self.label_index.get(*label) {
-                    score +=
+                    *probability =
                         self.loss
                             .label_probability(&self.output, &scratch.hidden, index, &mut scratch.loss);
                 }
             }
-            Some(Prediction {
-                label: self.labels().get(choice)?,
-                score: score.min(1.0),
-            })
+            Some(best)
         })
+    }
+
+    /// How many training lines the model saw with `label` (fastText stores each label's count), or 0 for
+    /// a label it does not have. The counts are the model's prior: lid.176 saw 2.5 times more Indonesian
+    /// than Malay.
+    pub(crate) fn label_count(&self, label: &str) -> i64 {
+        self.label_index
+            .get(label)
+            .and_then(|&index| self.dictionary.label_counts().get(index))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Features → averaged hidden vector → loss; false when the line has no features.
