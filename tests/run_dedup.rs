@@ -81,6 +81,15 @@ fn a_run_with_dedup_gives_run_then_saring_dedup_and_counts_the_duplicates() {
     assert!(stderr.contains("(0 task(s) run, "), "{stderr}");
     assert_eq!(dedup_files(&dir.path("with")), expected);
     assert_eq!(stats(&dir.path("with"))["steps"], books["steps"]);
+
+    // Other dedup settings rerun the dedup stages only: the pipeline's rank is complete.
+    dir.write("run.toml", b"[dedup]\nkeep = \"longest\"\n");
+    let longest = saring_on_inputs(&dir, &["run", "-o", "with", "--config", "run.toml"]);
+    assert_exit!(longest, 0);
+    let stderr = String::from_utf8_lossy(&longest.stderr);
+    assert!(stderr.contains("already completed this work"), "{stderr}");
+    assert!(!stderr.contains("(0 task(s) run, "), "{stderr}");
+    assert_eq!(shards("with/.pre-dedup"), shards("plain"));
 }
 
 #[test]

@@ -405,7 +405,8 @@ pub fn run(
 
 /// What identifies a rank's work: saring's version, the pipeline, the world size, and this rank's input
 /// files with their sizes and modification times. Equal fingerprints mean a rerun would give the same
-/// output.
+/// output. The config's `[dedup]` table is left out: dedup works on the rank's output after it is
+/// written, so changing it reruns the dedup stages, not the pipeline.
 fn fingerprint(
     config: &PipelineConfig,
     files: &[PathBuf],
@@ -425,9 +426,13 @@ fn fingerprint(
         })
         .collect();
     let missing: Vec<String> = listing_errors.iter().map(ToString::to_string).collect();
+    let pipeline = PipelineConfig {
+        dedup: None,
+        ..config.clone()
+    };
     let key = serde_json::json!({
         "saring": env!("CARGO_PKG_VERSION"),
-        "config": config,
+        "config": pipeline,
         "world_size": world_size,
         "inputs": inputs,
         "missing": missing,
