@@ -1,21 +1,12 @@
-//! [`Extractor`]: drives html5ever's streaming tokenizer over a page into an arena DOM, selects the main
-//! content and assembles the result.
-
-use std::cell::{Cell, RefCell};
-
-use html5ever::TokenizerResult;
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+//! [`Extractor`]: drives the tokenizer over a page into an arena DOM, selects the main content and
+//! assembles the result.
 
 use crate::config::{ExtractConfig, OutputFormat};
 use crate::metadata::{self, Metadata};
 use crate::render;
 use crate::score::{self, Options};
-use crate::sink::{Sink, State};
-
-/// Input is fed to the tokenizer in pieces of at most this many bytes, so no single buffer nears
-/// the tokenizer's 4 GiB buffer limit whatever `max_html_bytes` is.
-const CHUNK_BYTES: usize = 1 << 20;
+use crate::sink::State;
+use crate::tokenizer;
 
 /// Selection attempts, strictest first; the first whose text reaches [`MIN_TEXT_CHARS`] wins, else the
 /// longest (readability's retry order). The last three are fallbacks: nothing stripped when nothing was
@@ -160,26 +151,8 @@ impl Extractor {
 
     /// Tokenizes `input` once and returns the sink's final state, with the arena complete.
     fn run(&self, input: &str) -> State {
-        let sink = Sink {
-            state: RefCell::new(State::new(self.config.max_nodes, self.config.max_depth)),
-            ending: Cell::new(false),
-        };
-        let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-        let queue = BufferQueue::default();
-        let mut paused = false;
-        for chunk in chunks(input, CHUNK_BYTES) {
-            queue.push_back(StrTendril::from_slice(chunk));
-            if let TokenizerResult::Script(()) = tokenizer.feed(&queue) {
-                // The sink pauses the tokenizer only when the token budget is spent.
-                paused = true;
-                break;
-            }
-        }
-        if !paused {
-            tokenizer.sink.ending.set(true);
-            tokenizer.end();
-        }
-        let mut state = tokenizer.sink.state.into_inner();
+        let mut state = State::new(self.config.max_nodes, self.config.max_depth);
+        tokenizer::tokenize(input, &mut state);
         state.finish();
         state
     }
@@ -195,23 +168,6 @@ fn truncate(html: &str, max: usize) -> (&str, bool) {
         end = end.saturating_sub(1);
     }
     (html.get(..end).unwrap_or_default(), true)
-}
-
-/// Splits `s` into pieces of at most about `size` bytes, on character boundaries.
-fn chunks(s: &str, size: usize) -> impl Iterator<Item = &str> {
-    let mut rest = s;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let mut end = size.min(rest.len()).max(1);
-        while !rest.is_char_boundary(end) {
-            end = end.saturating_add(1);
-        }
-        let (head, tail) = rest.split_at_checked(end).unwrap_or((rest, ""));
-        rest = tail;
-        Some(head)
-    })
 }
 
 /// Chooses the title, drops its leading copies from the blocks and joins the blocks.
@@ -271,15 +227,5 @@ mod tests {
         assert_eq!(truncate("héllo", 3), ("hé", true));
         assert_eq!(truncate("héllo", 100), ("héllo", false));
         assert_eq!(truncate("é", 0), ("", true));
-    }
-
-    #[test]
-    fn chunks_cover_input_on_boundaries() {
-        let s = "aé€😀b".repeat(10);
-        for size in 1..8 {
-            let pieces: Vec<&str> = chunks(&s, size).collect();
-            assert_eq!(pieces.concat(), s);
-        }
-        assert_eq!(chunks("", 4).count(), 0);
     }
 }

@@ -1,7 +1,7 @@
 //! saring's main-content extractor: HTML in, the article's text blocks out. No I/O.
 //!
-//! [`Extractor`] streams html5ever's tokenizer over the page once and builds a compact arena DOM (nodes
-//! in pre-order, so every subtree is an index range and no walk recurses). Non-content never enters it:
+//! [`Extractor`] streams its own WHATWG-style tokenizer (byte scanning with `memchr`, tokens borrowed from
+//! the input) over the page once and builds a compact arena DOM (nodes in pre-order, so every subtree is an index range and no walk recurses). Non-content never enters it:
 //! `script`, `style`, `noscript`, `template`, `svg`, `math`, `iframe`, `object`, `head`, buttons and
 //! form controls, hidden elements and ARIA navigation landmarks. Then, readability style:
 //!
@@ -46,6 +46,7 @@ mod rules;
 mod score;
 mod sink;
 mod text;
+mod tokenizer;
 
 pub use config::{ExtractConfig, OutputFormat};
 pub use extractor::{Extracted, Extractor};

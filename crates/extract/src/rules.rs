@@ -1,6 +1,6 @@
 //! Which elements are void, raw text, block boundaries or boilerplate: fixed, general lists.
 
-use html5ever::tokenizer::Tag;
+use crate::tokenizer::Tag;
 
 /// Words that mark a page-furniture container when they are a whole class/id token or one of its
 /// `-`/`_`-separated parts (an `s` plural also counts: `comments`, `menus`).
@@ -337,14 +337,14 @@ pub(crate) struct Attrs {
 }
 
 /// Reads `tag`'s attributes: hidden or page furniture, class weight, class name.
-pub(crate) fn attrs(tag: &Tag) -> Attrs {
+pub(crate) fn attrs(tag: &Tag<'_>) -> Attrs {
     let mut out = Attrs::default();
     let mut class_hit = false;
     let mut content_token = false;
     let mut found = 0u8;
     for attr in &tag.attrs {
         let value: &str = &attr.value;
-        match &*attr.name.local {
+        match &*attr.name {
             "hidden" => out.skip = AttrSkip::Hidden,
             "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => out.skip = AttrSkip::Hidden,
             "style" if style_hides(value) => out.skip = AttrSkip::Hidden,
@@ -606,17 +606,14 @@ mod tests {
 
     #[test]
     fn attrs_weigh_class_and_id() {
-        use html5ever::tokenizer::{Tag, TagKind};
-        use html5ever::{Attribute, QualName, local_name, ns};
-        let tag = |pairs: &[(&str, &str)]| Tag {
-            kind: TagKind::StartTag,
-            name: local_name!("div"),
+        use crate::tokenizer::{Attr, Tag};
+        let tag = |pairs: &[(&'static str, &'static str)]| Tag {
+            name: "div".into(),
             self_closing: false,
-            had_duplicate_attributes: false,
             attrs: pairs
                 .iter()
-                .map(|(k, v)| Attribute {
-                    name: QualName::new(None, ns!(), (*k).into()),
+                .map(|(k, v)| Attr {
+                    name: (*k).into(),
                     value: (*v).into(),
                 })
                 .collect(),
