@@ -21,7 +21,7 @@ struct Open {
     owns_node: bool,
     /// It is `<a>`.
     link: bool,
-    /// It is `<article>`.
+    /// It is `<article>` or `<main>`.
     article: bool,
     /// It is `<svg>`/`<math>`.
     foreign: bool,
@@ -59,7 +59,7 @@ pub(crate) struct State {
     skip: usize,
     /// Open elements with `link`.
     link: usize,
-    /// Open elements with `article`.
+    /// Open elements with `article` (`<article>` or `<main>`).
     article: usize,
     /// Open elements with `foreign`.
     foreign: usize,
@@ -193,10 +193,11 @@ impl State {
             rules::attrs(tag)
         };
         let skip = foreign || attrs.skip == AttrSkip::Hidden || rules::is_skipped_tag(name);
-        // An article's own `<header>` holds its title, lead and byline: the title is dropped as the title,
+        // An article's own header (a `<header>` or an element with a header class word, inside
+        // `<article>` or `<main>`) holds its title, lead and byline: the title is dropped as the title,
         // bylines by their class words, and the lead is text.
-        let article_header = name == "header" && self.article > 0;
-        let strong = attrs.skip == AttrSkip::Class
+        let article_header = self.article > 0 && (name == "header" || attrs.header_class);
+        let strong = (attrs.skip == AttrSkip::Class && !(article_header && attrs.header_class))
             || (rules::is_furniture_tag(name) && !attrs.content_wrapper && !article_header);
         let parent = self.top_node();
         let (node, owns_node) = if skip || self.skip > 0 {
@@ -204,7 +205,7 @@ impl State {
         } else {
             let mut flags = if strong {
                 dom::STRONG
-            } else if attrs.unlikely {
+            } else if attrs.unlikely && !article_header {
                 dom::SOFT
             } else {
                 0
@@ -230,7 +231,7 @@ impl State {
             node,
             owns_node,
             link: name == "a",
-            article: name == "article",
+            article: matches!(name, "article" | "main"),
             foreign,
             h1: is_h1 && self.h1_count == 1,
         };

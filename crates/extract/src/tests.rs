@@ -568,6 +568,20 @@ fn the_lead_before_the_body_and_the_article_header_are_kept() {
 }
 
 #[test]
+fn an_article_header_by_class_in_main_keeps_its_lead_and_a_site_header_does_not() {
+    let html = format!(
+        r#"<body><div class="site-header"><p>Site header text that is long enough to count as prose here.</p></div>
+        <main><div class="entry-header"><h1>Title</h1>
+        <div class="entry-excerpt"><p>The lead says in one sentence what the story is about, and why.</p></div></div>
+        <div class="entry-content">{}</div></main></body>"#,
+        article(5)
+    );
+    let text = text(&html);
+    assert!(text.starts_with("The lead says"), "{text}");
+    assert!(!text.contains("Site header") && !text.contains("Title"), "{text}");
+}
+
+#[test]
 fn invisible_characters_are_dropped() {
     assert_eq!(text("<p>Mit&shy;tel&#8203;al\u{feff}ter</p>"), "Mittelalter");
 }
