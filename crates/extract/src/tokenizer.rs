@@ -354,22 +354,41 @@ impl<'a> Lexer<'a> {
             return Cow::Borrowed(raw);
         }
         let mut out = String::with_capacity(raw.len());
-        let mut copied = from;
+        let rest = self.each_char_ref(from, to, true, |text_from, at, chars| {
+            out.push_str(self.slice(text_from, at));
+            out.extend(chars.into_iter().flatten());
+            true
+        });
+        out.push_str(self.slice(rest.unwrap_or(to), to));
+        Cow::Owned(out)
+    }
+
+    /// Walks the character references between `from` and `to`: calls `piece(text_from, at, chars)` for
+    /// each, with the text before it from `text_from` to `at`. Returns where the text after the last one
+    /// starts, or `None` as soon as `piece` returns `false`.
+    fn each_char_ref(
+        &self,
+        from: usize,
+        to: usize,
+        in_attribute: bool,
+        mut piece: impl FnMut(usize, usize, [Option<char>; 2]) -> bool,
+    ) -> Option<usize> {
+        let mut text_start = from;
         let mut scan = from;
         while let Some(found) = memchr(b'&', self.bytes.get(scan..to).unwrap_or_default()) {
             let at = scan + found;
-            match self.char_ref(at, true) {
+            match self.char_ref(at, in_attribute) {
                 Some((chars, used)) if at + used <= to => {
-                    out.push_str(self.slice(copied, at));
-                    out.extend(chars.into_iter().flatten());
-                    copied = at + used;
-                    scan = copied;
+                    if !piece(text_start, at, chars) {
+                        return None;
+                    }
+                    text_start = at + used;
+                    scan = text_start;
                 }
                 _ => scan = at + 1,
             }
         }
-        out.push_str(self.slice(copied, to));
-        Cow::Owned(out)
+        Some(text_start)
     }
 
     /// The character reference at `at` (an `&`): its one or two characters and its length in bytes,
@@ -472,24 +491,13 @@ impl<'a> Lexer<'a> {
 
     /// RCDATA text (`<title>`, `<textarea>`): text with character references and no markup.
     fn rcdata(&self, sink: &mut impl Sink, from: usize, to: usize) -> Flow {
-        let mut text_start = from;
-        let mut scan = from;
-        while let Some(found) = memchr(b'&', self.bytes.get(scan..to).unwrap_or_default()) {
-            let at = scan + found;
-            match self.char_ref(at, false) {
-                Some((chars, used)) if at + used <= to => {
-                    if self.text(sink, text_start, at, false) == Flow::Stop
-                        || emit_chars(sink, chars) == Flow::Stop
-                    {
-                        return Flow::Stop;
-                    }
-                    text_start = at + used;
-                    scan = text_start;
-                }
-                _ => scan = at + 1,
-            }
+        let rest = self.each_char_ref(from, to, false, |text_from, at, chars| {
+            self.text(sink, text_from, at, false) != Flow::Stop && emit_chars(sink, chars) != Flow::Stop
+        });
+        match rest {
+            Some(rest) => self.text(sink, rest, to, false),
+            None => Flow::Stop,
         }
-        self.text(sink, text_start, to, false)
     }
 
     /// The offset of the `</name` (followed by a space, `/` or `>`) that ends raw text from `from`.
