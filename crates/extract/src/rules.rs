@@ -545,6 +545,7 @@ const LEAD_WORDS: &[&str] = &[
     "subtitle",
     "subheadline",
     "intro",
+    "perex",
     "summary",
     "teaser",
     "dek",
