@@ -452,21 +452,9 @@ impl<'a> Lexer<'a> {
         if memchr2(b'\r', 0, raw.as_bytes()).is_none() {
             return sink.token(Token::Text(raw));
         }
-        let mut out = String::with_capacity(raw.len());
-        let mut chars = raw.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '\r' => {
-                    if chars.peek() == Some(&'\n') {
-                        chars.next();
-                    }
-                    out.push('\n');
-                }
-                '\0' if data => {}
-                '\0' => out.push('\u{fffd}'),
-                c => out.push(c),
-            }
-        }
+        // Rare (CR line ends, NUL bytes), so plain replacements.
+        let nul = if data { "" } else { "\u{fffd}" };
+        let out = raw.replace("\r\n", "\n").replace('\r', "\n").replace('\0', nul);
         sink.token(Token::Text(&out))
     }
 
