@@ -173,6 +173,8 @@ pub(crate) const HINT: u8 = 8;
 pub(crate) const CAPTION: u8 = 16;
 /// Flag: an article lead by class/id word; kept when it comes shortly before the main content.
 pub(crate) const LEAD: u8 = 32;
+/// Flag: a comment section by class/id word; rendered after the main text when comments are asked for.
+pub(crate) const COMMENTS: u8 = 64;
 /// Flag: a text node inside an `<a>`.
 pub(crate) const LINK: u8 = 2;
 

@@ -117,7 +117,9 @@ impl Extractor {
         let max = usize::try_from(self.config.max_html_bytes).unwrap_or(usize::MAX);
         let (input, truncated) = truncate(html, max);
         let state = self.run(input);
+        let markdown = self.config.format == OutputFormat::Markdown;
         let mut best: Vec<String> = Vec::new();
+        let mut best_containers: Vec<u32> = Vec::new();
         let mut best_chars = 0usize;
         for (attempt, options) in ATTEMPTS.into_iter().enumerate() {
             let fallback_needed = match attempt {
@@ -131,20 +133,27 @@ impl Extractor {
             let selection = score::select(&state.dom, options);
             if selection.index_page {
                 best = Vec::new();
+                best_containers = selection.containers;
                 break;
             }
-            let markdown = self.config.format == OutputFormat::Markdown;
             let blocks = render::render(&state.dom, &selection.containers, &selection.excluded, markdown);
             let chars: usize = blocks.iter().map(|b| b.chars().count()).sum();
             if chars > best_chars || best.is_empty() {
                 best = blocks;
+                best_containers = selection.containers;
                 best_chars = chars;
             }
             if best_chars >= MIN_TEXT_CHARS {
                 break;
             }
         }
-        let mut out = assemble(state, best, self.config.format);
+        let comments = if self.config.comments {
+            let (roots, excluded) = score::comments(&state.dom, &best_containers);
+            render::render(&state.dom, &roots, &excluded, markdown)
+        } else {
+            Vec::new()
+        };
+        let mut out = assemble(state, best, &comments, self.config.format);
         out.truncated = truncated;
         out
     }
@@ -170,8 +179,9 @@ fn truncate(html: &str, max: usize) -> (&str, bool) {
     (html.get(..end).unwrap_or_default(), true)
 }
 
-/// Chooses the title, drops its leading copies from the blocks and joins the blocks.
-fn assemble(state: State, blocks: Vec<String>, format: OutputFormat) -> Extracted {
+/// Chooses the title, drops its leading copies from the blocks and joins the blocks, then the comment
+/// blocks.
+fn assemble(state: State, blocks: Vec<String>, comments: &[String], format: OutputFormat) -> Extracted {
     let h1 = Some(state.h1_text.as_str()).filter(|t| state.h1_count == 1 && !t.is_empty());
     let leading_titles =
         |title: Option<&str>| blocks.iter().take_while(|b| title == Some(b.as_str())).count();
@@ -197,7 +207,12 @@ fn assemble(state: State, blocks: Vec<String>, format: OutputFormat) -> Extracte
         .sources,
         ..provisional
     };
-    let mut text = body.join("\n\n");
+    let mut text = body
+        .iter()
+        .chain(comments)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n\n");
     if format == OutputFormat::Markdown
         && let Some(title) = metadata.title.as_deref()
     {

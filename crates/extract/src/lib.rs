@@ -17,7 +17,8 @@
 //! When that finds little text the selection is retried with looser rules, and a very short page falls
 //! back to its whole body without furniture. A page whose best "content" is a row of three or more short
 //! teasers is an index, not an article, and gets no text. Attribute text (`alt`, `title`) is never emitted. Block
-//! elements end a line; the output has one block a line and a blank line between blocks. The page title
+//! elements end a line; the output has one block a line and a blank line between blocks; with
+//! [`ExtractConfig::comments`] the page's comment sections follow the main text. The page title
 //! comes from the only `<h1>` or else `<title>`, and the language from `<html lang>`. [`ExtractConfig`]
 //! bounds input bytes, tokens and nesting depth; the work after parsing is linear in the arena.
 //!

@@ -12,7 +12,6 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "menu",
     "navbar",
     "sidebar",
-    "comment",
     "related",
     "newsletter",
     "advert",
@@ -40,6 +39,10 @@ const BOILERPLATE_WORDS: &[&str] = &[
 /// Class/id words of a header: the site's masthead, or an article's own header (title, lead, byline)
 /// when inside `<article>` or `<main>`.
 const HEADER_WORDS: &[&str] = &["header"];
+
+/// Class/id words of a comment section: furniture for the main text, kept apart for
+/// [`ExtractConfig::comments`](crate::ExtractConfig::comments).
+const COMMENT_WORDS: &[&str] = &["comment"];
 
 /// ARIA landmark roles that mean the same as a skipped tag (`nav`, `header`, `footer`, `aside`).
 const BOILERPLATE_ROLES: &[&str] = &[
@@ -334,6 +337,8 @@ pub(crate) struct Attrs {
     pub(crate) caption: bool,
     /// An article lead by class/id word (`lead`, `standfirst`, `chapo`, …).
     pub(crate) lead: bool,
+    /// Its class/id marks it a comment section (see [`COMMENT_WORDS`]).
+    pub(crate) comments: bool,
     /// Its class/id marks it a header and names no other furniture (see [`HEADER_WORDS`]).
     pub(crate) header_class: bool,
     /// An `<aside>` or `<form>` with a class/id token naming content (`aside.direct-content`): a layout
@@ -372,8 +377,9 @@ pub(crate) fn attrs(tag: &Tag<'_>) -> Attrs {
                 }
                 let lower = buf.get(..len).unwrap_or_default();
                 let words = word_bits(lower);
-                let boilerplate = words & (WORD_BOILERPLATE | WORD_HEADER) != 0;
-                other_hit = other_hit || words & WORD_BOILERPLATE != 0;
+                let boilerplate = words & FURNITURE_WORDS != 0;
+                other_hit = other_hit || words & (WORD_BOILERPLATE | WORD_COMMENT) != 0;
+                out.comments = out.comments || words & WORD_COMMENT != 0;
                 out.caption = out.caption || words & WORD_CAPTION != 0;
                 out.lead = out.lead || words & WORD_LEAD != 0;
                 class_hit = class_hit || boilerplate;
@@ -382,7 +388,7 @@ pub(crate) fn attrs(tag: &Tag<'_>) -> Attrs {
                     // `article-content` in `article-content sticky-sidebar`) outweighs the word.
                     content_token = content_token
                         || lower.split(u8::is_ascii_whitespace).any(|token| {
-                            word_bits(token) & (WORD_BOILERPLATE | WORD_HEADER) == 0
+                            word_bits(token) & FURNITURE_WORDS == 0
                                 && scan(token, MAYBE_BIT | POSITIVE_BIT) != 0
                         });
                 }
@@ -534,7 +540,7 @@ fn style_hides(style: &str) -> bool {
 /// Whether a class or id value holds a boilerplate word as a token or a `-`/`_`-separated part of one.
 #[cfg(test)]
 fn has_boilerplate_word(value: &str) -> bool {
-    word_bits(value.to_ascii_lowercase().as_bytes()) & (WORD_BOILERPLATE | WORD_HEADER) != 0
+    word_bits(value.to_ascii_lowercase().as_bytes()) & FURNITURE_WORDS != 0
 }
 
 /// Class/id words that mark an article's lead paragraph (standfirst, dek, chapô, teaser).
@@ -564,6 +570,10 @@ const MAX_CLASS_BYTES: usize = 256;
 const WORD_BOILERPLATE: u8 = 1;
 /// Bit of [`word_bits`]: a [`HEADER_WORDS`] word.
 const WORD_HEADER: u8 = 8;
+/// Bit of [`word_bits`]: a [`COMMENT_WORDS`] word.
+const WORD_COMMENT: u8 = 16;
+/// The [`word_bits`] bits that mark page furniture.
+const FURNITURE_WORDS: u8 = WORD_BOILERPLATE | WORD_HEADER | WORD_COMMENT;
 /// Bit of [`word_bits`]: a [`CAPTION_WORDS`] word.
 const WORD_CAPTION: u8 = 2;
 /// Bit of [`word_bits`]: a [`LEAD_WORDS`] word.
@@ -572,9 +582,10 @@ const WORD_LEAD: u8 = 4;
 /// Which word lists a lowercased class or id value has a word of, as a token or a `-`/`_`-separated
 /// part of one (an `s` plural also counts); one pass over the value.
 fn word_bits(lower: &[u8]) -> u8 {
-    let lists: [(&[&str], u8); 4] = [
+    let lists: [(&[&str], u8); 5] = [
         (BOILERPLATE_WORDS, WORD_BOILERPLATE),
         (HEADER_WORDS, WORD_HEADER),
+        (COMMENT_WORDS, WORD_COMMENT),
         (CAPTION_WORDS, WORD_CAPTION),
         (LEAD_WORDS, WORD_LEAD),
     ];

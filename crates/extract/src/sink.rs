@@ -219,6 +219,9 @@ impl State {
             if attrs.lead {
                 flags |= dom::LEAD;
             }
+            if attrs.comments {
+                flags |= dom::COMMENTS;
+            }
             (
                 self.dom
                     .push_element(parent, interned.clone(), flags, attrs.weight, attrs.class),
