@@ -27,7 +27,7 @@ fn filters_toml() -> String {
 }
 
 /// Compares `actual` with the snapshot `tests/snapshots/NAME`; `UPDATE_SNAPSHOTS=1` rewrites it.
-fn assert_snapshot(name: &str, actual: &str) {
+pub(crate) fn assert_snapshot(name: &str, actual: &str) {
     let path = repo().join("tests/snapshots").join(name);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -13,6 +13,7 @@ mod bad_input;
 mod cli;
 mod dedup;
 mod explain;
+mod extract;
 mod filters;
 mod langid;
 mod objstore;

@@ -23,6 +23,10 @@ pub struct ExtractArgs {
     /// language, categories, tags, sources) as one JSON object.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+
+    /// Append the page's comment sections after the main text.
+    #[arg(long)]
+    comments: bool,
 }
 
 /// What `saring extract` prints.
@@ -49,6 +53,7 @@ pub fn extract(args: ExtractArgs) -> anyhow::Result<Outcome> {
         } else {
             OutputFormat::Text
         },
+        comments: args.comments,
         ..ExtractConfig::default()
     };
     let extracted = Extractor::new(&extract_config).extract(doc.html.as_deref().unwrap_or_default());

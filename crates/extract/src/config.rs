@@ -55,6 +55,10 @@ pub struct ExtractConfig {
     pub max_depth: u32,
     /// Output format of the text: `"text"` (default) or `"markdown"`.
     pub format: OutputFormat,
+    /// Append the page's comment sections (elements whose class or id names comments, such as
+    /// `<ol class="comment-list">` or `<div id="comments">`) after the main text, a blank line between
+    /// blocks as everywhere (default `false`: the main text only).
+    pub comments: bool,
 }
 
 impl Default for ExtractConfig {
@@ -64,6 +68,7 @@ impl Default for ExtractConfig {
             max_nodes: default_max_nodes(),
             max_depth: default_max_depth(),
             format: OutputFormat::Text,
+            comments: false,
         }
     }
 }
@@ -79,6 +84,7 @@ mod tests {
         assert_eq!(config.max_html_bytes, 16 * 1024 * 1024);
         assert_eq!(config.max_nodes, 1_000_000);
         assert_eq!(config.format, OutputFormat::Text);
+        assert!(!config.comments);
         let config: ExtractConfig = serde_json::from_str(r#"{"format": "markdown"}"#).unwrap();
         assert_eq!(config.format, OutputFormat::Markdown);
     }

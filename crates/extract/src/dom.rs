@@ -5,7 +5,159 @@
 //! range (no recursion, no reference counting). Text is kept raw in one shared buffer and collapsed only
 //! when it is rendered.
 
-use html5ever::LocalName;
+use std::borrow::Cow;
+
+/// A tag name: borrowed from [`KNOWN_TAGS`] for HTML's own elements, owned for the rest.
+pub(crate) type Name = Cow<'static, str>;
+
+/// HTML's element names (and a few obsolete ones), sorted: most tag names cost no allocation.
+const KNOWN_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "basefont",
+    "bdi",
+    "bdo",
+    "bgsound",
+    "big",
+    "blink",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "datalist",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "image",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "keygen",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "listing",
+    "main",
+    "map",
+    "mark",
+    "marquee",
+    "math",
+    "menu",
+    "meta",
+    "meter",
+    "nav",
+    "nobr",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "plaintext",
+    "pre",
+    "progress",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "search",
+    "section",
+    "select",
+    "slot",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+    "xmp",
+];
+
+/// `name` as a [`Name`]: a static string for a known element, else a copy.
+pub(crate) fn intern(name: &str) -> Name {
+    match KNOWN_TAGS.binary_search(&name) {
+        Ok(i) => KNOWN_TAGS
+            .get(i)
+            .map_or_else(|| Cow::Owned(name.to_owned()), |&known| Cow::Borrowed(known)),
+        Err(_) => Cow::Owned(name.to_owned()),
+    }
+}
 
 /// No node: the parent of the root.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -21,6 +173,8 @@ pub(crate) const HINT: u8 = 8;
 pub(crate) const CAPTION: u8 = 16;
 /// Flag: an article lead by class/id word; kept when it comes shortly before the main content.
 pub(crate) const LEAD: u8 = 32;
+/// Flag: a comment section by class/id word; rendered after the main text when comments are asked for.
+pub(crate) const COMMENTS: u8 = 64;
 /// Flag: a text node inside an `<a>`.
 pub(crate) const LINK: u8 = 2;
 
@@ -28,7 +182,7 @@ pub(crate) const LINK: u8 = 2;
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
     /// Tag name; `None` for text nodes and the root.
-    pub(crate) name: Option<LocalName>,
+    pub(crate) name: Option<Name>,
     /// Index of the parent node, [`NONE`] for the root.
     pub(crate) parent: u32,
     /// One past the index of the last descendant.
@@ -112,7 +266,7 @@ impl Dom {
     pub(crate) fn push_element(
         &mut self,
         parent: u32,
-        name: LocalName,
+        name: Name,
         flags: u8,
         weight: i8,
         class: Option<Box<str>>,
@@ -217,10 +371,10 @@ mod tests {
     #[test]
     fn subtrees_are_ranges_and_text_merges() {
         let mut dom = Dom::new();
-        let div = dom.push_element(0, LocalName::from("div"), 0, 0, None);
+        let div = dom.push_element(0, intern("div"), 0, 0, None);
         dom.push_text(div, "a, b", 0);
         dom.push_text(div, " c", 0);
-        let p = dom.push_element(div, LocalName::from("p"), 0, 0, None);
+        let p = dom.push_element(div, intern("p"), 0, 0, None);
         dom.push_text(p, "x", LINK);
         dom.close(p);
         dom.close(div);
@@ -232,5 +386,8 @@ mod tests {
         assert_eq!(dom.children(0).collect::<Vec<_>>(), [div]);
         assert!(dom.contains(div, 4) && !dom.contains(p, 2));
         assert_eq!(dom.name(99), "");
+        assert!(KNOWN_TAGS.is_sorted());
+        assert!(matches!(intern("section"), Cow::Borrowed("section")));
+        assert!(matches!(intern("my-widget"), Cow::Owned(ref n) if n == "my-widget"));
     }
 }

@@ -1,21 +1,12 @@
-//! [`Extractor`]: drives html5ever's streaming tokenizer over a page into an arena DOM, selects the main
-//! content and assembles the result.
-
-use std::cell::{Cell, RefCell};
-
-use html5ever::TokenizerResult;
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+//! [`Extractor`]: drives the tokenizer over a page into an arena DOM, selects the main content and
+//! assembles the result.
 
 use crate::config::{ExtractConfig, OutputFormat};
 use crate::metadata::{self, Metadata};
 use crate::render;
 use crate::score::{self, Options};
-use crate::sink::{Sink, State};
-
-/// Input is fed to the tokenizer in pieces of at most this many bytes, so no single buffer nears
-/// the tokenizer's 4 GiB buffer limit whatever `max_html_bytes` is.
-const CHUNK_BYTES: usize = 1 << 20;
+use crate::sink::State;
+use crate::tokenizer;
 
 /// Selection attempts, strictest first; the first whose text reaches [`MIN_TEXT_CHARS`] wins, else the
 /// longest (readability's retry order). The last three are fallbacks: nothing stripped when nothing was
@@ -126,7 +117,9 @@ impl Extractor {
         let max = usize::try_from(self.config.max_html_bytes).unwrap_or(usize::MAX);
         let (input, truncated) = truncate(html, max);
         let state = self.run(input);
+        let markdown = self.config.format == OutputFormat::Markdown;
         let mut best: Vec<String> = Vec::new();
+        let mut best_containers: Vec<u32> = Vec::new();
         let mut best_chars = 0usize;
         for (attempt, options) in ATTEMPTS.into_iter().enumerate() {
             let fallback_needed = match attempt {
@@ -140,46 +133,35 @@ impl Extractor {
             let selection = score::select(&state.dom, options);
             if selection.index_page {
                 best = Vec::new();
+                best_containers = selection.containers;
                 break;
             }
-            let markdown = self.config.format == OutputFormat::Markdown;
             let blocks = render::render(&state.dom, &selection.containers, &selection.excluded, markdown);
             let chars: usize = blocks.iter().map(|b| b.chars().count()).sum();
             if chars > best_chars || best.is_empty() {
                 best = blocks;
+                best_containers = selection.containers;
                 best_chars = chars;
             }
             if best_chars >= MIN_TEXT_CHARS {
                 break;
             }
         }
-        let mut out = assemble(state, best, self.config.format);
+        let comments = if self.config.comments {
+            let (roots, excluded) = score::comments(&state.dom, &best_containers);
+            render::render(&state.dom, &roots, &excluded, markdown)
+        } else {
+            Vec::new()
+        };
+        let mut out = assemble(state, best, &comments, self.config.format);
         out.truncated = truncated;
         out
     }
 
     /// Tokenizes `input` once and returns the sink's final state, with the arena complete.
     fn run(&self, input: &str) -> State {
-        let sink = Sink {
-            state: RefCell::new(State::new(self.config.max_nodes, self.config.max_depth)),
-            ending: Cell::new(false),
-        };
-        let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-        let queue = BufferQueue::default();
-        let mut paused = false;
-        for chunk in chunks(input, CHUNK_BYTES) {
-            queue.push_back(StrTendril::from_slice(chunk));
-            if let TokenizerResult::Script(()) = tokenizer.feed(&queue) {
-                // The sink pauses the tokenizer only when the token budget is spent.
-                paused = true;
-                break;
-            }
-        }
-        if !paused {
-            tokenizer.sink.ending.set(true);
-            tokenizer.end();
-        }
-        let mut state = tokenizer.sink.state.into_inner();
+        let mut state = State::new(self.config.max_nodes, self.config.max_depth);
+        tokenizer::tokenize(input, &mut state);
         state.finish();
         state
     }
@@ -197,25 +179,9 @@ fn truncate(html: &str, max: usize) -> (&str, bool) {
     (html.get(..end).unwrap_or_default(), true)
 }
 
-/// Splits `s` into pieces of at most about `size` bytes, on character boundaries.
-fn chunks(s: &str, size: usize) -> impl Iterator<Item = &str> {
-    let mut rest = s;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let mut end = size.min(rest.len()).max(1);
-        while !rest.is_char_boundary(end) {
-            end = end.saturating_add(1);
-        }
-        let (head, tail) = rest.split_at_checked(end).unwrap_or((rest, ""));
-        rest = tail;
-        Some(head)
-    })
-}
-
-/// Chooses the title, drops its leading copies from the blocks and joins the blocks.
-fn assemble(state: State, blocks: Vec<String>, format: OutputFormat) -> Extracted {
+/// Chooses the title, drops its leading copies from the blocks and joins the blocks, then the comment
+/// blocks.
+fn assemble(state: State, blocks: Vec<String>, comments: &[String], format: OutputFormat) -> Extracted {
     let h1 = Some(state.h1_text.as_str()).filter(|t| state.h1_count == 1 && !t.is_empty());
     let leading_titles =
         |title: Option<&str>| blocks.iter().take_while(|b| title == Some(b.as_str())).count();
@@ -241,7 +207,12 @@ fn assemble(state: State, blocks: Vec<String>, format: OutputFormat) -> Extracte
         .sources,
         ..provisional
     };
-    let mut text = body.join("\n\n");
+    let mut text = body
+        .iter()
+        .chain(comments)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n\n");
     if format == OutputFormat::Markdown
         && let Some(title) = metadata.title.as_deref()
     {
@@ -271,15 +242,5 @@ mod tests {
         assert_eq!(truncate("héllo", 3), ("hé", true));
         assert_eq!(truncate("héllo", 100), ("héllo", false));
         assert_eq!(truncate("é", 0), ("", true));
-    }
-
-    #[test]
-    fn chunks_cover_input_on_boundaries() {
-        let s = "aé€😀b".repeat(10);
-        for size in 1..8 {
-            let pieces: Vec<&str> = chunks(&s, size).collect();
-            assert_eq!(pieces.concat(), s);
-        }
-        assert_eq!(chunks("", 4).count(), 0);
     }
 }

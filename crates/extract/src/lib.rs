@@ -1,7 +1,7 @@
 //! saring's main-content extractor: HTML in, the article's text blocks out. No I/O.
 //!
-//! [`Extractor`] streams html5ever's tokenizer over the page once and builds a compact arena DOM (nodes
-//! in pre-order, so every subtree is an index range and no walk recurses). Non-content never enters it:
+//! [`Extractor`] streams its own WHATWG-style tokenizer (byte scanning with `memchr`, tokens borrowed from
+//! the input) over the page once and builds a compact arena DOM (nodes in pre-order, so every subtree is an index range and no walk recurses). Non-content never enters it:
 //! `script`, `style`, `noscript`, `template`, `svg`, `math`, `iframe`, `object`, `head`, buttons and
 //! form controls, hidden elements and ARIA navigation landmarks. Then, readability style:
 //!
@@ -17,7 +17,8 @@
 //! When that finds little text the selection is retried with looser rules, and a very short page falls
 //! back to its whole body without furniture. A page whose best "content" is a row of three or more short
 //! teasers is an index, not an article, and gets no text. Attribute text (`alt`, `title`) is never emitted. Block
-//! elements end a line; the output has one block a line and a blank line between blocks. The page title
+//! elements end a line; the output has one block a line and a blank line between blocks; with
+//! [`ExtractConfig::comments`] the page's comment sections follow the main text. The page title
 //! comes from the only `<h1>` or else `<title>`, and the language from `<html lang>`. [`ExtractConfig`]
 //! bounds input bytes, tokens and nesting depth; the work after parsing is linear in the arena.
 //!
@@ -46,6 +47,7 @@ mod rules;
 mod score;
 mod sink;
 mod text;
+mod tokenizer;
 
 pub use config::{ExtractConfig, OutputFormat};
 pub use extractor::{Extracted, Extractor};

@@ -4,6 +4,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::tokenizer::Attr;
+
 /// Most `<meta>` entries kept per page.
 const MAX_METAS: usize = 512;
 
@@ -63,13 +65,8 @@ pub(crate) struct HeadData {
 
 impl HeadData {
     /// Records what a start tag says about the page; returns `true` for a JSON-LD `<script>`.
-    pub(crate) fn start_tag(&mut self, name: &str, attrs: &[html5ever::Attribute]) -> bool {
-        let attr = |key: &str| {
-            attrs
-                .iter()
-                .find(|a| &*a.name.local == key)
-                .map(|a| a.value.trim())
-        };
+    pub(crate) fn start_tag(&mut self, name: &str, attrs: &[Attr<'_>]) -> bool {
+        let attr = |key: &str| attrs.iter().find(|a| a.name == key).map(|a| a.value.trim());
         match name {
             "meta" => {
                 let key = attr("property")

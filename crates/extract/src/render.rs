@@ -12,14 +12,17 @@ pub(crate) fn render(dom: &Dom, roots: &[u32], excluded: &[bool], markdown: bool
     drop_link_blocks(blocks)
 }
 
-/// Short blocks that are nearly all link text ("Read also: <a>headline</a>"), anywhere; and at the end,
+/// Short blocks that are nearly all link text ("Read also: <a>headline</a>"), photo credits and date
+/// lines, anywhere; and at the end,
 /// the run of link-heavy blocks ("Related:", a list of links) after the last real paragraph.
 fn drop_link_blocks(blocks: Blocks) -> Vec<String> {
     let mut kept: Vec<(String, (usize, usize))> = blocks
         .done
         .into_iter()
         .zip(blocks.stats)
-        .filter(|(text, (chars, links))| !is_link_teaser(text, *chars, *links) && !is_credit(text, *chars))
+        .filter(|(text, (chars, links))| {
+            !is_link_teaser(text, *chars, *links) && !is_credit(text, *chars) && !is_date_line(text, *chars)
+        })
         .collect();
     // Only after a real paragraph: a page of links alone is left as it is.
     let last_real = kept
@@ -63,6 +66,130 @@ const SHORT_LINK_BLOCK_CHARS: usize = 60;
 fn is_credit(text: &str, chars: usize) -> bool {
     chars < CREDIT_BLOCK_CHARS && text.contains('©')
 }
+
+/// A short block that is a date and little else (`Posted on 23.10.2018`, `November 19, 2019 12:04AM ET`,
+/// `Stand: 05. Februar 2020`): a dateline or timestamp, not text. A block with `@` (the attribution of
+/// an embedded post: `— Name (@name) May 2, 2019`) is kept.
+fn is_date_line(text: &str, chars: usize) -> bool {
+    if chars >= DATE_LINE_CHARS || text.contains('@') {
+        return false;
+    }
+    let (mut date, mut year, mut month, mut words) = (false, false, false, 0usize);
+    for token in text.split_whitespace() {
+        let token = token.trim_matches(|c| matches!(c, ',' | '.' | '|' | ';' | ':' | '(' | ')' | '[' | ']'));
+        if token.is_empty() {
+            continue;
+        }
+        if is_numeric_date(token) {
+            date = true;
+        } else if token.bytes().all(|b| b.is_ascii_digit()) {
+            year = year || (token.len() == 4 && (token.starts_with("19") || token.starts_with("20")));
+        } else if is_month(token) {
+            month = true;
+        } else if !is_clock(token) {
+            words += 1;
+        }
+    }
+    (date || (year && month)) && words <= MAX_DATE_LINE_WORDS
+}
+
+/// `d.m.yyyy`, `dd/mm/yy` and the like, or a token starting `yyyy-mm-dd`.
+fn is_numeric_date(token: &str) -> bool {
+    let digits = |s: &str, min: usize, max: usize| {
+        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    let parts: Vec<&str> = token.split(['.', '/']).collect();
+    if let [d, m, y] = parts.as_slice()
+        && digits(d, 1, 2)
+        && digits(m, 1, 2)
+        && digits(y, 2, 4)
+    {
+        return true;
+    }
+    let mut iso = token.splitn(3, '-');
+    matches!(
+        (iso.next(), iso.next(), iso.next()),
+        (Some(y), Some(m), Some(rest)) if digits(y, 4, 4) && digits(m, 2, 2)
+            && rest.get(..2).is_some_and(|d| digits(d, 2, 2))
+    )
+}
+
+/// A time of day: `9:05`, `12:04AM`.
+fn is_clock(token: &str) -> bool {
+    let lower = token.to_ascii_lowercase();
+    let time = lower.trim_end_matches("am").trim_end_matches("pm");
+    let Some((h, m)) = time.split_once(':') else {
+        return false;
+    };
+    (1..=2).contains(&h.len()) && m.len() == 2 && h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
+}
+
+/// A month name in English, German, French or Spanish, or a word starting with a three-letter English
+/// month abbreviation (`Nov`, `Sept.`, `Maret`).
+fn is_month(token: &str) -> bool {
+    let lower = token.to_lowercase();
+    lower.chars().count() >= 3
+        && MONTHS.iter().any(|m| {
+            if m.len() == 3 {
+                lower.starts_with(m)
+            } else {
+                lower == *m
+            }
+        })
+}
+
+/// Month names for [`is_month`]: three-letter English prefixes, then whole names.
+const MONTHS: &[&str] = &[
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+    "januar",
+    "februar",
+    "märz",
+    "mai",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+
+/// Date lines are shorter than this (non-whitespace characters).
+const DATE_LINE_CHARS: usize = 50;
+
+/// Most words beside the date, its numbers, month and time in a date line (`Posted on … by Admin`).
+const MAX_DATE_LINE_WORDS: usize = 4;
 
 /// Blocks shorter than this holding `©` are dropped anywhere (photo credits: `Name. © AFP / Name`).
 const CREDIT_BLOCK_CHARS: usize = 150;
@@ -232,6 +359,32 @@ fn render_blocks(dom: &Dom, roots: &[u32], excluded: &[bool], markdown: bool) ->
 
 #[cfg(test)]
 mod tests {
+    use super::is_date_line;
+
+    #[test]
+    fn date_lines_are_dates_with_few_words() {
+        let date_line = |text: &str| is_date_line(text, text.chars().filter(|c| !c.is_whitespace()).count());
+        for line in [
+            "23.10.2018",
+            "Posted on 23.10.2018",
+            "Stand: 05. Februar 2020",
+            "November 19, 2019 12:04AM ET",
+            "Aktualisiert am 17.01.2021.",
+            "Updated 2021-03-04T10:00",
+        ] {
+            assert!(date_line(line), "{line}");
+        }
+        for line in [
+            "— The Senate (@Senate) October 9, 2018",
+            "The meeting on 23.10.2018 decided to close the old station for good.",
+            "Chapter 2019",
+            "May the force be with you",
+            "1.2.3.4",
+        ] {
+            assert!(!date_line(line), "{line}");
+        }
+    }
+
     fn markdown(html: &str) -> String {
         let extractor = crate::Extractor::new(&crate::ExtractConfig {
             format: crate::OutputFormat::Markdown,

@@ -1,6 +1,6 @@
 //! Which elements are void, raw text, block boundaries or boilerplate: fixed, general lists.
 
-use html5ever::tokenizer::Tag;
+use crate::tokenizer::Tag;
 
 /// Words that mark a page-furniture container when they are a whole class/id token or one of its
 /// `-`/`_`-separated parts (an `s` plural also counts: `comments`, `menus`).
@@ -12,7 +12,6 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "menu",
     "navbar",
     "sidebar",
-    "comment",
     "related",
     "newsletter",
     "advert",
@@ -35,8 +34,15 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "subscribe",
     "signup",
     "footer",
-    "header",
 ];
+
+/// Class/id words of a header: the site's masthead, or an article's own header (title, lead, byline)
+/// when inside `<article>` or `<main>`.
+const HEADER_WORDS: &[&str] = &["header"];
+
+/// Class/id words of a comment section: furniture for the main text, kept apart for
+/// [`ExtractConfig::comments`](crate::ExtractConfig::comments).
+const COMMENT_WORDS: &[&str] = &["comment"];
 
 /// ARIA landmark roles that mean the same as a skipped tag (`nav`, `header`, `footer`, `aside`).
 const BOILERPLATE_ROLES: &[&str] = &[
@@ -331,20 +337,25 @@ pub(crate) struct Attrs {
     pub(crate) caption: bool,
     /// An article lead by class/id word (`lead`, `standfirst`, `chapo`, …).
     pub(crate) lead: bool,
+    /// Its class/id marks it a comment section (see [`COMMENT_WORDS`]).
+    pub(crate) comments: bool,
+    /// Its class/id marks it a header and names no other furniture (see [`HEADER_WORDS`]).
+    pub(crate) header_class: bool,
     /// An `<aside>` or `<form>` with a class/id token naming content (`aside.direct-content`): a layout
     /// wrapper, not furniture.
     pub(crate) content_wrapper: bool,
 }
 
 /// Reads `tag`'s attributes: hidden or page furniture, class weight, class name.
-pub(crate) fn attrs(tag: &Tag) -> Attrs {
+pub(crate) fn attrs(tag: &Tag<'_>) -> Attrs {
     let mut out = Attrs::default();
     let mut class_hit = false;
+    let mut other_hit = false;
     let mut content_token = false;
     let mut found = 0u8;
     for attr in &tag.attrs {
         let value: &str = &attr.value;
-        match &*attr.name.local {
+        match &*attr.name {
             "hidden" => out.skip = AttrSkip::Hidden,
             "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => out.skip = AttrSkip::Hidden,
             "style" if style_hides(value) => out.skip = AttrSkip::Hidden,
@@ -366,7 +377,9 @@ pub(crate) fn attrs(tag: &Tag) -> Attrs {
                 }
                 let lower = buf.get(..len).unwrap_or_default();
                 let words = word_bits(lower);
-                let boilerplate = words & WORD_BOILERPLATE != 0;
+                let boilerplate = words & FURNITURE_WORDS != 0;
+                other_hit = other_hit || words & (WORD_BOILERPLATE | WORD_COMMENT) != 0;
+                out.comments = out.comments || words & WORD_COMMENT != 0;
                 out.caption = out.caption || words & WORD_CAPTION != 0;
                 out.lead = out.lead || words & WORD_LEAD != 0;
                 class_hit = class_hit || boilerplate;
@@ -375,7 +388,7 @@ pub(crate) fn attrs(tag: &Tag) -> Attrs {
                     // `article-content` in `article-content sticky-sidebar`) outweighs the word.
                     content_token = content_token
                         || lower.split(u8::is_ascii_whitespace).any(|token| {
-                            word_bits(token) & WORD_BOILERPLATE == 0
+                            word_bits(token) & FURNITURE_WORDS == 0
                                 && scan(token, MAYBE_BIT | POSITIVE_BIT) != 0
                         });
                 }
@@ -416,6 +429,7 @@ pub(crate) fn attrs(tag: &Tag) -> Attrs {
         out.skip = AttrSkip::Class;
     }
     out.unlikely = found & UNLIKELY_BIT != 0 && !maybe;
+    out.header_class = class_hit && !other_hit;
     out
 }
 
@@ -526,7 +540,7 @@ fn style_hides(style: &str) -> bool {
 /// Whether a class or id value holds a boilerplate word as a token or a `-`/`_`-separated part of one.
 #[cfg(test)]
 fn has_boilerplate_word(value: &str) -> bool {
-    word_bits(value.to_ascii_lowercase().as_bytes()) & WORD_BOILERPLATE != 0
+    word_bits(value.to_ascii_lowercase().as_bytes()) & FURNITURE_WORDS != 0
 }
 
 /// Class/id words that mark an article's lead paragraph (standfirst, dek, chapô, teaser).
@@ -537,6 +551,7 @@ const LEAD_WORDS: &[&str] = &[
     "subtitle",
     "subheadline",
     "intro",
+    "perex",
     "summary",
     "teaser",
     "dek",
@@ -553,6 +568,12 @@ const MAX_CLASS_BYTES: usize = 256;
 
 /// Bit of [`word_bits`]: a [`BOILERPLATE_WORDS`] word.
 const WORD_BOILERPLATE: u8 = 1;
+/// Bit of [`word_bits`]: a [`HEADER_WORDS`] word.
+const WORD_HEADER: u8 = 8;
+/// Bit of [`word_bits`]: a [`COMMENT_WORDS`] word.
+const WORD_COMMENT: u8 = 16;
+/// The [`word_bits`] bits that mark page furniture.
+const FURNITURE_WORDS: u8 = WORD_BOILERPLATE | WORD_HEADER | WORD_COMMENT;
 /// Bit of [`word_bits`]: a [`CAPTION_WORDS`] word.
 const WORD_CAPTION: u8 = 2;
 /// Bit of [`word_bits`]: a [`LEAD_WORDS`] word.
@@ -561,8 +582,10 @@ const WORD_LEAD: u8 = 4;
 /// Which word lists a lowercased class or id value has a word of, as a token or a `-`/`_`-separated
 /// part of one (an `s` plural also counts); one pass over the value.
 fn word_bits(lower: &[u8]) -> u8 {
-    let lists: [(&[&str], u8); 3] = [
+    let lists: [(&[&str], u8); 5] = [
         (BOILERPLATE_WORDS, WORD_BOILERPLATE),
+        (HEADER_WORDS, WORD_HEADER),
+        (COMMENT_WORDS, WORD_COMMENT),
         (CAPTION_WORDS, WORD_CAPTION),
         (LEAD_WORDS, WORD_LEAD),
     ];
@@ -606,17 +629,14 @@ mod tests {
 
     #[test]
     fn attrs_weigh_class_and_id() {
-        use html5ever::tokenizer::{Tag, TagKind};
-        use html5ever::{Attribute, QualName, local_name, ns};
-        let tag = |pairs: &[(&str, &str)]| Tag {
-            kind: TagKind::StartTag,
-            name: local_name!("div"),
+        use crate::tokenizer::{Attr, Tag};
+        let tag = |pairs: &[(&'static str, &'static str)]| Tag {
+            name: "div".into(),
             self_closing: false,
-            had_duplicate_attributes: false,
             attrs: pairs
                 .iter()
-                .map(|(k, v)| Attribute {
-                    name: QualName::new(None, ns!(), (*k).into()),
+                .map(|(k, v)| Attr {
+                    name: (*k).into(),
                     value: (*v).into(),
                 })
                 .collect(),

@@ -399,6 +399,33 @@ pub(crate) fn select(dom: &Dom, options: Options) -> Selection {
     }
 }
 
+/// The page's comment sections: the outermost [`dom::COMMENTS`] nodes that neither hold nor lie in one
+/// of `containers` (the main content, sorted), in document order; and what to leave out inside them
+/// (nested furniture: reply forms, share buttons).
+pub(crate) fn comments(dom: &Dom, containers: &[u32]) -> (Vec<u32>, Vec<bool>) {
+    let mut roots = Vec::new();
+    let mut excluded = vec![false; dom.nodes.len()];
+    let mut i = 1;
+    while i < dom.len() {
+        let node = dom.node(i);
+        if node.flags & dom::COMMENTS == 0 || dom.is_text(i) || overlaps(dom, containers, i) {
+            i = i.saturating_add(1);
+            continue;
+        }
+        roots.push(i);
+        for j in i.saturating_add(1)..node.end {
+            let inner = dom.node(j);
+            let parent_excluded = excluded.get(inner.parent as usize).copied().unwrap_or(false);
+            let furniture = inner.flags & dom::STRONG != 0 && inner.flags & dom::COMMENTS == 0;
+            if let Some(slot) = excluded.get_mut(j as usize) {
+                *slot = parent_excluded || furniture;
+            }
+        }
+        i = node.end.max(i.saturating_add(1));
+    }
+    (roots, excluded)
+}
+
 /// Whether node `i` contains, or lies inside, one of `sorted` (disjoint subtrees in document order).
 fn overlaps(dom: &Dom, sorted: &[u32], i: u32) -> bool {
     let after = sorted.partition_point(|&c| c <= i);

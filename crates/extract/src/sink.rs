@@ -1,23 +1,18 @@
-//! The token sink: a streaming state machine over html5ever's tokens that builds the arena [`Dom`], with a
+//! The token sink: a streaming state machine over the [tokenizer](crate::tokenizer)'s tokens that builds the arena [`Dom`], with a
 //! bounded stack of open elements and counters for skipped, link and foreign (SVG/MathML) content. Skipped
 //! content (scripts, hidden elements, page furniture by tag) never enters the arena. No recursion.
 
-use std::cell::{Cell, RefCell};
-
-use html5ever::LocalName;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult};
-
-use crate::dom::{self, Dom};
+use crate::dom::{self, Dom, Name};
 use crate::metadata::HeadData;
 use crate::rules::{self, AttrSkip, RawText};
 use crate::text;
+use crate::tokenizer::{Flow, Sink, Tag, Token};
 
 /// One element on the stack of open elements.
 #[derive(Debug)]
 struct Open {
     /// Tag name.
-    name: LocalName,
+    name: Name,
     /// Its content is skipped for sure (by tag name, hidden, `<head>`, …).
     skip: bool,
     /// Its arena node (the enclosing element's node when it is skipped).
@@ -26,7 +21,7 @@ struct Open {
     owns_node: bool,
     /// It is `<a>`.
     link: bool,
-    /// It is `<article>`.
+    /// It is `<article>` or `<main>`.
     article: bool,
     /// It is `<svg>`/`<math>`.
     foreign: bool,
@@ -64,7 +59,7 @@ pub(crate) struct State {
     skip: usize,
     /// Open elements with `link`.
     link: usize,
-    /// Open elements with `article`.
+    /// Open elements with `article` (`<article>` or `<main>`).
     article: usize,
     /// Open elements with `foreign`.
     foreign: usize,
@@ -116,28 +111,6 @@ impl State {
         }
     }
 
-    /// Handles one token; returns the raw-text state the tokenizer must switch to, if any.
-    fn token(&mut self, token: Token) -> Option<RawKind> {
-        match token {
-            Token::TagToken(tag) => match tag.kind {
-                TagKind::StartTag => self.start_tag(&tag),
-                TagKind::EndTag => {
-                    self.end_tag(&tag.name);
-                    None
-                }
-            },
-            Token::CharacterTokens(chars) => {
-                self.text(&chars);
-                None
-            }
-            Token::EOFToken
-            | Token::CommentToken(_)
-            | Token::DoctypeToken(_)
-            | Token::NullCharacterToken
-            | Token::ParseError(_) => None,
-        }
-    }
-
     /// Text: to the title, the first `<h1>`, the current block, or nowhere.
     fn text(&mut self, chars: &str) {
         match self.raw {
@@ -167,14 +140,14 @@ impl State {
     }
 
     /// A start tag; returns the raw-text state the tokenizer must switch to, if any.
-    fn start_tag(&mut self, tag: &Tag) -> Option<RawKind> {
+    fn start_tag(&mut self, tag: &Tag<'_>) -> Option<RawText> {
         let name: &str = &tag.name;
         if name == "html" && !self.seen_html {
             self.seen_html = true;
             self.language = tag
                 .attrs
                 .iter()
-                .find(|a| &*a.name.local == "lang")
+                .find(|a| a.name == "lang")
                 .map(|a| a.value.trim().to_owned())
                 .filter(|lang| !lang.is_empty());
         }
@@ -192,11 +165,7 @@ impl State {
             } else {
                 self.raw = Raw::Skip;
             }
-            return Some(match kind {
-                RawText::Script => RawKind::ScriptData,
-                RawText::Raw => RawKind::Rawtext,
-                RawText::Rcdata => RawKind::Rcdata,
-            });
+            return Some(kind);
         }
         self.implied_end_tags(name);
         let is_h1 = name == "h1" && self.foreign == 0;
@@ -204,12 +173,11 @@ impl State {
             self.h1_count = self.h1_count.saturating_add(1);
         }
         let leaf = rules::is_void(name) || tag.self_closing;
+        let interned = dom::intern(name);
         if leaf && self.stack.len() < self.max_depth {
             // Void elements are leaves of the arena (`<br>` breaks a block, `<img>` counts for cleaning).
             if self.skip == 0 && rules::is_kept_void(name) {
-                let node = self
-                    .dom
-                    .push_element(self.top_node(), tag.name.clone(), 0, 0, None);
+                let node = self.dom.push_element(self.top_node(), interned, 0, 0, None);
                 self.dom.close(node);
             }
             return None;
@@ -225,10 +193,11 @@ impl State {
             rules::attrs(tag)
         };
         let skip = foreign || attrs.skip == AttrSkip::Hidden || rules::is_skipped_tag(name);
-        // An article's own `<header>` holds its title, lead and byline: the title is dropped as the title,
+        // An article's own header (a `<header>` or an element with a header class word, inside
+        // `<article>` or `<main>`) holds its title, lead and byline: the title is dropped as the title,
         // bylines by their class words, and the lead is text.
-        let article_header = name == "header" && self.article > 0;
-        let strong = attrs.skip == AttrSkip::Class
+        let article_header = self.article > 0 && (name == "header" || attrs.header_class);
+        let strong = (attrs.skip == AttrSkip::Class && !(article_header && attrs.header_class))
             || (rules::is_furniture_tag(name) && !attrs.content_wrapper && !article_header);
         let parent = self.top_node();
         let (node, owns_node) = if skip || self.skip > 0 {
@@ -236,7 +205,7 @@ impl State {
         } else {
             let mut flags = if strong {
                 dom::STRONG
-            } else if attrs.unlikely {
+            } else if attrs.unlikely && !article_header {
                 dom::SOFT
             } else {
                 0
@@ -250,19 +219,22 @@ impl State {
             if attrs.lead {
                 flags |= dom::LEAD;
             }
+            if attrs.comments {
+                flags |= dom::COMMENTS;
+            }
             (
                 self.dom
-                    .push_element(parent, tag.name.clone(), flags, attrs.weight, attrs.class),
+                    .push_element(parent, interned.clone(), flags, attrs.weight, attrs.class),
                 true,
             )
         };
         let open = Open {
-            name: tag.name.clone(),
+            name: interned,
             skip,
             node,
             owns_node,
             link: name == "a",
-            article: name == "article",
+            article: matches!(name, "article" | "main"),
             foreign,
             h1: is_h1 && self.h1_count == 1,
         };
@@ -307,19 +279,19 @@ impl State {
 
     /// An end tag: pops back to the matching open element if there is one, else it is ignored (apart from
     /// ending a block).
-    fn end_tag(&mut self, name: &LocalName) {
+    fn end_tag(&mut self, name: &str) {
         if self.raw != Raw::None {
             // The tokenizer only leaves a raw-text state at that element's end tag (or at EOF).
             self.raw = Raw::None;
             return;
         }
-        if let Some(i) = self.stack.iter().rposition(|open| open.name == *name) {
+        if let Some(i) = self.stack.iter().rposition(|open| open.name == name) {
             self.pop_to(i);
-        } else if (&**name == "p" || &**name == "br") && self.skip == 0 {
+        } else if (name == "p" || name == "br") && self.skip == 0 {
             // A stray `</p>` or `</br>` still ends a block, as it does in a browser.
             let node = self
                 .dom
-                .push_element(self.top_node(), html5ever::local_name!("br"), 0, 0, None);
+                .push_element(self.top_node(), Name::Borrowed("br"), 0, 0, None);
             self.dom.close(node);
         }
     }
@@ -375,37 +347,25 @@ impl State {
     }
 }
 
-/// The [`TokenSink`] html5ever drives: counts the budget and forwards tokens to [`State`].
-pub(crate) struct Sink {
-    /// The page state; `RefCell` because html5ever hands the sink out by shared reference.
-    pub(crate) state: RefCell<State>,
-    /// Set while `Tokenizer::end` runs, when the sink must not ask the tokenizer to pause.
-    pub(crate) ending: Cell<bool>,
-}
-
-impl TokenSink for Sink {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, _line_number: u64) -> TokenSinkResult<()> {
-        let Ok(mut state) = self.state.try_borrow_mut() else {
-            return TokenSinkResult::Continue;
-        };
-        if state.budget_exhausted {
-            return TokenSinkResult::Continue;
+impl Sink for State {
+    /// Counts the token against the budget and handles it; stops the tokenizer when the budget is spent.
+    fn token(&mut self, token: Token<'_, '_>) -> Flow {
+        self.steps = self.steps.saturating_add(1);
+        if self.steps > self.max_nodes {
+            self.budget_exhausted = true;
+            return Flow::Stop;
         }
-        state.steps = state.steps.saturating_add(1);
-        if state.steps > state.max_nodes {
-            state.budget_exhausted = true;
-            // Pausing is only allowed on a tag token and outside `end`; otherwise later tokens are ignored.
-            return if matches!(token, Token::TagToken(_)) && !self.ending.get() {
-                TokenSinkResult::Script(())
-            } else {
-                TokenSinkResult::Continue
-            };
-        }
-        match state.token(token) {
-            Some(kind) => TokenSinkResult::RawData(kind),
-            None => TokenSinkResult::Continue,
+        match token {
+            Token::Start(tag) => self.start_tag(tag).map_or(Flow::Continue, Flow::Raw),
+            Token::End(name) => {
+                self.end_tag(name);
+                Flow::Continue
+            }
+            Token::Text(text) => {
+                self.text(text);
+                Flow::Continue
+            }
+            Token::Comment => Flow::Continue,
         }
     }
 }

@@ -568,6 +568,47 @@ fn the_lead_before_the_body_and_the_article_header_are_kept() {
 }
 
 #[test]
+fn an_article_header_by_class_in_main_keeps_its_lead_and_a_site_header_does_not() {
+    let html = format!(
+        r#"<body><div class="site-header"><p>Site header text that is long enough to count as prose here.</p></div>
+        <main><div class="entry-header"><h1>Title</h1>
+        <div class="entry-excerpt"><p>The lead says in one sentence what the story is about, and why.</p></div></div>
+        <div class="entry-content">{}</div></main></body>"#,
+        article(5)
+    );
+    let text = text(&html);
+    assert!(text.starts_with("The lead says"), "{text}");
+    assert!(!text.contains("Site header") && !text.contains("Title"), "{text}");
+}
+
+#[test]
+fn comments_come_after_the_main_text_only_when_asked_for() {
+    let html = format!(
+        r#"<body><article><div class="entry-content">{}</div></article>
+        <section id="comments"><h3>2 comments</h3><ol class="comment-list">
+        <li class="comment"><p>First comment, with an opinion.</p></li>
+        <li class="comment"><p>Second comment.</p><div class="share-buttons">Share</div></li></ol>
+        <form class="comment-form"><p>Leave a reply</p></form></section></body>"#,
+        article(4)
+    );
+    let without = text(&html);
+    assert!(
+        without.ends_with("of a page.") && !without.contains("comment"),
+        "{without}"
+    );
+    let with = Extractor::new(&ExtractConfig {
+        comments: true,
+        ..ExtractConfig::default()
+    })
+    .extract(&html)
+    .text;
+    assert_eq!(
+        with.strip_prefix(without.as_str()),
+        Some("\n\n2 comments\n\nFirst comment, with an opinion.\n\nSecond comment.\n\nLeave a reply")
+    );
+}
+
+#[test]
 fn invisible_characters_are_dropped() {
     assert_eq!(text("<p>Mit&shy;tel&#8203;al\u{feff}ter</p>"), "Mittelalter");
 }
@@ -575,7 +616,7 @@ fn invisible_characters_are_dropped() {
 proptest! {
     #[test]
     fn arbitrary_strings_never_panic(s in any::<String>()) {
-        let page = Extractor::new(&ExtractConfig { max_nodes: 50, max_depth: 4, max_html_bytes: 64, format: OutputFormat::Markdown }).extract(&s);
+        let page = Extractor::new(&ExtractConfig { max_nodes: 50, max_depth: 4, max_html_bytes: 64, format: OutputFormat::Markdown, comments: true }).extract(&s);
         prop_assert!(!page.text.ends_with('\n'));
         let _ = extract(&s);
     }
@@ -592,7 +633,7 @@ proptest! {
         0..64,
     )) {
         let html = parts.concat();
-        let page = Extractor::new(&ExtractConfig { max_nodes: 40, max_depth: 3, max_html_bytes: 200, format: OutputFormat::Markdown }).extract(&html);
+        let page = Extractor::new(&ExtractConfig { max_nodes: 40, max_depth: 3, max_html_bytes: 200, format: OutputFormat::Markdown, comments: true }).extract(&html);
         prop_assert!(!page.text.contains("\n\n\n"));
         let _ = extract(&html);
     }
