@@ -40,8 +40,8 @@ pub struct DedupConfig {
     #[serde(default = "default_jaccard_threshold")]
     pub jaccard_threshold: f64,
     /// With `candidate_check`, two clusters are joined only if their representatives (first documents)
-    /// are at least this similar too (estimated Jaccard, 0–1), so chains of pairs cannot drift from one
-    /// text to another; 0 turns this off. Default 0.3.
+    /// are at least this similar too (estimated Jaccard, 0–1) and pass the line coverage test, so
+    /// chains of pairs cannot drift from one text to another; 0 turns this off. Default 0.3.
     #[serde(default = "default_link_threshold")]
     pub link_threshold: f64,
     /// With `candidate_check`, a pair is joined only if one of the two documents has at least this share
