@@ -13,7 +13,9 @@
 //!   the two has most of its lines found in the other ([`line_coverage`](crate::line_coverage) ≥
 //!   `line_coverage_threshold`: this is what tells a syndicated copy from two articles quoting one long
 //!   paragraph). When a pair would join two existing clusters, their representatives must be at least
-//!   `link_threshold` alike (so chains cannot drift from one text to another).
+//!   `link_threshold` alike and pass the line coverage test too (so chains cannot drift from one text
+//!   to another: on a million documents, pages that each share one quoted paragraph with the next
+//!   otherwise chain into clusters of hundreds of unrelated pages).
 //! - **Cap.** A cluster larger than `max_cluster_size` is almost surely a chain of false merges (a site
 //!   template, near-empty pages). It is reported as over-merged and broken back into its exact-text
 //!   groups.
@@ -35,7 +37,8 @@ pub struct ClusterParams {
     /// every pair that shares a band key.
     pub jaccard_threshold: Option<f64>,
     /// With the check, two clusters are joined only if their representatives' estimated Jaccard
-    /// similarity is at least this too; `None` joins on the pair alone.
+    /// similarity is at least this too (and their line coverage passes `line_coverage_threshold`);
+    /// `None` joins on the pair alone.
     pub link_threshold: Option<f64>,
     /// With the check, a pair is joined only if one document has at least this share of its line units
     /// found in the other ([`line_coverage`](crate::line_coverage)); `None` skips this test.

@@ -2,8 +2,8 @@
 //!
 //! Exact-text groups (and URL groups) are streamed from the merged `exact`/`urls` runs and joined first;
 //! then the edges of every band, merged in `(later, earlier)` order, are joined when their clusters'
-//! representatives (smallest index) are at least `link_threshold` alike, so chains of pairs cannot drift
-//! from one text to another. Memory is a union-find parent and a size per document, plus the keeper and
+//! representatives (smallest index) are at least `link_threshold` alike and pass the line coverage
+//! test, so chains of pairs cannot drift from one text to another. Memory is a union-find parent and a size per document, plus the keeper and
 //! its score per document (4 + 4 + 4 + 8 bytes); edges and keys stay on disk. Clusters larger than
 //! `max_cluster_size` are reported and broken back into their exact-text groups; clusters of at least 10
 //! documents mostly on one host or far from their first document are reported. Writes per shard each
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::buckets::{BandCounts, band_name, open_sketches};
 use super::{StageOutcome, StageTask, shard_offsets};
 use crate::cluster::{ClusterStats, OverMerged, UnionFind};
-use crate::minhash::jaccard_estimate;
+use crate::minhash::{jaccard_estimate, line_coverage};
 use crate::records::{DocInfo, INFO_BYTES, RecordReader, ShardRecords};
 use crate::runs::merge_runs;
 use crate::work::{AtomicFile, Plan, address, io_error, shard_name, split_address};
@@ -109,7 +109,8 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
     let edge_files: Vec<_> = (0..config.bands)
         .map(|b| plan.path("buckets", &format!("{}.runs", band_name(b))))
         .collect();
-    let link = config.cluster_params().link_threshold;
+    let params = config.cluster_params();
+    let (link, coverage) = (params.link_threshold, params.line_coverage_threshold);
     let mut previous = None;
     for edge in merge_runs(&edge_files).map_err(|e| io_error(&plan.work, e))? {
         let edge = edge.map_err(|e| io_error(&plan.work, e))?;
@@ -127,7 +128,8 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             let ka = sketches.sketch(numbering.address(ra), num_perm)?;
             let kb = sketches.sketch(numbering.address(rb), num_perm)?;
             if let (Some(ka), Some(kb)) = (ka, kb)
-                && jaccard_estimate(&ka.sketch, &kb.sketch) < link
+                && (jaccard_estimate(&ka.sketch, &kb.sketch) < link
+                    || coverage.is_some_and(|t| line_coverage(&ka.lines, &kb.lines) < t))
             {
                 counts.stats.rejected_pairs += 1;
                 continue;
