@@ -20,6 +20,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use saring_io::list_inputs;
 use serde::Serialize;
@@ -176,13 +177,18 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DedupError> 
     file.finish()
 }
 
-/// The temporary name of `path`: hidden, in the same directory.
+/// A temporary name for `path`: hidden, in the same directory, and unique to this writer (process id
+/// and a counter). Tasks of one stage may finish together and write the same final file (the last
+/// filter tasks each write `clusters.tsv` and `stats.json`, with the same bytes); with one shared
+/// temporary name, one task's rename would find the file gone.
 pub(crate) fn tmp_path(path: &Path) -> PathBuf {
+    static WRITERS: AtomicU64 = AtomicU64::new(0);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp"))
+    let writer = WRITERS.fetch_add(1, Ordering::Relaxed);
+    path.with_file_name(format!(".{name}.{}-{writer}.tmp", std::process::id()))
 }
 
 /// An I/O error on `path`.
@@ -216,5 +222,26 @@ mod tests {
         assert_eq!(other.done::<u64>("lines", "00000"), None);
         assert_eq!(split_address(address(3, 9)), (3, 9));
         assert!(is_mine(5, 1, 4) && !is_mine(5, 0, 4) && is_mine(5, 0, 1));
+    }
+
+    #[test]
+    fn writers_of_one_file_at_once_do_not_trip_over_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clusters.tsv");
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..200 {
+                        write_atomic(&path, b"same bytes\n").unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(std::fs::read(&path).unwrap(), b"same bytes\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["clusters.tsv"]);
     }
 }
