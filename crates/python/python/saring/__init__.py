@@ -5,7 +5,7 @@ binary) with the GIL released::
 
     import saring
     page = saring.extract(html, url="https://example.org/a")      # {"text": ..., "title": ..., ...}
-    label, score = saring.detect_language("Saya suka makan nasi goreng.")   # ("id", 0.98)
+    label, score = saring.detect_language("Dia sudah lama tinggal di desa itu.")   # ("id", 0.88)
     results = saring.apply([{"type": "gopher_quality"}], ["some text", "more text"])
     stats = saring.run("crawl.warc.gz", "out/", config=pathlib.Path("pipeline.toml"))
 
