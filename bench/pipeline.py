@@ -13,7 +13,6 @@ import shutil
 import measure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CONFIG = os.path.join(HERE, 'fineweb-chain.toml')
 
 
 def warc_sizes(path):
@@ -66,8 +65,8 @@ def main():
     load_start = measure.loadavg()
     tools = {
         'datatrove': lambda out: [a.python, a.datatrove_script, a.warc, out, '--languages', 'all'],
-        'saring-1': lambda out: [a.saring, 'run', a.warc, '-o', out, '--config', CONFIG, '--threads', '1'],
-        'saring-2': lambda out: [a.saring, 'run', a.warc, '-o', out, '--config', CONFIG, '--threads', '2'],
+        'saring-1': lambda out: [a.saring, 'run', a.warc, '-o', out, '--preset', 'fineweb', '--threads', '1'],
+        'saring-2': lambda out: [a.saring, 'run', a.warc, '-o', out, '--preset', 'fineweb', '--threads', '2'],
     }
     names = list(tools)
     results = {name: [] for name in names}
@@ -119,7 +118,7 @@ def main():
         'scoring above 0.65) → Gopher repetition → Gopher quality → C4 quality (without the terminal-punctuation '
         'rule) → FineWeb quality → PII (e-mail and IP addresses) → JSONL. datatrove runs '
         '`../shared/bench/datatrove-fineweb.py` (one task, one worker: Trafilatura with favour_precision, datatrove\'s '
-        'filters, gzip JSONL); saring runs `saring run all.warc.gz -o OUT --config bench/fineweb-chain.toml` '
+        'filters, gzip JSONL); saring runs `saring run all.warc.gz -o OUT --preset fineweb` (`presets/fineweb.toml`) '
         '(its own extractor, its language ID with the close-pair stage, its ports of the same filters, zstd JSONL) '
         'with `--threads 1` and `--threads 2`. The kept counts differ because the extractors differ; the quality '
         'filters themselves give datatrove\'s verdicts and signals on the same text (the parity test in '

@@ -17,6 +17,7 @@ mod extract;
 mod filters;
 mod langid;
 mod objstore;
+mod presets;
 mod python;
 mod ranks;
 mod report;

@@ -15,6 +15,24 @@ use crate::ranks::RankArgs;
 /// that it parses to [`PipelineConfig::default`]).
 const DEFAULT_PIPELINE: &str = include_str!("../../examples/pipeline.toml");
 
+/// The built-in pipelines of `--preset`, by name: the config files of `presets/`.
+pub const PRESETS: &[(&str, &str)] = &[
+    ("fineweb", include_str!("../../presets/fineweb.toml")),
+    ("fineweb2", include_str!("../../presets/fineweb2.toml")),
+    ("c4", include_str!("../../presets/c4.toml")),
+    ("gopher", include_str!("../../presets/gopher.toml")),
+];
+
+/// The config of `--preset NAME`, its text and its value.
+fn read_preset(name: &str) -> anyhow::Result<(String, PipelineConfig)> {
+    let (_, text) = PRESETS
+        .iter()
+        .find(|(preset, _)| *preset == name)
+        .with_context(|| format!("no preset named {name}"))?;
+    let config = PipelineConfig::from_toml(text).with_context(|| format!("in preset {name}"))?;
+    Ok(((*text).to_owned(), config))
+}
+
 /// Run the pipeline over INPUT files into shards in OUT.
 ///
 /// Inputs are WARC/WET (.warc, .warc.gz, .warc.zst), ARC, HTML files, JSONL or Parquet; directories are
@@ -37,9 +55,15 @@ pub struct RunArgs {
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: PathBuf,
 
-    /// Pipeline config (TOML); without it, the default pipeline: extract, then min_length (200 chars).
+    /// Pipeline config (TOML); without it (and without --preset), the default pipeline: extract, then
+    /// min_length (200 chars).
     #[arg(long, value_name = "PIPELINE.toml")]
     config: Option<PathBuf>,
+
+    /// A built-in pipeline instead of --config: fineweb (datatrove's FineWeb chain), fineweb2 (the same
+    /// with per-language thresholds), c4, gopher. Their configs are the files in presets/.
+    #[arg(long, value_name = "NAME", conflicts_with = "config", value_parser = PRESETS.iter().map(|(name, _)| *name).collect::<Vec<_>>())]
+    preset: Option<String>,
 
     /// Worker threads running the steps [default: the number of CPUs].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=4096))]
@@ -73,11 +97,17 @@ pub fn read_config(path: Option<&Path>) -> anyhow::Result<PipelineConfig> {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
-    let (config_text, config) = read_config_and_text(args.config.as_deref())?;
-    let pipeline = config.build().with_context(|| match &args.config {
-        Some(path) => format!("in config {}", path.display()),
-        None => "in the default config".to_owned(),
-    })?;
+    let (config_text, config) = match &args.preset {
+        Some(name) => read_preset(name)?,
+        None => read_config_and_text(args.config.as_deref())?,
+    };
+    let pipeline = config
+        .build()
+        .with_context(|| match (&args.config, &args.preset) {
+            (Some(path), _) => format!("in config {}", path.display()),
+            (None, Some(name)) => format!("in preset {name}"),
+            (None, None) => "in the default config".to_owned(),
+        })?;
     let threads = match args.threads {
         Some(n) => n as usize,
         None => std::thread::available_parallelism().map_or(1, usize::from),
@@ -146,7 +176,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         command: command_line(),
         inputs: args.inputs.clone(),
         config: config_text,
-        config_path: args.config.as_ref().map(|p| p.display().to_string()),
+        config_path: match (&args.config, &args.preset) {
+            (Some(path), _) => Some(path.display().to_string()),
+            (None, Some(name)) => Some(format!("--preset {name}")),
+            (None, None) => None,
+        },
     };
     if let Err(err) = info.write(&args.output) {
         eprintln!("saring: warning: {err:#}");
