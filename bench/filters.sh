@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The four quality filters only: saring beside datatrove 0.10.1's chain (GopherRepetition → GopherQuality → C4 →
+# FineWeb, bench/filters_py.py) on the 2,832 documents of ../shared/data/filters/documents.jsonl.gz, in one run;
+# writes bench/results/filters.md.
+#
+# Usage: bash bench/filters.sh [--rounds N]   (arguments go to bench/filters.py; default 3 rounds)
+#
+# Needs python3 (with venv), cargo and ../shared next to the repository. Makes, once, the venv
+# bench/data/venv-filters (git-ignored) with the pinned packages below (spaCy gives datatrove its English word
+# tokenizer; nothing is downloaded at run time), builds saring (release; CARGO_TARGET_DIR is honoured).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SHARED=../shared
+VENV=bench/data/venv-filters
+WORK=bench/data/filters
+PY_PACKAGES='datatrove==0.10.1 spacy==3.8.18'
+
+[ -s "$SHARED/data/filters/documents.jsonl.gz" ] || { echo "error: $SHARED/data/filters/documents.jsonl.gz not found" >&2; exit 2; }
+mkdir -p "$WORK" bench/results
+
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.pinned" 2>/dev/null)" != "$PY_PACKAGES" ]; then
+    echo "== installing $PY_PACKAGES into $VENV" >&2
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -U pip
+    # shellcheck disable=SC2086
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check $PY_PACKAGES
+    echo "$PY_PACKAGES" > "$VENV/.pinned"
+fi
+
+TARGET=$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+echo "== cargo build --release --bin saring" >&2
+cargo build --release --bin saring
+
+exec python3 bench/filters.py --saring "$TARGET/release/saring" --python "$VENV/bin/python" \
+    --documents "$SHARED/data/filters/documents.jsonl.gz" --work "$WORK" "$@"
