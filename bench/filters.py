@@ -9,7 +9,6 @@ import glob
 import gzip
 import json
 import os
-import shutil
 
 import measure
 
@@ -46,24 +45,17 @@ def main():
     names = list(tools)
     results = {name: [] for name in names}
     log = []
-    for r in range(a.rounds):
-        order = names[r % len(names):] + names[:r % len(names)]
-        for name in order:
-            out = os.path.join(a.work, f'out-{name}')
-            shutil.rmtree(out, ignore_errors=True)
-            m = measure.run(tools[name](out))
-            if m['rc'] not in (0, 1):
-                raise SystemExit(f'{name} failed (rc {m["rc"]}): {m["err"]}')
-            with open(os.path.join(out, 'stats.json'), encoding='utf-8') as f:
-                m['stats'] = json.load(f)
-            m['read'], m['kept'] = m['stats']['read'], m['stats']['kept']
-            if name == 'datatrove':
-                m['filters_cpu'] = sum(s['cpu_secs'] for s in m['stats']['steps'])
-            results[name].append(m)
-            extra = f'  in filters {m["filters_cpu"]:7.2f} s' if 'filters_cpu' in m else ''
-            log.append(f'round {r + 1} {name:10} cpu {m["cpu"]:7.2f} s{extra}  wall {m["wall"]:7.2f} s  '
-                       f'rss {m["rss_mb"]:5.0f} MB  read {m["read"]}  kept {m["kept"]}')
-            print(log[-1], flush=True)
+    for r, name, out, m in measure.rounds(tools, a.rounds, a.work):
+        with open(os.path.join(out, 'stats.json'), encoding='utf-8') as f:
+            m['stats'] = json.load(f)
+        m['read'], m['kept'] = m['stats']['read'], m['stats']['kept']
+        if name == 'datatrove':
+            m['filters_cpu'] = sum(s['cpu_secs'] for s in m['stats']['steps'])
+        results[name].append(m)
+        extra = f'  in filters {m["filters_cpu"]:7.2f} s' if 'filters_cpu' in m else ''
+        log.append(f'round {r} {name:10} cpu {m["cpu"]:7.2f} s{extra}  wall {m["wall"]:7.2f} s  '
+                   f'rss {m["rss_mb"]:5.0f} MB  read {m["read"]}  kept {m["kept"]}')
+        print(log[-1], flush=True)
 
     def med(name, key):
         return measure.median([m[key] for m in results[name]])

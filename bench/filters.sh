@@ -19,19 +19,10 @@ PY_PACKAGES='datatrove==0.10.1 spacy==3.8.18'
 [ -s "$SHARED/data/filters/documents.jsonl.gz" ] || { echo "error: $SHARED/data/filters/documents.jsonl.gz not found" >&2; exit 2; }
 mkdir -p "$WORK" bench/results
 
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.pinned" 2>/dev/null)" != "$PY_PACKAGES" ]; then
-    echo "== installing $PY_PACKAGES into $VENV" >&2
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -U pip
-    # shellcheck disable=SC2086
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check $PY_PACKAGES
-    echo "$PY_PACKAGES" > "$VENV/.pinned"
-fi
+# shellcheck source=bench/common.sh
+. bench/common.sh
+pinned_venv "$VENV" "$PY_PACKAGES"
+release_saring
 
-TARGET=$(cargo metadata --format-version 1 --no-deps |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-echo "== cargo build --release --bin saring" >&2
-cargo build --release --bin saring
-
-exec python3 bench/filters.py --saring "$TARGET/release/saring" --python "$VENV/bin/python" \
+exec python3 bench/filters.py --saring "$SARING" --python "$VENV/bin/python" \
     --documents "$SHARED/data/filters/documents.jsonl.gz" --work "$WORK" "$@"

@@ -9,7 +9,6 @@ import itertools
 import gzip
 import json
 import os
-import shutil
 
 import measure
 
@@ -93,28 +92,20 @@ def main():
     names = list(tools)
     results = {name: [] for name in names}
     log = []
-    for r in range(a.rounds):
-        order = names[r % len(names):] + names[:r % len(names)]
-        for name in order:
-            out = os.path.join(a.work, f'out-{name}')
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(out + '_logs', ignore_errors=True)
-            m = measure.run(tools[name](out))
-            if m['rc'] not in (0, 1):
-                raise SystemExit(f'{name} failed (rc {m["rc"]}): {m["err"]}')
-            if name == 'datatrove':
-                m['kept'] = count_jsonl_gz(os.path.join(out, '*.jsonl.gz'))
-                m['read'] = responses
-            else:
-                with open(os.path.join(out, 'stats.json'), encoding='utf-8') as f:
-                    stats = json.load(f)
-                m['kept'] = stats['kept']
-                m['read'] = stats['read']
-                m['stats'] = stats
-            results[name].append(m)
-            log.append(f'round {r + 1} {name:10} cpu {m["cpu"]:7.2f} s  wall {m["wall"]:7.2f} s  '
-                       f'rss {m["rss_mb"]:5.0f} MB  read {m["read"]}  kept {m["kept"]}')
-            print(log[-1], flush=True)
+    for r, name, out, m in measure.rounds(tools, a.rounds, a.work):
+        if name == 'datatrove':
+            m['kept'] = count_jsonl_gz(os.path.join(out, '*.jsonl.gz'))
+            m['read'] = responses
+        else:
+            with open(os.path.join(out, 'stats.json'), encoding='utf-8') as f:
+                stats = json.load(f)
+            m['kept'] = stats['kept']
+            m['read'] = stats['read']
+            m['stats'] = stats
+        results[name].append(m)
+        log.append(f'round {r} {name:10} cpu {m["cpu"]:7.2f} s  wall {m["wall"]:7.2f} s  '
+                   f'rss {m["rss_mb"]:5.0f} MB  read {m["read"]}  kept {m["kept"]}')
+        print(log[-1], flush=True)
 
     def med(name, key):
         return measure.median([m[key] for m in results[name]])
