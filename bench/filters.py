@@ -46,6 +46,8 @@ def main():
     results = {name: [] for name in names}
     log = []
     for r, name, out, m in measure.rounds(tools, a.rounds, a.work):
+        if not os.path.exists(os.path.join(out, 'stats.json')):
+            raise SystemExit(f'{name} wrote no stats.json (rc {m["rc"]}): {m["err"]}')
         with open(os.path.join(out, 'stats.json'), encoding='utf-8') as f:
             m['stats'] = json.load(f)
         m['read'], m['kept'] = m['stats']['read'], m['stats']['kept']
