@@ -134,7 +134,8 @@ def main():
         '`../shared/bench/datatrove-fineweb.py` (one task, one worker: Trafilatura with favour_precision, datatrove\'s '
         'filters, gzip JSONL); saring runs `saring run all.warc.gz -o OUT --preset fineweb` (`presets/fineweb.toml`) '
         '(its own extractor, its language ID with the close-pair stage, its ports of the same filters, zstd JSONL) '
-        'with `--threads 1` and `--threads 2`. The kept counts differ because the extractors differ; the quality '
+        'with `--threads 1` and `--threads 2`. The documents each step sees differ because the extractors differ (the '
+        'second table shows each tool\'s drops step by step); the quality '
         'filters themselves give datatrove\'s verdicts and signals on the same text (the parity test in '
         '`crates/filters/tests/`).\n',
         '| tool | CPU-s (median) | MB of uncompressed WARC per CPU-s | MB of HTML per CPU-s | pages per CPU-s '
