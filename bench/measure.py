@@ -4,6 +4,7 @@ machine and the saring build, and format numbers. Standard library only."""
 import datetime
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,6 +40,23 @@ def run(cmd, stdin_path=None, stdout_path=None, cwd=None, env=None):
             "out": "" if stdout_path else out.read().decode("utf-8", "replace"),
             "err": err.read().decode("utf-8", "replace")[-3000:],
         }
+
+
+def rounds(tools, n, work):
+    """Runs every tool of tools ({name: function from an output directory to the command}) once a round for n
+    rounds, in an order that rotates from round to round, each into WORK/out-NAME emptied first (with its sibling
+    OUT_logs, where datatrove logs); yields (round from 1, name, output directory, run's measurement). A tool that
+    exits with a code other than 0 or 1 stops the benchmark."""
+    names = list(tools)
+    for r in range(n):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            out = os.path.join(work, f"out-{name}")
+            for d in (out, out + "_logs"):
+                shutil.rmtree(d, ignore_errors=True)
+            m = run(tools[name](out))
+            if m["rc"] not in (0, 1):
+                raise SystemExit(f"{name} failed (rc {m['rc']}): {m['err']}")
+            yield r + 1, name, out, m
 
 
 def median(xs):

@@ -19,14 +19,9 @@ PY_PACKAGES='datatrove[processing,io]==0.10.1 trafilatura==1.11.0 faust-cchardet
 [ -d "$SHARED/bench" ] || { echo "error: $SHARED (the shared folder) not found next to the repository" >&2; exit 2; }
 mkdir -p "$WORK" bench/results
 
-if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.pinned" 2>/dev/null)" != "$PY_PACKAGES" ]; then
-    echo "== installing $PY_PACKAGES into $VENV" >&2
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -U pip
-    # shellcheck disable=SC2086
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check $PY_PACKAGES
-    echo "$PY_PACKAGES" > "$VENV/.pinned"
-fi
+# shellcheck source=bench/common.sh
+. bench/common.sh
+pinned_venv "$VENV" "$PY_PACKAGES"
 
 SETS=("$SHARED"/data/extraction/{scrapinghub,readability,cleanportaleval,trafilatura_eval})
 if [ ! -s "$WORK/all.warc.gz" ]; then
@@ -34,10 +29,7 @@ if [ ! -s "$WORK/all.warc.gz" ]; then
     python3 "$SHARED/tools/make-warc" "$WORK/all.warc.gz" "${SETS[@]}"
 fi
 
-TARGET=$(cargo metadata --format-version 1 --no-deps |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-echo "== cargo build --release --bin saring" >&2
-cargo build --release --bin saring
+release_saring
 
-exec python3 bench/pipeline.py --saring "$TARGET/release/saring" --python "$VENV/bin/python" \
+exec python3 bench/pipeline.py --saring "$SARING" --python "$VENV/bin/python" \
     --datatrove-script "$SHARED/bench/datatrove-fineweb.py" --warc "$WORK/all.warc.gz" --work "$WORK" "$@"
