@@ -315,3 +315,26 @@ fn a_checkpoint_of_other_work_is_set_aside() {
         "fresh start",
     );
 }
+
+#[test]
+fn a_rank_killed_after_its_marker_still_leaves_the_merged_stats_and_report() {
+    let dir = Dir::new();
+    std::fs::create_dir(dir.path("in")).unwrap();
+    dir.write("in/docs.jsonl", &jsonl("one", 300, None));
+    dir.write("pipeline.toml", CONFIG.as_bytes());
+    let inputs = ["in/docs.jsonl".to_owned()];
+    assert_exit!(command(&dir, &inputs, "uninterrupted").output().unwrap(), 0);
+    assert_exit!(command(&dir, &inputs, "killed").output().unwrap(), 0);
+    // What a kill between the completion marker and the merge leaves behind.
+    for name in ["stats.json", "report.html", "README.md"] {
+        std::fs::remove_file(dir.path(&format!("killed/{name}"))).unwrap();
+    }
+    let rerun = command(&dir, &inputs, "killed").output().unwrap();
+    assert_exit!(rerun, 0);
+    assert!(String::from_utf8_lossy(&rerun.stderr).contains("already completed"));
+    assert_same_output(
+        &snapshot(&dir.path("uninterrupted")),
+        &snapshot(&dir.path("killed")),
+        "rerun of a complete rank",
+    );
+}

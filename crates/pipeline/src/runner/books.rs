@@ -114,6 +114,13 @@ impl Books {
             let marker = json!({"fingerprint": fingerprint});
             write_json(&self.out, &Books::marker_name(self.rank), &marker)?;
         }
+        self.merge_when_all_done()
+    }
+
+    /// Writes the merged `stats.json` of the whole run when every rank is complete (at once for a
+    /// single-rank run). Also called for a rank found complete, since a rank killed after its marker but
+    /// before the merge must still leave the merged stats on its rerun.
+    pub(super) fn merge_when_all_done(&self) -> Result<(), RunError> {
         let all_done = || -> Result<bool, RunError> {
             let names = self
                 .out

@@ -224,6 +224,7 @@ pub fn run(
     let fingerprint = fingerprint(config, &files, &listing_errors, world_size);
     let existing = ShardWriter::existing_shards(&out, options.rank, &config.output);
     if let Some(stats) = books.completed(&fingerprint) {
+        books.merge_when_all_done()?;
         return Ok(RunOutcome {
             stats,
             shards: existing,
