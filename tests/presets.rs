@@ -39,6 +39,15 @@ fn every_preset_runs_the_example_as_its_config_file_does() {
                 .unwrap();
         assert_eq!(run["config"], std::fs::read_to_string(&file).unwrap(), "{name}");
         assert_eq!(run["config_path"], format!("--preset {name}"), "{name}");
+        // The report draws the preset's thresholds, read from run.json.
+        let report = std::fs::read_to_string(dir.path(&format!("{preset_out}/report.html"))).unwrap();
+        assert!(
+            report.contains(&format!("<code>--preset {name} (from run.json)</code>")),
+            "{name}"
+        );
+        if books["kept"] != 0 {
+            assert!(report.contains("<g class=\"threshold\">"), "{name}");
+        }
     }
     // The FineWeb preset is datatrove's chain: these steps, in this order.
     let steps: Vec<_> = stats(&dir.path("fineweb-preset"))["steps"]

@@ -21,7 +21,8 @@ pub struct ReportArgs {
     #[arg(value_name = "OUT")]
     run_dir: PathBuf,
 
-    /// The run's pipeline config, to draw its thresholds (min_chars, min_score, …) on the histograms.
+    /// The run's pipeline config, to draw its thresholds (min_chars, min_score, …) on the histograms;
+    /// without it, the config the run recorded in OUT/run.json.
     #[arg(long, value_name = "CONFIG.toml")]
     config: Option<PathBuf>,
 

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 pub struct ReportOptions {
     /// The run's pipeline config (TOML). When given, the thresholds of its steps (`min_chars` of
     /// `min_length`, `min_score` of `langid`, the quality filters' settings; defaults included) are drawn
-    /// on the signal histograms. Default none: no threshold lines.
+    /// on the signal histograms. Default none: the config the run recorded in `run.json` (a preset or the
+    /// default pipeline included), and no threshold lines without one.
     pub config: Option<PathBuf>,
     /// Most documents read from the shards, in shard order, for the languages, domains, histograms and
     /// samples. Default 20 000.

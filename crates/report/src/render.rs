@@ -22,9 +22,13 @@ use crate::{ReportError, ReportOptions};
 /// be listed; unreadable shard records are counted in the report.
 pub fn render_report(out_dir: &Path, options: &ReportOptions) -> Result<String, ReportError> {
     let loaded = load::stats(out_dir)?;
-    let thresholds = match &options.config {
-        Some(path) => Some(Thresholds::read(path)?),
-        None => None,
+    // The config given, else the one the run recorded in run.json (a preset or the default included).
+    let (thresholds, config) = match &options.config {
+        Some(path) => (Some(Thresholds::read(path)?), Some(path.display().to_string())),
+        None => match Thresholds::recorded(out_dir) {
+            Some((thresholds, source)) => (Some(thresholds), Some(format!("{source} (from run.json)"))),
+            None => (None, None),
+        },
     };
     let sample = sample::read(
         out_dir,
@@ -44,7 +48,7 @@ pub fn render_report(out_dir: &Path, options: &ReportOptions) -> Result<String, 
         dropped: &dropped,
         clusters: clusters.as_ref(),
         thresholds: thresholds.as_ref(),
-        config: options.config.as_deref(),
+        config: config.as_deref(),
         error_lines: &error_lines,
         error_files,
         options,
@@ -60,7 +64,8 @@ struct Page<'a> {
     dropped: &'a DroppedSample,
     clusters: Option<&'a Clusters>,
     thresholds: Option<&'a Thresholds>,
-    config: Option<&'a Path>,
+    /// What the thresholds come from: a config file, or the run's recorded config.
+    config: Option<&'a str>,
     error_lines: &'a [ErrorLine],
     error_files: usize,
     options: &'a ReportOptions,
@@ -498,11 +503,11 @@ impl Page<'_> {
     fn signals(&self, out: &mut String) {
         out.push_str("<section id=\"signals\"><h2>Signals</h2>");
         let config_note = match self.config {
-            Some(path) => format!(
+            Some(source) => format!(
                 "Thresholds (dashed lines) are the settings of the steps in <code>{}</code>, defaults included.",
-                html(&path.display().to_string())
+                html(source)
             ),
-            None => "No pipeline config was given (<code>saring report --config</code>), so no thresholds are drawn.".to_owned(),
+            None => "No pipeline config was given (<code>saring report --config</code>) or recorded in <code>run.json</code>, so no thresholds are drawn.".to_owned(),
         };
         let _ = write!(
             out,

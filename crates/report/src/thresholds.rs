@@ -34,6 +34,17 @@ impl Thresholds {
         Ok(Thresholds { config })
     }
 
+    /// The config the run recorded in `run.json` ([`RunInfo`](crate::RunInfo)), with what it was (a
+    /// config file's name, `--preset NAME`, or the default pipeline); `None` without a readable record.
+    pub(crate) fn recorded(out_dir: &Path) -> Option<(Thresholds, String)> {
+        let info = crate::RunInfo::read(out_dir)?;
+        let config = PipelineConfig::from_toml(&info.config).ok()?;
+        let source = info
+            .config_path
+            .unwrap_or_else(|| "the default pipeline".to_owned());
+        Some((Thresholds { config }, source))
+    }
+
     /// The active thresholds of the signal `signal` (`step.name`), defaults included.
     pub(crate) fn for_signal(&self, signal: &str) -> Vec<Threshold> {
         self.config.thresholds_for(signal)
