@@ -4,6 +4,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
@@ -256,6 +257,33 @@ impl OutputDir {
         }
     }
 
+    /// Removes the temporary files a killed writer left directly in directory `sub` (`""` for the top):
+    /// those of file `name` only, or all of them when `name` is `None`. Only the one process that owns
+    /// those files may call it, since it also removes a temporary file another process is writing. Nothing
+    /// to do for a store, whose files are staged in the writing process's own directory.
+    pub fn remove_temporaries(&self, sub: &str, name: Option<&str>) -> io::Result<()> {
+        let Inner::Local(dir) = &*self.inner else {
+            return Ok(());
+        };
+        let path = dir.join(sub);
+        let entries = match fs::read_dir(&path) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(at(&path, e)),
+        };
+        for entry in entries {
+            let file = entry.map_err(|e| at(&path, e))?.file_name();
+            if is_temporary_of(&file.to_string_lossy(), name) {
+                let file = path.join(file);
+                match fs::remove_file(&file) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(at(&file, e)),
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Removes the files directly in `sub` whose names start with `prefix`, temporary (dot-named) files
     /// of a directory with such names included, but those whose [`location`](OutputDir::location) is in
     /// `keep` (the complete shards a resumed run goes on from).
@@ -354,14 +382,44 @@ fn commit(tmp: &Path, path: &Path) -> io::Result<()> {
     fs::rename(tmp, path).map_err(|e| at(path, e))
 }
 
-/// Writes a local file atomically: `write` fills `DIR/.NAME.tmp` (buffered), which is then flushed,
-/// synced and renamed to `path`, so a reader sees the old file or the new one, never half of one. The
-/// temporary file is removed when anything fails. saring's one way of writing a small output file.
+/// `DIR/.NAME.PID-N.tmp` for `DIR/NAME`: a temporary name no other writer uses, neither another process
+/// nor another call in this one. Ranks that finish together may write the same file (`stats.json`,
+/// `run.json`, the report) with the same bytes; with one shared temporary name, one writer would truncate
+/// the other's file and the later rename would find it gone.
+fn private_temporary_name(path: &Path) -> PathBuf {
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let write = WRITES.fetch_add(1, Ordering::Relaxed);
+    path.with_file_name(format!(".{name}.{}-{write}.tmp", std::process::id()))
+}
+
+/// Whether `file` is a temporary name of file `name` ([`temporary_name`] or [`private_temporary_name`]),
+/// or of any file when `name` is `None`.
+fn is_temporary_of(file: &str, name: Option<&str>) -> bool {
+    let Some(rest) = file.strip_prefix('.') else {
+        return false;
+    };
+    match name {
+        None => rest.ends_with(".tmp"),
+        Some(name) => rest
+            .strip_prefix(name)
+            .is_some_and(|tail| tail == ".tmp" || (tail.starts_with('.') && tail.ends_with(".tmp"))),
+    }
+}
+
+/// Writes a local file atomically: `write` fills a temporary file beside `path` whose name no other
+/// writer uses (buffered), which is then flushed, synced and renamed to `path`, so a reader sees the old
+/// file or the new one, never half of one, even when several processes write the same file at once. The
+/// temporary file is removed when anything fails; one left by a killed process is removed by
+/// [`OutputDir::remove_temporaries`]. saring's one way of writing a small output file.
 pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 ) -> io::Result<()> {
-    let tmp = temporary_name(path);
+    let tmp = private_temporary_name(path);
     let result = File::create(&tmp)
         .and_then(|file| {
             let mut writer = BufWriter::new(file);
@@ -428,8 +486,59 @@ mod tests {
             Err(io::Error::other("boom"))
         })
         .unwrap_err();
-        assert!(err.to_string().contains(".a.json.tmp"), "{err}");
+        assert!(err.to_string().contains(".a.json."), "{err}");
+        assert!(err.to_string().contains(".tmp"), "{err}");
         assert_eq!(fs::read(&path).unwrap(), b"one");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn writers_of_one_file_at_once_all_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stats.json");
+        let bytes = vec![b'x'; 1 << 20];
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for _ in 0..20 {
+                        write_atomic(&path, |f| f.write_all(&bytes)).unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(fs::read(&path).unwrap(), bytes);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn remove_temporaries_removes_those_of_a_name_or_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutputDir::from(dir.path());
+        for file in [
+            ".a.json.tmp",
+            ".a.json.12-3.tmp",
+            ".b.json.4-0.tmp",
+            ".a.jsonl.tmp",
+            "a.json",
+            ".a.json.partial",
+        ] {
+            fs::write(dir.path().join(file), b"").unwrap();
+        }
+        let left = || {
+            let mut names: Vec<_> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        out.remove_temporaries("", Some("a.json")).unwrap();
+        assert_eq!(
+            left(),
+            [".a.json.partial", ".a.jsonl.tmp", ".b.json.4-0.tmp", "a.json"]
+        );
+        out.remove_temporaries("", None).unwrap();
+        assert_eq!(left(), [".a.json.partial", "a.json"]);
+        out.remove_temporaries("missing", None).unwrap();
     }
 }

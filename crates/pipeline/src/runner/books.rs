@@ -70,9 +70,14 @@ impl Books {
             .map_err(|e| self.output_error("", e))?;
         let books = [Books::marker_name(self.rank), Books::stats_name(self.rank)];
         let checkpoint = self.checkpoint_name();
-        // The books, and the temporaries of those a killed run was writing in a directory.
-        let temporaries = books.iter().chain([&checkpoint]).map(|name| temporary_name(name));
-        let mut remove: Vec<String> = books.iter().cloned().chain(temporaries).collect();
+        // The temporaries of the books a killed run was writing in a directory.
+        for name in books.iter().chain([&checkpoint]) {
+            let (sub, file) = name.rsplit_once('/').unwrap_or(("", name));
+            self.out
+                .remove_temporaries(sub, Some(file))
+                .map_err(|e| self.output_error(name, e))?;
+        }
+        let mut remove = books.to_vec();
         if keep.is_none() {
             let log = self.error_log_name();
             ErrorLog::remove_staged(&self.out, &log)?;
@@ -132,6 +137,16 @@ impl Books {
                 names.iter().any(|name| name == marker)
             }))
         };
+        if self.world_size == 1 {
+            // The output is this process's alone: the temporaries a killed run left of the files written
+            // for the whole run (stats.json, run.json, the report) go too. With several ranks another
+            // rank may be writing such a file now.
+            for sub in ["", "stats"] {
+                self.out
+                    .remove_temporaries(sub, None)
+                    .map_err(|e| self.output_error(sub, e))?;
+            }
+        }
         if self.world_size == 1 || all_done()? {
             merge_stats_in(&self.out)?;
         }
