@@ -2,10 +2,13 @@
 //! `saring inspect`: the documents of a run's shards, in the terminal.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
-use saring_report::{CardOutcome, InspectOptions, ReportOptions, write_card, write_report, write_report_to};
+use saring_report::{
+    CardOutcome, InspectOptions, ReportError, ReportOptions, RunRecords, write_card, write_report,
+    write_report_to,
+};
 
 use crate::Outcome;
 
@@ -42,23 +45,33 @@ pub fn report(args: ReportArgs) -> anyhow::Result<Outcome> {
     };
     let path = written.with_context(|| format!("cannot write the report of {}", args.run_dir.display()))?;
     eprintln!("saring: wrote {}", path.display());
-    write_card_and_say(&args.run_dir, &options);
+    say_card(&write_card(&args.run_dir, &options));
     Ok(Outcome::Clean)
 }
 
-/// After a run: writes the report `OUT/report.html` and the dataset card (`OUT` may be an object-store
-/// URL), warning (not failing) when either cannot be written.
-pub fn write_report_and_card(run_dir: &Path, options: &ReportOptions) {
-    match write_report(run_dir, options) {
+/// Says what [`record_run`](saring_report::record_run) wrote after a run; a part it could not write is a
+/// warning, not a failure.
+pub fn say_records(records: &RunRecords) {
+    if let Err(err) = &records.run_info {
+        eprintln!("saring: warning: {err:#}");
+    }
+    if let Some((report, card)) = &records.report_and_card {
+        say_report(report);
+        say_card(card);
+    }
+}
+
+/// Says where the report went, or why there is none (a warning).
+fn say_report(report: &Result<PathBuf, ReportError>) {
+    match report {
         Ok(path) => eprintln!("saring: report in {}", path.display()),
         Err(err) => eprintln!("saring: warning: no report: {err:#}"),
     }
-    write_card_and_say(run_dir, options);
 }
 
-/// Writes the dataset card `README.md` of `run_dir`, saying what happened; a failure is a warning.
-fn write_card_and_say(run_dir: &Path, options: &ReportOptions) {
-    match write_card(run_dir, options) {
+/// Says where the dataset card went, or why there is none (a warning).
+fn say_card(card: &Result<CardOutcome, ReportError>) {
+    match card {
         Ok(CardOutcome::Written(path)) => eprintln!("saring: dataset card in {}", path.display()),
         Ok(CardOutcome::KeptExisting(path)) => eprintln!(
             "saring: warning: {} was not written by saring; left as it is (no dataset card)",

@@ -182,17 +182,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
             (None, None) => None,
         },
     };
-    if let Err(err) = info.write(&args.output) {
-        eprintln!("saring: warning: {err:#}");
-    }
-    let merged = saring_io::OutputDir::open(&args.output).and_then(|out| out.size("stats.json"));
-    if merged.is_ok() {
-        let options = ReportOptions {
-            config: args.config.clone(),
-            ..ReportOptions::default()
-        };
-        crate::report::write_report_and_card(&args.output, &options);
-    }
+    let options = ReportOptions {
+        config: args.config.clone(),
+        ..ReportOptions::default()
+    };
+    crate::report::say_records(&saring_report::record_run(&args.output, &info, &options));
     Ok(if stats.errored > 0 {
         Outcome::SomeErrored
     } else {

@@ -90,6 +90,12 @@ impl PipelineConfig {
         toml::from_str(text).map_err(|e| ConfigError::Parse(describe_parse_error(text, &e)))
     }
 
+    /// The config as TOML text that [`from_toml`](PipelineConfig::from_toml) reads back to the same
+    /// config: what a run records of a config given as values rather than as a file (from Python).
+    pub fn to_toml(&self) -> Result<String, ConfigError> {
+        toml::to_string(self).map_err(|e| ConfigError::Parse(e.to_string()))
+    }
+
     /// Checks every value of every step and the output, reporting all problems together, and builds the
     /// runtime pipeline.
     pub fn build(&self) -> Result<Pipeline, ConfigError> {
@@ -156,6 +162,23 @@ fn describe_parse_error(text: &str, error: &toml::de::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn to_toml_reads_back_to_the_same_config() {
+        for text in [
+            include_str!("../../../examples/pipeline.toml"),
+            include_str!("../../../presets/fineweb2.toml"),
+            include_str!("../../../presets/c4.toml"),
+        ] {
+            let config = super::PipelineConfig::from_toml(text).unwrap();
+            let written = config.to_toml().unwrap();
+            assert_eq!(
+                super::PipelineConfig::from_toml(&written).unwrap(),
+                config,
+                "{written}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -6,6 +6,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use saring_pipeline::{Progress, RunError, RunOptions};
+use saring_report::{ReportOptions, RunInfo};
 
 use crate::convert::{inputs, serialize_to_py};
 use crate::error::{io_error, saring_error};
@@ -13,7 +14,8 @@ use crate::error::{io_error, saring_error};
 /// Runs a pipeline over files into shards in `output`, as `saring run` does, and returns the rank's
 /// stats (the keys of `stats.json`) plus `shards` (the paths the pipeline wrote), `first_errors` (the
 /// first error messages; all are in `errors/`) and `already_complete` (the rank had done this work
-/// before, and nothing was redone).
+/// before, and nothing was redone), and `report`: the path of the run's `report.html`, written with
+/// `run.json` and the dataset card `README.md` once the stats of the whole run are merged (else `None`).
 ///
 /// With a `[dedup]` table in the config the pipeline writes into `output/.pre-dedup/`; with one rank
 /// the dedup stages then run over its shards into `output`, the stats returned are the run's books with
@@ -73,6 +75,7 @@ pub(crate) fn run<'py>(
             let context = format!("dedup of the shards in {} failed", pipeline_out.display());
             crate::dedup::dedup_run_error(&context, e)
         })?;
+    let report = record_run(py, &output, &config, &inputs)?;
     let books = dedup.as_ref().map_or(&outcome.stats, |done| &done.books);
     let stats = serialize_to_py(py, books)?.cast_into::<PyDict>()?;
     if let Some(done) = &dedup {
@@ -82,7 +85,49 @@ pub(crate) fn run<'py>(
     stats.set_item("shards", shards)?;
     stats.set_item("first_errors", outcome.first_errors)?;
     stats.set_item("already_complete", outcome.already_complete)?;
+    stats.set_item("report", report)?;
     Ok(stats)
+}
+
+/// Writes `output/run.json` and, once the stats of the whole run are merged, the report and the dataset
+/// card, as `saring run` does; returns the report's path. A part that cannot be written is a Python
+/// warning, not an error: the run's shards and stats stand without it.
+fn record_run(
+    py: Python<'_>,
+    output: &std::path::Path,
+    config: &saring_pipeline::PipelineConfig,
+    inputs: &[String],
+) -> PyResult<Option<String>> {
+    let argv: Vec<String> = py.import("sys")?.getattr("argv")?.extract().unwrap_or_default();
+    let info = RunInfo {
+        saring_version: env!("CARGO_PKG_VERSION").to_owned(),
+        command: std::iter::once("python".to_owned()).chain(argv).collect(),
+        inputs: inputs.to_vec(),
+        config: config
+            .to_toml()
+            .map_err(|e| saring_error(format!("cannot record the config: {e}")))?,
+        config_path: None,
+    };
+    let records = py.detach(|| saring_report::record_run(output, &info, &ReportOptions::default()));
+    let warn = |message: String| -> PyResult<()> {
+        let warnings = py.import("warnings")?;
+        warnings
+            .call_method1("warn", (format!("saring: {message}"),))
+            .map(drop)
+    };
+    if let Err(e) = &records.run_info {
+        warn(e.to_string())?;
+    }
+    let Some((report, card)) = records.report_and_card else {
+        return Ok(None);
+    };
+    if let Err(e) = card {
+        warn(format!("no dataset card: {e}"))?;
+    }
+    match report {
+        Ok(path) => Ok(Some(path.display().to_string())),
+        Err(e) => warn(format!("no report: {e}")).map(|()| None),
+    }
 }
 
 /// Adds up the stats of every rank in `output/stats/`, writes `output/stats.json` and returns it, as

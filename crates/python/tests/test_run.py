@@ -28,6 +28,14 @@ def test_run_writes_the_same_shards_as_the_binary(tmp_path, saring_bin):
     assert stats["read"] == stats["kept"] + stats["dropped"] + stats["errored"]
     assert [p.rsplit("/", 1)[-1] for p in stats["shards"]] == list(cli_shards)
     assert stats["already_complete"] is False
+    # The run is recorded as `saring run` records it: run.json, the report and the dataset card.
+    assert stats["report"] == str(tmp_path / "py" / "report.html")
+    assert "<html" in (tmp_path / "py" / "report.html").read_text(encoding="utf-8")
+    assert "saring" in (tmp_path / "py" / "README.md").read_text(encoding="utf-8")
+    info = json.loads((tmp_path / "py" / "run.json").read_text(encoding="utf-8"))
+    assert info["inputs"] == [str(CRAWL)] and info["command"][0] == "python"
+    assert "[[step]]" in info["config"]
+    assert not [p.name for p in (tmp_path / "py").iterdir() if p.name.endswith(".tmp")]
 
     again = saring.run([CRAWL], tmp_path / "py", threads=1)
     assert again["already_complete"] is True and again["kept"] == stats["kept"]

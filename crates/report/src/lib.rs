@@ -57,4 +57,4 @@ pub use error::ReportError;
 pub use inspect::{InspectOptions, InspectSummary, inspect};
 pub use options::ReportOptions;
 pub use render::render_report;
-pub use write::{REPORT_FILE, write_report, write_report_to};
+pub use write::{REPORT_FILE, RunRecords, record_run, write_report, write_report_to};

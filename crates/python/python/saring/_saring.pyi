@@ -52,7 +52,11 @@ def run(
     threads: Optional[int] = None,
     fail_fast: bool = False,
 ) -> dict[str, Any]:
-    """Run a pipeline over files into shards in ``output``, as ``saring run`` does; returns the rank's stats."""
+    """Run a pipeline over files into shards in ``output``, as ``saring run`` does; returns the rank's stats.
+
+    Like ``saring run`` it also writes ``run.json`` and, once the stats of the whole run are merged,
+    ``report.html`` and the dataset card ``README.md``; ``stats["report"]`` is the report's path (or None).
+    """
 
 def merge_stats(output: Union[str, "os.PathLike[str]"]) -> dict[str, Any]:
     """Add up the stats of every rank in ``output/stats/`` into ``output/stats.json`` and return them."""
