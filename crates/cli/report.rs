@@ -72,7 +72,9 @@ fn say_report(report: &Result<PathBuf, ReportError>) {
 /// Says where the dataset card went, or why there is none (a warning).
 fn say_card(card: &Result<CardOutcome, ReportError>) {
     match card {
-        Ok(CardOutcome::Written(path)) => eprintln!("saring: dataset card in {}", path.display()),
+        Ok(CardOutcome::Written(path) | CardOutcome::Unchanged(path)) => {
+            eprintln!("saring: dataset card in {}", path.display())
+        }
         Ok(CardOutcome::KeptExisting(path)) => eprintln!(
             "saring: warning: {} was not written by saring; left as it is (no dataset card)",
             path.display()

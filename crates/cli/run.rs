@@ -186,7 +186,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<Outcome> {
         config: args.config.clone(),
         ..ReportOptions::default()
     };
-    crate::report::say_records(&saring_report::record_run(&args.output, &info, &options));
+    crate::report::say_records(&saring_report::record_run(
+        &args.output,
+        &info,
+        &options,
+        outcome.already_complete,
+    ));
     Ok(if stats.errored > 0 {
         Outcome::SomeErrored
     } else {

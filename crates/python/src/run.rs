@@ -75,7 +75,7 @@ pub(crate) fn run<'py>(
             let context = format!("dedup of the shards in {} failed", pipeline_out.display());
             crate::dedup::dedup_run_error(&context, e)
         })?;
-    let report = record_run(py, &output, &config, &inputs)?;
+    let report = record_run(py, &output, &config, &inputs, outcome.already_complete)?;
     let books = dedup.as_ref().map_or(&outcome.stats, |done| &done.books);
     let stats = serialize_to_py(py, books)?.cast_into::<PyDict>()?;
     if let Some(done) = &dedup {
@@ -90,13 +90,15 @@ pub(crate) fn run<'py>(
 }
 
 /// Writes `output/run.json` and, once the stats of the whole run are merged, the report and the dataset
-/// card, as `saring run` does; returns the report's path. A part that cannot be written is a Python
+/// card, as `saring run` does (nothing when the rank was `already_complete` and they are there); returns
+/// the report's path. A part that cannot be written is a Python
 /// warning, not an error: the run's shards and stats stand without it.
 fn record_run(
     py: Python<'_>,
     output: &std::path::Path,
     config: &saring_pipeline::PipelineConfig,
     inputs: &[String],
+    already_complete: bool,
 ) -> PyResult<Option<String>> {
     let argv: Vec<String> = py.import("sys")?.getattr("argv")?.extract().unwrap_or_default();
     let info = RunInfo {
@@ -108,7 +110,8 @@ fn record_run(
             .map_err(|e| saring_error(format!("cannot record the config: {e}")))?,
         config_path: None,
     };
-    let records = py.detach(|| saring_report::record_run(output, &info, &ReportOptions::default()));
+    let records =
+        py.detach(|| saring_report::record_run(output, &info, &ReportOptions::default(), already_complete));
     let warn = |message: String| -> PyResult<()> {
         let warnings = py.import("warnings")?;
         warnings

@@ -60,6 +60,8 @@ pub enum CardOutcome {
     Written(PathBuf),
     /// A `README.md` saring did not write is there; it was left alone.
     KeptExisting(PathBuf),
+    /// The run had been complete before and its card is there: it was left as it was.
+    Unchanged(PathBuf),
 }
 
 /// Writes the dataset card of the run in `out_dir` to `out_dir/README.md`, atomically, unless a

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use saring_io::{OutputDir, write_atomic};
 
-use crate::{CardOutcome, ReportError, ReportOptions, RunInfo, render_report, write_card};
+use crate::{
+    CARD_FILE, CardOutcome, RUN_INFO_FILE, ReportError, ReportOptions, RunInfo, render_report, write_card,
+};
 
 /// The report's file name in the run directory.
 pub const REPORT_FILE: &str = "report.html";
@@ -40,14 +42,31 @@ pub struct RunRecords {
 
 /// Records a finished run in `out_dir` (a directory or an object-store URL): `run.json` from `info`,
 /// then, once the stats of the whole run are merged, the report and the dataset card. What `saring run`
-/// and Python's `saring.run` write after the pipeline.
-pub fn record_run(out_dir: &Path, info: &RunInfo, options: &ReportOptions) -> RunRecords {
+/// and Python's `saring.run` write after the pipeline. When the run was `already_complete` (nothing
+/// was redone) and its `run.json`, report and card are there, nothing is rewritten, so a resubmitted
+/// job changes no file.
+pub fn record_run(
+    out_dir: &Path,
+    info: &RunInfo,
+    options: &ReportOptions,
+    already_complete: bool,
+) -> RunRecords {
+    let out = OutputDir::open(out_dir);
+    let exists = |name: &str| out.as_ref().is_ok_and(|out| out.size(name).is_ok());
+    if already_complete && [RUN_INFO_FILE, REPORT_FILE, CARD_FILE].into_iter().all(exists) {
+        let out = out.as_ref().ok();
+        return RunRecords {
+            run_info: Ok(()),
+            report_and_card: out.map(|out| {
+                let card = CardOutcome::Unchanged(out.location(CARD_FILE));
+                (Ok(out.location(REPORT_FILE)), Ok(card))
+            }),
+        };
+    }
     let run_info = info.write(out_dir);
-    let merged = OutputDir::open(out_dir).and_then(|out| out.size("stats.json"));
+    let merged = exists("stats.json");
     RunRecords {
         run_info,
-        report_and_card: merged
-            .is_ok()
-            .then(|| (write_report(out_dir, options), write_card(out_dir, options))),
+        report_and_card: merged.then(|| (write_report(out_dir, options), write_card(out_dir, options))),
     }
 }

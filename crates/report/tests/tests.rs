@@ -9,7 +9,8 @@ use std::time::Instant;
 use saring_core::{Document, RunStats, StepStats, Timeline, TimelinePoint};
 use saring_io::{ShardWriter, WriterConfig};
 use saring_report::{
-    CARD_MARKER, CardOutcome, ReportOptions, RunInfo, render_card, render_report, write_card, write_report,
+    CARD_MARKER, CardOutcome, ReportOptions, RunInfo, record_run, render_card, render_report, write_card,
+    write_report,
 };
 
 const XSS: &str = "<script>alert(1)</script>";
@@ -507,4 +508,41 @@ fn a_readme_saring_did_not_write_is_never_replaced() {
         card.contains("Not recorded: this directory has no `run.json`."),
         "{card}"
     );
+}
+
+#[test]
+fn record_run_writes_the_records_and_a_complete_rerun_leaves_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = ["run.json", "report.html", "README.md"].map(|name| dir.path().join(name));
+    let mtimes = || {
+        files
+            .clone()
+            .map(|path| fs::metadata(path).unwrap().modified().unwrap())
+    };
+
+    // A rank of several before the merge: run.json only.
+    run_dir(dir.path(), 5, 300);
+    fs::rename(dir.path().join("stats.json"), dir.path().join("merged")).unwrap();
+    let records = record_run(dir.path(), &run_info(), &ReportOptions::default(), false);
+    assert!(records.run_info.is_ok() && records.report_and_card.is_none());
+    assert!(files[0].exists() && !files[1].exists() && !files[2].exists());
+
+    fs::rename(dir.path().join("merged"), dir.path().join("stats.json")).unwrap();
+    let records = record_run(dir.path(), &run_info(), &ReportOptions::default(), false);
+    let (report, card) = records.report_and_card.unwrap();
+    assert_eq!(report.unwrap(), files[1]);
+    assert_eq!(card.unwrap(), CardOutcome::Written(files[2].clone()));
+    let written = mtimes();
+
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let records = record_run(dir.path(), &run_info(), &ReportOptions::default(), true);
+    let (_, card) = records.report_and_card.unwrap();
+    assert_eq!(card.unwrap(), CardOutcome::Unchanged(files[2].clone()));
+    assert_eq!(mtimes(), written, "a run found complete rewrites nothing");
+
+    // ... unless something is missing, as after a kill between the stats and the report.
+    fs::remove_file(&files[1]).unwrap();
+    record_run(dir.path(), &run_info(), &ReportOptions::default(), true);
+    assert!(files[1].exists());
+    assert_ne!(mtimes()[0], written[0]);
 }
