@@ -45,6 +45,18 @@ pub(crate) struct Markers {
     letters: &'static str,
 }
 
+impl Markers {
+    /// Words alone (no endings, no letters) that vote for `labels`.
+    const fn words(labels: &'static [&'static str], words: &'static [&'static str]) -> Markers {
+        Markers {
+            labels,
+            words,
+            endings: &[],
+            letters: "",
+        }
+    }
+}
+
 /// What decides when the markers tie (or are silent).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Tiebreak {
@@ -232,9 +244,9 @@ const MALAY_INDONESIAN: Group = Group {
     labels: &["ms", "id", "jv", "su", "min"],
     markers: &[
         // ms
-        Markers {
-            labels: &["ms"],
-            words: &[
+        Markers::words(
+            &["ms"],
+            &[
                 "ahad", "akhbar", "aktiviti", "antarabangsa", "askar", "automatik", "autoriti", "bahagian",
                 "bahagiannya", "baharu", "bahawa", "bas", "basikal", "beg", "bekalan", "bererti", "berfikir",
                 "betul", "bilik", "bilion", "bimbit", "brazil", "cawangan", "cuba", "cukai", "darjah",
@@ -261,28 +273,26 @@ const MALAY_INDONESIAN: Group = Group {
                 "telefon", "televisyen", "tempoh", "tentera", "tercedera", "tingkap", "tomato", "trilion",
                 "ubat", "ubatan", "ujikaji", "universiti", "versyen", "wang",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // id
-        Markers {
-            labels: &["id"],
-            words: &[
-                ", ", "agustus", "aktivitas", "apel", "arti", "badai", "bagian", "bagiannya", "bahwa",
-                "bandara", "berarti", "berbagai", "berkunjung", "berpikir", "berwenang", "bioskop", "bisnis",
-                "brasil", "bus", "celana", "coba", "danau", "derajat", "desember", "detik", "dicoba",
-                "didukung", "dimana", "dimulai", "direktur", "dokter", "dosen", "dukungan", "enggak", "eropa",
-                "fakultas", "fase", "fasilitas", "film", "finlandia", "gedung", "gratis", "hewan",
-                "identitas", "ilmuwan", "infeksi", "informasi", "inggris", "insinyur", "internasional",
-                "investasi", "irlandia", "islandia", "italia", "jawaban", "jembatan", "jepang", "juli",
-                "jumat", "juni", "justru", "kabupaten", "kalian", "kamar", "kamis", "kampanye", "kantor",
-                "kapasitas", "karena", "karyawan", "kasus", "kecamatan", "kecelakaan", "kejuaraan", "kemarin",
-                "kendaraan", "kepolisian", "kesehatan", "komunitas", "koran", "korban", "kualitas", "kuliah",
-                "kunjungan", "kursi", "laboratorium", "laki-laki", "layanan", "liburan", "listrik",
-                "manajemen", "maret", "mau", "maupun", "mayoritas", "medali", "meksiko", "memulai", "mencoba",
-                "mendukung", "menit", "merek", "metode", "miliar", "minoritas", "mobil", "mulai", "museum",
-                "musik", "nggak", "nomor", "nuklir", "obat", "olahraga", "otomatis", "otoritas", "pabrik",
-                "paham", "pariwisata", "parlemen", "pasien", "pelayanan", "pemerintah", "pemilu", "peneliti",
+        Markers::words(
+            &["id"],
+            &[
+                "agustus", "aktivitas", "apel", "arti", "badai", "bagian", "bagiannya", "bahwa", "bandara",
+                "berarti", "berbagai", "berkunjung", "berpikir", "berwenang", "bioskop", "bisnis", "brasil",
+                "bus", "celana", "coba", "danau", "derajat", "desember", "detik", "dicoba", "didukung",
+                "dimana", "dimulai", "direktur", "dokter", "dosen", "dukungan", "enggak", "eropa", "fakultas",
+                "fase", "fasilitas", "film", "finlandia", "gedung", "gratis", "hewan", "identitas", "ilmuwan",
+                "infeksi", "informasi", "inggris", "insinyur", "internasional", "investasi", "irlandia",
+                "islandia", "italia", "jawaban", "jembatan", "jepang", "juli", "jumat", "juni", "justru",
+                "kabupaten", "kalian", "kamar", "kamis", "kampanye", "kantor", "kapasitas", "karena",
+                "karyawan", "kasus", "kecamatan", "kecelakaan", "kejuaraan", "kemarin", "kendaraan",
+                "kepolisian", "kesehatan", "komunitas", "koran", "korban", "kualitas", "kuliah", "kunjungan",
+                "kursi", "laboratorium", "laki-laki", "layanan", "liburan", "listrik", "manajemen", "maret",
+                "mau", "maupun", "mayoritas", "medali", "meksiko", "memulai", "mencoba", "mendukung", "menit",
+                "merek", "metode", "miliar", "minoritas", "mobil", "mulai", "museum", "musik", "nggak",
+                "nomor", "nuklir", "obat", "olahraga", "otomatis", "otoritas", "pabrik", "paham",
+                "pariwisata", "parlemen", "pasien", "pelayanan", "pemerintah", "pemilu", "peneliti",
                 "penelitian", "pengacara", "pengadilan", "pengobatan", "perawat", "percobaan", "pernyataan",
                 "persen", "pertandingan", "perusahaan", "pikir", "pikiran", "pohon", "polandia", "polisi",
                 "politikus", "politisi", "ponsel", "praktik", "prancis", "prioritas", "provinsi", "proyek",
@@ -292,9 +302,7 @@ const MALAY_INDONESIAN: Group = Group {
                 "televisi", "tentara", "tiongkok", "toko", "tomat", "topan", "triliun", "truk", "uang",
                 "universitas", "utang", "wisatawan", "yaitu",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // jv
         Markers {
             labels: &["jv"],
@@ -358,51 +366,41 @@ const MALAY_INDONESIAN: Group = Group {
             letters: "",
         },
         // ms id
-        Markers {
-            labels: &["ms", "id"],
-            words: &[
+        Markers::words(
+            &["ms", "id"],
+            &[
                 "ada", "adalah", "akan", "dengan", "ini", "juga", "pada", "saja", "sudah", "tidak", "untuk",
                 "yang",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // id jv su
-        Markers {
-            labels: &["id", "jv", "su"],
-            words: &[
+        Markers::words(
+            &["id", "jv", "su"],
+            &[
                 "bisa", "sore",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // jv su
-        Markers {
-            labels: &["jv", "su"],
-            words: &[
+        Markers::words(
+            &["jv", "su"],
+            &[
                 "dina", "kudu", "sarta",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // su min
-        Markers {
-            labels: &["su", "min"],
-            words: &[
+        Markers::words(
+            &["su", "min"],
+            &[
                 "ka", "salapan", "urang",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // jv su min
-        Markers {
-            labels: &["jv", "su", "min"],
-            words: &[
+        Markers::words(
+            &["jv", "su", "min"],
+            &[
                 "taun",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
     ],
     tiebreak: Tiebreak::Pair(["ms", "id"]),
 };
@@ -423,9 +421,9 @@ const SERBO_CROATIAN: Group = Group {
     labels: &["hr", "bs", "sr", "sh"],
     markers: &[
         // hr
-        Markers {
-            labels: &["hr"],
-            words: &[
+        Markers::words(
+            &["hr"],
+            &[
                 "dušik", "dužnosnici", "dužnosnik", "dužnosnika", "europa", "europe", "europi", "europljani",
                 "europska", "europske", "europski", "europskih", "europskog", "europskoj", "europu", "glazba",
                 "glazbe", "glazbena", "glazbene", "glazbeni", "glazbenici", "glazbenik", "glazbu",
@@ -453,21 +451,17 @@ const SERBO_CROATIAN: Group = Group {
                 "znanstveni", "znanstvenici", "znanstvenik", "znanstvenika", "zrakoplov", "zrakoplova",
                 "zrakoplovi", "zrakoplovom",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // bs
-        Markers {
-            labels: &["bs"],
-            words: &[
+        Markers::words(
+            &["bs"],
+            &[
                 "august", "augusta", "historija", "historije", "historiji", "historijska", "historijske",
                 "historijski", "historijskih", "historiju", "hljeb", "izvještaj", "kahva", "kahve", "lahka",
                 "lahke", "lahko", "ljekar", "ljekara", "ljekari", "mehko", "sahat", "saopćenje", "saopćio",
                 "vjerovatno", "vjerovatnoća",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // sr
         Markers {
             labels: &["sr"],
@@ -492,9 +486,9 @@ const SERBO_CROATIAN: Group = Group {
             letters: "абвгдђежзијклљмнњопрстћуфхцчџш",
         },
         // hr bs
-        Markers {
-            labels: &["hr", "bs"],
-            words: &[
+        Markers::words(
+            &["hr", "bs"],
+            &[
                 "bijel", "bijela", "bijelo", "cijela", "cijeli", "cijelo", "cijelog", "cijena", "cijene",
                 "cijenu", "cvijet", "dijela", "dijelom", "dijelove", "dijelu", "dijete", "dio", "djeca",
                 "djece", "djela", "djelo", "dvije", "gdje", "htio", "htjela", "htjeti", "lijek", "lijekova",
@@ -513,13 +507,11 @@ const SERBO_CROATIAN: Group = Group {
                 "vjeruje", "vjetar", "vrijedan", "vrijednost", "vrijednosti", "vrijeme", "zvijezda",
                 "zvijezde", "živjeti",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // bs sr
-        Markers {
-            labels: &["bs", "sr"],
-            words: &[
+        Markers::words(
+            &["bs", "sr"],
+            &[
                 "aerodrom", "aerodroma", "april", "aprila", "azot", "budžet", "decembar", "decembra",
                 "dešava", "dešavaju", "direktno", "evropa", "evrope", "evropi", "evropska", "evropske",
                 "evropski", "evropskih", "evropskog", "evropskoj", "evropu", "fabrici", "fabrika", "fabrike",
@@ -540,9 +532,7 @@ const SERBO_CROATIAN: Group = Group {
                 "učestvuju", "učešće", "vanredni", "vanredno", "vodonik", "voz", "voza", "vozom", "vozovi",
                 "zvanični", "zvaničnici", "zvaničnik", "zvaničnika", "zvanično", "šta", "štampa", "štampe",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
     ],
     tiebreak: Tiebreak::PriorFree("sh"),
 };
@@ -553,9 +543,9 @@ const NORWEGIAN_DANISH: Group = Group {
     labels: &["nn", "no", "da"],
     markers: &[
         // nn
-        Markers {
-            labels: &["nn"],
-            words: &[
+        Markers::words(
+            &["nn"],
+            &[
                 "anten", "av", "berre", "blei", "byrja", "deg", "dei", "deira", "difor", "dykk", "dykkar",
                 "eg", "ein", "eit", "elles", "enno", "etter", "fekk", "fleire", "frå", "fyrste", "gjekk",
                 "gjer", "gjere", "hadde", "heile", "heilt", "hennar", "ho", "ikkje", "kjem", "kome", "kor",
@@ -563,35 +553,29 @@ const NORWEGIAN_DANISH: Group = Group {
                 "meir", "mellom", "mykje", "noko", "nokon", "nokre", "saman", "seg", "sidan", "sjølv",
                 "skule", "spørsmål", "utan", "vart", "veit", "vere", "òg",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // no
-        Markers {
-            labels: &["no"],
-            words: &[
+        Markers::words(
+            &["no"],
+            &[
                 "av", "bare", "ble", "blei", "de", "deg", "derfor", "en", "ennå", "et", "etter", "fikk",
                 "flere", "fra", "gikk", "gjør", "hadde", "hele", "helt", "hjem", "hun", "hva", "hvem", "hver",
                 "hvor", "hvordan", "hvorfor", "ikke", "jeg", "kirke", "komme", "kommer", "meg", "mellom",
                 "mens", "mye", "noe", "noen", "nå", "sammen", "seg", "selv", "siden", "sier", "skole",
                 "spørsmål", "sånn", "uten", "være",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // da
-        Markers {
-            labels: &["da"],
-            words: &[
+        Markers::words(
+            &["da"],
+            &[
                 "af", "bare", "blev", "de", "derfor", "dig", "efter", "en", "endnu", "et", "fik", "flere",
                 "fra", "gik", "gør", "havde", "hele", "helt", "hjem", "hun", "hvad", "hvem", "hver", "hvor",
                 "hvordan", "hvorfor", "ikke", "jeg", "kirke", "komme", "kommer", "mellem", "mens", "mig",
                 "nogen", "noget", "nogle", "nu", "sammen", "selv", "siden", "sig", "siger", "skole",
                 "spørgsmål", "sådan", "uden", "være",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
     ],
     tiebreak: Tiebreak::Model,
 };
@@ -635,9 +619,9 @@ const GALICIAN_SPANISH_PORTUGUESE: Group = Group {
     labels: &["gl", "es", "pt"],
     markers: &[
         // gl
-        Markers {
-            labels: &["gl"],
-            words: &[
+        Markers::words(
+            &["gl"],
+            &[
                 "agora", "algunha", "algunhas", "ao", "as", "ata", "aínda", "calquera", "cando", "coa",
                 "coas", "con", "cun", "da", "das", "decembro", "dende", "despois", "desta", "deste", "do",
                 "dun", "dunha", "dunhas", "e", "ela", "elas", "eles", "en", "facer", "fai", "febreiro",
@@ -648,13 +632,11 @@ const GALICIAN_SPANISH_PORTUGUESE: Group = Group {
                 "traballo", "un", "unha", "unhas", "venres", "xa", "xaneiro", "xente", "xeral", "xoves",
                 "xullo", "xunto", "xuño", "á", "ás", "é",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // es
-        Markers {
-            labels: &["es"],
-            words: &[
+        Markers::words(
+            &["es"],
+            &[
                 "ahora", "año", "años", "con", "cuando", "del", "después", "diciembre", "donde", "dónde",
                 "el", "ellas", "ellos", "en", "enero", "es", "eso", "esto", "fue", "general", "gobierno",
                 "gracias", "hacer", "hasta", "hay", "hijo", "iglesia", "jueves", "julio", "junio", "junto",
@@ -662,9 +644,7 @@ const GALICIAN_SPANISH_PORTUGUESE: Group = Group {
                 "muchos", "mujer", "mujeres", "muy", "más", "pero", "persona", "personas", "región", "según",
                 "sin", "son", "también", "trabajo", "un", "una", "viernes", "y", "ya",
             ],
-            endings: &[],
-            letters: "",
-        },
+        ),
         // pt
         Markers {
             labels: &["pt"],
@@ -710,6 +690,10 @@ mod tests {
                 for word in markers.words.iter().chain(markers.endings) {
                     assert_eq!(&word.to_lowercase(), word);
                     assert!(word.len() <= LONGEST && !word.is_empty());
+                    assert!(
+                        word.chars().all(|c| c.is_alphanumeric() || c == '-'),
+                        "{word:?} can never be a word of the text"
+                    );
                     for label in markers.labels {
                         assert!(!votes.contains(&(word, label)), "{word} votes {label} twice");
                         votes.push((word, label));
