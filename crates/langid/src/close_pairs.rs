@@ -13,8 +13,10 @@
 //! `hiljada`, so a text with both kinds of marker is Bosnian). The label with strictly the most votes
 //! wins. On a tie (including no marker at all) the group's [`Tiebreak`] applies: Malay and Indonesian get
 //! a second opinion from two models (lid.176 without its training prior, and lingua's models for the pair;
-//! see the `second_opinion` module); lid.176's `sh` (Serbo-Croatian, no standard of its own) becomes the
-//! tied standard that lid.176 without its prior finds most probable; elsewhere the model's label stands.
+//! see the `second_opinion` module); lid.176's `sh` (Serbo-Croatian, no standard of its own), or a
+//! Croatian/Bosnian/Serbian label the markers tie without, becomes the tied standard that lid.176 without
+//! its prior finds most probable (ijekavian words in a text lid.176 calls Serbian make it Croatian or
+//! Bosnian); elsewhere the model's label stands.
 //!
 //! The lists were written from the published differences between the standards, not from the rows of
 //! `../shared/data/langid/`; the Malay/Indonesian lists were extended once (spellings such as
@@ -65,8 +67,9 @@ pub(crate) enum Tiebreak {
     /// When the model's label is one of the pair and the tied labels are all in it: lid.176 without its
     /// prior together with lingua's models for the pair (the `second_opinion` module).
     Pair([&'static str; 2]),
-    /// When the model's label is this one (a label of no standard): the tied label, or when no marker
-    /// voted any other label of the group, whose probability divided by its training count is highest.
+    /// When the model's label is this one (a label of no standard), or the markers tie between labels
+    /// that do not include the model's: the tied label (any label of the group but this one when no
+    /// marker voted) whose probability divided by its training count is highest.
     PriorFree(&'static str),
 }
 
@@ -140,7 +143,8 @@ impl Group {
                 pair.get(winner).copied()
             }
             Tiebreak::PriorFree(from) => {
-                if model_label != from {
+                let outvoted = best > 0 && !tied.clone().any(|l| l == model_label);
+                if model_label != from && !outvoted {
                     return None;
                 }
                 let mut choice = None;
@@ -788,7 +792,7 @@ mod tests {
     }
 
     #[test]
-    fn sh_is_resolved_without_the_prior_and_other_ties_stand() {
+    fn sh_and_outvoted_labels_are_resolved_without_the_prior() {
         let group = group_of("hr").unwrap();
         // hr, bs, sr, sh: Bosnian is the most probable once each is divided by its training count.
         let probabilities = [0.2, 0.1, 0.2, 0.5];
@@ -798,12 +802,20 @@ mod tests {
         // Tied between Bosnian and Serbian, with Serbian's probability far higher.
         let serbian = [0.1, 0.01, 0.4, 0.49];
         assert_eq!(group.choose("sh", "Svako ko zna.", &serbian, count), Some("sr"));
-        // A marker decides whatever the model said; a tie leaves hr, bs and sr as they are.
+        // A marker decides whatever the model said; a tie that includes the model's label leaves it.
         assert_eq!(choose("sh", "Tisuća ljudi."), Some("hr"));
         assert_eq!(choose("sr", "Tisuća ljudi."), Some("hr"));
         for model in ["hr", "bs", "sr"] {
             assert_eq!(choose(model, "Ovo je kuća."), None);
         }
+        assert_eq!(choose("hr", "Uvijek je lijepo vrijeme."), None);
+        // Ijekavian words tie Croatian and Bosnian: a Serbian label is outvoted, and the tie is broken.
+        assert_eq!(choose("sr", "Uvijek je lijepo vrijeme."), Some("bs"));
+        let croatian = [0.3, 0.05, 0.6, 0.05];
+        assert_eq!(
+            group.choose("sr", "Uvijek je lijepo vrijeme.", &croatian, count),
+            Some("hr")
+        );
     }
 
     #[test]
