@@ -150,7 +150,7 @@ mod tests {
             None,
             "Mereka tinggal di rumah itu sejak bulan Ogos tahun lepas.\n",
         );
-        assert_eq!(out, "ms\t0.9661\n");
+        assert_eq!(out, "ms\t0.9717\n");
     }
 
     #[test]
