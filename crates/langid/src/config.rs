@@ -35,12 +35,14 @@ pub struct LangidConfig {
     /// Default false.
     #[serde(default)]
     pub label_only: bool,
-    /// Run the second stage for close languages: when lid.176's label is one of Indonesian/Malay,
-    /// Nynorsk/Bokmål/Danish, Czech/Slovak or Galician/Spanish/Portuguese, words and letters that only one
-    /// of them uses decide between them (lid.176 alone labels most Malay `id`); when none is present in a
-    /// Malay/Indonesian text, lid.176's probabilities without its training prior and lingua's models for
-    /// the two decide. The score is then the model's probability for the group. Set false for lid.176's labels and scores exactly as fastText
-    /// gives them. Default true.
+    /// Run the second stage for close languages: when lid.176's label is one of
+    /// Indonesian/Malay/Javanese/Sundanese/Minangkabau, Croatian/Bosnian/Serbian (or `sh`),
+    /// Nynorsk/Bokmål/Danish, Czech/Slovak or Galician/Spanish/Portuguese, words, word endings and
+    /// letters that only some of them use decide between them (lid.176 alone labels most Malay,
+    /// Minangkabau and Bosnian wrongly); when none is present in a Malay/Indonesian text, lid.176's
+    /// probabilities without its training prior and lingua's models for the two decide. The score is then
+    /// the model's probability for the group. Set false for lid.176's labels and scores exactly as
+    /// fastText gives them. Default true.
     #[serde(default = "default_close_pairs")]
     pub close_pairs: bool,
     /// When the document has several paragraphs (split at blank lines) and they are not all in one

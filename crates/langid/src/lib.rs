@@ -6,8 +6,9 @@
 //!   `lid.176.ftz` model compiled into the binary (176 languages, CC BY-SA 3.0, see `models/README.md`);
 //!   [`LanguageId::detect`] and [`LanguageId::top_k`] return [`Prediction`]s (label and probability).
 //!   [`LanguageId::with_close_pairs`] adds a second stage for languages lid.176 confuses with a
-//!   neighbour, such as Malay, which it alone labels mostly `id`: marker words, and for Malay/Indonesian
-//!   lingua's models of the two (Apache-2.0, built in; see `models/README.md`).
+//!   neighbour, such as Malay, Minangkabau and Bosnian, which it alone labels mostly `id`, `id` and
+//!   `hr`: marker words, and for Malay/Indonesian lingua's models of the two (Apache-2.0, built in; see
+//!   `models/README.md`).
 //! - [`Langid`] is the `langid` pipeline step, configured by [`LangidConfig`]: it sets the document's
 //!   language, records `langid.score`, and drops documents outside `languages` or under `min_score`.
 //!
