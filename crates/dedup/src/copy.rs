@@ -50,7 +50,12 @@ impl CopyWriter {
     }
 
     /// Appends the next document, and its host key and token lines.
-    pub(crate) fn write(&mut self, doc: &Document, host: Option<u64>, lines: &TokenLines) -> Result<(), DedupError> {
+    pub(crate) fn write(
+        &mut self,
+        doc: &Document,
+        host: Option<u64>,
+        lines: &TokenLines,
+    ) -> Result<(), DedupError> {
         let b = &mut self.buf;
         b.clear();
         b.extend_from_slice(&doc.provenance.record.to_le_bytes());
@@ -180,7 +185,15 @@ impl CopyReader {
 
     fn string(&mut self) -> Result<String, DedupError> {
         let len = self.u32()? as usize;
-        let bytes = self.exact(len)?.to_vec();
+        // Read straight into the string's buffer: texts are most of the bytes.
+        let mut bytes = Vec::with_capacity(len);
+        (&mut self.input)
+            .take(len as u64)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_error(&self.path, e))?;
+        if bytes.len() != len {
+            return Err(self.damaged("truncated"));
+        }
         String::from_utf8(bytes).map_err(|_| self.damaged("not UTF-8"))
     }
 
@@ -280,7 +293,8 @@ mod tests {
             language: Some("fr".to_owned()),
             ..Document::default()
         };
-        full.metadata.insert("title".to_owned(), json!({"x": [1, 2.5, null]}));
+        full.metadata
+            .insert("title".to_owned(), json!({"x": [1, 2.5, null]}));
         full.signals.insert("f.nan".to_owned(), f64::NAN);
         full.signals.insert("f.one".to_owned(), 1.0);
         full.provenance = Provenance {
