@@ -66,14 +66,19 @@ def main():
             x = m.run([a.saring, 'dedup', corpus, '-o', out, '--clusters', clusters, '--threads', '1'])
             if x['rc'] != 0:
                 raise SystemExit(f'saring dedup failed on {k}: {x["err"]}')
+            st = json.load(open(os.path.join(out, 'stats.json')))
+            x['stages'] = {key: st[f'{key}_cpu_secs'] for key in ('lines', 'signature', 'cluster', 'read')}
             res.append(x)
+            stages = ', '.join(f'{key} {v:.2f}' for key, v in x['stages'].items())
             log.append(f'saring {k} round {r + 1}: {x["cpu"]:.2f} CPU-s, {x["wall"]:.2f} s wall, '
-                       f'{x["rss_mb"]:.0f} MB peak RSS; {x["err"].strip().splitlines()[-1]}')
+                       f'{x["rss_mb"]:.0f} MB peak RSS; stage CPU-s (stats.json): {stages}; '
+                       f'{x["err"].strip().splitlines()[-1]}')
             print(log[-1], file=sys.stderr)
             shutil.rmtree(out, ignore_errors=True)
         s = score(scorer, truth, clusters, corpus if with_corpus else None, meta)
         cpu = m.median([x['cpu'] for x in res])
-        return {'tool': 'saring dedup (`--threads 1`)', 'docs': n, 'cpu': cpu, 'rss': m.median([x['rss_mb'] for x in res]),
+        stages = {key: m.median([x['stages'][key] for x in res]) for key in res[0]['stages']}
+        return {'tool': 'saring dedup (`--threads 1`)', 'docs': n, 'cpu': cpu, 'stages': stages, 'rss': m.median([x['rss_mb'] for x in res]),
                 'wall': m.median([x['wall'] for x in res]), 'rounds': rounds, 'score': s, 'k': k}
 
     def run_anchor(name, n):
@@ -173,6 +178,9 @@ def main():
         return f(by[(t, k)])
     w('| docs per CPU-second | 1,232 | 186 | ≥ 50,000 | ' +
       ' | '.join(g(t, k, lambda r: m.fmt_int(r['docs'] / r['cpu'])) for t, k in cols) + ' |')
+    w('| docs per CPU-second, `signatures` + `buckets` + `cluster` stages (stats.json) | – | – | ≥ 50,000 | ' +
+      ' | '.join(g(t, k, lambda r: m.fmt_int(r['docs'] / (r['stages']['signature'] + r['stages']['cluster']))
+                   if 'stages' in r else '–') for t, k in cols) + ' |')
     w('| pair F1 | 0.173 | 0.167 | ≥ 0.80 | ' +
       ' | '.join(g(t, k, lambda r: f"{r['score']['pair_f1']:.3f}") for t, k in cols) + ' |')
     w('| false-positive pairs within one host | 229,675 | 262,962 | ≤ 23,000 | ' +
@@ -193,6 +201,17 @@ def main():
           f'largest predicted cluster {big["score"]["largest_pred_cluster"]} (scored with `--corpus`, without '
           f'`--meta`: the big corpus is made without it).\n')
 
+    w('CPU seconds of saring by stage (`stats.json` of each round, medians; the rest of the whole-process figure '
+      'is start-up and the work directory):\n')
+    w('| corpus | `lines` + `boilerplate` (read, tokenise, work copy) | `signatures` | `buckets` + `cluster` | '
+      '`filter` (write survivors) | whole process |')
+    w('|---|---:|---:|---:|---:|---:|')
+    for r in rows + ([big] if big else []):
+        if 'stages' in r:
+            st = r['stages']
+            w(f"| {r['docs']:,} | {st['lines']:.2f} | {st['signature']:.2f} | {st['cluster']:.2f} | {st['read']:.2f} | "
+              f"{r['cpu']:.2f} |")
+    w('')
     w('## All runs\n')
     w('| corpus | tool | CPU-s (median) | docs/CPU-s | × datasketch | wall s | peak RSS MB | pair P | pair R | '
       'pair F1 | FP pairs | same-host FP pairs | largest pred. cluster | rounds |')

@@ -12,7 +12,6 @@ use crate::url::{host_key, url_key};
 pub struct Scratch {
     tokenizer: Tokenizer,
     tokens: Vec<u64>,
-    line_tokens: Vec<u64>,
     unit_starts: Vec<usize>,
     mins: Vec<u32>,
 }
@@ -26,6 +25,31 @@ pub struct FirstPass {
     pub line_keys: Vec<u64>,
     /// Its text's length in bytes (saturating at `u32::MAX`).
     pub text_bytes: u32,
+    /// The token hashes of its lines that have tokens, all in order: what the second pass needs, so it
+    /// need not tokenise the text again.
+    pub tokens: TokenLines,
+}
+
+/// A document's token hashes, cut into its lines that have any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenLines {
+    /// Every token hash, in order.
+    pub tokens: Vec<u64>,
+    /// The number of tokens of each line (none is 0); they add up to `tokens.len()`.
+    pub line_lens: Vec<u32>,
+}
+
+impl TokenLines {
+    /// The lines' tokens, in order.
+    pub fn lines(&self) -> impl Iterator<Item = &[u64]> {
+        let mut start = 0usize;
+        self.line_lens.iter().map(move |&len| {
+            let end = start + len as usize;
+            let line = self.tokens.get(start..end).unwrap_or_default();
+            start = end;
+            line
+        })
+    }
 }
 
 /// What the second pass computes for one document.
@@ -59,20 +83,12 @@ impl DocHasher {
     /// First pass: host key, hash of the whole normalised text, and (with `lines`) the line keys.
     pub fn first_pass(&self, text: &str, url: Option<&str>, lines: bool, scratch: &mut Scratch) -> FirstPass {
         let host = url.and_then(host_key);
-        scratch.tokens.clear();
-        let mut line_keys = Vec::new();
-        for line in text.split('\n') {
-            let start = scratch.tokens.len();
-            scratch.tokenizer.hash_tokens(line, &mut scratch.tokens);
-            if lines
-                && let Some(host) = host
-                && let Some(line_tokens) = scratch.tokens.get(start..)
-                && !line_tokens.is_empty()
-            {
-                line_keys.push(line_key(host, line_tokens));
-            }
-        }
-        let text_hash = (!scratch.tokens.is_empty()).then(|| shingle_hash(&scratch.tokens));
+        let tokens = tokenize_lines(text, &mut scratch.tokenizer);
+        let line_keys = match host.filter(|_| lines) {
+            Some(host) => tokens.lines().map(|line| line_key(host, line)).collect(),
+            None => Vec::new(),
+        };
+        let text_hash = (!tokens.tokens.is_empty()).then(|| shingle_hash(&tokens.tokens));
         FirstPass {
             keys: DocKeys {
                 text_hash,
@@ -81,6 +97,7 @@ impl DocHasher {
             },
             line_keys,
             text_bytes: u32::try_from(text.len()).unwrap_or(u32::MAX),
+            tokens,
         }
     }
 
@@ -92,27 +109,34 @@ impl DocHasher {
         boilerplate: &BoilerplateLines,
         scratch: &mut Scratch,
     ) -> SecondPass {
-        let host = if boilerplate.is_empty() {
-            None
-        } else {
-            url.and_then(host_key)
-        };
+        let host = url.and_then(host_key);
+        let tokens = tokenize_lines(text, &mut scratch.tokenizer);
+        self.signature_of_lines(host, &tokens, boilerplate, scratch)
+    }
+
+    /// The second pass from the token lines of the first ([`FirstPass::tokens`]): the signature of the
+    /// document of host `host` without its boilerplate lines.
+    pub fn signature_of_lines(
+        &self,
+        host: Option<u64>,
+        tokens: &TokenLines,
+        boilerplate: &BoilerplateLines,
+        scratch: &mut Scratch,
+    ) -> SecondPass {
+        let host = host.filter(|_| !boilerplate.is_empty());
         scratch.tokens.clear();
         scratch.unit_starts.clear();
         let n = self.hasher.ngram_size();
         let mut unit_start = 0;
         let mut removed = 0;
-        for line in text.split('\n') {
-            scratch.line_tokens.clear();
-            scratch.tokenizer.hash_tokens(line, &mut scratch.line_tokens);
+        for line in tokens.lines() {
             if let Some(host) = host
-                && !scratch.line_tokens.is_empty()
-                && boilerplate.contains(line_key(host, &scratch.line_tokens))
+                && boilerplate.contains(line_key(host, line))
             {
                 removed += 1;
                 continue;
             }
-            scratch.tokens.extend_from_slice(&scratch.line_tokens);
+            scratch.tokens.extend_from_slice(line);
             // A line unit closes once it has n tokens; shorter lines join the next.
             if scratch.tokens.len() - unit_start >= n {
                 scratch.unit_starts.push(unit_start);
@@ -134,6 +158,20 @@ impl DocHasher {
             boilerplate_lines: removed,
         }
     }
+}
+
+/// The token hashes of `text`, line by line (lines without tokens left out).
+fn tokenize_lines(text: &str, tokenizer: &mut Tokenizer) -> TokenLines {
+    let mut out = TokenLines::default();
+    for line in text.split('\n') {
+        let start = out.tokens.len();
+        tokenizer.hash_tokens(line, &mut out.tokens);
+        let len = out.tokens.len() - start;
+        if len > 0 {
+            out.line_lens.push(u32::try_from(len).unwrap_or(u32::MAX));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@
 mod boilerplate;
 mod cluster;
 mod config;
+mod copy;
 mod doc_hasher;
 mod error;
 mod minhash;
@@ -57,7 +58,7 @@ mod eval_tests;
 pub use boilerplate::{BoilerplateLines, line_key};
 pub use cluster::{ClusterParams, ClusterStats, DocKeys, OverMerged, UnionFind};
 pub use config::{DedupConfig, Keep};
-pub use doc_hasher::{DocHasher, FirstPass, Scratch, SecondPass};
+pub use doc_hasher::{DocHasher, FirstPass, Scratch, SecondPass, TokenLines};
 pub use error::DedupError;
 pub use minhash::{LINE_PERMS, MinHasher, Signature, jaccard_estimate, line_coverage, shingle_hash};
 pub use oneshot::{DedupStats, RunOptions, dedup_files, dedup_files_with};

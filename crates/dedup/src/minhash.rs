@@ -9,15 +9,16 @@
 //!   window's 64-bit hash folds its token hashes: `acc = n`, then per token
 //!   `acc = (acc.rotate_left(23) ^ t) * 0x9E3779B97F4A7C15`, then `acc ^ (acc >> 29)`. No string is
 //!   built per shingle.
-//! - **Permutations.** Shingle hash `h` is folded to 32 bits, `x = lo32(h) ^ hi32(h)`; permutation `i`
-//!   maps it to `fmix32(x ^ s_i)`, where `fmix32` is MurmurHash3's 32-bit finaliser (a bijection with full
-//!   avalanche) and `s_i` is the low 32 bits of SplitMix64 step `i` from `seed`. Each `x ↦ fmix32(x ^
-//!   s_i)` is a permutation of the 32-bit values, and the xor with independent seeds makes the `K =
-//!   bands × rows` permutations behave as independent random ones; the check is empirical (a test
-//!   compares estimated and exact Jaccard). Why not `(a·h + b) mod (2⁶¹−1)`: that needs a 128-bit
-//!   product per shingle and permutation, several times the cost of `fmix32`, which runs in 32-bit SIMD
-//!   lanes (eight per AVX2 instruction). A false tie between two different shingles' minima happens
-//!   with probability 2⁻³², far below the sampling error of 112 permutations.
+//! - **Permutations: one-permutation hashing with optimal densification** (Li, Owen & Zhang 2012;
+//!   Shrivastava 2017). Each shingle is hashed once: `v = fmix64(h ^ s)`, with `fmix64` MurmurHash3's
+//!   64-bit finaliser and `s` SplitMix64 step 0 from `seed`. Its high 32 bits pick one of the `K = bands ×
+//!   rows` bins, `((v >> 32) · K) >> 32`, and its low 32 bits are its value there; each bin keeps the
+//!   smallest value of its shingles. A bin no shingle fell in takes the value of the first filled bin
+//!   on its own probe sequence: probe `a = 1, 2, …` of bin `i` is bin `((w >> 32) · K) >> 32` of
+//!   `w = fmix64(t ^ (i << 32 | a))`, `t` SplitMix64 step 1 (after `K · 64` probes, the next filled bin
+//!   after `i`, cyclically). Two documents agree in a bin with probability equal to their Jaccard
+//!   similarity, as with `K` independent permutations, for one hash per shingle instead of `K`. A value
+//!   of `u32::MAX` counts as an empty bin (probability 2⁻³²).
 //! - **Band keys.** Band `b` of the signature is the `rows` minima `b·rows .. (b+1)·rows`; its key is
 //!   XXH3-64 with seed `b` of their little-endian bytes.
 //! - **Sketch.** The low 16 bits of each minimum (b-bit MinHash, Li & König 2010): two documents agree at
@@ -32,7 +33,9 @@ pub struct MinHasher {
     ngram_size: usize,
     bands: usize,
     rows: usize,
-    seeds: Vec<u32>,
+    /// Seed of the bin hash (`s`) and of the probe sequences (`t`).
+    bin_seed: u64,
+    probe_seed: u64,
     line_seeds: [u32; LINE_PERMS],
 }
 
@@ -59,21 +62,23 @@ impl MinHasher {
         let clamp = |v: usize| v.clamp(1, 1024);
         let (ngram_size, bands, rows) = (clamp(ngram_size), clamp(bands), clamp(rows));
         let mut state = seed;
-        let seeds = (0..bands * rows).map(|_| splitmix64(&mut state) as u32).collect();
+        let bin_seed = splitmix64(&mut state);
+        let probe_seed = splitmix64(&mut state);
         let mut state = seed ^ 0x6c69_6e65_7365_6564; // "lineseed"
         let line_seeds = std::array::from_fn(|_| splitmix64(&mut state) as u32);
         MinHasher {
             ngram_size,
             bands,
             rows,
-            seeds,
+            bin_seed,
+            probe_seed,
             line_seeds,
         }
     }
 
     /// Number of permutations, `bands × rows`.
     pub fn num_perm(&self) -> usize {
-        self.seeds.len()
+        self.bands * self.rows
     }
 
     /// Tokens per shingle.
@@ -105,8 +110,9 @@ impl MinHasher {
         if tokens.is_empty() {
             return None;
         }
+        let k = self.num_perm();
         mins.clear();
-        mins.resize(self.seeds.len(), u32::MAX);
+        mins.resize(k, u32::MAX);
         let n = self.ngram_size.min(tokens.len());
         let mut lines = Vec::with_capacity(unit_starts.len());
         let mut unit = 0;
@@ -120,8 +126,11 @@ impl MinHasher {
                 unit += 1;
             }
             let h = shingle_hash(window);
+            let v = fmix64(h ^ self.bin_seed);
+            if let Some(m) = mins.get_mut(bin_of(v, k)) {
+                *m = (*m).min(v as u32);
+            }
             let x = (h as u32) ^ ((h >> 32) as u32);
-            update_mins(mins, &self.seeds, x);
             for (m, &s) in line_mins.iter_mut().zip(&self.line_seeds) {
                 *m = (*m).min(fmix32(x ^ s));
             }
@@ -129,6 +138,7 @@ impl MinHasher {
         if line_mins[0] != u32::MAX {
             lines.push(line_mins.map(|v| v as u16));
         }
+        self.densify(mins);
         let mut band_keys = Vec::with_capacity(self.bands);
         let mut bytes = Vec::with_capacity(self.rows * 4);
         for (band, chunk) in mins.chunks(self.rows).enumerate() {
@@ -147,6 +157,32 @@ impl MinHasher {
     }
 }
 
+impl MinHasher {
+    /// Fills every empty bin of `mins` from the first filled bin on its probe sequence (see the module
+    /// docs); leaves `mins` alone when every bin, or none, is filled.
+    fn densify(&self, mins: &mut [u32]) {
+        let k = mins.len();
+        let filled = mins.iter().filter(|&&m| m != u32::MAX).count();
+        if filled == 0 || filled == k {
+            return;
+        }
+        // Probes look at the bins as filled by shingles, never at values filled in here.
+        let original = mins.to_vec();
+        let value_of = |bin: usize| original.get(bin).copied().filter(|&m| m != u32::MAX);
+        for (i, m) in mins.iter_mut().enumerate() {
+            if *m != u32::MAX {
+                continue;
+            }
+            let probed = (1..=(k as u64) * 64)
+                .find_map(|a| value_of(bin_of(fmix64(self.probe_seed ^ ((i as u64) << 32 | a)), k)));
+            // Practically never reached: some filled bin exists, so a cyclic scan finds one.
+            *m = probed
+                .or_else(|| (1..k).find_map(|d| value_of((i + d) % k)))
+                .unwrap_or(u32::MAX);
+        }
+    }
+}
+
 /// The hash of one shingle (a window of token hashes); see the module docs.
 pub fn shingle_hash(window: &[u64]) -> u64 {
     let mut acc = window.len() as u64;
@@ -156,32 +192,20 @@ pub fn shingle_hash(window: &[u64]) -> u64 {
     acc ^ (acc >> 29)
 }
 
-/// Updates every permutation's minimum with shingle `x`. Written as a plain loop over slices so the
-/// compiler vectorises it; on x86-64 an AVX2 copy is chosen at run time.
-fn update_mins(mins: &mut [u32], seeds: &[u32], x: u32) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above; the function is otherwise safe code.
-            unsafe { update_mins_avx2(mins, seeds, x) };
-            return;
-        }
-    }
-    update_mins_portable(mins, seeds, x);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn update_mins_avx2(mins: &mut [u32], seeds: &[u32], x: u32) {
-    update_mins_portable(mins, seeds, x);
-}
-
+/// The bin of hash `v` among `k`: its high 32 bits scaled to `0..k` (no modulo bias, no division).
 #[inline(always)]
-fn update_mins_portable(mins: &mut [u32], seeds: &[u32], x: u32) {
-    for (m, &s) in mins.iter_mut().zip(seeds) {
-        let v = fmix32(x ^ s);
-        *m = (*m).min(v);
-    }
+fn bin_of(v: u64, k: usize) -> usize {
+    (((v >> 32) * k as u64) >> 32) as usize
+}
+
+/// MurmurHash3's 64-bit finaliser.
+#[inline(always)]
+fn fmix64(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 /// MurmurHash3's 32-bit finaliser.
@@ -268,8 +292,10 @@ mod tests {
         let s = sig(&hasher, "the quick brown fox jumps over the lazy dog");
         assert_eq!(s.band_keys.len(), 14);
         assert_eq!(s.sketch.len(), 112);
-        assert_eq!(s.band_keys[0], 0xb1da12602f142c95);
-        assert_eq!(&s.sketch[..4], &[0xf4d8, 0xc8b6, 0xca10, 0xa7ec]);
+        assert_eq!(fmix64(1), 0xb456bcfc34c2cb2c);
+        // Five shingles in 112 bins: most bins are densified copies of the five.
+        assert_eq!(s.band_keys[0], 14360096148376220833);
+        assert_eq!(&s.sketch[..4], &[11555, 46503, 11555, 11555]);
         assert_eq!(s.lines, vec![[0xd13e, 0xde9f, 0xb50a, 0xc6e0]]);
     }
 
@@ -306,15 +332,38 @@ mod tests {
     }
 
     #[test]
-    fn avx2_and_portable_agree() {
-        let seeds: Vec<u32> = (0..112u32).map(|i| i.wrapping_mul(0x9E37_79B9)).collect();
-        let mut a = vec![u32::MAX; 112];
-        let mut b = vec![u32::MAX; 112];
-        for x in [0u32, 1, 12345, u32::MAX] {
-            update_mins(&mut a, &seeds, x);
-            update_mins_portable(&mut b, &seeds, x);
-        }
-        assert_eq!(a, b);
+    fn densification_fills_every_bin_from_the_filled_ones() {
+        let hasher = MinHasher::new(5, 10, 10, 3);
+        let mut mins = vec![u32::MAX; 100];
+        mins[7] = 11;
+        mins[60] = 22;
+        mins[93] = 33;
+        let mut again = mins.clone();
+        hasher.densify(&mut mins);
+        assert!(mins.iter().all(|m| [11, 22, 33].contains(m)), "{mins:?}");
+        assert_eq!((mins[7], mins[60], mins[93]), (11, 22, 33));
+        // The same filled bins give the same densified signature.
+        again[8] = 44;
+        let mut twice = again.clone();
+        hasher.densify(&mut again);
+        hasher.densify(&mut twice);
+        assert_eq!(again, twice);
+        assert!(again.iter().all(|m| [11, 22, 33, 44].contains(m)));
+        // Nothing to fill, nothing filled.
+        let mut empty = vec![u32::MAX; 4];
+        hasher.densify(&mut empty);
+        assert_eq!(empty, vec![u32::MAX; 4]);
+    }
+
+    #[test]
+    fn short_documents_agree_on_shared_shingles() {
+        // Fewer shingles than bins: densified signatures still estimate the Jaccard similarity.
+        let hasher = MinHasher::new(1, 16, 16, 5);
+        let words: Vec<String> = (0..40).map(|i| format!("w{i}")).collect();
+        let a = sig(&hasher, &words[..30].join(" "));
+        let b = sig(&hasher, &words[10..].join(" "));
+        let est = jaccard_estimate(&a.sketch, &b.sketch);
+        assert!((est - 0.5).abs() < 0.15, "estimate {est}, exact 0.5");
     }
 
     #[test]

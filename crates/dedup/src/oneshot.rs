@@ -53,13 +53,14 @@ pub struct DedupStats {
     pub cluster: ClusterStats,
     /// Clusters broken up by the size cap or looking over-merged (mostly one host).
     pub over_merged: Vec<OverMerged>,
-    /// CPU seconds (all threads) of the `lines` and `boilerplate` stages.
+    /// CPU seconds (all threads) of the `lines` and `boilerplate` stages (reading and tokenising the
+    /// input, writing the work copy).
     pub lines_cpu_secs: f64,
     /// CPU seconds of the `signatures` stage.
     pub signature_cpu_secs: f64,
     /// CPU seconds of the `buckets` and `cluster` stages.
     pub cluster_cpu_secs: f64,
-    /// CPU seconds of the `filter` stage (reading the inputs again, writing the survivors).
+    /// CPU seconds of the `filter` stage (reading the work copy, writing the survivors).
     pub read_cpu_secs: f64,
     /// CPU seconds of the whole run.
     pub cpu_secs: f64,

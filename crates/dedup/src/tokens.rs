@@ -65,11 +65,25 @@ impl Tokenizer {
                     if self.single {
                         self.flush(out);
                     }
-                    self.buf.push(b.to_ascii_lowercase());
+                    // A whole run of ASCII letters and digits at once; hashed in place when it is a
+                    // complete lowercase word (the common case), without copying it.
+                    let run = bytes.get(i..).unwrap_or_default();
+                    let len = run
+                        .iter()
+                        .position(|c| !c.is_ascii_alphanumeric())
+                        .unwrap_or(run.len());
+                    let word = run.get(..len).unwrap_or_default();
+                    let complete = run.get(len).is_none_or(u8::is_ascii);
+                    if complete && self.buf.is_empty() && !word.iter().any(u8::is_ascii_uppercase) {
+                        out.push(xxh3_64(word));
+                    } else {
+                        self.buf.extend(word.iter().map(u8::to_ascii_lowercase));
+                    }
+                    i += len;
                 } else {
                     self.flush(out);
+                    i += 1;
                 }
-                i += 1;
                 continue;
             }
             // `i` is always at a character boundary: it only advances by whole characters.
@@ -268,6 +282,22 @@ mod tests {
         assert_eq!(toks("abc中文def").len(), 4);
         // Thai: a consonant with its tone mark is one token.
         assert_eq!(toks("ก่า").len(), 2);
+    }
+
+    #[test]
+    fn ascii_words_hash_like_any_other_word() {
+        // The in-place path (complete lowercase ASCII word) and the copying one agree.
+        let mut one = Vec::new();
+        let mut tok = Tokenizer::default();
+        for word in ["hello", "HeLLo", "hello"] {
+            tok.hash_tokens(word, &mut one);
+        }
+        assert_eq!(one, vec![0x9555e8555c62dcfd; 3]);
+        // A word that goes on past its ASCII letters is one token.
+        assert_eq!(toks("caf\u{e9} x"), toks("CAF\u{c9} X"));
+        assert_eq!(toks("cafés").len(), 1);
+        assert_eq!(toks("ab中cd"), [toks("ab"), toks("中"), toks("cd")].concat());
+        assert_eq!(toks("e\u{301}x"), toks("E\u{301}X"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! ```text
 //! WORK/lines/SSSSS.{lines,exact,urls}.runs  per input shard: line keys, text keys, URL keys (sorted runs)
 //! WORK/lines/SSSSS.{info,ids,idx}           per document: host, length, keep score; ids
+//! WORK/lines/SSSSS.{docs,tokens}            the shard's work copy: documents, token lines (see `copy`)
 //! WORK/boilerplate/PP.runs                  boilerplate line keys, part PP of 16 (by key)
 //! WORK/signatures/SSSSS.{sketch,units}      per document: sketch and line units (random access)
 //! WORK/signatures/SSSSS.bBBB.runs           band BBB's (band key, document) pairs of the shard

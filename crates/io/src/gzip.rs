@@ -5,8 +5,9 @@
 //! libdeflate only decodes whole members held in memory. So [`GzipMembers`] reads the compressed file in
 //! large blocks, decodes the member at the front of its block into an output buffer (libdeflate reports how
 //! many input bytes the member took, so the next member starts right after it), and serves that buffer as
-//! a [`BufRead`]. A member whose compressed or decompressed size is over a cap (a whole-file gzip, say) is
-//! handed, with everything after it, to flate2's streaming multi-member decoder, so memory stays bounded
+//! a [`BufRead`]. A member whose compressed or decompressed size is over a cap, and a first member that does
+//! not fit the first block (1 MiB in and out: a whole-file gzip, detected without retries), is handed,
+//! with everything after it, to flate2's streaming multi-member decoder, so memory stays bounded
 //! whatever the file holds. A member that is truncated or corrupt is an `InvalidData` error naming its
 //! offset in the compressed file.
 
@@ -111,6 +112,8 @@ pub(crate) struct GzipMembers<R> {
     input_ended: bool,
     /// Offset in the compressed file of `input[start]`.
     compressed_offset: u64,
+    /// Members decoded so far.
+    members: u64,
     /// The last member decoded; `output[pos..len]` is not yet consumed.
     output: Vec<u8>,
     pos: usize,
@@ -133,6 +136,7 @@ impl<R: Read + Send + 'static> GzipMembers<R> {
             end: 0,
             input_ended: false,
             compressed_offset: 0,
+            members: 0,
             output: Vec::new(),
             pos: 0,
             len: 0,
@@ -189,9 +193,15 @@ impl<R: Read + Send + 'static> GzipMembers<R> {
                 Ok((used, written)) => {
                     self.start += used;
                     self.compressed_offset += used as u64;
+                    self.members += 1;
                     (self.pos, self.len) = (0, written);
                     return Ok(true);
                 }
+                // A first member larger than the first block is almost surely a whole-file gzip (one
+                // member, `gzip file`): retrying with ever larger buffers would decode its start up to
+                // five times before giving up, so it is streamed at once.
+                Err(Failure::OutputFull) if self.members == 0 => return self.stream_rest(),
+                Err(Failure::BadData) if self.members == 0 && !self.input_ended => return self.stream_rest(),
                 Err(Failure::OutputFull) if self.output.len() < self.limits.max_output => {
                     let size = self.output.len().saturating_mul(4).min(self.limits.max_output);
                     self.output.resize(size, 0);
@@ -354,6 +364,36 @@ mod tests {
             max_output: 64 << 20,
         };
         assert_eq!(decode(packed, capped).unwrap(), out);
+    }
+
+    #[test]
+    fn a_large_first_member_is_streamed_without_retries() {
+        // One member of 3 MiB that compresses to over 1 MiB: the first try fails, and the reader goes
+        // streaming at once instead of growing its buffers.
+        let mut state = 7u64;
+        let data: Vec<u8> = (0..3 << 20)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                b'a' + (state >> 60) as u8
+            })
+            .collect();
+        let mut reader = GzipMembers::new(Cursor::new(gzip(&data)), MemberLimits::default()).unwrap();
+        assert!(!reader.fill_buf().unwrap().is_empty());
+        assert!(reader.stream.is_some());
+        assert!(reader.input.is_empty() && reader.output.is_empty());
+        let mut out = Vec::new();
+        reader.read_to_end(&mut out).unwrap();
+        assert!(out == data);
+        // A later member as large is still decoded whole by libdeflate, after the buffers grow.
+        let mut packed = gzip(b"first");
+        packed.extend(gzip(&data));
+        let mut reader = GzipMembers::new(Cursor::new(packed), MemberLimits::default()).unwrap();
+        let mut out = Vec::new();
+        reader.read_to_end(&mut out).unwrap();
+        assert!(reader.stream.is_none());
+        assert_eq!(out.len(), 5 + data.len());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Stage 6, per input shard: rewrites the shard keeping one document per cluster, each survivor with
+//! Stage 6, per input shard: rewrites the shard (from the `lines` stage's work copy) keeping one document per cluster, each survivor with
 //! `dedup_cluster_size` (and, in a cluster, `dedup_cluster_id`: the id of the cluster's first document) in
 //! its metadata, as `OUT/SSSSS-NNNNN` shards; and the shard's lines of the clusters TSV. The task that
 //! finds every shard written joins the TSV parts in order into the clusters TSV and writes
@@ -13,7 +13,8 @@ use serde_json::Value;
 
 use super::cluster::ASSIGN_BYTES;
 use super::signatures::SignatureCounts;
-use super::{LinesCounts, StageOutcome, StageTask, check_count, for_my_tasks, keep_messages, read_batches};
+use super::{LinesCounts, StageOutcome, StageTask, check_count, for_my_tasks, keep_messages};
+use crate::copy::CopyReader;
 use crate::records::{RecordReader, ShardRecords};
 use crate::work::{AtomicFile, Plan, io_error, shard_name, write_atomic};
 use crate::{DedupConfig, DedupError, DedupStats};
@@ -59,42 +60,40 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         let mut cluster_ids: HashMap<u32, String> = HashMap::new();
         let mut counts = FilterCounts::default();
         let mut docs = 0u64;
-        read_batches(file, &config.input, None, |batch| {
-            for mut doc in batch {
-                docs += 1;
-                let record = assign.next_record()?;
-                let word = |at: usize| {
-                    record
-                        .get(at..at + 4)
-                        .and_then(|b| b.try_into().ok())
-                        .map_or(0, u32::from_le_bytes)
+        let mut copy = CopyReader::open(&plan.path("lines", &format!("{name}.docs")))?;
+        while let Some(mut doc) = copy.next_doc(file)? {
+            docs += 1;
+            let record = assign.next_record()?;
+            let word = |at: usize| {
+                record
+                    .get(at..at + 4)
+                    .and_then(|b| b.try_into().ok())
+                    .map_or(0, u32::from_le_bytes)
+            };
+            let (rep, size, kept) = (word(0), word(4), record.get(8) == Some(&1));
+            if size > 1 {
+                let cluster_id = match cluster_ids.get(&rep) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id = ids.id(to_address(rep))?;
+                        cluster_ids.insert(rep, id.clone());
+                        id
+                    }
                 };
-                let (rep, size, kept) = (word(0), word(4), record.get(8) == Some(&1));
-                if size > 1 {
-                    let cluster_id = match cluster_ids.get(&rep) {
-                        Some(id) => id.clone(),
-                        None => {
-                            let id = ids.id(to_address(rep))?;
-                            cluster_ids.insert(rep, id.clone());
-                            id
-                        }
-                    };
-                    tsv.write(format!("{}\t{}\n", escape(&doc.id), escape(&cluster_id)).as_bytes())?;
-                    counts.docs_in_clusters += 1;
-                    doc.metadata
-                        .insert("dedup_cluster_id".to_owned(), Value::String(cluster_id));
-                }
+                tsv.write(format!("{}\t{}\n", escape(&doc.id), escape(&cluster_id)).as_bytes())?;
+                counts.docs_in_clusters += 1;
                 doc.metadata
-                    .insert("dedup_cluster_size".to_owned(), Value::from(size));
-                if kept {
-                    writer.write(&doc)?;
-                    counts.kept += 1;
-                } else {
-                    counts.removed += 1;
-                }
+                    .insert("dedup_cluster_id".to_owned(), Value::String(cluster_id));
             }
-            Ok(())
-        })?;
+            doc.metadata
+                .insert("dedup_cluster_size".to_owned(), Value::from(size));
+            if kept {
+                writer.write(&doc)?;
+                counts.kept += 1;
+            } else {
+                counts.removed += 1;
+            }
+        }
         check_count("filter", file, docs, lines.docs)?;
         writer.finish()?;
         tsv.finish()?;

@@ -1,13 +1,16 @@
 //! Stage 1, per input shard: each document's keys. Writes the shard's `(line key, text key)` pairs for the
 //! boilerplate count (a text key is the host and exact text hash, so copies of one page count once), its
 //! `(text hash, document)` and `(URL key, document)` pairs for exact matching, and per document its host,
-//! length, keep score and id. Unreadable records are counted here, once.
+//! length, keep score and id; and the shard's work copy ([`copy`](crate::copy)): the documents and their
+//! token lines, which the later stages read instead of the input. Unreadable records are counted here,
+//! once.
 
 use rayon::prelude::*;
 
 use super::{
     LinesCounts, SORT_BUFFER_PAIRS, StageOutcome, StageTask, for_my_tasks, keep_messages, read_batches,
 };
+use crate::copy::CopyWriter;
 use crate::doc_hasher::{DocHasher, Scratch};
 use crate::records::{DocInfo, IdWriter};
 use crate::runs::RunWriter;
@@ -30,9 +33,10 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         let (mut lines, mut exact, mut urls) = (runs("lines.runs")?, runs("exact.runs")?, runs("urls.runs")?);
         let mut info = AtomicFile::create(&path("info"))?;
         let mut ids = IdWriter::create(&path("ids"), &path("idx"))?;
+        let mut copy = CopyWriter::create(&path("docs"), &path("tokens"))?;
         let mut errors = Vec::new();
         let mut docs = 0u64;
-        read_batches(file, &config.input, Some(&mut errors), |batch| {
+        read_batches(file, &config.input, &mut errors, |batch| {
             let firsts: Vec<_> = batch
                 .par_iter()
                 .map_init(Scratch::default, |scratch, doc| {
@@ -70,6 +74,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
                 };
                 info.write(&record.encode())?;
                 ids.write(&doc.id)?;
+                copy.write(doc, keys.host, &first.tokens)?;
             }
             Ok(())
         })?;
@@ -78,6 +83,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         }
         info.finish()?;
         ids.finish()?;
+        copy.finish()?;
         let mut counts = LinesCounts {
             docs,
             errored: errors.len() as u64,

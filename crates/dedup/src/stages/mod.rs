@@ -159,20 +159,17 @@ pub(crate) fn shard_offsets(plan: &Plan) -> Result<Vec<u64>, DedupError> {
     Ok(offsets)
 }
 
-/// Reads every document of `path` in order, in batches. Read errors are collected into `errors` when given
-/// (the `lines` stage) and skipped otherwise (later stages see the same errors again).
+/// Reads every document of `path` in order, in batches. Read errors are collected into `errors`.
 pub(crate) fn read_batches(
     path: &Path,
     reader: &ReaderConfig,
-    mut errors: Option<&mut Vec<String>>,
+    errors: &mut Vec<String>,
     mut f: impl FnMut(Vec<Document>) -> Result<(), DedupError>,
 ) -> Result<(), DedupError> {
     let docs = match open_input(path, reader) {
         Ok(docs) => docs,
         Err(e) => {
-            if let Some(errors) = errors.as_deref_mut() {
-                errors.push(e.to_string());
-            }
+            errors.push(e.to_string());
             return Ok(());
         }
     };
@@ -185,11 +182,7 @@ pub(crate) fn read_batches(
                     f(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_DOCS)))?;
                 }
             }
-            Err(e) => {
-                if let Some(errors) = errors.as_deref_mut() {
-                    errors.push(e.to_string());
-                }
-            }
+            Err(e) => errors.push(e.to_string()),
         }
     }
     if !batch.is_empty() {

@@ -1,13 +1,13 @@
-//! Stage 3, per input shard: MinHash signatures of the documents without their boilerplate lines. Writes
+//! Stage 3, per input shard: MinHash signatures of the documents without their boilerplate lines, from the
+//! token lines of the `lines` stage's work copy. Writes
 //! the shard's sketches and line units (read back by document in later stages) and, per band, its sorted
 //! `(band key, document)` pairs.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    LinesCounts, SORT_BUFFER_PAIRS, StageOutcome, StageTask, check_count, for_my_tasks, read_batches,
-};
+use super::{BATCH_DOCS, LinesCounts, SORT_BUFFER_PAIRS, StageOutcome, StageTask, check_count, for_my_tasks};
+use crate::copy::CopyReader;
 use crate::doc_hasher::{DocHasher, Scratch};
 use crate::records::SketchWriter;
 use crate::runs::RunWriter;
@@ -62,11 +62,21 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             .collect::<Result<Vec<_>, _>>()?;
         let mut counts = SignatureCounts::default();
         let mut docs = 0u64;
-        read_batches(file, &config.input, None, |batch| {
+        let mut copy = CopyReader::open(&plan.path("lines", &format!("{name}.tokens")))?;
+        loop {
+            let mut batch = Vec::with_capacity(BATCH_DOCS);
+            while batch.len() < BATCH_DOCS
+                && let Some(doc) = copy.next_tokens()?
+            {
+                batch.push(doc);
+            }
+            if batch.is_empty() {
+                break;
+            }
             let seconds: Vec<_> = batch
                 .par_iter()
-                .map_init(Scratch::default, |scratch, doc| {
-                    doc_hasher.second_pass(&doc.text, doc.url.as_deref(), boilerplate, scratch)
+                .map_init(Scratch::default, |scratch, (host, tokens)| {
+                    doc_hasher.signature_of_lines(*host, tokens, boilerplate, scratch)
                 })
                 .collect();
             for second in seconds {
@@ -82,8 +92,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
                     }
                 }
             }
-            Ok(())
-        })?;
+        }
         check_count("signatures", file, docs, lines.docs)?;
         sketches.finish()?;
         for (b, runs) in band_runs.into_iter().enumerate() {

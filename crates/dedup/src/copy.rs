@@ -1,0 +1,360 @@
+//! The work copy of an input shard, written by the `lines` stage so that the later stages never decode,
+//! parse or tokenise the input again (gzip decoding, JSON parsing and tokenising were most of their CPU):
+//!
+//! - `docs`: every document in a compact binary form, read back in order by the `filter` stage;
+//! - `tokens`: every document's host key and token hashes by line, read back in order by the
+//!   `signatures` stage.
+//!
+//! Both are sequences of records, all integers little-endian, strings as a `u32` length and their UTF-8
+//! bytes, optional strings as a presence byte and (when present) the string:
+//!
+//! ```text
+//! docs:   record u64, offset u64, id, url?, date?, html?, text, language?,
+//!         metadata (u32 length + JSON object, length 0 when empty), signals (u32 count, then key + f64 bits)
+//! tokens: host? (presence byte + u64), lines u32, tokens per line u32 × lines, token hashes u64 × sum
+//! ```
+//!
+//! A record that does not parse (a damaged or truncated work file) is an `InvalidData` error naming the
+//! file and the record's number.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use saring_core::{Document, Provenance};
+
+use crate::DedupError;
+use crate::doc_hasher::TokenLines;
+use crate::work::{AtomicFile, io_error};
+
+/// Buffer of the readers.
+const READ_BUFFER_BYTES: usize = 1 << 20;
+
+/// Writes a shard's `docs` and `tokens` files.
+pub(crate) struct CopyWriter {
+    docs_path: PathBuf,
+    docs: AtomicFile,
+    tokens: AtomicFile,
+    buf: Vec<u8>,
+}
+
+impl CopyWriter {
+    pub(crate) fn create(docs: &Path, tokens: &Path) -> Result<CopyWriter, DedupError> {
+        Ok(CopyWriter {
+            docs_path: docs.to_path_buf(),
+            docs: AtomicFile::create(docs)?,
+            tokens: AtomicFile::create(tokens)?,
+            buf: Vec::new(),
+        })
+    }
+
+    /// Appends the next document, and its host key and token lines.
+    pub(crate) fn write(
+        &mut self,
+        doc: &Document,
+        host: Option<u64>,
+        lines: &TokenLines,
+    ) -> Result<(), DedupError> {
+        let b = &mut self.buf;
+        b.clear();
+        b.extend_from_slice(&doc.provenance.record.to_le_bytes());
+        b.extend_from_slice(&doc.provenance.offset.to_le_bytes());
+        put_str(b, &doc.id);
+        put_opt(b, doc.url.as_deref());
+        put_opt(b, doc.date.as_deref());
+        put_opt(b, doc.html.as_deref());
+        put_str(b, &doc.text);
+        put_opt(b, doc.language.as_deref());
+        if doc.metadata.is_empty() {
+            put_len(b, 0);
+        } else {
+            let json = serde_json::to_vec(&doc.metadata).map_err(|e| io_error(&self.docs_path, e.into()))?;
+            put_len(b, json.len());
+            b.extend_from_slice(&json);
+        }
+        put_len(b, doc.signals.len());
+        for (key, value) in &doc.signals {
+            put_str(b, key);
+            b.extend_from_slice(&value.to_bits().to_le_bytes());
+        }
+        self.docs.write(b)?;
+
+        b.clear();
+        match host {
+            Some(host) => {
+                b.push(1);
+                b.extend_from_slice(&host.to_le_bytes());
+            }
+            None => b.push(0),
+        }
+        put_len(b, lines.line_lens.len());
+        for len in &lines.line_lens {
+            b.extend_from_slice(&len.to_le_bytes());
+        }
+        for token in &lines.tokens {
+            b.extend_from_slice(&token.to_le_bytes());
+        }
+        self.tokens.write(b)
+    }
+
+    pub(crate) fn finish(self) -> Result<(), DedupError> {
+        self.docs.finish()?;
+        self.tokens.finish()
+    }
+}
+
+fn put_len(b: &mut Vec<u8>, len: usize) {
+    b.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
+}
+
+fn put_str(b: &mut Vec<u8>, s: &str) {
+    put_len(b, s.len());
+    b.extend_from_slice(s.as_bytes());
+}
+
+fn put_opt(b: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => {
+            b.push(1);
+            put_str(b, s);
+        }
+        None => b.push(0),
+    }
+}
+
+/// Reads one of a shard's work copy files in order.
+pub(crate) struct CopyReader {
+    path: PathBuf,
+    input: BufReader<File>,
+    /// Records read so far, for error messages.
+    records: u64,
+    bytes: Vec<u8>,
+}
+
+impl CopyReader {
+    pub(crate) fn open(path: &Path) -> Result<CopyReader, DedupError> {
+        let file = File::open(path).map_err(|e| io_error(path, e))?;
+        Ok(CopyReader {
+            path: path.to_path_buf(),
+            input: BufReader::with_capacity(READ_BUFFER_BYTES, file),
+            records: 0,
+            bytes: Vec::new(),
+        })
+    }
+
+    /// Whether the file has no more records.
+    fn at_end(&mut self) -> Result<bool, DedupError> {
+        use std::io::BufRead;
+        let buf = self.input.fill_buf().map_err(|e| io_error(&self.path, e))?;
+        Ok(buf.is_empty())
+    }
+
+    fn damaged(&self, what: &str) -> DedupError {
+        io_error(
+            &self.path,
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("damaged work file: record {} ({what})", self.records),
+            ),
+        )
+    }
+
+    fn exact(&mut self, n: usize) -> Result<&[u8], DedupError> {
+        self.bytes.resize(n, 0);
+        match self.input.read_exact(&mut self.bytes) {
+            Ok(()) => Ok(&self.bytes),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Err(self.damaged("truncated")),
+            Err(e) => Err(io_error(&self.path, e)),
+        }
+    }
+
+    fn u8(&mut self) -> Result<u8, DedupError> {
+        Ok(self.exact(1)?.first().copied().unwrap_or(0))
+    }
+
+    fn u32(&mut self) -> Result<u32, DedupError> {
+        let b = self.exact(4)?;
+        Ok(b.try_into().map(u32::from_le_bytes).unwrap_or(0))
+    }
+
+    fn u64(&mut self) -> Result<u64, DedupError> {
+        let b = self.exact(8)?;
+        Ok(b.try_into().map(u64::from_le_bytes).unwrap_or(0))
+    }
+
+    fn string(&mut self) -> Result<String, DedupError> {
+        let len = self.u32()? as usize;
+        // Read straight into the string's buffer: texts are most of the bytes.
+        let mut bytes = Vec::with_capacity(len);
+        (&mut self.input)
+            .take(len as u64)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_error(&self.path, e))?;
+        if bytes.len() != len {
+            return Err(self.damaged("truncated"));
+        }
+        String::from_utf8(bytes).map_err(|_| self.damaged("not UTF-8"))
+    }
+
+    fn opt_string(&mut self) -> Result<Option<String>, DedupError> {
+        match self.u8()? {
+            0 => Ok(None),
+            1 => self.string().map(Some),
+            _ => Err(self.damaged("bad presence byte")),
+        }
+    }
+
+    /// The next document of a `docs` file (its provenance path is `input`), `None` at the end.
+    pub(crate) fn next_doc(&mut self, input: &Path) -> Result<Option<Document>, DedupError> {
+        if self.at_end()? {
+            return Ok(None);
+        }
+        let record = self.u64()?;
+        let offset = self.u64()?;
+        let id = self.string()?;
+        let url = self.opt_string()?;
+        let date = self.opt_string()?;
+        let html = self.opt_string()?;
+        let text = self.string()?;
+        let language = self.opt_string()?;
+        let len = self.u32()? as usize;
+        let metadata = if len == 0 {
+            BTreeMap::new()
+        } else {
+            let json = self.exact(len)?.to_vec();
+            serde_json::from_slice(&json).map_err(|_| self.damaged("bad metadata"))?
+        };
+        let mut signals = BTreeMap::new();
+        for _ in 0..self.u32()? {
+            let key = self.string()?;
+            signals.insert(key, f64::from_bits(self.u64()?));
+        }
+        self.records += 1;
+        Ok(Some(Document {
+            id,
+            url,
+            date,
+            html,
+            text,
+            language,
+            metadata,
+            signals,
+            provenance: Provenance {
+                path: input.display().to_string(),
+                record,
+                offset,
+            },
+        }))
+    }
+
+    /// The next host key and token lines of a `tokens` file, `None` at the end.
+    pub(crate) fn next_tokens(&mut self) -> Result<Option<(Option<u64>, TokenLines)>, DedupError> {
+        if self.at_end()? {
+            return Ok(None);
+        }
+        let host = match self.u8()? {
+            0 => None,
+            1 => Some(self.u64()?),
+            _ => return Err(self.damaged("bad presence byte")),
+        };
+        let lines = self.u32()? as usize;
+        let line_lens: Vec<u32> = self
+            .exact(lines * 4)?
+            .chunks_exact(4)
+            .map(|c| c.try_into().map(u32::from_le_bytes).unwrap_or(0))
+            .collect();
+        let count = line_lens.iter().map(|&n| n as usize).sum::<usize>();
+        let tokens = self
+            .exact(count * 8)?
+            .chunks_exact(8)
+            .map(|c| c.try_into().map(u64::from_le_bytes).unwrap_or(0))
+            .collect();
+        self.records += 1;
+        Ok(Some((host, TokenLines { tokens, line_lens })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn documents_and_tokens_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let (docs, tokens) = (dir.path().join("docs"), dir.path().join("tokens"));
+        let mut full = Document {
+            id: "a\tb".to_owned(),
+            url: Some("https://x.example/é".to_owned()),
+            date: Some("2024".to_owned()),
+            html: None,
+            text: "line one\n\nline two".to_owned(),
+            language: Some("fr".to_owned()),
+            ..Document::default()
+        };
+        full.metadata
+            .insert("title".to_owned(), json!({"x": [1, 2.5, null]}));
+        full.signals.insert("f.nan".to_owned(), f64::NAN);
+        full.signals.insert("f.one".to_owned(), 1.0);
+        full.provenance = Provenance {
+            path: String::new(),
+            record: 7,
+            offset: 1234,
+        };
+        let bare = Document {
+            id: "b".to_owned(),
+            ..Document::default()
+        };
+        let lines = TokenLines {
+            tokens: vec![1, 2, 3],
+            line_lens: vec![2, 1],
+        };
+        let mut w = CopyWriter::create(&docs, &tokens).unwrap();
+        w.write(&full, Some(9), &lines).unwrap();
+        w.write(&bare, None, &TokenLines::default()).unwrap();
+        w.finish().unwrap();
+
+        let input = Path::new("in.jsonl");
+        let mut r = CopyReader::open(&docs).unwrap();
+        let back = r.next_doc(input).unwrap().unwrap();
+        assert_eq!(back.provenance.path, "in.jsonl");
+        assert_eq!((back.provenance.record, back.provenance.offset), (7, 1234));
+        assert!(back.signals["f.nan"].is_nan());
+        let mut expected = full.clone();
+        expected.signals.remove("f.nan");
+        let mut got = back.clone();
+        got.signals.remove("f.nan");
+        got.provenance = expected.provenance.clone();
+        assert_eq!(got, expected);
+        assert_eq!(r.next_doc(input).unwrap().unwrap().id, "b");
+        assert!(r.next_doc(input).unwrap().is_none());
+
+        let mut r = CopyReader::open(&tokens).unwrap();
+        assert_eq!(r.next_tokens().unwrap(), Some((Some(9), lines)));
+        assert_eq!(r.next_tokens().unwrap(), Some((None, TokenLines::default())));
+        assert_eq!(r.next_tokens().unwrap(), None);
+    }
+
+    #[test]
+    fn a_truncated_work_file_is_an_error_naming_the_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let (docs, tokens) = (dir.path().join("docs"), dir.path().join("tokens"));
+        let mut w = CopyWriter::create(&docs, &tokens).unwrap();
+        for id in ["a", "b"] {
+            let doc = Document {
+                id: id.to_owned(),
+                text: "some text".to_owned(),
+                ..Document::default()
+            };
+            w.write(&doc, None, &TokenLines::default()).unwrap();
+        }
+        w.finish().unwrap();
+        let bytes = std::fs::read(&docs).unwrap();
+        std::fs::write(&docs, &bytes[..bytes.len() - 3]).unwrap();
+        let mut r = CopyReader::open(&docs).unwrap();
+        assert!(r.next_doc(Path::new("x")).unwrap().is_some());
+        let err = r.next_doc(Path::new("x")).unwrap_err().to_string();
+        assert!(err.contains("record 1 (truncated)"), "{err}");
+    }
+}
