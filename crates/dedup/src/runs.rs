@@ -12,10 +12,10 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use crate::work::tmp_path;
+use saring_io::AtomicFile;
 
 /// One entry of a run, sorted by key then value.
 pub(crate) type Pair = (u64, u64);
@@ -28,9 +28,7 @@ const CURSOR_BUFFER: usize = 32 * 1024;
 
 /// Writes pairs into a file of sorted runs, holding at most `cap` pairs in memory.
 pub(crate) struct RunWriter {
-    path: PathBuf,
-    tmp: PathBuf,
-    out: BufWriter<File>,
+    out: AtomicFile,
     buffer: Vec<Pair>,
     cap: usize,
     runs: Vec<u64>,
@@ -39,12 +37,9 @@ pub(crate) struct RunWriter {
 impl RunWriter {
     /// Starts `path` (written as a temporary file until [`RunWriter::finish`]).
     pub(crate) fn create(path: &Path, cap: usize) -> io::Result<RunWriter> {
-        let tmp = tmp_path(path);
-        let mut out = BufWriter::new(File::create(&tmp)?);
+        let mut out = AtomicFile::create(path)?;
         out.write_all(MAGIC)?;
         Ok(RunWriter {
-            path: path.to_path_buf(),
-            tmp,
             out,
             buffer: Vec::new(),
             cap: cap.max(1),
@@ -83,9 +78,7 @@ impl RunWriter {
         }
         self.out.write_all(&(self.runs.len() as u64).to_le_bytes())?;
         self.out.write_all(END)?;
-        let file = self.out.into_inner().map_err(io::IntoInnerError::into_error)?;
-        file.sync_all()?;
-        std::fs::rename(&self.tmp, &self.path)
+        self.out.finish()
     }
 }
 

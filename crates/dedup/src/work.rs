@@ -18,10 +18,8 @@
 //! their global input order; the cluster stage turns addresses into dense indices. No file name depends on
 //! the number of tasks, so any rank layout produces the same files.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use saring_io::list_inputs;
 use serde::Serialize;
@@ -136,60 +134,34 @@ pub(crate) fn is_mine(task: usize, rank: u32, world_size: u32) -> bool {
     task as u64 % u64::from(world_size.max(1)) == u64::from(rank)
 }
 
-/// A file written under a temporary name and renamed once complete.
-pub(crate) struct AtomicFile {
-    path: PathBuf,
-    tmp: PathBuf,
-    out: BufWriter<File>,
-}
+/// A [`saring_io::AtomicFile`] whose errors are [`DedupError`]s naming the file.
+pub(crate) struct AtomicFile(saring_io::AtomicFile);
 
 impl AtomicFile {
     /// Starts writing `path`.
     pub(crate) fn create(path: &Path) -> Result<AtomicFile, DedupError> {
-        let tmp = tmp_path(path);
-        let file = File::create(&tmp).map_err(|e| io_error(&tmp, e))?;
-        Ok(AtomicFile {
-            path: path.to_path_buf(),
-            tmp,
-            out: BufWriter::new(file),
-        })
+        saring_io::AtomicFile::create(path)
+            .map(AtomicFile)
+            .map_err(|e| io_error(path, e))
     }
 
     /// Appends bytes.
     pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<(), DedupError> {
-        self.out.write_all(bytes).map_err(|e| io_error(&self.tmp, e))
+        let file = &mut self.0;
+        file.write_all(bytes)
+            .map_err(|e| io_error(file.temporary_path(), e))
     }
 
     /// Flushes, syncs and renames the file to its final name.
     pub(crate) fn finish(self) -> Result<(), DedupError> {
-        let file = self
-            .out
-            .into_inner()
-            .map_err(|e| io_error(&self.tmp, e.into_error()))?;
-        file.sync_all().map_err(|e| io_error(&self.tmp, e))?;
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| io_error(&self.path, e))
+        let tmp = self.0.temporary_path().to_path_buf();
+        self.0.finish().map_err(|e| io_error(&tmp, e))
     }
 }
 
 /// Writes a whole file atomically.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DedupError> {
-    let mut file = AtomicFile::create(path)?;
-    file.write(bytes)?;
-    file.finish()
-}
-
-/// A temporary name for `path`: hidden, in the same directory, and unique to this writer (process id
-/// and a counter). Tasks of one stage may finish together and write the same final file (the last
-/// filter tasks each write `clusters.tsv` and `stats.json`, with the same bytes); with one shared
-/// temporary name, one task's rename would find the file gone.
-pub(crate) fn tmp_path(path: &Path) -> PathBuf {
-    static WRITERS: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let writer = WRITERS.fetch_add(1, Ordering::Relaxed);
-    path.with_file_name(format!(".{name}.{}-{writer}.tmp", std::process::id()))
+    saring_io::write_atomic(path, |file| file.write_all(bytes)).map_err(|e| io_error(path, e))
 }
 
 /// An I/O error on `path`.

@@ -23,5 +23,5 @@ mod write;
 pub use compression::{ByteCounter, Compression, open_decompressed};
 pub use cpu::process_cpu_secs;
 pub use read::{DocReader, InputFormat, ReadError, ReadErrorKind, ReaderConfig, list_inputs, open_input};
-pub use store::{ObjectReader, OutputDir, is_url, write_atomic};
+pub use store::{AtomicFile, ObjectReader, OutputDir, is_url, write_atomic};
 pub use write::{OutputFormat, ShardWriter, WriteError, WriterConfig};

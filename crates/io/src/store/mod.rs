@@ -20,7 +20,7 @@ use object_store::path::Path as ObjectPath;
 use object_store::{BackoffConfig, ClientOptions, ObjectStore, ObjectStoreScheme, RetryConfig};
 
 pub use list::list_objects;
-pub use output::{OutputDir, write_atomic};
+pub use output::{AtomicFile, OutputDir, write_atomic};
 pub use reader::ObjectReader;
 
 /// URL schemes read and written through object storage.

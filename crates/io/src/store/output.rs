@@ -410,27 +410,64 @@ fn is_temporary_of(file: &str, name: Option<&str>) -> bool {
     }
 }
 
-/// Writes a local file atomically: `write` fills a temporary file beside `path` whose name no other
-/// writer uses (buffered), which is then flushed, synced and renamed to `path`, so a reader sees the old
-/// file or the new one, never half of one, even when several processes write the same file at once. The
-/// temporary file is removed when anything fails; one left by a killed process is removed by
-/// [`OutputDir::remove_temporaries`]. saring's one way of writing a small output file.
-pub fn write_atomic(
-    path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
-) -> io::Result<()> {
-    let tmp = private_temporary_name(path);
-    let result = File::create(&tmp)
-        .and_then(|file| {
-            let mut writer = BufWriter::new(file);
-            write(&mut writer)?;
-            writer
-                .into_inner()
-                .map_err(io::IntoInnerError::into_error)?
-                .sync_all()
+/// A local file written under a temporary name beside it that no other writer uses, and renamed into
+/// place once complete ([`finish`](AtomicFile::finish)), so a reader sees the old file or the new one,
+/// never half of one, even when several processes write the same file at once. Dropped unfinished, it
+/// leaves its temporary file for [`OutputDir::remove_temporaries`].
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`. Errors name the temporary file.
+    pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        let tmp = private_temporary_name(path);
+        let file = File::create(&tmp).map_err(|e| at(&tmp, e))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            out: BufWriter::new(file),
         })
+    }
+
+    /// The temporary file being written, for error messages.
+    pub fn temporary_path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Flushes and syncs the file and renames it to its final name.
+    pub fn finish(self) -> io::Result<()> {
+        let file = self.out.into_inner().map_err(|e| at(&self.tmp, e.into_error()))?;
+        file.sync_all().map_err(|e| at(&self.tmp, e))?;
+        fs::rename(&self.tmp, &self.path).map_err(|e| at(&self.path, e))
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.out.write(bytes)
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Writes a local file as an [`AtomicFile`]: `write` fills it, then it is renamed into place. The
+/// temporary file is removed when anything fails. saring's one way of writing a small output file.
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut AtomicFile) -> io::Result<()>) -> io::Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    let tmp = file.tmp.clone();
+    let result = write(&mut file)
         .map_err(|e| at(&tmp, e))
-        .and_then(|()| fs::rename(&tmp, path).map_err(|e| at(path, e)));
+        .and_then(|()| file.finish());
     if result.is_err() {
         // Best effort: the write error is the one worth reporting.
         let _ = fs::remove_file(&tmp);
