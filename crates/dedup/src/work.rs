@@ -47,11 +47,17 @@ struct Marker<T> {
     counts: T,
 }
 
+/// The format of the work files, in the fingerprint: raised whenever a stage's files change meaning (2:
+/// one-permutation signatures and the work copy of the `lines` stage), so that a work directory left by
+/// an older saring is redone rather than misread.
+const WORK_FORMAT: u32 = 2;
+
 impl Plan {
-    /// Lists the inputs and fingerprints them with `config`.
+    /// Lists the inputs and fingerprints them with `config` and the [`WORK_FORMAT`].
     pub(crate) fn new(inputs: &[String], work: &Path, config: &DedupConfig) -> Plan {
         let (files, errors) = list_inputs(inputs);
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(&WORK_FORMAT.to_le_bytes());
         hasher.update(serde_json::to_string(config).unwrap_or_default().as_bytes());
         for file in &files {
             hasher.update(file.to_string_lossy().as_bytes());
