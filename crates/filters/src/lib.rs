@@ -46,6 +46,7 @@ mod gopher_repetition;
 mod languages;
 mod min_length;
 mod punctuation;
+mod seen_index;
 mod words;
 
 pub use c4_quality::{C4Quality, C4QualityConfig};

@@ -10,25 +10,31 @@ fn run(text: &str) -> Verdict {
 
 #[test]
 fn helpers_follow_datatrove() {
-    assert_eq!(find_duplicates(["a", "bb", "a", "bb", "bb"]), (3, 5));
+    assert_eq!(find_duplicates(&["a", "bb", "a", "bb", "bb"]), (3, 5));
     assert_eq!(split_paragraphs("a\n\nb\n\n\nc\nd"), ["a", "b", "c\nd"]);
     assert_eq!(split_lines("\na\n\nb\n"), ["", "a", "b", ""]);
-    let words = ["x", "y", "x", "y", "x"];
-    let lens = [1; 5];
+    let mut prefixes = WordPrefixes::default();
+    let mut index = SeenIndex::default();
+    let mut top = |words: &[&str], n: usize| {
+        prefixes.fill(words);
+        top_n_gram_chars(words, &prefixes, &mut index, n)
+    };
     // "x y" appears twice, first: 3 chars * 2
-    assert_eq!(top_n_gram_chars(&words, &lens, &word_hashes(&words), 2), Some(6));
+    assert_eq!(top(&["x", "y", "x", "y", "x"], 2), Some(6));
     // ties go to the first n-gram seen
-    let words = ["a", "bb", "a", "c"];
-    assert_eq!(
-        top_n_gram_chars(&words, &[1, 2, 1, 1], &word_hashes(&words), 2),
-        Some(4)
-    );
+    assert_eq!(top(&["a", "bb", "a", "c"], 2), Some(4));
+    // a later n-gram overtaking an earlier one; characters, not bytes
+    assert_eq!(top(&["é", "b", "x", "é", "b", "y", "y", "é", "b"], 2), Some(9));
+    assert_eq!(top(&["a"], 2), None);
+    let mut dup = |words: &[&str], n: usize| {
+        prefixes.fill(words);
+        dup_n_gram_chars(words, &prefixes, &mut index, n)
+    };
     // joined without a separator: "ab"+"c" equals "a"+"bc"
-    let words = ["ab", "c", "a", "bc"];
-    assert_eq!(
-        dup_n_gram_chars(&words, &[2, 1, 1, 2], &word_hashes(&words), 2),
-        3
-    );
+    assert_eq!(dup(&["ab", "c", "a", "bc"], 2), 3);
+    // a repeat skips n words: the overlapping third "a a" is not counted
+    assert_eq!(dup(&["a", "a", "a", "a", "a"], 2), 4);
+    assert_eq!(dup(&["a", "b"], 3), 0);
 }
 
 #[test]
