@@ -45,6 +45,7 @@ mod gopher_quality;
 mod gopher_repetition;
 mod languages;
 mod min_length;
+mod prefiltered;
 mod punctuation;
 mod seen_index;
 mod words;

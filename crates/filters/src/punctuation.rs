@@ -451,8 +451,25 @@ pub(crate) const TERMINAL_PUNCTUATION: &[char] = &[
 
 /// Whether `c` is in datatrove's `PUNCTUATION_SET`.
 pub(crate) fn is_punctuation(c: char) -> bool {
+    if c.is_ascii() {
+        return ASCII_PUNCTUATION & (1u128 << (c as u32)) != 0;
+    }
     PUNCTUATION_SET.binary_search(&c).is_ok()
 }
+
+/// The ASCII characters of `PUNCTUATION_SET`, as bits of their code points (most words are ASCII).
+const ASCII_PUNCTUATION: u128 = {
+    let mut bits = 0u128;
+    let mut i = 0;
+    while i < PUNCTUATION_SET.len() {
+        let cp = PUNCTUATION_SET[i] as u32;
+        if cp < 128 {
+            bits |= 1u128 << cp;
+        }
+        i += 1;
+    }
+    bits
+};
 
 /// Whether `c` is in datatrove's `TERMINAL_PUNCTUATION`.
 pub(crate) fn is_terminal_punctuation(c: char) -> bool {

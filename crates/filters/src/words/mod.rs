@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 use fancy_regex::Regex;
 
 use crate::fxhash::{FxHashMap, FxHashSet};
+use crate::prefiltered::PrefilteredMap;
 
 pub(crate) use unicode::{is_alpha, is_decimal, is_py_space, py_strip, py_strip_end, py_strip_start};
 
@@ -46,9 +47,9 @@ pub(crate) struct EnglishTokenizer {
     suffix_behind: Vec<(regex::Regex, usize)>,
     infix: Regex,
     url: Regex,
-    specials: FxHashMap<&'static str, &'static [&'static str]>,
+    specials: PrefilteredMap<&'static str, &'static [&'static str]>,
     /// Matcher rules by the text of their first token.
-    matcher: FxHashMap<String, Vec<MatcherRule>>,
+    matcher: PrefilteredMap<String, Vec<MatcherRule>>,
     sent_punct: FxHashSet<&'static str>,
 }
 
@@ -134,8 +135,8 @@ impl EnglishTokenizer {
                 .collect(),
             infix: compile(spacy_en_tables::INFIX),
             url: compile(spacy_en_tables::URL),
-            specials: spacy_en_tables::SPECIALS.iter().copied().collect(),
-            matcher: FxHashMap::default(),
+            specials: PrefilteredMap::new(spacy_en_tables::SPECIALS.iter().copied().collect()),
+            matcher: PrefilteredMap::new(FxHashMap::default()),
             sent_punct: spacy_en_tables::SENT_PUNCT.iter().copied().collect(),
         };
         // spaCy (faster_heuristics) adds to its matcher the special cases containing an affix or a space.
@@ -165,7 +166,7 @@ impl EnglishTokenizer {
                     .push(MatcherRule { pattern });
             }
         }
-        tokenizer.matcher = matcher;
+        tokenizer.matcher = PrefilteredMap::new(matcher);
         tokenizer
     }
 
