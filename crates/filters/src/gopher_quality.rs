@@ -5,8 +5,8 @@ use saring_core::{Document, DropReason, Step, Verdict};
 use serde::{Deserialize, Serialize};
 
 use crate::fxhash::FxHashMap;
-use crate::prefiltered::PrefilteredMap;
 use crate::languages::{PerLanguage, record};
+use crate::prefiltered::PrefilteredMap;
 use crate::punctuation::is_punctuation;
 use crate::words::{is_alpha, py_strip_end, py_strip_start, split_into_words};
 

@@ -42,7 +42,10 @@ impl<K: Borrow<str> + Hash + Eq, V> PrefilteredMap<K, V> {
     /// The value for `key`, if it has one.
     pub(crate) fn get(&self, key: &str) -> Option<&V> {
         let f = fingerprint(key);
-        let maybe = self.bits.get(f / 64).is_some_and(|word| word & (1 << (f % 64)) != 0);
+        let maybe = self
+            .bits
+            .get(f / 64)
+            .is_some_and(|word| word & (1 << (f % 64)) != 0);
         if maybe { self.map.get(key) } else { None }
     }
 

@@ -60,6 +60,31 @@ const INV_POLY: u64 = {
     x
 };
 
+/// `base` to the power `n`, modulo 2^64.
+const fn power(base: u64, n: usize) -> u64 {
+    let mut p = 1u64;
+    let mut i = 0;
+    while i < n {
+        p = p.wrapping_mul(base);
+        i += 1;
+    }
+    p
+}
+
+/// `POLY` and `INV_POLY` to the powers 0–63: the shifts for words of up to 63 bytes, by lookup.
+const POWERS: [u64; 64] = powers(POLY);
+const INVERSE_POWERS: [u64; 64] = powers(INV_POLY);
+
+const fn powers(base: u64) -> [u64; 64] {
+    let mut out = [1u64; 64];
+    let mut i = 1;
+    while i < 64 {
+        out[i] = out[i - 1].wrapping_mul(base);
+        i += 1;
+    }
+    out
+}
+
 /// The base of the hash of word sequences (over the words' own hashes).
 const SEQ: u64 = 0x9e37_79b9_7f4a_7c15;
 
@@ -96,14 +121,16 @@ impl WordPrefixes {
         self.chars.push(0);
         let (mut chars, mut concat, mut pow, mut inv, mut seq) = (0usize, 0u64, 1u64, 1u64, 0u64);
         for w in words {
-            let (mut h, mut p, mut q) = (0u64, 1u64, 1u64);
+            let mut h = 0u64;
             for b in w.bytes() {
                 h = h.wrapping_mul(POLY).wrapping_add(u64::from(b) + 1);
-                p = p.wrapping_mul(POLY);
-                q = q.wrapping_mul(INV_POLY);
                 // UTF-8: every byte but a continuation byte starts a character
                 chars += usize::from(b & 0xc0 != 0x80);
             }
+            let (p, q) = match (POWERS.get(w.len()), INVERSE_POWERS.get(w.len())) {
+                (Some(&p), Some(&q)) => (p, q),
+                _ => (power(POLY, w.len()), power(INV_POLY, w.len())),
+            };
             concat = concat.wrapping_mul(p).wrapping_add(h);
             pow = pow.wrapping_mul(p);
             inv = inv.wrapping_mul(q);

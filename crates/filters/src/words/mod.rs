@@ -61,6 +61,8 @@ type ChunkCache = FxHashMap<Box<str>, Box<[(u32, u32)]>>;
 
 thread_local! {
     static CACHE: RefCell<ChunkCache> = RefCell::new(FxHashMap::default());
+    /// The token buffer, reused from text to text.
+    static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The shared English tokenizer.
@@ -279,9 +281,13 @@ impl EnglishTokenizer {
             self.tokenize_chunk(chunk, start, false, out);
             return;
         }
-        // fast path: ASCII letters only and no special case: no prefix, suffix or infix rule applies
-        // (every one needs a digit, a symbol or punctuation), so the chunk is one token
-        if chunk.bytes().all(|b| b.is_ascii_alphabetic()) && !self.specials.contains_key(chunk) {
+        // fast path: ASCII letters only, or ASCII digits only, and no special case: no prefix, suffix or
+        // infix rule applies (each needs a symbol or punctuation, or letters and digits together), and
+        // a URL needs a `.`, so the chunk is one token
+        let bytes = chunk.as_bytes();
+        if (bytes.iter().all(u8::is_ascii_alphabetic) || bytes.iter().all(u8::is_ascii_digit))
+            && !self.specials.contains_key(chunk)
+        {
             out.push(Token {
                 start,
                 end,
@@ -445,13 +451,30 @@ impl EnglishTokenizer {
     }
 
     /// The whole of spaCy's tokenizer on `text`: affixes, then the special-case matcher pass.
-    fn tokens(&self, text: &str) -> Vec<Token> {
-        let mut tokens = Vec::new();
-        self.tokenize_affixes(text, true, &mut tokens);
-        self.apply_special_matches(text, tokens)
+    fn tokens(&self, text: &str, tokens: &mut Vec<Token>) {
+        tokens.clear();
+        self.tokenize_affixes(text, true, tokens);
+        if let Some(merged) = self.apply_special_matches(text, tokens) {
+            *tokens = merged;
+        }
     }
 
-    fn apply_special_matches(&self, text: &str, tokens: Vec<Token>) -> Vec<Token> {
+    /// Runs `f` on the tokens of `text`, in a buffer this thread reuses from text to text.
+    fn with_tokens<R>(&self, text: &str, f: impl FnOnce(&[Token]) -> R) -> R {
+        TOKENS.with(|cell| {
+            let mut fresh = Vec::new();
+            let mut borrowed = cell.try_borrow_mut();
+            let tokens = match borrowed.as_deref_mut() {
+                Ok(tokens) => tokens,
+                Err(_) => &mut fresh, // re-entered on this thread: a buffer of its own
+            };
+            self.tokens(text, tokens);
+            f(tokens)
+        })
+    }
+
+    /// The tokens after spaCy's special-case matcher pass, when it changes any (else `None`).
+    fn apply_special_matches(&self, text: &str, tokens: &[Token]) -> Option<Vec<Token>> {
         let tok_text = |t: &Token| text.get(t.start..t.end).unwrap_or_default();
         // (start, end) token ranges of every match
         let mut found: Vec<(usize, usize)> = Vec::new();
@@ -474,7 +497,7 @@ impl EnglishTokenizer {
             }
         }
         if found.is_empty() {
-            return tokens;
+            return None;
         }
         found.sort_unstable();
         found.dedup();
@@ -513,22 +536,27 @@ impl EnglishTokenizer {
                 }
             }
         }
-        out
+        Some(out)
     }
 
     /// The word list of `text` (whitespace tokens removed).
     pub(crate) fn words<'t>(&self, text: &'t str) -> Vec<&'t str> {
-        self.tokens(text)
-            .iter()
-            .filter(|t| !t.space)
-            .filter_map(|t| text.get(t.start..t.end))
-            .filter(|w| !w.chars().all(is_py_space))
-            .collect()
+        self.with_tokens(text, |tokens| {
+            tokens
+                .iter()
+                .filter(|t| !t.space)
+                .filter_map(|t| text.get(t.start..t.end))
+                .filter(|w| !w.chars().all(is_py_space))
+                .collect()
+        })
     }
 
     /// The number of sentences spaCy's `sentencizer` finds in `text` (at least 1 for non-empty text).
     pub(crate) fn count_sentences(&self, text: &str) -> usize {
-        let tokens = self.tokens(text);
+        self.with_tokens(text, |tokens| self.count_sentences_of(text, tokens))
+    }
+
+    fn count_sentences_of(&self, text: &str, tokens: &[Token]) -> usize {
         if tokens.is_empty() {
             return 1; // datatrove's span arithmetic yields one (empty) sentence
         }
