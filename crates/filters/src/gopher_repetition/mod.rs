@@ -101,7 +101,18 @@ struct WordPrefixes {
     inv: Vec<u64>,
     /// `seq[k]`: the polynomial hash (base `SEQ`) of the first k words' own hashes.
     seq: Vec<u64>,
+    /// The words' bytes, concatenated, and where each word starts in them (`starts[len]`: the end).
+    bytes: Vec<u8>,
+    starts: Vec<usize>,
+    /// Per word: whether an n-gram starting there may repeat (see [`WordPrefixes::mark_may_repeat`]).
+    may_repeat: Vec<bool>,
+    /// Scratch of `mark_may_repeat`: each word's window class (its first start) and each class's count.
+    class: Vec<u32>,
+    count: Vec<u32>,
 }
+
+/// The bytes of the window [`WordPrefixes::mark_may_repeat`] compares.
+const WINDOW: usize = 16;
 
 thread_local! {
     static PREFIXES: RefCell<WordPrefixes> = RefCell::new(WordPrefixes::default());
@@ -119,6 +130,8 @@ impl WordPrefixes {
         }
         self.chars.clear();
         self.chars.push(0);
+        self.bytes.clear();
+        self.starts.clear();
         let (mut chars, mut concat, mut pow, mut inv, mut seq) = (0usize, 0u64, 1u64, 1u64, 0u64);
         for w in words {
             let mut h = 0u64;
@@ -131,6 +144,8 @@ impl WordPrefixes {
                 (Some(&p), Some(&q)) => (p, q),
                 _ => (power(POLY, w.len()), power(INV_POLY, w.len())),
             };
+            self.starts.push(self.bytes.len());
+            self.bytes.extend_from_slice(w.as_bytes());
             concat = concat.wrapping_mul(p).wrapping_add(h);
             pow = pow.wrapping_mul(p);
             inv = inv.wrapping_mul(q);
@@ -140,6 +155,51 @@ impl WordPrefixes {
             self.pow.push(pow);
             self.inv.push(inv);
             self.seq.push(seq);
+        }
+        self.starts.push(self.bytes.len());
+    }
+
+    /// The `WINDOW` bytes of the concatenation from the start of word `i`, if that many remain.
+    fn window(&self, i: usize) -> Option<&[u8]> {
+        let start = self.starts.get(i).copied()?;
+        self.bytes.get(start..start + WINDOW)
+    }
+
+    /// Sets `may_repeat[i]` false only where no n-gram (n ≥ `min_n`, joined without a separator)
+    /// starting at word i can equal one starting at another word: where the n-gram is at least `WINDOW`
+    /// bytes long and its first `WINDOW` bytes start at no other word. One pass, with exact keys; the
+    /// walks of `dup_n_gram_chars` then skip those words (neither looking them up nor adding them).
+    fn mark_may_repeat(&mut self, index: &mut SeenIndex, min_n: usize) {
+        let words = self.starts.len().saturating_sub(1);
+        index.reset(words);
+        self.class.clear();
+        self.count.clear();
+        self.count.resize(words, 0);
+        for i in 0..words {
+            let Some(window) = self.window(i) else {
+                self.class.push(u32::MAX);
+                continue;
+            };
+            let mut word = [0u8; WINDOW];
+            word.copy_from_slice(window);
+            let key = u128::from_le_bytes(word);
+            let hash = ((key >> 64) as u64 ^ (key as u64).rotate_left(29)).wrapping_mul(SEQ);
+            let same = |j: u32| self.window(j as usize) == Some(window);
+            let class = index
+                .see(hash, position(i), same)
+                .map_or(position(i), |(first, _)| first);
+            self.class.push(class);
+            if let Some(c) = self.count.get_mut(class as usize) {
+                *c += 1;
+            }
+        }
+        self.may_repeat.clear();
+        for i in 0..words {
+            let start = self.starts.get(i).copied().unwrap_or_default();
+            let short = self.starts.get(i + min_n).is_none_or(|&end| end - start < WINDOW);
+            let class = self.class.get(i).copied().unwrap_or(u32::MAX);
+            let repeated = self.count.get(class as usize).is_some_and(|&c| c >= 2);
+            self.may_repeat.push(short || repeated);
         }
     }
 
@@ -185,6 +245,10 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
     let gram = |i: usize| words.get(i..i + n).unwrap_or_default();
     let (mut repeated, mut idx) = (0usize, 0usize);
     while idx + n <= words.len() {
+        if !prefixes.may_repeat.get(idx).copied().unwrap_or(true) {
+            idx += 1; // new, and no later n-gram can equal it: nothing to look up or add
+            continue;
+        }
         let hash = prefixes.concat_hash(idx, idx + n);
         let same = |j: u32| same_concatenation(gram(j as usize), gram(idx));
         if index.see(hash, position(idx), same).is_some() {
@@ -365,6 +429,8 @@ impl GopherRepetition {
                     }
                     signals.push((format!("top_{n}_gram_char_frac"), value));
                 }
+                let min_n = c.dup_n_grams.iter().map(|&(n, _)| n).min().unwrap_or(1).max(1);
+                prefixes.mark_may_repeat(index, min_n);
                 for &(n, frac) in &c.dup_n_grams {
                     let value = dup_n_gram_chars(words, prefixes, index, n) as f64 / text_chars;
                     if let Some(r) = dup_n_gram_reason(n)

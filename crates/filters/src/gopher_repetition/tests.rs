@@ -28,6 +28,7 @@ fn helpers_follow_datatrove() {
     assert_eq!(top(&["a"], 2), None);
     let mut dup = |words: &[&str], n: usize| {
         prefixes.fill(words);
+        prefixes.mark_may_repeat(&mut index, n);
         dup_n_gram_chars(words, &prefixes, &mut index, n)
     };
     // joined without a separator: "ab"+"c" equals "a"+"bc"
@@ -35,6 +36,15 @@ fn helpers_follow_datatrove() {
     // a repeat skips n words: the overlapping third "a a" is not counted
     assert_eq!(dup(&["a", "a", "a", "a", "a"], 2), 4);
     assert_eq!(dup(&["a", "b"], 3), 0);
+    // n-grams of 16 bytes and more: a repeat found through the window pass, also when the words
+    // split differently ("abcdefgh"+"ijklmnopq" against "abcdefghijklmnop"+"q"), and one kept apart
+    // from a lookalike that differs after the window
+    let long = ["abcdefgh", "ijklmnopq", "x", "abcdefghijklmnop", "q", "y"];
+    assert_eq!(dup(&long, 2), 17);
+    let differ = ["abcdefghijklmnop", "1", "abcdefghijklmnop", "2"];
+    assert_eq!(dup(&differ, 2), 0);
+    let same = ["abcdefghijklmnop", "1", "z", "abcdefghijklmnop", "1"];
+    assert_eq!(dup(&same, 2), 17);
 }
 
 #[test]

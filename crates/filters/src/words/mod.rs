@@ -47,6 +47,9 @@ pub(crate) struct EnglishTokenizer {
     suffix_behind: Vec<(regex::Regex, usize)>,
     infix: Regex,
     url: Regex,
+    /// `url` without its negative look-aheads (the private-address exclusions): a plain regex that
+    /// matches whenever `url` does, so a miss here settles most strings without the slower `url`.
+    url_superset: Option<regex::Regex>,
     specials: PrefilteredMap<&'static str, &'static [&'static str]>,
     /// Matcher rules by the text of their first token.
     matcher: PrefilteredMap<String, Vec<MatcherRule>>,
@@ -113,6 +116,47 @@ pub(crate) fn count_sentences(text: &str) -> usize {
     english().count_sentences(text)
 }
 
+/// `pattern` with every negative look-ahead group `(?!…)` removed: a pattern matching a superset of
+/// what `pattern` matches (a negative look-ahead only ever rules a match out). Escapes (`\x`) and
+/// bracketed classes are skipped over when matching parentheses.
+fn without_negative_lookaheads(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    // the nesting depth inside a removed group (0: keeping), and whether inside `[…]`
+    let (mut depth, mut in_class) = (0usize, false);
+    let mut chars = pattern.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let keep = depth == 0;
+        match c {
+            '\\' => {
+                let next = chars.next().map(|(_, n)| n);
+                if keep {
+                    out.push(c);
+                    out.extend(next);
+                }
+                continue;
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => {
+                if depth > 0 {
+                    depth += 1;
+                } else if pattern.get(i..).is_some_and(|rest| rest.starts_with("(?!")) {
+                    depth = 1;
+                }
+            }
+            ')' if !in_class && depth > 0 => {
+                depth -= 1;
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 0 {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn compile(pattern: &str) -> Regex {
     // The patterns are generated constants; the unit test `tables_compile` proves they compile, so a
     // failure here is a broken build, not bad input.
@@ -137,6 +181,7 @@ impl EnglishTokenizer {
                 .collect(),
             infix: compile(spacy_en_tables::INFIX),
             url: compile(spacy_en_tables::URL),
+            url_superset: regex::Regex::new(&without_negative_lookaheads(spacy_en_tables::URL)).ok(),
             specials: PrefilteredMap::new(spacy_en_tables::SPECIALS.iter().copied().collect()),
             matcher: PrefilteredMap::new(FxHashMap::default()),
             sent_punct: spacy_en_tables::SENT_PUNCT.iter().copied().collect(),
@@ -202,7 +247,9 @@ impl EnglishTokenizer {
     /// spaCy's `url_match`. Both of its branches (a host name with a top-level domain, or an IPv4 address)
     /// need a `.`, so a string without one is not tried.
     fn is_url(&self, s: &str) -> bool {
-        s.contains('.') && matches!(self.url.is_match(s), Ok(true))
+        s.contains('.')
+            && self.url_superset.as_ref().is_none_or(|re| re.is_match(s))
+            && matches!(self.url.is_match(s), Ok(true))
     }
 
     /// Whether `s` has a character an infix match can start with (if not, it has no infix).
