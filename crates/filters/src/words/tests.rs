@@ -74,3 +74,13 @@ fn negative_lookaheads_are_removed_whole() {
     }
     assert!(en.is_url("example.com") && !en.is_url("10.0.0.1") && !en.is_url("U.S"));
 }
+
+#[test]
+fn one_search_for_the_look_behind_suffixes() {
+    let en = english();
+    let any = en.suffix_behind_any.as_ref().unwrap();
+    for s in ["10+", "20°C.", "5$", "10km", "word", "(word", "ABC.", "x.", "3"] {
+        let each = en.suffix_behind.iter().any(|(re, _)| re.is_match(s));
+        assert_eq!(any.is_match(s), each, "{s}");
+    }
+}
