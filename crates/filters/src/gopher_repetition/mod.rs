@@ -271,25 +271,55 @@ fn top_n_gram_chars(
     prefixes: &WordPrefixes,
     index: &mut SeenIndex,
     n: usize,
+    repeated: &mut Vec<bool>,
+    class: &mut Vec<u32>,
 ) -> Option<usize> {
     if n == 0 || words.len() < n {
+        repeated.clear();
         return None;
     }
     let starts = words.len() - n + 1;
     index.reset(starts);
     let seq_pow = (0..n).fold(1u64, |p, _| p.wrapping_mul(SEQ));
     let gram = |i: usize| words.get(i..i + n);
+    let known = !repeated.is_empty();
+    let may_repeat =
+        |i: usize| !known || (repeated.get(i) == Some(&true) && repeated.get(i + 1) == Some(&true));
     // (count, first start) of the most frequent n-gram so far
     let mut best = (1u32, 0u32);
+    class.clear();
     for idx in 0..starts {
+        if !may_repeat(idx) {
+            class.push(u32::MAX); // occurs once
+            continue;
+        }
         let hash = prefixes.seq_hash(idx, n, seq_pow);
         let same = |j: u32| gram(j as usize) == gram(idx);
-        if let Some((first, count)) = index.see(hash, position(idx), same)
-            && (count > best.0 || (count == best.0 && first < best.1))
-        {
-            best = (count, first);
+        match index.see(hash, position(idx), same) {
+            None => class.push(position(idx)),
+            Some((first, count)) => {
+                class.push(first);
+                if count > best.0 || (count == best.0 && first < best.1) {
+                    best = (count, first);
+                }
+            }
         }
     }
+    // an n-gram repeats when its class (its first start) is seen again: mark the classes, then all
+    let mut seen_again = vec![false; starts];
+    for (idx, &c) in class.iter().enumerate() {
+        if c as usize != idx
+            && let Some(flag) = seen_again.get_mut(c as usize)
+        {
+            *flag = true;
+        }
+    }
+    repeated.clear();
+    repeated.extend(
+        class
+            .iter()
+            .map(|&c| seen_again.get(c as usize).copied().unwrap_or(false)),
+    );
     let first = best.1 as usize;
     Some((prefixes.chars(first, first + n) + n - 1) * best.0 as usize)
 }
@@ -418,8 +448,14 @@ impl GopherRepetition {
             };
             prefixes.fill(words);
             with_indexes(|index, _| {
+                // which (n-1)-grams repeat, from the previous n when the n are consecutive
+                let (mut repeated, mut class, mut last_n) = (Vec::new(), Vec::new(), 0);
                 for &(n, frac) in &c.top_n_grams {
-                    let value = top_n_gram_chars(words, prefixes, index, n)
+                    if n != last_n + 1 {
+                        repeated.clear();
+                    }
+                    last_n = n;
+                    let value = top_n_gram_chars(words, prefixes, index, n, &mut repeated, &mut class)
                         .map_or(0.0, |chars| chars as f64 / text_chars);
                     if let Some(r) = top_n_gram_reason(n) {
                         // datatrove compares even at a fraction of 0 here (no `if frac` guard)

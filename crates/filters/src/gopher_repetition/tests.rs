@@ -15,9 +15,11 @@ fn helpers_follow_datatrove() {
     assert_eq!(split_lines("\na\n\nb\n"), ["", "a", "b", ""]);
     let mut prefixes = WordPrefixes::default();
     let mut index = SeenIndex::default();
+    let (mut repeated, mut class) = (Vec::new(), Vec::new());
     let mut top = |words: &[&str], n: usize| {
         prefixes.fill(words);
-        top_n_gram_chars(words, &prefixes, &mut index, n)
+        repeated.clear();
+        top_n_gram_chars(words, &prefixes, &mut index, n, &mut repeated, &mut class)
     };
     // "x y" appears twice, first: 3 chars * 2
     assert_eq!(top(&["x", "y", "x", "y", "x"], 2), Some(6));
@@ -26,6 +28,29 @@ fn helpers_follow_datatrove() {
     // a later n-gram overtaking an earlier one; characters, not bytes
     assert_eq!(top(&["é", "b", "x", "é", "b", "y", "y", "é", "b"], 2), Some(9));
     assert_eq!(top(&["a"], 2), None);
+    // n after n - 1: only starts whose (n-1)-grams repeat are looked up, with the same answers
+    let words = ["a", "b", "c", "x", "a", "b", "c", "a", "b", "y", "b", "c"];
+    prefixes.fill(&words);
+    for n in 2..=4 {
+        let mut cold = (Vec::new(), Vec::new());
+        let expected = top_n_gram_chars(&words, &prefixes, &mut index, n, &mut cold.0, &mut cold.1);
+        let mut chained = (Vec::new(), Vec::new());
+        let mut got = None;
+        for m in 2..=n {
+            got = top_n_gram_chars(&words, &prefixes, &mut index, m, &mut chained.0, &mut chained.1);
+        }
+        assert_eq!(got, expected, "{n}");
+    }
+    let mut flags = (Vec::new(), Vec::new());
+    // "a b" and "b c" thrice each (the first seen wins): 3 chars * 3; "a b c" twice: 5 * 2
+    assert_eq!(
+        top_n_gram_chars(&words, &prefixes, &mut index, 2, &mut flags.0, &mut flags.1),
+        Some(9)
+    );
+    assert_eq!(
+        top_n_gram_chars(&words, &prefixes, &mut index, 3, &mut flags.0, &mut flags.1),
+        Some(10)
+    );
     let mut dup = |words: &[&str], n: usize| {
         prefixes.fill(words);
         prefixes.mark_may_repeat(&mut index, n);

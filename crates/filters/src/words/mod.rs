@@ -49,6 +49,10 @@ pub(crate) struct EnglishTokenizer {
     /// instead of one per alternative).
     suffix_behind_any: Option<regex::Regex>,
     infix: Regex,
+    /// `infix` with its look-behinds and look-aheads turned into plain groups (they then consume their
+    /// character): a plain regex that matches somewhere whenever `infix` does, so a miss here means no
+    /// infix without running `infix`.
+    infix_superset: Option<regex::Regex>,
     url: Regex,
     /// `url` without its negative look-aheads (the private-address exclusions): a plain regex that
     /// matches whenever `url` does, so a miss here settles most strings without the slower `url`.
@@ -191,6 +195,12 @@ impl EnglishTokenizer {
             )
             .ok(),
             infix: compile(spacy_en_tables::INFIX),
+            infix_superset: regex::Regex::new(
+                &spacy_en_tables::INFIX
+                    .replace("(?<=", "(?:")
+                    .replace("(?=", "(?:"),
+            )
+            .ok(),
             url: compile(spacy_en_tables::URL),
             url_superset: regex::Regex::new(&without_negative_lookaheads(spacy_en_tables::URL)).ok(),
             specials: PrefilteredMap::new(spacy_en_tables::SPECIALS.iter().copied().collect()),
@@ -484,7 +494,10 @@ impl EnglishTokenizer {
             let rest = chunk.get(lo..hi).unwrap_or_default();
             if with_specials && self.push_special(rest, base + lo, out) {
                 // special case
-            } else if self.is_url(rest) || !Self::may_have_infix(rest) {
+            } else if self.is_url(rest)
+                || !Self::may_have_infix(rest)
+                || self.infix_superset.as_ref().is_some_and(|re| !re.is_match(rest))
+            {
                 push(out, lo, hi);
             } else {
                 let mut start = 0usize;

@@ -84,3 +84,26 @@ fn one_search_for_the_look_behind_suffixes() {
         assert_eq!(any.is_match(s), each, "{s}");
     }
 }
+
+#[test]
+fn infix_superset_never_misses_an_infix() {
+    let en = english();
+    let superset = en.infix_superset.as_ref().unwrap();
+    for s in [
+        "U.S",
+        "3.5",
+        "well-known",
+        "a/b",
+        "x,y",
+        "1,000",
+        "3+4",
+        "end.Next",
+        "a...b",
+        "word",
+        "a:b",
+    ] {
+        let full = matches!(en.infix.find(s), Ok(Some(_)));
+        assert!(superset.is_match(s) || !full, "{s}");
+    }
+    assert!(!superset.is_match("3.5") && superset.is_match("well-known"));
+}
