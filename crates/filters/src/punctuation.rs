@@ -460,13 +460,12 @@ pub(crate) fn is_punctuation(c: char) -> bool {
 /// The ASCII characters of `PUNCTUATION_SET`, as bits of their code points (most words are ASCII).
 const ASCII_PUNCTUATION: u128 = {
     let mut bits = 0u128;
-    let mut i = 0;
-    while i < PUNCTUATION_SET.len() {
-        let cp = PUNCTUATION_SET[i] as u32;
-        if cp < 128 {
-            bits |= 1u128 << cp;
+    let mut rest = PUNCTUATION_SET;
+    while let [c, tail @ ..] = rest {
+        if (*c as u32) < 128 {
+            bits |= 1u128 << (*c as u32);
         }
-        i += 1;
+        rest = tail;
     }
     bits
 };

@@ -77,10 +77,12 @@ const INVERSE_POWERS: [u64; 64] = powers(INV_POLY);
 
 const fn powers(base: u64) -> [u64; 64] {
     let mut out = [1u64; 64];
-    let mut i = 1;
-    while i < 64 {
-        out[i] = out[i - 1].wrapping_mul(base);
-        i += 1;
+    let mut p = 1u64;
+    let mut rest: &mut [u64] = &mut out;
+    while let [first, tail @ ..] = rest {
+        *first = p;
+        p = p.wrapping_mul(base);
+        rest = tail;
     }
     out
 }
