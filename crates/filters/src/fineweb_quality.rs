@@ -172,7 +172,7 @@ impl FineWebQuality {
             .count() as f64
             / n;
         let non_newline_chars = text.chars().filter(|&ch| ch != '\n').count();
-        let dup = find_duplicates(lines.iter().copied()).1 as f64 / non_newline_chars as f64;
+        let dup = find_duplicates(lines).1 as f64 / non_newline_chars as f64;
         let newlines = text.matches('\n').count() as f64;
         let list = if n_words == 0 {
             f64::INFINITY

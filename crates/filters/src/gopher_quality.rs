@@ -4,8 +4,9 @@
 use saring_core::{Document, DropReason, Step, Verdict};
 use serde::{Deserialize, Serialize};
 
-use crate::fxhash::FxHashSet;
+use crate::fxhash::FxHashMap;
 use crate::languages::{PerLanguage, record};
+use crate::prefiltered::PrefilteredMap;
 use crate::punctuation::is_punctuation;
 use crate::words::{is_alpha, py_strip_end, py_strip_start, split_into_words};
 
@@ -188,11 +189,22 @@ pub(crate) fn py_splitlines(text: &str) -> Vec<&str> {
     lines
 }
 
+/// Each distinct word of `words` with its number in order of first appearance.
+fn numbered(words: &[String]) -> FxHashMap<String, usize> {
+    let mut numbers = FxHashMap::default();
+    for w in words {
+        let next = numbers.len();
+        numbers.entry(w.clone()).or_insert(next);
+    }
+    numbers
+}
+
 /// Drops documents that fail Gopher's quality rules; records `gopher_quality.*` on every document.
 #[derive(Debug, Clone)]
 pub struct GopherQuality {
     config: GopherQualityConfig,
-    stop_words: FxHashSet<String>,
+    /// Each distinct stop word and its number (0, 1, …), for a bit set of those seen.
+    stop_words: PrefilteredMap<String, usize>,
     languages: PerLanguage<GopherQuality>,
 }
 
@@ -211,7 +223,7 @@ impl GopherQuality {
         });
         GopherQuality {
             config: config.clone(),
-            stop_words: config.stop_words.iter().cloned().collect(),
+            stop_words: PrefilteredMap::new(numbered(&config.stop_words)),
             languages,
         }
     }
@@ -220,7 +232,8 @@ impl GopherQuality {
         let mut non_symbol = 0usize;
         let mut non_symbol_chars = 0usize;
         let mut alpha_words = 0usize;
-        let mut stop_seen: FxHashSet<&str> = FxHashSet::default();
+        let mut stop_seen = vec![0u64; self.stop_words.len().div_ceil(64)];
+        let mut stop_words = 0usize;
         for w in words {
             if w.chars().any(|c| !is_punctuation(c)) {
                 non_symbol += 1;
@@ -229,8 +242,12 @@ impl GopherQuality {
             if w.chars().any(is_alpha) {
                 alpha_words += 1;
             }
-            if self.stop_words.contains(*w) {
-                stop_seen.insert(w);
+            if let Some(&i) = self.stop_words.get(w)
+                && let Some(bits) = stop_seen.get_mut(i / 64)
+                && *bits & (1 << (i % 64)) == 0
+            {
+                *bits |= 1 << (i % 64);
+                stop_words += 1;
             }
         }
         let n = words.len();
@@ -257,7 +274,7 @@ impl GopherQuality {
             bullet_lines_frac: ratio(bullets, lines.len()),
             end_ellipsis_lines_frac: ratio(end_ellipsis, lines.len()),
             alpha_words_frac: ratio(alpha_words, n),
-            stop_words: stop_seen.len(),
+            stop_words,
         }
     }
 

@@ -45,7 +45,9 @@ mod gopher_quality;
 mod gopher_repetition;
 mod languages;
 mod min_length;
+mod prefiltered;
 mod punctuation;
+mod seen_index;
 mod words;
 
 pub use c4_quality::{C4Quality, C4QualityConfig};

@@ -451,8 +451,24 @@ pub(crate) const TERMINAL_PUNCTUATION: &[char] = &[
 
 /// Whether `c` is in datatrove's `PUNCTUATION_SET`.
 pub(crate) fn is_punctuation(c: char) -> bool {
+    if c.is_ascii() {
+        return ASCII_PUNCTUATION & (1u128 << (c as u32)) != 0;
+    }
     PUNCTUATION_SET.binary_search(&c).is_ok()
 }
+
+/// The ASCII characters of `PUNCTUATION_SET`, as bits of their code points (most words are ASCII).
+const ASCII_PUNCTUATION: u128 = {
+    let mut bits = 0u128;
+    let mut rest = PUNCTUATION_SET;
+    while let [c, tail @ ..] = rest {
+        if (*c as u32) < 128 {
+            bits |= 1u128 << (*c as u32);
+        }
+        rest = tail;
+    }
+    bits
+};
 
 /// Whether `c` is in datatrove's `TERMINAL_PUNCTUATION`.
 pub(crate) fn is_terminal_punctuation(c: char) -> bool {

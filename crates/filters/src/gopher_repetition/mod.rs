@@ -9,25 +9,221 @@ mod tests;
 
 pub use config::{GopherRepetitionConfig, dup_n_gram_reason, top_n_gram_reason};
 
-use crate::fxhash::{FxHashMap, FxHashSet};
+use std::cell::RefCell;
+use std::hash::Hasher;
+
+use crate::fxhash::FxHasher;
 use crate::languages::{PerLanguage, record};
+use crate::seen_index::{SeenIndex, with_indexes};
 use crate::words::{py_strip, split_into_words};
 
+/// The Fx hash of a string's bytes.
+fn str_hash(s: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(s.as_bytes());
+    hasher.finish()
+}
+
 /// datatrove's `find_duplicates`: how many elements repeat an earlier one, and their characters.
-pub(crate) fn find_duplicates<'a>(items: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
-    let mut unique: FxHashSet<&str> = FxHashSet::default();
-    let (mut elements, mut chars) = (0, 0);
-    for item in items {
-        if !unique.insert(item) {
-            elements += 1;
-            chars += item.chars().count();
+pub(crate) fn find_duplicates(items: &[&str]) -> (usize, usize) {
+    with_indexes(|index, _| {
+        index.reset(items.len());
+        let (mut elements, mut chars) = (0, 0);
+        for (i, item) in items.iter().enumerate() {
+            let same = |j: u32| items.get(j as usize) == Some(item);
+            if index.see(str_hash(item), position(i), same).is_some() {
+                elements += 1;
+                chars += item.chars().count();
+            }
         }
-    }
-    (elements, chars)
+        (elements, chars)
+    })
+}
+
+/// A position as the index stores it; texts have far fewer than 2^32 words or lines, and a larger one
+/// (which no input can reach: it would take more than 4 GB of text per document) only merges entries.
+fn position(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// The base of the polynomial hash of byte strings used to find repeated n-grams.
 const POLY: u64 = 0x0100_0000_01b3;
+
+/// The inverse of `POLY` modulo 2^64 (`POLY` is odd), by Newton's iteration.
+const INV_POLY: u64 = {
+    let mut x = POLY;
+    let mut i = 0;
+    while i < 6 {
+        x = x.wrapping_mul(2u64.wrapping_sub(POLY.wrapping_mul(x)));
+        i += 1;
+    }
+    x
+};
+
+/// `base` to the power `n`, modulo 2^64.
+const fn power(base: u64, n: usize) -> u64 {
+    let mut p = 1u64;
+    let mut i = 0;
+    while i < n {
+        p = p.wrapping_mul(base);
+        i += 1;
+    }
+    p
+}
+
+/// `POLY` and `INV_POLY` to the powers 0–63: the shifts for words of up to 63 bytes, by lookup.
+const POWERS: [u64; 64] = powers(POLY);
+const INVERSE_POWERS: [u64; 64] = powers(INV_POLY);
+
+const fn powers(base: u64) -> [u64; 64] {
+    let mut out = [1u64; 64];
+    let mut p = 1u64;
+    let mut rest: &mut [u64] = &mut out;
+    while let [first, tail @ ..] = rest {
+        *first = p;
+        p = p.wrapping_mul(base);
+        rest = tail;
+    }
+    out
+}
+
+/// The base of the hash of word sequences (over the words' own hashes).
+const SEQ: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// Prefix sums over a document's words, in buffers reused from document to document: with them an
+/// n-gram's characters and hashes take O(1) whatever n.
+#[derive(Debug, Default)]
+struct WordPrefixes {
+    /// `chars[k]`: the characters of the first k words.
+    chars: Vec<usize>,
+    /// `concat[k]`: the polynomial hash (base `POLY`) of the first k words' bytes, concatenated.
+    concat: Vec<u64>,
+    /// `pow[k]`: `POLY` to the power of the first k words' byte count; `inv[k]`: its inverse.
+    pow: Vec<u64>,
+    inv: Vec<u64>,
+    /// `seq[k]`: the polynomial hash (base `SEQ`) of the first k words' own hashes.
+    seq: Vec<u64>,
+    /// The words' bytes, concatenated, and where each word starts in them (`starts[len]`: the end).
+    bytes: Vec<u8>,
+    starts: Vec<usize>,
+    /// Per word: whether an n-gram starting there may repeat (see [`WordPrefixes::mark_may_repeat`]).
+    may_repeat: Vec<bool>,
+    /// Scratch of `mark_may_repeat`: each word's window class (its first start) and each class's count.
+    class: Vec<u32>,
+    count: Vec<u32>,
+}
+
+/// The bytes of the window [`WordPrefixes::mark_may_repeat`] compares.
+const WINDOW: usize = 16;
+
+thread_local! {
+    static PREFIXES: RefCell<WordPrefixes> = RefCell::new(WordPrefixes::default());
+}
+
+impl WordPrefixes {
+    fn fill(&mut self, words: &[&str]) {
+        for v in [&mut self.concat, &mut self.seq] {
+            v.clear();
+            v.push(0);
+        }
+        for v in [&mut self.pow, &mut self.inv] {
+            v.clear();
+            v.push(1);
+        }
+        self.chars.clear();
+        self.chars.push(0);
+        self.bytes.clear();
+        self.starts.clear();
+        let (mut chars, mut concat, mut pow, mut inv, mut seq) = (0usize, 0u64, 1u64, 1u64, 0u64);
+        for w in words {
+            let mut h = 0u64;
+            for b in w.bytes() {
+                h = h.wrapping_mul(POLY).wrapping_add(u64::from(b) + 1);
+                // UTF-8: every byte but a continuation byte starts a character
+                chars += usize::from(b & 0xc0 != 0x80);
+            }
+            let (p, q) = match (POWERS.get(w.len()), INVERSE_POWERS.get(w.len())) {
+                (Some(&p), Some(&q)) => (p, q),
+                _ => (power(POLY, w.len()), power(INV_POLY, w.len())),
+            };
+            self.starts.push(self.bytes.len());
+            self.bytes.extend_from_slice(w.as_bytes());
+            concat = concat.wrapping_mul(p).wrapping_add(h);
+            pow = pow.wrapping_mul(p);
+            inv = inv.wrapping_mul(q);
+            seq = seq.wrapping_mul(SEQ).wrapping_add(h);
+            self.chars.push(chars);
+            self.concat.push(concat);
+            self.pow.push(pow);
+            self.inv.push(inv);
+            self.seq.push(seq);
+        }
+        self.starts.push(self.bytes.len());
+    }
+
+    /// The `WINDOW` bytes of the concatenation from the start of word `i`, if that many remain.
+    fn window(&self, i: usize) -> Option<&[u8]> {
+        let start = self.starts.get(i).copied()?;
+        self.bytes.get(start..start + WINDOW)
+    }
+
+    /// Sets `may_repeat[i]` false only where no n-gram (n ≥ `min_n`, joined without a separator)
+    /// starting at word i can equal one starting at another word: where the n-gram is at least `WINDOW`
+    /// bytes long and its first `WINDOW` bytes start at no other word. One pass, with exact keys; the
+    /// walks of `dup_n_gram_chars` then skip those words (neither looking them up nor adding them).
+    fn mark_may_repeat(&mut self, index: &mut SeenIndex, min_n: usize) {
+        let words = self.starts.len().saturating_sub(1);
+        index.reset(words);
+        self.class.clear();
+        self.count.clear();
+        self.count.resize(words, 0);
+        for i in 0..words {
+            let Some(window) = self.window(i) else {
+                self.class.push(u32::MAX);
+                continue;
+            };
+            let mut word = [0u8; WINDOW];
+            word.copy_from_slice(window);
+            let key = u128::from_le_bytes(word);
+            let hash = ((key >> 64) as u64 ^ (key as u64).rotate_left(29)).wrapping_mul(SEQ);
+            let same = |j: u32| self.window(j as usize) == Some(window);
+            let class = index
+                .see(hash, position(i), same)
+                .map_or(position(i), |(first, _)| first);
+            self.class.push(class);
+            if let Some(c) = self.count.get_mut(class as usize) {
+                *c += 1;
+            }
+        }
+        self.may_repeat.clear();
+        for i in 0..words {
+            let start = self.starts.get(i).copied().unwrap_or_default();
+            let short = self.starts.get(i + min_n).is_none_or(|&end| end - start < WINDOW);
+            let class = self.class.get(i).copied().unwrap_or(u32::MAX);
+            let repeated = self.count.get(class as usize).is_some_and(|&c| c >= 2);
+            self.may_repeat.push(short || repeated);
+        }
+    }
+
+    /// The characters of words `i..j`.
+    fn chars(&self, i: usize, j: usize) -> usize {
+        let at = |k: usize| self.chars.get(k).copied().unwrap_or_default();
+        at(j) - at(i)
+    }
+
+    /// The polynomial hash of the bytes of words `i..j`, concatenated.
+    fn concat_hash(&self, i: usize, j: usize) -> u64 {
+        let at = |v: &Vec<u64>, k: usize| v.get(k).copied().unwrap_or_default();
+        let shift = at(&self.pow, j).wrapping_mul(at(&self.inv, i));
+        at(&self.concat, j).wrapping_sub(at(&self.concat, i).wrapping_mul(shift))
+    }
+
+    /// The hash of the word sequence `i..i + n`; `seq_pow` is `SEQ` to the power n.
+    fn seq_hash(&self, i: usize, n: usize, seq_pow: u64) -> u64 {
+        let at = |k: usize| self.seq.get(k).copied().unwrap_or_default();
+        at(i + n).wrapping_sub(at(i).wrapping_mul(seq_pow))
+    }
+}
 
 /// Whether the concatenations of two runs of words are equal.
 fn same_concatenation(a: &[&str], b: &[&str]) -> bool {
@@ -41,45 +237,24 @@ fn same_concatenation(a: &[&str], b: &[&str]) -> bool {
 /// datatrove's `find_all_duplicate(words, n)`: walks the word n-grams (joined without a separator); a
 /// repeat counts its characters and skips n words, a new one moves one word on.
 ///
-/// An n-gram is keyed by a polynomial hash of its concatenated bytes (combined from per-word hashes, so
+/// An n-gram is keyed by the polynomial hash of its concatenated bytes (from the prefix hashes, so
 /// nothing is copied); equal hashes are confirmed by comparing the bytes.
-fn dup_n_gram_chars(words: &[&str], lens: &[usize], word_hashes: &[(u64, u64)], n: usize) -> usize {
-    if n == 0 {
+fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenIndex, n: usize) -> usize {
+    if n == 0 || words.len() < n {
         return 0;
     }
-    let hash_at = |idx: usize| {
-        word_hashes
-            .get(idx..idx + n)
-            .unwrap_or_default()
-            .iter()
-            .fold(0u64, |h, &(wh, pow)| h.wrapping_mul(pow).wrapping_add(wh))
-    };
-    // first start of each hash; starts of other n-grams with a hash already taken (a 64-bit collision)
-    let mut unique: FxHashMap<u64, usize> =
-        FxHashMap::with_capacity_and_hasher(words.len(), Default::default());
-    let mut collided: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+    index.reset(words.len() - n + 1);
+    let gram = |i: usize| words.get(i..i + n).unwrap_or_default();
     let (mut repeated, mut idx) = (0usize, 0usize);
     while idx + n <= words.len() {
-        let gram = words.get(idx..idx + n).unwrap_or_default();
-        let same = |j: usize| same_concatenation(words.get(j..j + n).unwrap_or_default(), gram);
-        let hash = hash_at(idx);
-        let seen = match unique.get(&hash) {
-            None => {
-                unique.insert(hash, idx);
-                false
-            }
-            Some(&j) if same(j) => true,
-            Some(_) => {
-                let others = collided.entry(hash).or_default();
-                let seen = others.iter().any(|&j| same(j));
-                if !seen {
-                    others.push(idx);
-                }
-                seen
-            }
-        };
-        if seen {
-            repeated += lens.get(idx..idx + n).map_or(0, |l| l.iter().sum::<usize>());
+        if !prefixes.may_repeat.get(idx).copied().unwrap_or(true) {
+            idx += 1; // new, and no later n-gram can equal it: nothing to look up or add
+            continue;
+        }
+        let hash = prefixes.concat_hash(idx, idx + n);
+        let same = |j: u32| same_concatenation(gram(j as usize), gram(idx));
+        if index.see(hash, position(idx), same).is_some() {
+            repeated += prefixes.chars(idx, idx + n);
             idx += n;
         } else {
             idx += 1;
@@ -91,70 +266,64 @@ fn dup_n_gram_chars(words: &[&str], lens: &[usize], word_hashes: &[(u64, u64)], 
 /// datatrove's `find_top_duplicate(get_n_grams(words, n))`: the characters of the most frequent n-gram
 /// (words joined by a space; ties go to the first seen) times its count; `None` without any n-gram.
 ///
-/// n-grams are keyed by the polynomial hash of their space-joined bytes (equal hashes are confirmed by
-/// comparing the words: words hold no space, so equal word runs are exactly equal joined strings).
-fn top_n_gram_chars(words: &[&str], lens: &[usize], word_hashes: &[(u64, u64)], n: usize) -> Option<usize> {
+/// n-grams are keyed by a hash of their word sequence, confirmed by comparing the words (words hold no
+/// space, so equal word runs are exactly equal joined strings).
+fn top_n_gram_chars(
+    words: &[&str],
+    prefixes: &WordPrefixes,
+    index: &mut SeenIndex,
+    n: usize,
+    repeated: &mut Vec<bool>,
+    class: &mut Vec<u32>,
+) -> Option<usize> {
     if n == 0 || words.len() < n {
+        repeated.clear();
         return None;
     }
-    let hash_at = |idx: usize| {
-        word_hashes
-            .get(idx..idx + n)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .fold(0u64, |h, (k, &(wh, pow))| {
-                let h = if k == 0 {
-                    h
-                } else {
-                    h.wrapping_mul(POLY).wrapping_add(u64::from(b' ') + 1)
-                };
-                h.wrapping_mul(pow).wrapping_add(wh)
-            })
-    };
-    // (first start, count) by hash; n-grams whose hash was taken by another n-gram (a collision)
-    let mut counts: FxHashMap<u64, (usize, usize)> =
-        FxHashMap::with_capacity_and_hasher(words.len(), Default::default());
-    let mut collided: FxHashMap<u64, Vec<(usize, usize)>> = FxHashMap::default();
-    let same = |i: usize, j: usize| words.get(i..i + n) == words.get(j..j + n);
-    for idx in 0..=words.len() - n {
-        let hash = hash_at(idx);
-        match counts.get_mut(&hash) {
-            None => {
-                counts.insert(hash, (idx, 1));
-            }
-            Some(entry) if same(entry.0, idx) => entry.1 += 1,
-            Some(_) => {
-                let others = collided.entry(hash).or_default();
-                match others.iter_mut().find(|e| same(e.0, idx)) {
-                    Some(e) => e.1 += 1,
-                    None => others.push((idx, 1)),
+    let starts = words.len() - n + 1;
+    index.reset(starts);
+    let seq_pow = (0..n).fold(1u64, |p, _| p.wrapping_mul(SEQ));
+    let gram = |i: usize| words.get(i..i + n);
+    let known = !repeated.is_empty();
+    let may_repeat =
+        |i: usize| !known || (repeated.get(i) == Some(&true) && repeated.get(i + 1) == Some(&true));
+    // (count, first start) of the most frequent n-gram so far
+    let mut best = (1u32, 0u32);
+    class.clear();
+    for idx in 0..starts {
+        if !may_repeat(idx) {
+            class.push(u32::MAX); // occurs once
+            continue;
+        }
+        let hash = prefixes.seq_hash(idx, n, seq_pow);
+        let same = |j: u32| gram(j as usize) == gram(idx);
+        match index.see(hash, position(idx), same) {
+            None => class.push(position(idx)),
+            Some((first, count)) => {
+                class.push(first);
+                if count > best.0 || (count == best.0 && first < best.1) {
+                    best = (count, first);
                 }
             }
         }
     }
-    let (first, count) = counts
-        .values()
-        .chain(collided.values().flatten())
-        .copied()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
-    let chars: usize = lens.get(first..first + n).map_or(0, |l| l.iter().sum::<usize>()) + n - 1;
-    Some(chars * count)
-}
-
-/// Each word's polynomial hash and `POLY` to the power of its byte length.
-fn word_hashes(words: &[&str]) -> Vec<(u64, u64)> {
-    words
-        .iter()
-        .map(|w| {
-            w.bytes().fold((0u64, 1u64), |(h, pow), b| {
-                (
-                    h.wrapping_mul(POLY).wrapping_add(u64::from(b) + 1),
-                    pow.wrapping_mul(POLY),
-                )
-            })
-        })
-        .collect()
+    // an n-gram repeats when its class (its first start) is seen again: mark the classes, then all
+    let mut seen_again = vec![false; starts];
+    for (idx, &c) in class.iter().enumerate() {
+        if c as usize != idx
+            && let Some(flag) = seen_again.get_mut(c as usize)
+        {
+            *flag = true;
+        }
+    }
+    repeated.clear();
+    repeated.extend(
+        class
+            .iter()
+            .map(|&c| seen_again.get(c as usize).copied().unwrap_or(false)),
+    );
+    let first = best.1 as usize;
+    Some((prefixes.chars(first, first + n) + n - 1) * best.0 as usize)
 }
 
 /// Python's `re.split(r"\n{2,}", s)`.
@@ -237,7 +406,7 @@ impl GopherRepetition {
             }
         };
         let paragraphs = split_paragraphs(py_strip(text));
-        let (para_dups, para_chars) = find_duplicates(paragraphs.iter().copied());
+        let (para_dups, para_chars) = find_duplicates(&paragraphs);
         let dup_para_frac = para_dups as f64 / paragraphs.len() as f64;
         let dup_para_char_frac = para_chars as f64 / text_chars;
         check(
@@ -253,7 +422,7 @@ impl GopherRepetition {
             DropReason::DupParaCharFrac,
         );
         let lines = split_lines(text);
-        let (line_dups, line_chars) = find_duplicates(lines.iter().copied());
+        let (line_dups, line_chars) = find_duplicates(&lines);
         let dup_line_frac = line_dups as f64 / lines.len() as f64;
         let dup_line_char_frac = line_chars as f64 / text_chars;
         check(
@@ -272,29 +441,46 @@ impl GopherRepetition {
         signals.push(("dup_para_char_frac".to_owned(), dup_para_char_frac));
         signals.push(("dup_line_frac".to_owned(), dup_line_frac));
         signals.push(("dup_line_char_frac".to_owned(), dup_line_char_frac));
-        let lens: Vec<usize> = words.iter().map(|w| w.chars().count()).collect();
-        let hashes = word_hashes(words);
-        for &(n, frac) in &c.top_n_grams {
-            let value =
-                top_n_gram_chars(words, &lens, &hashes, n).map_or(0.0, |chars| chars as f64 / text_chars);
-            if let Some(r) = top_n_gram_reason(n) {
-                // datatrove compares even at a fraction of 0 here (no `if frac` guard)
-                if reason.is_none() && value > frac {
-                    reason = Some(r);
+        PREFIXES.with(|cell| {
+            let mut fresh = WordPrefixes::default();
+            let mut borrowed = cell.try_borrow_mut();
+            let prefixes = match borrowed.as_deref_mut() {
+                Ok(prefixes) => prefixes,
+                Err(_) => &mut fresh,
+            };
+            prefixes.fill(words);
+            with_indexes(|index, _| {
+                // which (n-1)-grams repeat, from the previous n when the n are consecutive
+                let (mut repeated, mut class, mut last_n) = (Vec::new(), Vec::new(), 0);
+                for &(n, frac) in &c.top_n_grams {
+                    if n != last_n + 1 {
+                        repeated.clear();
+                    }
+                    last_n = n;
+                    let value = top_n_gram_chars(words, prefixes, index, n, &mut repeated, &mut class)
+                        .map_or(0.0, |chars| chars as f64 / text_chars);
+                    if let Some(r) = top_n_gram_reason(n) {
+                        // datatrove compares even at a fraction of 0 here (no `if frac` guard)
+                        if reason.is_none() && value > frac {
+                            reason = Some(r);
+                        }
+                    }
+                    signals.push((format!("top_{n}_gram_char_frac"), value));
                 }
-            }
-            signals.push((format!("top_{n}_gram_char_frac"), value));
-        }
-        for &(n, frac) in &c.dup_n_grams {
-            let value = dup_n_gram_chars(words, &lens, &hashes, n) as f64 / text_chars;
-            if let Some(r) = dup_n_gram_reason(n)
-                && reason.is_none()
-                && value > frac
-            {
-                reason = Some(r);
-            }
-            signals.push((format!("dup_{n}_gram_char_frac"), value));
-        }
+                let min_n = c.dup_n_grams.iter().map(|&(n, _)| n).min().unwrap_or(1).max(1);
+                prefixes.mark_may_repeat(index, min_n);
+                for &(n, frac) in &c.dup_n_grams {
+                    let value = dup_n_gram_chars(words, prefixes, index, n) as f64 / text_chars;
+                    if let Some(r) = dup_n_gram_reason(n)
+                        && reason.is_none()
+                        && value > frac
+                    {
+                        reason = Some(r);
+                    }
+                    signals.push((format!("dup_{n}_gram_char_frac"), value));
+                }
+            });
+        });
         (reason, signals)
     }
 }

@@ -10,25 +10,66 @@ fn run(text: &str) -> Verdict {
 
 #[test]
 fn helpers_follow_datatrove() {
-    assert_eq!(find_duplicates(["a", "bb", "a", "bb", "bb"]), (3, 5));
+    assert_eq!(find_duplicates(&["a", "bb", "a", "bb", "bb"]), (3, 5));
     assert_eq!(split_paragraphs("a\n\nb\n\n\nc\nd"), ["a", "b", "c\nd"]);
     assert_eq!(split_lines("\na\n\nb\n"), ["", "a", "b", ""]);
-    let words = ["x", "y", "x", "y", "x"];
-    let lens = [1; 5];
+    let mut prefixes = WordPrefixes::default();
+    let mut index = SeenIndex::default();
+    let (mut repeated, mut class) = (Vec::new(), Vec::new());
+    let mut top = |words: &[&str], n: usize| {
+        prefixes.fill(words);
+        repeated.clear();
+        top_n_gram_chars(words, &prefixes, &mut index, n, &mut repeated, &mut class)
+    };
     // "x y" appears twice, first: 3 chars * 2
-    assert_eq!(top_n_gram_chars(&words, &lens, &word_hashes(&words), 2), Some(6));
+    assert_eq!(top(&["x", "y", "x", "y", "x"], 2), Some(6));
     // ties go to the first n-gram seen
-    let words = ["a", "bb", "a", "c"];
+    assert_eq!(top(&["a", "bb", "a", "c"], 2), Some(4));
+    // a later n-gram overtaking an earlier one; characters, not bytes
+    assert_eq!(top(&["é", "b", "x", "é", "b", "y", "y", "é", "b"], 2), Some(9));
+    assert_eq!(top(&["a"], 2), None);
+    // n after n - 1: only starts whose (n-1)-grams repeat are looked up, with the same answers
+    let words = ["a", "b", "c", "x", "a", "b", "c", "a", "b", "y", "b", "c"];
+    prefixes.fill(&words);
+    for n in 2..=4 {
+        let mut cold = (Vec::new(), Vec::new());
+        let expected = top_n_gram_chars(&words, &prefixes, &mut index, n, &mut cold.0, &mut cold.1);
+        let mut chained = (Vec::new(), Vec::new());
+        let mut got = None;
+        for m in 2..=n {
+            got = top_n_gram_chars(&words, &prefixes, &mut index, m, &mut chained.0, &mut chained.1);
+        }
+        assert_eq!(got, expected, "{n}");
+    }
+    let mut flags = (Vec::new(), Vec::new());
+    // "a b" and "b c" thrice each (the first seen wins): 3 chars * 3; "a b c" twice: 5 * 2
     assert_eq!(
-        top_n_gram_chars(&words, &[1, 2, 1, 1], &word_hashes(&words), 2),
-        Some(4)
+        top_n_gram_chars(&words, &prefixes, &mut index, 2, &mut flags.0, &mut flags.1),
+        Some(9)
     );
+    assert_eq!(
+        top_n_gram_chars(&words, &prefixes, &mut index, 3, &mut flags.0, &mut flags.1),
+        Some(10)
+    );
+    let mut dup = |words: &[&str], n: usize| {
+        prefixes.fill(words);
+        prefixes.mark_may_repeat(&mut index, n);
+        dup_n_gram_chars(words, &prefixes, &mut index, n)
+    };
     // joined without a separator: "ab"+"c" equals "a"+"bc"
-    let words = ["ab", "c", "a", "bc"];
-    assert_eq!(
-        dup_n_gram_chars(&words, &[2, 1, 1, 2], &word_hashes(&words), 2),
-        3
-    );
+    assert_eq!(dup(&["ab", "c", "a", "bc"], 2), 3);
+    // a repeat skips n words: the overlapping third "a a" is not counted
+    assert_eq!(dup(&["a", "a", "a", "a", "a"], 2), 4);
+    assert_eq!(dup(&["a", "b"], 3), 0);
+    // n-grams of 16 bytes and more: a repeat found through the window pass, also when the words
+    // split differently ("abcdefgh"+"ijklmnopq" against "abcdefghijklmnop"+"q"), and one kept apart
+    // from a lookalike that differs after the window
+    let long = ["abcdefgh", "ijklmnopq", "x", "abcdefghijklmnop", "q", "y"];
+    assert_eq!(dup(&long, 2), 17);
+    let differ = ["abcdefghijklmnop", "1", "abcdefghijklmnop", "2"];
+    assert_eq!(dup(&differ, 2), 0);
+    let same = ["abcdefghijklmnop", "1", "z", "abcdefghijklmnop", "1"];
+    assert_eq!(dup(&same, 2), 17);
 }
 
 #[test]

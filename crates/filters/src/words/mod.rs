@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 use fancy_regex::Regex;
 
 use crate::fxhash::{FxHashMap, FxHashSet};
+use crate::prefiltered::PrefilteredMap;
 
 pub(crate) use unicode::{is_alpha, is_decimal, is_py_space, py_strip, py_strip_end, py_strip_start};
 
@@ -44,11 +45,21 @@ pub(crate) struct EnglishTokenizer {
     suffix_plain: regex::Regex,
     /// The `(?<=X)Y` suffix alternatives as `XY$`, with the width of X in characters.
     suffix_behind: Vec<(regex::Regex, usize)>,
+    /// All of `suffix_behind` in one regex: where it finds nothing, none of them does (one search
+    /// instead of one per alternative).
+    suffix_behind_any: Option<regex::Regex>,
     infix: Regex,
+    /// `infix` with its look-behinds and look-aheads turned into plain groups (they then consume their
+    /// character): a plain regex that matches somewhere whenever `infix` does, so a miss here means no
+    /// infix without running `infix`.
+    infix_superset: Option<regex::Regex>,
     url: Regex,
-    specials: FxHashMap<&'static str, &'static [&'static str]>,
+    /// `url` without its negative look-aheads (the private-address exclusions): a plain regex that
+    /// matches whenever `url` does, so a miss here settles most strings without the slower `url`.
+    url_superset: Option<regex::Regex>,
+    specials: PrefilteredMap<&'static str, &'static [&'static str]>,
     /// Matcher rules by the text of their first token.
-    matcher: FxHashMap<String, Vec<MatcherRule>>,
+    matcher: PrefilteredMap<String, Vec<MatcherRule>>,
     sent_punct: FxHashSet<&'static str>,
 }
 
@@ -60,6 +71,8 @@ type ChunkCache = FxHashMap<Box<str>, Box<[(u32, u32)]>>;
 
 thread_local! {
     static CACHE: RefCell<ChunkCache> = RefCell::new(FxHashMap::default());
+    /// The token buffer, reused from text to text.
+    static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The shared English tokenizer.
@@ -110,6 +123,47 @@ pub(crate) fn count_sentences(text: &str) -> usize {
     english().count_sentences(text)
 }
 
+/// `pattern` with every negative look-ahead group `(?!…)` removed: a pattern matching a superset of
+/// what `pattern` matches (a negative look-ahead only ever rules a match out). Escapes (`\x`) and
+/// bracketed classes are skipped over when matching parentheses.
+fn without_negative_lookaheads(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    // the nesting depth inside a removed group (0: keeping), and whether inside `[…]`
+    let (mut depth, mut in_class) = (0usize, false);
+    let mut chars = pattern.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let keep = depth == 0;
+        match c {
+            '\\' => {
+                let next = chars.next().map(|(_, n)| n);
+                if keep {
+                    out.push(c);
+                    out.extend(next);
+                }
+                continue;
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => {
+                if depth > 0 {
+                    depth += 1;
+                } else if pattern.get(i..).is_some_and(|rest| rest.starts_with("(?!")) {
+                    depth = 1;
+                }
+            }
+            ')' if !in_class && depth > 0 => {
+                depth -= 1;
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 0 {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn compile(pattern: &str) -> Regex {
     // The patterns are generated constants; the unit test `tables_compile` proves they compile, so a
     // failure here is a broken build, not bad input.
@@ -132,10 +186,25 @@ impl EnglishTokenizer {
                 .iter()
                 .map(|&(pattern, width)| (compile_plain(pattern), width))
                 .collect(),
+            suffix_behind_any: regex::Regex::new(
+                &spacy_en_tables::SUFFIX_BEHIND
+                    .iter()
+                    .map(|&(pattern, _)| format!("(?:{pattern})"))
+                    .collect::<Vec<String>>()
+                    .join("|"),
+            )
+            .ok(),
             infix: compile(spacy_en_tables::INFIX),
+            infix_superset: regex::Regex::new(
+                &spacy_en_tables::INFIX
+                    .replace("(?<=", "(?:")
+                    .replace("(?=", "(?:"),
+            )
+            .ok(),
             url: compile(spacy_en_tables::URL),
-            specials: spacy_en_tables::SPECIALS.iter().copied().collect(),
-            matcher: FxHashMap::default(),
+            url_superset: regex::Regex::new(&without_negative_lookaheads(spacy_en_tables::URL)).ok(),
+            specials: PrefilteredMap::new(spacy_en_tables::SPECIALS.iter().copied().collect()),
+            matcher: PrefilteredMap::new(FxHashMap::default()),
             sent_punct: spacy_en_tables::SENT_PUNCT.iter().copied().collect(),
         };
         // spaCy (faster_heuristics) adds to its matcher the special cases containing an affix or a space.
@@ -165,7 +234,7 @@ impl EnglishTokenizer {
                     .push(MatcherRule { pattern });
             }
         }
-        tokenizer.matcher = matcher;
+        tokenizer.matcher = PrefilteredMap::new(matcher);
         tokenizer
     }
 
@@ -185,6 +254,13 @@ impl EnglishTokenizer {
     /// to the end; its length is returned (0 for none).
     fn find_suffix(&self, s: &str) -> usize {
         let mut start = self.suffix_plain.find(s).map_or(s.len(), |m| m.start());
+        if self
+            .suffix_behind_any
+            .as_ref()
+            .is_some_and(|any| !any.is_match(s))
+        {
+            return s.len() - start;
+        }
         for (re, width) in &self.suffix_behind {
             if let Some(m) = re.find(s) {
                 // the match begins with the look-behind's `width` characters: skip them
@@ -199,7 +275,9 @@ impl EnglishTokenizer {
     /// spaCy's `url_match`. Both of its branches (a host name with a top-level domain, or an IPv4 address)
     /// need a `.`, so a string without one is not tried.
     fn is_url(&self, s: &str) -> bool {
-        s.contains('.') && matches!(self.url.is_match(s), Ok(true))
+        s.contains('.')
+            && self.url_superset.as_ref().is_none_or(|re| re.is_match(s))
+            && matches!(self.url.is_match(s), Ok(true))
     }
 
     /// Whether `s` has a character an infix match can start with (if not, it has no infix).
@@ -278,9 +356,13 @@ impl EnglishTokenizer {
             self.tokenize_chunk(chunk, start, false, out);
             return;
         }
-        // fast path: ASCII letters only and no special case: no prefix, suffix or infix rule applies
-        // (every one needs a digit, a symbol or punctuation), so the chunk is one token
-        if chunk.bytes().all(|b| b.is_ascii_alphabetic()) && !self.specials.contains_key(chunk) {
+        // fast path: ASCII letters only, or ASCII digits only, and no special case: no prefix, suffix or
+        // infix rule applies (each needs a symbol or punctuation, or letters and digits together), and
+        // a URL needs a `.`, so the chunk is one token
+        let bytes = chunk.as_bytes();
+        if (bytes.iter().all(u8::is_ascii_alphabetic) || bytes.iter().all(u8::is_ascii_digit))
+            && !self.specials.contains_key(chunk)
+        {
             out.push(Token {
                 start,
                 end,
@@ -412,7 +494,10 @@ impl EnglishTokenizer {
             let rest = chunk.get(lo..hi).unwrap_or_default();
             if with_specials && self.push_special(rest, base + lo, out) {
                 // special case
-            } else if self.is_url(rest) || !Self::may_have_infix(rest) {
+            } else if self.is_url(rest)
+                || !Self::may_have_infix(rest)
+                || self.infix_superset.as_ref().is_some_and(|re| !re.is_match(rest))
+            {
                 push(out, lo, hi);
             } else {
                 let mut start = 0usize;
@@ -444,13 +529,30 @@ impl EnglishTokenizer {
     }
 
     /// The whole of spaCy's tokenizer on `text`: affixes, then the special-case matcher pass.
-    fn tokens(&self, text: &str) -> Vec<Token> {
-        let mut tokens = Vec::new();
-        self.tokenize_affixes(text, true, &mut tokens);
-        self.apply_special_matches(text, tokens)
+    fn tokens(&self, text: &str, tokens: &mut Vec<Token>) {
+        tokens.clear();
+        self.tokenize_affixes(text, true, tokens);
+        if let Some(merged) = self.apply_special_matches(text, tokens) {
+            *tokens = merged;
+        }
     }
 
-    fn apply_special_matches(&self, text: &str, tokens: Vec<Token>) -> Vec<Token> {
+    /// Runs `f` on the tokens of `text`, in a buffer this thread reuses from text to text.
+    fn with_tokens<R>(&self, text: &str, f: impl FnOnce(&[Token]) -> R) -> R {
+        TOKENS.with(|cell| {
+            let mut fresh = Vec::new();
+            let mut borrowed = cell.try_borrow_mut();
+            let tokens = match borrowed.as_deref_mut() {
+                Ok(tokens) => tokens,
+                Err(_) => &mut fresh, // re-entered on this thread: a buffer of its own
+            };
+            self.tokens(text, tokens);
+            f(tokens)
+        })
+    }
+
+    /// The tokens after spaCy's special-case matcher pass, when it changes any (else `None`).
+    fn apply_special_matches(&self, text: &str, tokens: &[Token]) -> Option<Vec<Token>> {
         let tok_text = |t: &Token| text.get(t.start..t.end).unwrap_or_default();
         // (start, end) token ranges of every match
         let mut found: Vec<(usize, usize)> = Vec::new();
@@ -473,7 +575,7 @@ impl EnglishTokenizer {
             }
         }
         if found.is_empty() {
-            return tokens;
+            return None;
         }
         found.sort_unstable();
         found.dedup();
@@ -512,22 +614,27 @@ impl EnglishTokenizer {
                 }
             }
         }
-        out
+        Some(out)
     }
 
     /// The word list of `text` (whitespace tokens removed).
     pub(crate) fn words<'t>(&self, text: &'t str) -> Vec<&'t str> {
-        self.tokens(text)
-            .iter()
-            .filter(|t| !t.space)
-            .filter_map(|t| text.get(t.start..t.end))
-            .filter(|w| !w.chars().all(is_py_space))
-            .collect()
+        self.with_tokens(text, |tokens| {
+            tokens
+                .iter()
+                .filter(|t| !t.space)
+                .filter_map(|t| text.get(t.start..t.end))
+                .filter(|w| !w.chars().all(is_py_space))
+                .collect()
+        })
     }
 
     /// The number of sentences spaCy's `sentencizer` finds in `text` (at least 1 for non-empty text).
     pub(crate) fn count_sentences(&self, text: &str) -> usize {
-        let tokens = self.tokens(text);
+        self.with_tokens(text, |tokens| self.count_sentences_of(text, tokens))
+    }
+
+    fn count_sentences_of(&self, text: &str, tokens: &[Token]) -> usize {
         if tokens.is_empty() {
             return 1; // datatrove's span arithmetic yields one (empty) sentence
         }

@@ -1,0 +1,153 @@
+//! A reusable table of the items seen so far in one document (lines, paragraphs, word n-grams), keyed by
+//! a 64-bit hash of the item and holding the item's first position and count.
+//!
+//! The filters look every line and n-gram of every document up once, so this table is their hot path:
+//! open addressing with linear probing over one flat array, kept per thread and reused from document to
+//! document (emptied by zeroing only the slots the next document uses), so no document allocates. Hashes may collide: an entry
+//! matches only when the caller's `same` test confirms it is the same item, else probing goes on, so
+//! results are exact whatever the hash.
+
+use std::cell::RefCell;
+
+/// One slot: the item's hash, its first position, and how often it was seen (0: an empty slot). 16
+/// bytes, four to a cache line.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    first: u32,
+    count: u32,
+}
+
+/// The table (see the module documentation).
+#[derive(Debug, Default)]
+pub(crate) struct SeenIndex {
+    slots: Vec<Slot>,
+    /// The number of slots in use, minus 1 (a power of two minus 1).
+    mask: usize,
+    /// 64 minus log2 of the number of slots in use: the shift that turns a spread key into a slot.
+    shift: u32,
+    /// Entries since the last reset.
+    len: usize,
+}
+
+thread_local! {
+    static INDEXES: RefCell<[SeenIndex; 2]> = RefCell::new(Default::default());
+}
+
+/// Runs `f` with this thread's two tables (a filter may need one inside another's use).
+pub(crate) fn with_indexes<R>(f: impl FnOnce(&mut SeenIndex, &mut SeenIndex) -> R) -> R {
+    INDEXES.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut pair) => {
+            let [a, b] = &mut *pair;
+            f(a, b)
+        }
+        // re-entered on this thread (not done by the filters): fresh tables, still correct
+        Err(_) => f(&mut SeenIndex::default(), &mut SeenIndex::default()),
+    })
+}
+
+/// Multiplier of Fibonacci hashing: spreads a key's bits so the top bits pick the slot.
+const SPREAD: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl SeenIndex {
+    /// Empties the table and sizes it for up to `items` entries.
+    pub(crate) fn reset(&mut self, items: usize) {
+        let size = (items.saturating_mul(2)).next_power_of_two().max(16);
+        if self.slots.len() < size {
+            self.slots = vec![Slot::default(); size];
+        } else if let Some(used) = self.slots.get_mut(..size) {
+            used.fill(Slot::default());
+        }
+        self.mask = size - 1;
+        self.shift = 64 - size.trailing_zeros();
+        self.len = 0;
+    }
+
+    fn home(&self, key: u64) -> usize {
+        (key.wrapping_mul(SPREAD) >> self.shift) as usize
+    }
+
+    /// Doubles the slots in use, keeping the entries (only when a caller sees more items than it reset
+    /// for; the table stays at most half full, so probing always ends).
+    fn grow(&mut self) {
+        let live: Vec<Slot> = self
+            .slots
+            .get(..=self.mask)
+            .unwrap_or_default()
+            .iter()
+            .filter(|s| s.count != 0)
+            .copied()
+            .collect();
+        self.reset(self.mask + 1);
+        self.len = live.len();
+        for slot in live {
+            let mut i = self.home(slot.key);
+            while self.slots.get(i).is_some_and(|s| s.count != 0) {
+                i = (i + 1) & self.mask;
+            }
+            if let Some(s) = self.slots.get_mut(i) {
+                *s = slot;
+            }
+        }
+    }
+
+    /// Records one sighting of the item at `position` with hash `key`: if an entry with this key passes
+    /// `same(its first position)`, bumps its count and returns `Some((first position, new count))`;
+    /// otherwise adds the item (count 1) and returns `None`.
+    pub(crate) fn see(
+        &mut self,
+        key: u64,
+        position: u32,
+        mut same: impl FnMut(u32) -> bool,
+    ) -> Option<(u32, u32)> {
+        if (self.len + 1) * 2 > self.mask + 1 {
+            self.grow();
+        }
+        let mut i = self.home(key);
+        loop {
+            let Some(slot) = self.slots.get_mut(i) else {
+                return None; // unreachable: `i` is masked into the slots in use
+            };
+            if slot.count == 0 {
+                *slot = Slot {
+                    key,
+                    first: position,
+                    count: 1,
+                };
+                self.len += 1;
+                return None;
+            }
+            if slot.key == key && same(slot.first) {
+                slot.count += 1;
+                return Some((slot.first, slot.count));
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colliding_keys_stay_apart_and_reset_empties() {
+        let items = ["a", "b", "a", "c", "b", "a"];
+        let mut index = SeenIndex::default();
+        index.reset(items.len());
+        // every item gets the same key: only `same` tells them apart
+        let got: Vec<Option<(u32, u32)>> = (0..items.len())
+            .map(|i| index.see(7, i as u32, |j| items[j as usize] == items[i]))
+            .collect();
+        assert_eq!(got, [None, None, Some((0, 2)), None, Some((1, 2)), Some((0, 3))]);
+        index.reset(3);
+        assert_eq!(index.see(7, 0, |_| true), None);
+        assert_eq!(index.see(7, 1, |_| true), Some((0, 2)));
+        // more items than reset for: the table grows and keeps what it holds
+        index.reset(1);
+        for i in 0..100u32 {
+            assert_eq!(index.see(u64::from(i), i, |j| j == i), None);
+        }
+        assert_eq!(index.see(42, 100, |j| j == 42), Some((42, 2)));
+    }
+}
