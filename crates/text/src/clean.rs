@@ -179,8 +179,22 @@ impl Clean {
                 text = Cow::Owned(fixed);
             }
         }
-        if self.config.nfc && !text.is_ascii() && is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        // Composing can make a mojibake sequence (`e` + U+0301 before `©©` is `é©©`) and a repair can
+        // leave decomposed text: both until neither changes anything (a few rounds at most).
+        for _ in 0..3 {
+            if !self.config.nfc || text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+                break;
+            }
             text = Cow::Owned(text.nfc().collect());
+            if !self.config.fix_mojibake {
+                break;
+            }
+            let (fixed, n) = fix_mojibake(&text);
+            let Cow::Owned(fixed) = fixed else {
+                break;
+            };
+            counts.mojibake_fixed += n;
+            text = Cow::Owned(fixed);
         }
         if needs_line_break_fix(&text) {
             text = Cow::Owned(fix_line_breaks(&text));

@@ -41,6 +41,11 @@ fn nfc_and_mojibake() {
     // A removed zero-width character joins a sequence: the text is cleaned again (found by proptest).
     assert_eq!(clean("Ã\u{200b}©a"), "éa");
     assert_eq!(clean("ÃÂ\u{feff}\u{301}"), "ÃẤ");
+    // Composing makes a sequence (`e` + U+0301 before `©©` is `é©©`): repaired in the same pass, so a
+    // second cleaning changes nothing (found by proptest).
+    let once = clean("e\u{301}©©");
+    assert_eq!(clean(&once), once);
+    assert_eq!(once, clean("é©©"));
 }
 
 #[test]
