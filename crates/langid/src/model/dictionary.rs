@@ -20,7 +20,7 @@ const FNV_PRIME: u32 = 16_777_619;
 const NO_ENTRY: u32 = u32::MAX;
 
 /// fastText's separators: the bytes `readWord` splits on.
-const fn is_separator(byte: u8) -> bool {
+pub(crate) const fn is_separator(byte: u8) -> bool {
     matches!(byte, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c | 0)
 }
 
@@ -28,6 +28,14 @@ const fn is_separator(byte: u8) -> bool {
 #[inline]
 fn fnv_step(hash: u32, byte: u8) -> u32 {
     (hash ^ (byte as i8 as u32)).wrapping_mul(FNV_PRIME)
+}
+
+/// Whether `text` holds the bytes `</s>` (checked at each `<` only: a slice comparison per byte would
+/// cost more than the whole prediction).
+fn has_eos(text: &[u8]) -> bool {
+    text.iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'<' && text.get(i..i + EOS.len()).is_some_and(|w| same_bytes(w, EOS)))
 }
 
 /// Whether two short byte strings are equal: a byte loop, cheaper than a `memcmp` call on words.
@@ -559,6 +567,49 @@ impl Dictionary {
         if self.word_ngrams > 1 {
             self.word_ngram_rows(&scratch.word_hashes, emit);
         }
+    }
+
+    /// The rows of a line and, in the same pass, of parts of it as lines of their own: `emit(row, in_line,
+    /// part)` gets each of the line's rows (`in_line`) with the part whose byte range holds its token,
+    /// then the line's end-of-sentence rows, then each part's (`in_line` false). Each part must start
+    /// and end at a token boundary, and `parts` be sorted and disjoint. Returns false, emitting nothing,
+    /// when one pass cannot give each part exactly its own rows: with word n-grams, or when the text has
+    /// a literal `</s>` (where fastText's reader stops).
+    pub(crate) fn line_rows_with_parts(
+        &self,
+        text: &[u8],
+        parts: &[std::ops::Range<usize>],
+        scratch: &mut FeatureScratch,
+        emit: &mut impl FnMut(u32, bool, Option<usize>),
+    ) -> bool {
+        if self.word_ngrams > 1 || has_eos(text) {
+            return false;
+        }
+        let mut part = 0usize;
+        let mut start = 0usize;
+        while let Some(skip) = text
+            .get(start..)
+            .and_then(|rest| rest.iter().position(|&b| !is_separator(b)))
+        {
+            start += skip;
+            let tail = text.get(start..).unwrap_or_default();
+            let len = tail.iter().position(|&b| is_separator(b)).unwrap_or(tail.len());
+            let token = tail.get(..len).unwrap_or_default();
+            while parts.get(part).is_some_and(|p| p.end <= start) {
+                part += 1;
+            }
+            let inside = parts
+                .get(part)
+                .filter(|p| p.start <= start && start + len <= p.end)
+                .map(|_| part);
+            self.token_rows(token, scratch, &mut |row| emit(row, true, inside));
+            start += len;
+        }
+        self.token_rows(EOS, scratch, &mut |row| emit(row, true, None));
+        for i in 0..parts.len() {
+            self.token_rows(EOS, scratch, &mut |row| emit(row, false, Some(i)));
+        }
+        true
     }
 
     /// The rows of one token (through this thread's [`TokenCache`]), and its hash for word n-grams.
