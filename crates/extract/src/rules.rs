@@ -368,45 +368,24 @@ pub(crate) fn attrs(tag: &Tag<'_>) -> Attrs {
             }
             "itemprop" if value.trim().eq_ignore_ascii_case("articlebody") => out.body_hint = true,
             name @ ("class" | "id") => {
-                // Lowercased into a stack buffer: no allocation per attribute; longer values are
-                // matched on their first `MAX_CLASS_BYTES` bytes.
-                let mut buf = [0u8; MAX_CLASS_BYTES];
-                let len = value.len().min(MAX_CLASS_BYTES);
-                for (dst, src) in buf.iter_mut().zip(value.bytes()) {
-                    *dst = src.to_ascii_lowercase();
-                }
-                let lower = buf.get(..len).unwrap_or_default();
-                let words = word_bits(lower);
+                let value_info = class_value(value);
+                let words = value_info.words;
                 let boilerplate = words & FURNITURE_WORDS != 0;
                 other_hit = other_hit || words & (WORD_BOILERPLATE | WORD_COMMENT) != 0;
                 out.comments = out.comments || words & WORD_COMMENT != 0;
                 out.caption = out.caption || words & WORD_CAPTION != 0;
                 out.lead = out.lead || words & WORD_LEAD != 0;
                 class_hit = class_hit || boilerplate;
-                if boilerplate || matches!(&*tag.name, "aside" | "form") {
-                    // A token naming content without a boilerplate word (`entry` in `entry share`,
-                    // `article-content` in `article-content sticky-sidebar`) outweighs the word.
-                    content_token = content_token
-                        || lower.split(u8::is_ascii_whitespace).any(|token| {
-                            word_bits(token) & FURNITURE_WORDS == 0
-                                && scan(token, MAYBE_BIT | POSITIVE_BIT) != 0
-                        });
+                if boilerplate {
+                    content_token = content_token || value_info.content_token;
+                } else if matches!(&*tag.name, "aside" | "form") {
+                    content_token = content_token || names_content(lowercase(value).as_slice());
                 }
-                let here = scan(lower, !HINT_BIT);
-                let mut compact = [0u8; MAX_CLASS_BYTES];
-                let mut compact_len = 0;
-                for (dst, &src) in compact
-                    .iter_mut()
-                    .zip(lower.iter().filter(|b| !matches!(b, b'-' | b'_')))
-                {
-                    *dst = src;
-                    compact_len += 1;
-                }
-                out.body_hint =
-                    out.body_hint || scan(compact.get(..compact_len).unwrap_or_default(), HINT_BIT) != 0;
+                let here = value_info.patterns;
+                out.body_hint = out.body_hint || value_info.body_hint;
                 found |= here;
                 let mut weight = 0i8;
-                if here & NEGATIVE_BIT != 0 || lower.split(u8::is_ascii_whitespace).any(|t| t == b"hid") {
+                if here & NEGATIVE_BIT != 0 || value_info.hid {
                     weight = -25;
                 }
                 if here & POSITIVE_BIT != 0 {
@@ -431,6 +410,102 @@ pub(crate) fn attrs(tag: &Tag<'_>) -> Attrs {
     out.unlikely = found & UNLIKELY_BIT != 0 && !maybe;
     out.header_class = class_hit && !other_hit;
     out
+}
+
+/// What the words and patterns of one class or id value say, whatever element carries it.
+#[derive(Debug, Clone, Copy)]
+struct ValueInfo {
+    /// [`word_bits`] of the lowercased value.
+    words: u8,
+    /// The value has a furniture word, and a token naming content without one (`entry` in `entry
+    /// share`, `article-content` in `article-content sticky-sidebar`), which outweighs the word.
+    content_token: bool,
+    /// [`scan`] bits of every list but [`BODY_HINTS`].
+    patterns: u8,
+    /// A [`BODY_HINTS`] pattern, with `-` and `_` removed from the value.
+    body_hint: bool,
+    /// A `hid` token.
+    hid: bool,
+}
+
+/// Class/id values remembered per thread: most of a page's elements repeat a few dozen values.
+const VALUE_CACHE_ENTRIES: usize = 4096;
+
+thread_local! {
+    static VALUES: std::cell::RefCell<std::collections::HashMap<Box<[u8]>, ValueInfo>> =
+        std::cell::RefCell::default();
+}
+
+/// [`ValueInfo`] of a class or id value, remembered for the next element with the same value.
+fn class_value(value: &str) -> ValueInfo {
+    let lower = lowercase(value);
+    let lower = lower.as_slice();
+    let cached = VALUES.try_with(|cache| {
+        let mut cache = cache.try_borrow_mut().ok()?;
+        if let Some(&info) = cache.get(lower) {
+            return Some(info);
+        }
+        if cache.len() >= VALUE_CACHE_ENTRIES {
+            cache.clear();
+        }
+        let info = value_info(lower);
+        cache.insert(lower.into(), info);
+        Some(info)
+    });
+    cached.ok().flatten().unwrap_or_else(|| value_info(lower))
+}
+
+/// `value` lowercased into a stack buffer (no allocation per attribute); longer values are matched on
+/// their first [`MAX_CLASS_BYTES`] bytes.
+fn lowercase(value: &str) -> Lower {
+    let mut buf = [0u8; MAX_CLASS_BYTES];
+    let len = value.len().min(MAX_CLASS_BYTES);
+    for (dst, src) in buf.iter_mut().zip(value.bytes()) {
+        *dst = src.to_ascii_lowercase();
+    }
+    Lower { buf, len }
+}
+
+/// A class or id value lowercased on the stack, by [`lowercase`].
+#[derive(Debug)]
+struct Lower {
+    buf: [u8; MAX_CLASS_BYTES],
+    len: usize,
+}
+
+impl Lower {
+    /// The lowercased bytes.
+    fn as_slice(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// Whether a token of a lowercased class or id value names content without a furniture word.
+fn names_content(lower: &[u8]) -> bool {
+    lower
+        .split(u8::is_ascii_whitespace)
+        .any(|token| word_bits(token) & FURNITURE_WORDS == 0 && scan(token, MAYBE_BIT | POSITIVE_BIT) != 0)
+}
+
+/// Computes [`ValueInfo`] of a lowercased class or id value.
+fn value_info(lower: &[u8]) -> ValueInfo {
+    let words = word_bits(lower);
+    let mut compact = [0u8; MAX_CLASS_BYTES];
+    let mut compact_len = 0;
+    for (dst, &src) in compact
+        .iter_mut()
+        .zip(lower.iter().filter(|b| !matches!(b, b'-' | b'_')))
+    {
+        *dst = src;
+        compact_len += 1;
+    }
+    ValueInfo {
+        words,
+        content_token: words & FURNITURE_WORDS != 0 && names_content(lower),
+        patterns: scan(lower, !HINT_BIT),
+        body_hint: scan(compact.get(..compact_len).unwrap_or_default(), HINT_BIT) != 0,
+        hid: lower.split(u8::is_ascii_whitespace).any(|t| t == b"hid"),
+    }
 }
 
 /// Bit of [`scan`]'s result: an [`UNLIKELY`] pattern.
@@ -612,6 +687,38 @@ fn word_bits(lower: &[u8]) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_class_values_equal_computed_ones() {
+        for value in [
+            "entry-content share",
+            "Sidebar",
+            "post-123 hid",
+            "comments",
+            "",
+            "main-sidebar",
+        ] {
+            let lower = value.to_ascii_lowercase();
+            let computed = value_info(lower.as_bytes());
+            for _ in 0..2 {
+                let got = class_value(value);
+                assert_eq!(
+                    (got.words, got.content_token, got.patterns, got.body_hint, got.hid),
+                    (
+                        computed.words,
+                        computed.content_token,
+                        computed.patterns,
+                        computed.body_hint,
+                        computed.hid
+                    ),
+                    "{value}"
+                );
+            }
+        }
+        let share = class_value("entry-content share");
+        assert!(share.content_token && share.words & WORD_BOILERPLATE != 0);
+        assert!(class_value("post-123 hid").hid);
+    }
 
     #[test]
     fn boilerplate_words_match_whole_parts_only() {

@@ -187,7 +187,8 @@ impl State {
         }
         let foreign = matches!(name, "svg" | "math");
         let exempt = matches!(name, "html" | "body" | "main" | "article" | "a");
-        let attrs = if exempt {
+        // Inside skipped content no node is made, so attributes only matter for what is not skipped.
+        let attrs = if exempt || self.skip > 0 {
             rules::Attrs::default()
         } else {
             rules::attrs(tag)

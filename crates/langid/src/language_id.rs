@@ -1,5 +1,6 @@
 //! [`LanguageId`]: the language identifier the pipeline shares between threads.
 
+use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use crate::close_pairs::{MAX_LABELS, group_of};
@@ -112,11 +113,54 @@ impl LanguageId {
         if !self.close_pairs {
             return self.model.predict_best(text);
         }
+        self.staged(text, |group_of, probabilities| {
+            self.model.predict_best_grouped(text, group_of, probabilities)
+        })
+    }
+
+    /// [`detect`](LanguageId::detect) of `text` and of each of `parts` (byte ranges of `text`, such as its
+    /// paragraphs), with the same results as separate calls but one pass over the text for the parts
+    /// that start and end at a word boundary. A range outside the text or not on a character boundary
+    /// gets `None`.
+    pub fn detect_with_parts(
+        &self,
+        text: &str,
+        parts: &[Range<usize>],
+    ) -> (Option<Prediction<'_>>, Vec<Option<Prediction<'_>>>) {
+        let vectors = self.model.hidden_vectors(text, parts);
+        let detect = |i: usize, line: &str| {
+            let hidden = vectors.get(i)?;
+            if !self.close_pairs {
+                return self.model.predict_best_grouped_hidden(hidden, |_| None, &mut []);
+            }
+            self.staged(line, |group_of, probabilities| {
+                self.model
+                    .predict_best_grouped_hidden(hidden, group_of, probabilities)
+            })
+        };
+        let whole = detect(0, text);
+        let each = parts
+            .iter()
+            .enumerate()
+            .map(|(j, range)| detect(1 + j, text.get(range.clone())?))
+            .collect();
+        (whole, each)
+    }
+
+    /// The close-pair stage over the model's prediction for `text`, which `predict` makes with the
+    /// group function and the group's probabilities to fill.
+    fn staged<'m>(
+        &'m self,
+        text: &str,
+        predict: impl FnOnce(
+            &mut dyn FnMut(&str) -> Option<&'static [&'static str]>,
+            &mut [f32],
+        ) -> Option<Prediction<'m>>,
+    ) -> Option<Prediction<'m>> {
         let mut group = None;
         let mut probabilities = [0.0f32; MAX_LABELS];
-        let best = self.model.predict_best_grouped(
-            text,
-            |label| {
+        let best = predict(
+            &mut |label| {
                 group = group_of(label);
                 group.map(|g| g.labels)
             },
@@ -267,6 +311,66 @@ mod tests {
         }
         // lid.176 alone gets some of them wrong; the stage fixes those.
         assert!(corrected >= 3, "{corrected}");
+    }
+
+    /// `(start, end)` of `part` inside `text`.
+    fn range_of(text: &str, part: &str) -> Range<usize> {
+        let start = text.find(part).unwrap();
+        start..start + part.len()
+    }
+
+    #[test]
+    fn parts_in_one_pass_equal_separate_predictions() {
+        let paragraphs = [
+            "Mereka tinggal di rumah itu sejak bulan Ogos tahun lepas.",
+            "Das ist ein kleiner Test, der nur prüft, ob alles gleich bleibt.",
+            "Banyak orang mengantre panjang di depan loket itu sejak tadi pagi.",
+            "\u{3000}Le chat dort sur le canapé depuis ce matin.",
+            "Eg veit ikkje kva han gjer no.",
+        ];
+        let text = paragraphs.join("\n\n");
+        let texts = [text.clone(), format!("{text}\n\nhello </s> bonjour")];
+        for close_pairs in [false, true] {
+            let lid = LanguageId::lid176().unwrap().with_close_pairs(close_pairs);
+            for text in &texts {
+                // The fourth starts inside a word (after U+3000, not a separator for fastText), so it
+                // is predicted alone; the others share the pass.
+                let ranges: Vec<Range<usize>> = paragraphs
+                    .iter()
+                    .map(|p| range_of(text, p.trim_start_matches('\u{3000}')))
+                    .collect();
+                let (whole, each) = lid.detect_with_parts(text, &ranges);
+                assert_eq!(whole, lid.detect(text), "{close_pairs} {text:?}");
+                assert_eq!(each.len(), ranges.len());
+                for (got, range) in each.iter().zip(&ranges) {
+                    assert_eq!(
+                        *got,
+                        lid.detect(text.get(range.clone()).unwrap()),
+                        "{close_pairs} {range:?}"
+                    );
+                }
+                // Unsorted and overlapping parts, and parts outside the text.
+                let odd = [
+                    ranges[2].clone(),
+                    ranges[0].clone(),
+                    range_of(text, "ikkje kva"),
+                    range_of(text, "kva han"),
+                    Range { start: 5, end: 3 },
+                    0..text.len() + 1,
+                ];
+                let (whole, each) = lid.detect_with_parts(text, &odd);
+                assert_eq!(whole, lid.detect(text));
+                for (got, range) in each.iter().zip(&odd).take(4) {
+                    assert_eq!(*got, lid.detect(text.get(range.clone()).unwrap()), "{range:?}");
+                }
+                assert_eq!(each[4..], [None, None]);
+            }
+            let (labels, _) = lid.detect_with_parts(&texts[0], &[]);
+            assert_eq!(labels, lid.detect(&texts[0]));
+        }
+        let lid = LanguageId::lid176().unwrap().with_close_pairs(true);
+        let (_, each) = lid.detect_with_parts(&texts[0], &[range_of(&texts[0], paragraphs[0])]);
+        assert_eq!(each[0].unwrap().label, "ms");
     }
 
     #[test]

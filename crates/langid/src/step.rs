@@ -1,10 +1,11 @@
 //! [`Langid`]: the `langid` pipeline step.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use saring_core::{Document, DropReason, Step, Verdict};
 
-use crate::{LangidConfig, LanguageId};
+use crate::{LangidConfig, LanguageId, Prediction};
 
 /// Paragraphs shorter than this many characters do not count toward a document's language shares.
 const SHARE_MIN_CHARS: usize = 40;
@@ -50,36 +51,45 @@ impl Langid {
         }
     }
 
-    /// Each language's share of the characters of the text's paragraphs, when the text has more than
-    /// one paragraph and they are in more than one language. Paragraphs too short to tell a language
-    /// (names, bylines, a list of sources) or predicted without confidence are left out, so that one
-    /// line of names does not make an article "mixed".
-    fn language_shares(id: &LanguageId, text: &str) -> Option<BTreeMap<String, f64>> {
-        let mut paragraphs = saring_text::paragraphs(text);
-        paragraphs.next()?;
-        paragraphs.next()?;
+    /// The best language of `text` and, with `paragraph_shares`, each language's share of the characters
+    /// of the text's paragraphs, when the text has more than one paragraph and they are in more than one
+    /// language. Paragraphs too short to tell a language (names, bylines, a list of sources) or predicted
+    /// without confidence are left out, so that one line of names does not make an article "mixed". The
+    /// text and its paragraphs are predicted in one pass ([`LanguageId::detect_with_parts`]).
+    fn detect<'i>(
+        &self,
+        id: &'i LanguageId,
+        text: &str,
+    ) -> (Option<Prediction<'i>>, Option<BTreeMap<String, f64>>) {
+        if !self.paragraph_shares || saring_text::paragraphs(text).nth(1).is_none() {
+            return (id.detect(text), None);
+        }
+        let start = text.as_ptr() as usize;
+        let (ranges, lengths): (Vec<Range<usize>>, Vec<usize>) = saring_text::paragraphs(text)
+            .filter_map(|paragraph| {
+                let length = paragraph.chars().count();
+                let offset = (paragraph.as_ptr() as usize).wrapping_sub(start);
+                (length >= SHARE_MIN_CHARS).then_some((offset..offset + paragraph.len(), length))
+            })
+            .unzip();
+        let (best, predictions) = id.detect_with_parts(text, &ranges);
         let mut chars: BTreeMap<String, usize> = BTreeMap::new();
-        for paragraph in saring_text::paragraphs(text) {
-            let length = paragraph.chars().count();
-            if length < SHARE_MIN_CHARS {
-                continue;
-            }
-            if let Some(best) = id.detect(paragraph)
-                && best.score >= SHARE_MIN_SCORE
+        for (prediction, length) in predictions.into_iter().zip(lengths) {
+            if let Some(p) = prediction
+                && p.score >= SHARE_MIN_SCORE
             {
-                *chars.entry(best.label.to_owned()).or_default() += length;
+                *chars.entry(p.label.to_owned()).or_default() += length;
             }
         }
         if chars.len() < 2 {
-            return None;
+            return (best, None);
         }
         let total = chars.values().sum::<usize>() as f64;
-        Some(
-            chars
-                .into_iter()
-                .map(|(label, n)| (label, (n as f64 / total * 1e4).round() / 1e4))
-                .collect(),
-        )
+        let shares = chars
+            .into_iter()
+            .map(|(label, n)| (label, (n as f64 / total * 1e4).round() / 1e4))
+            .collect();
+        (best, Some(shares))
     }
 
     /// Whether one of the wanted languages scores above `min_score`, as datatrove decides. Only the top
@@ -113,7 +123,8 @@ impl Step for Langid {
             Ok(id) => id,
             Err(message) => return Verdict::Error(message.clone()),
         };
-        let Some(best) = id.detect(&doc.text) else {
+        let (best, shares) = self.detect(id, &doc.text);
+        let Some(best) = best else {
             doc.signals.insert("langid.score".to_owned(), 0.0);
             return if self.label_only {
                 Verdict::Keep
@@ -124,9 +135,7 @@ impl Step for Langid {
         doc.language = Some(best.label.to_owned());
         doc.signals
             .insert("langid.score".to_owned(), f64::from(best.score));
-        if self.paragraph_shares
-            && let Some(shares) = Langid::language_shares(id, &doc.text)
-        {
+        if let Some(shares) = shares {
             doc.metadata
                 .insert("language_shares".to_owned(), serde_json::json!(shares));
         }

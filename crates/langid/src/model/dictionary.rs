@@ -5,6 +5,8 @@
 //! (the C++ casts each byte to `int8_t`, which matters for every non-ASCII character), word n-grams hashed
 //! from the words' hashes sign-extended to 64 bits, and the pruned-bucket remapping of quantized models.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::args::Args;
 use super::bytes::Bytes;
 use crate::ModelError;
@@ -18,7 +20,7 @@ const FNV_PRIME: u32 = 16_777_619;
 const NO_ENTRY: u32 = u32::MAX;
 
 /// fastText's separators: the bytes `readWord` splits on.
-const fn is_separator(byte: u8) -> bool {
+pub(crate) const fn is_separator(byte: u8) -> bool {
     matches!(byte, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c | 0)
 }
 
@@ -26,6 +28,20 @@ const fn is_separator(byte: u8) -> bool {
 #[inline]
 fn fnv_step(hash: u32, byte: u8) -> u32 {
     (hash ^ (byte as i8 as u32)).wrapping_mul(FNV_PRIME)
+}
+
+/// Whether `text` holds the bytes `</s>` (checked at each `<` only: a slice comparison per byte would
+/// cost more than the whole prediction).
+fn has_eos(text: &[u8]) -> bool {
+    text.iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'<' && text.get(i..i + EOS.len()).is_some_and(|w| same_bytes(w, EOS)))
+}
+
+/// Whether two short byte strings are equal: a byte loop, cheaper than a `memcmp` call on words.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// fastText's `Dictionary::hash`.
@@ -40,6 +56,8 @@ pub(crate) struct FeatureScratch {
     bracketed: Vec<u8>,
     /// The hashes of the line's words, for word n-grams (only filled when `wordNgrams > 1`).
     word_hashes: Vec<i32>,
+    /// The rows of tokens seen before on this thread.
+    tokens: TokenCache,
 }
 
 impl FeatureScratch {
@@ -52,6 +70,142 @@ impl FeatureScratch {
         if self.word_hashes.capacity() > KEEP_BYTES {
             self.word_hashes = Vec::new();
         }
+        self.tokens.trim();
+    }
+}
+
+/// Identifies a loaded dictionary, so that a thread's [`TokenCache`] never serves one model's rows to another.
+static NEXT_DICTIONARY_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The input rows of tokens, remembered per thread: most words of a web page come back many times,
+/// and looking a word up in the dictionary (a large table: a cache miss or three) or, for a word it lacks
+/// (names, inflected forms, capitalised words), hashing its character n-grams and looking each up in the
+/// pruned-bucket map, is most of the inference. A small table of the words seen lately stays in cache.
+///
+/// It holds the row lists, not their sums, so the hidden vector is added up in exactly fastText's order
+/// and predictions stay bit-identical. Bounded: past [`TokenCache::MAX_BYTES`] it starts again empty.
+#[derive(Debug, Default)]
+struct TokenCache {
+    /// The [`Dictionary::id`] the rows belong to (0: none yet).
+    dictionary: u64,
+    /// Open-addressing table from FNV hash to entry index (`NO_ENTRY` when empty); a power of two long.
+    table: Vec<u32>,
+    /// Every entry's token bytes, one after another; entry `i` spans `starts[i]..starts[i + 1]`.
+    text: Vec<u8>,
+    starts: Vec<u32>,
+    /// Entry `i`'s FNV hash, checked before its bytes.
+    hashes: Vec<u32>,
+    /// Entry `i`'s rows span `row_starts[i]..row_starts[i + 1]`.
+    rows: Vec<u32>,
+    row_starts: Vec<u32>,
+}
+
+impl TokenCache {
+    /// Token bytes plus four bytes per row, past which the cache is emptied (about 4 MB a thread).
+    const MAX_BYTES: usize = 4 << 20;
+    /// Longer tokens (a URL, a run of symbols) are hashed every time rather than remembered.
+    const MAX_TOKEN_BYTES: usize = 64;
+
+    /// Empties the cache when it has grown past its bound or belongs to another dictionary.
+    fn reset_unless(&mut self, dictionary: u64) {
+        let bytes = self.text.len() + 4 * self.rows.len() + 4 * self.table.len();
+        if self.dictionary != dictionary || bytes > Self::MAX_BYTES {
+            *self = TokenCache {
+                dictionary,
+                table: vec![NO_ENTRY; 1 << 12],
+                text: Vec::new(),
+                starts: vec![0],
+                hashes: Vec::new(),
+                rows: Vec::new(),
+                row_starts: vec![0],
+            };
+        }
+    }
+
+    /// Lets go of a cache that has grown past its bound.
+    fn trim(&mut self) {
+        if self.dictionary != 0 {
+            self.reset_unless(self.dictionary);
+        }
+    }
+
+    /// Item range `i` of `items`, by the offsets in `starts`.
+    fn span<'a, T>(items: &'a [T], starts: &[u32], i: usize) -> &'a [T] {
+        match (starts.get(i), starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => items.get(a as usize..b as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// The slot of `token` (whose FNV hash is `hash`): where it is, or the empty slot where it goes.
+    fn slot(&self, token: &[u8], hash: u32) -> (usize, Option<usize>) {
+        let mask = self.table.len().wrapping_sub(1);
+        let mut slot = hash as usize & mask;
+        loop {
+            match self.table.get(slot).copied() {
+                None | Some(NO_ENTRY) => return (slot, None),
+                Some(i)
+                    if self.hashes.get(i as usize) == Some(&hash)
+                        && same_bytes(Self::span(&self.text, &self.starts, i as usize), token) =>
+                {
+                    return (slot, Some(i as usize));
+                }
+                Some(_) => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// The rows of `token`, computed by `compute` (which appends them to the vector it is given) the
+    /// first time this cache sees the token; `None`, and nothing remembered, when `compute` returns false.
+    fn rows(
+        &mut self,
+        token: &[u8],
+        hash: u32,
+        compute: impl FnOnce(&mut Vec<u32>) -> bool,
+    ) -> Option<&[u32]> {
+        let entry = match self.slot(token, hash) {
+            (_, Some(entry)) => entry,
+            (slot, None) => {
+                let before = self.rows.len();
+                if !compute(&mut self.rows) {
+                    self.rows.truncate(before);
+                    return None;
+                }
+                let entry = self.starts.len() - 1;
+                self.text.extend_from_slice(token);
+                self.hashes.push(hash);
+                // Both fit: the cache is emptied long before either reaches 4 GB.
+                self.starts
+                    .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+                self.row_starts
+                    .push(u32::try_from(self.rows.len()).unwrap_or(u32::MAX));
+                if let Some(cell) = self.table.get_mut(slot) {
+                    *cell = entry as u32;
+                }
+                if 2 * (entry + 1) > self.table.len() {
+                    self.grow();
+                }
+                entry
+            }
+        };
+        Some(Self::span(&self.rows, &self.row_starts, entry))
+    }
+
+    /// Doubles the table and places every entry again.
+    fn grow(&mut self) {
+        let slots = self.table.len() * 2;
+        let mask = slots - 1;
+        let mut table = vec![NO_ENTRY; slots];
+        for (i, &hash) in self.hashes.iter().enumerate() {
+            let mut slot = hash as usize & mask;
+            while table.get(slot).is_some_and(|&cell| cell != NO_ENTRY) {
+                slot = (slot + 1) & mask;
+            }
+            if let Some(cell) = table.get_mut(slot) {
+                *cell = i as u32;
+            }
+        }
+        self.table = table;
     }
 }
 
@@ -133,6 +287,8 @@ impl IntMap {
 /// A loaded fastText dictionary: words, labels, their precomputed subword rows and the hashing settings.
 #[derive(Debug)]
 pub(crate) struct Dictionary {
+    /// Unique per loaded dictionary in this process: the key of the per-thread [`TokenCache`].
+    id: u64,
     /// Every entry's bytes, one after another; entry `i` spans `starts[i]..starts[i + 1]`.
     text: Vec<u8>,
     starts: Vec<usize>,
@@ -217,6 +373,7 @@ impl Dictionary {
             }
         };
         let mut dict = Dictionary {
+            id: NEXT_DICTIONARY_ID.fetch_add(1, Ordering::Relaxed),
             text,
             starts,
             is_label,
@@ -412,12 +569,92 @@ impl Dictionary {
         }
     }
 
+    /// The rows of a line and, in the same pass, of parts of it as lines of their own: `emit(row, in_line,
+    /// part)` gets each of the line's rows (`in_line`) with the part whose byte range holds its token,
+    /// then the line's end-of-sentence rows, then each part's (`in_line` false). Each part must start
+    /// and end at a token boundary, and `parts` be sorted and disjoint. Returns false, emitting nothing,
+    /// when one pass cannot give each part exactly its own rows: with word n-grams, or when the text has
+    /// a literal `</s>` (where fastText's reader stops).
+    pub(crate) fn line_rows_with_parts(
+        &self,
+        text: &[u8],
+        parts: &[std::ops::Range<usize>],
+        scratch: &mut FeatureScratch,
+        emit: &mut impl FnMut(u32, bool, Option<usize>),
+    ) -> bool {
+        if self.word_ngrams > 1 || has_eos(text) {
+            return false;
+        }
+        let mut part = 0usize;
+        let mut start = 0usize;
+        while let Some(skip) = text
+            .get(start..)
+            .and_then(|rest| rest.iter().position(|&b| !is_separator(b)))
+        {
+            start += skip;
+            let tail = text.get(start..).unwrap_or_default();
+            let len = tail.iter().position(|&b| is_separator(b)).unwrap_or(tail.len());
+            let token = tail.get(..len).unwrap_or_default();
+            while parts.get(part).is_some_and(|p| p.end <= start) {
+                part += 1;
+            }
+            let inside = parts
+                .get(part)
+                .filter(|p| p.start <= start && start + len <= p.end)
+                .map(|_| part);
+            self.token_rows(token, scratch, &mut |row| emit(row, true, inside));
+            start += len;
+        }
+        self.token_rows(EOS, scratch, &mut |row| emit(row, true, None));
+        for i in 0..parts.len() {
+            self.token_rows(EOS, scratch, &mut |row| emit(row, false, Some(i)));
+        }
+        true
+    }
+
+    /// The rows of one token (through this thread's [`TokenCache`]), and its hash for word n-grams.
     fn token_rows(&self, token: &[u8], scratch: &mut FeatureScratch, emit: &mut impl FnMut(u32)) {
         let hash = fnv(token);
+        let FeatureScratch {
+            bracketed,
+            word_hashes,
+            tokens,
+        } = scratch;
+        let is_word = if token.len() > TokenCache::MAX_TOKEN_BYTES {
+            self.word_rows(token, hash, bracketed, emit)
+        } else {
+            tokens.reset_unless(self.id);
+            match tokens.rows(token, hash, |rows| {
+                self.word_rows(token, hash, bracketed, &mut |row| rows.push(row))
+            }) {
+                Some(rows) => {
+                    for &row in rows {
+                        emit(row);
+                    }
+                    true
+                }
+                None => false,
+            }
+        };
+        if is_word && self.word_ngrams > 1 {
+            word_hashes.push(hash as i32);
+        }
+    }
+
+    /// The rows of one token, computed: its own row and precomputed subwords if the dictionary has it,
+    /// else its character n-grams. False, with no rows, for a label: fastText keeps labels in the text
+    /// apart from the features.
+    fn word_rows(
+        &self,
+        token: &[u8],
+        hash: u32,
+        bracketed: &mut Vec<u8>,
+        emit: &mut impl FnMut(u32),
+    ) -> bool {
         match self.find(token, hash) {
             Some(id) => {
                 if self.is_label.get(id as usize).copied().unwrap_or(true) {
-                    return; // a label in the text: fastText keeps it apart from the features
+                    return false;
                 }
                 if self.no_subwords {
                     emit(id);
@@ -429,20 +666,18 @@ impl Dictionary {
             }
             None => {
                 if token.starts_with(LABEL_PREFIX) {
-                    return;
+                    return false;
                 }
                 if token != EOS {
-                    scratch.bracketed.clear();
-                    scratch.bracketed.push(b'<');
-                    scratch.bracketed.extend_from_slice(token);
-                    scratch.bracketed.push(b'>');
-                    self.char_ngrams(&scratch.bracketed, emit);
+                    bracketed.clear();
+                    bracketed.push(b'<');
+                    bracketed.extend_from_slice(token);
+                    bracketed.push(b'>');
+                    self.char_ngrams(bracketed, emit);
                 }
             }
         }
-        if self.word_ngrams > 1 {
-            scratch.word_hashes.push(hash as i32);
-        }
+        true
     }
 
     /// fastText's `addWordNgrams`: the hashes are `int32_t` there, so they are sign-extended to 64 bits.
@@ -459,5 +694,68 @@ impl Dictionary {
                 self.push_bucket((h % bucket) as u32, emit);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::LID176_FTZ;
+    use crate::model::LanguageModel;
+
+    /// The rows of `text` computed token by token without the cache, in fastText's order.
+    fn uncached_line(dict: &Dictionary, text: &[u8]) -> Vec<u32> {
+        let mut rows = Vec::new();
+        let mut bracketed = Vec::new();
+        for token in text.split(|&b| is_separator(b)).filter(|t| !t.is_empty()) {
+            dict.word_rows(token, fnv(token), &mut bracketed, &mut |row| rows.push(row));
+        }
+        dict.word_rows(EOS, fnv(EOS), &mut bracketed, &mut |row| rows.push(row));
+        rows
+    }
+
+    fn cached_line(dict: &Dictionary, text: &[u8], scratch: &mut FeatureScratch) -> Vec<u32> {
+        let mut rows = Vec::new();
+        dict.line_rows(text, scratch, &mut |row| rows.push(row));
+        rows
+    }
+
+    #[test]
+    fn the_token_cache_gives_the_computed_rows_cold_warm_and_after_a_reset() {
+        let model = LanguageModel::from_bytes(LID176_FTZ).unwrap();
+        let dict = &model.dictionary;
+        let long = "x".repeat(TokenCache::MAX_TOKEN_BYTES + 1);
+        let text = format!(
+            "the The THE Konstantinopel __label__en zzqx zzqx Привет 日本語 {long} the __label__nope"
+        );
+        let expected = uncached_line(dict, text.as_bytes());
+        assert!(expected.len() > 10, "{}", expected.len());
+        let mut scratch = FeatureScratch::default();
+        assert_eq!(cached_line(dict, text.as_bytes(), &mut scratch), expected, "cold");
+        assert_eq!(cached_line(dict, text.as_bytes(), &mut scratch), expected, "warm");
+        // Labels and over-long tokens are never remembered; each other distinct token once.
+        assert_eq!(scratch.tokens.hashes.len(), 8);
+
+        // Fill the cache past its bound with distinct tokens: it starts again, and rows stay right.
+        let many: String = (0..300_000).map(|i| format!("w{i}q ")).collect();
+        assert_eq!(
+            cached_line(dict, many.as_bytes(), &mut scratch),
+            uncached_line(dict, many.as_bytes())
+        );
+        assert!(scratch.tokens.hashes.len() < 300_000, "never emptied");
+        scratch.trim();
+        assert!(scratch.tokens.text.len() + 4 * scratch.tokens.rows.len() <= TokenCache::MAX_BYTES);
+        assert_eq!(
+            cached_line(dict, text.as_bytes(), &mut scratch),
+            expected,
+            "after a reset"
+        );
+
+        // Another dictionary (another load) never reads this one's rows.
+        let other = LanguageModel::from_bytes(LID176_FTZ).unwrap();
+        assert_ne!(other.dictionary.id, dict.id);
+        cached_line(&other.dictionary, b"zzqx", &mut scratch);
+        assert_eq!(scratch.tokens.dictionary, other.dictionary.id);
+        assert_eq!(scratch.tokens.hashes.len(), 2, "zzqx and </s>");
     }
 }

@@ -8,6 +8,7 @@ mod matrix;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -186,24 +187,117 @@ impl LanguageModel {
         with_scratch(|scratch| {
             let found = self.infer(text.as_bytes(), 1, 0.0, scratch);
             scratch.features.trim();
-            let &(log_prob, label) = scratch.loss.top.first().filter(|_| found)?;
-            let best = Prediction {
-                label: self.labels().get(label as usize)?,
-                score: log_prob.exp(),
-            };
-            probabilities.fill(0.0);
-            let group = group_of(best.label).unwrap_or_default();
-            for (probability, label) in probabilities.iter_mut().zip(group) {
-                if let Some(&index) = self.label_index.get(*label) {
-                    *probability =
-                        self.loss
-                            .label_probability(&self.output, &scratch.hidden, index, &mut scratch.loss);
-                }
-            }
-            Some(best)
+            let best = self.best_of(found, &mut scratch.loss)?;
+            Some(self.group_probabilities(
+                best,
+                &scratch.hidden,
+                &mut scratch.loss,
+                &mut group_of,
+                probabilities,
+            ))
         })
     }
 
+    /// [`LanguageModel::predict_best_grouped`] from a hidden vector of [`LanguageModel::hidden_vectors`].
+    pub(crate) fn predict_best_grouped_hidden(
+        &self,
+        hidden: &[f32],
+        mut group_of: impl FnMut(&str) -> Option<&'static [&'static str]>,
+        probabilities: &mut [f32],
+    ) -> Option<Prediction<'_>> {
+        with_scratch(|scratch| {
+            self.loss.predict(&self.output, hidden, 1, 0.0, &mut scratch.loss);
+            let best = self.best_of(true, &mut scratch.loss)?;
+            Some(self.group_probabilities(best, hidden, &mut scratch.loss, &mut group_of, probabilities))
+        })
+    }
+
+    /// The top prediction the loss left in `loss`, if the text had features.
+    fn best_of(&self, found: bool, loss: &mut LossScratch) -> Option<Prediction<'_>> {
+        let &(log_prob, label) = loss.top.first().filter(|_| found)?;
+        Some(Prediction {
+            label: self.labels().get(label as usize)?,
+            score: log_prob.exp(),
+        })
+    }
+
+    /// Writes the probabilities of `best`'s group (by `group_of`) into `probabilities`; returns `best`.
+    fn group_probabilities<'m>(
+        &'m self,
+        best: Prediction<'m>,
+        hidden: &[f32],
+        loss: &mut LossScratch,
+        mut group_of: impl FnMut(&str) -> Option<&'static [&'static str]>,
+        probabilities: &mut [f32],
+    ) -> Prediction<'m> {
+        probabilities.fill(0.0);
+        let group = group_of(best.label).unwrap_or_default();
+        for (probability, label) in probabilities.iter_mut().zip(group) {
+            if let Some(&index) = self.label_index.get(*label) {
+                *probability = self.loss.label_probability(&self.output, hidden, index, loss);
+            }
+        }
+        best
+    }
+
+    /// The averaged hidden vectors of `text` and of each of `parts` (byte ranges of it) read as a line of
+    /// its own, to the bit those of separate predictions: each vector adds its rows in fastText's order.
+    /// Parts that start and end at a token boundary (paragraphs do) share the one pass over the text,
+    /// so each word is looked up and each matrix row read once; any other part is computed alone.
+    pub(crate) fn hidden_vectors(&self, text: &str, parts: &[Range<usize>]) -> HiddenVectors {
+        let bytes = text.as_bytes();
+        let separator_at = |i: usize| bytes.get(i).is_none_or(|&b| dictionary::is_separator(b));
+        let boundary = |i: usize| i == 0 || separator_at(i) || separator_at(i - 1);
+        let sorted = parts.windows(2).all(|w| matches!(w, [a, b] if a.end <= b.start));
+        let fused: Vec<usize> = (0..parts.len())
+            .filter(|&i| {
+                sorted
+                    && parts.get(i).is_some_and(|p| {
+                        p.start <= p.end && p.end <= bytes.len() && boundary(p.start) && boundary(p.end)
+                    })
+            })
+            .collect();
+        let fused_ranges: Vec<Range<usize>> = fused.iter().filter_map(|&i| parts.get(i).cloned()).collect();
+        let mut vectors = HiddenVectors {
+            dim: self.dim,
+            data: vec![0.0; (1 + parts.len()) * self.dim],
+            counts: vec![0; 1 + parts.len()],
+        };
+        with_scratch(|scratch| {
+            let one_pass = self.dictionary.line_rows_with_parts(
+                bytes,
+                &fused_ranges,
+                &mut scratch.features,
+                &mut |row, in_line, part| {
+                    if in_line {
+                        vectors.add_row(&self.input, 0, row);
+                    }
+                    if let Some(&i) = part.and_then(|j| fused.get(j)) {
+                        vectors.add_row(&self.input, 1 + i, row);
+                    }
+                },
+            );
+            for i in 0..=parts.len() {
+                let alone = match i.checked_sub(1) {
+                    None => !one_pass,
+                    Some(part) => !one_pass || !fused.contains(&part),
+                };
+                if alone {
+                    let line = match i.checked_sub(1).and_then(|part| parts.get(part)) {
+                        Some(range) => bytes.get(range.clone()).unwrap_or_default(),
+                        None => bytes,
+                    };
+                    self.dictionary
+                        .line_rows(line, &mut scratch.features, &mut |row| {
+                            vectors.add_row(&self.input, i, row)
+                        });
+                }
+            }
+            scratch.features.trim();
+        });
+        vectors.average();
+        vectors
+    }
     /// How many training lines the model saw with `label` (fastText stores each label's count), or 0 for
     /// a label it does not have. The counts are the model's prior: lid.176 saw 2.5 times more Indonesian
     /// than Malay.
@@ -234,13 +328,55 @@ impl LanguageModel {
             loss.top.clear();
             return false;
         }
-        // fastText: `hidden.mul(1.0 / input.size())`, the factor computed in double and used as float.
-        let scale = (1.0 / count as f64) as f32;
-        for h in hidden.iter_mut() {
-            *h *= scale;
-        }
+        average(hidden, count);
         self.loss.predict(&self.output, hidden, k, threshold, loss);
         true
+    }
+}
+
+/// fastText's `hidden.mul(1.0 / input.size())`: the factor computed in double and used as float.
+fn average(hidden: &mut [f32], count: usize) {
+    let scale = (1.0 / count as f64) as f32;
+    for h in hidden.iter_mut() {
+        *h *= scale;
+    }
+}
+
+/// The hidden vectors of a text and of parts of it, from [`LanguageModel::hidden_vectors`].
+#[derive(Debug)]
+pub(crate) struct HiddenVectors {
+    dim: usize,
+    /// Vector `i` spans `i * dim..(i + 1) * dim`: 0 is the whole text, `1 + j` part `j`.
+    data: Vec<f32>,
+    /// How many rows each vector summed.
+    counts: Vec<usize>,
+}
+
+impl HiddenVectors {
+    /// Vector `i` (0: the whole text; `1 + j`: part `j`), or `None` when that line had no features.
+    pub(crate) fn get(&self, i: usize) -> Option<&[f32]> {
+        self.counts.get(i).filter(|&&count| count > 0)?;
+        self.data.get(i * self.dim..(i + 1) * self.dim)
+    }
+
+    /// Adds input row `row` to vector `i`.
+    fn add_row(&mut self, input: &Matrix, i: usize, row: u32) {
+        if let (Some(vector), Some(count)) = (
+            self.data.get_mut(i * self.dim..(i + 1) * self.dim),
+            self.counts.get_mut(i),
+        ) {
+            input.add_row_to(vector, row as usize);
+            *count += 1;
+        }
+    }
+
+    /// Divides each vector by its row count.
+    fn average(&mut self) {
+        for (vector, &count) in self.data.chunks_exact_mut(self.dim.max(1)).zip(&self.counts) {
+            if count > 0 {
+                average(vector, count);
+            }
+        }
     }
 }
 
