@@ -262,6 +262,12 @@ impl OutputDir {
     /// those files may call it, since it also removes a temporary file another process is writing. Nothing
     /// to do for a store, whose files are staged in the writing process's own directory.
     pub fn remove_temporaries(&self, sub: &str, name: Option<&str>) -> io::Result<()> {
+        self.remove_hidden(sub, |file| is_temporary_of(file, name))
+    }
+
+    /// Removes the dot-named files directly in directory `sub` of a local output whose names satisfy
+    /// `remove`; nothing for a store, whose listings hold no such files.
+    fn remove_hidden(&self, sub: &str, remove: impl Fn(&str) -> bool) -> io::Result<()> {
         let Inner::Local(dir) = &*self.inner else {
             return Ok(());
         };
@@ -273,12 +279,9 @@ impl OutputDir {
         };
         for entry in entries {
             let file = entry.map_err(|e| at(&path, e))?.file_name();
-            if is_temporary_of(&file.to_string_lossy(), name) {
-                let file = path.join(file);
-                match fs::remove_file(&file) {
-                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(at(&file, e)),
-                    _ => {}
-                }
+            let file = file.to_string_lossy();
+            if file.starts_with('.') && remove(&file) {
+                self.remove(&join_name(sub, &file))?;
             }
         }
         Ok(())
@@ -288,31 +291,10 @@ impl OutputDir {
     /// of a directory with such names included, but those whose [`location`](OutputDir::location) is in
     /// `keep` (the complete shards a resumed run goes on from).
     pub fn remove_prefixed(&self, sub: &str, prefix: &str, keep: &[PathBuf]) -> io::Result<()> {
-        let join = |name: &str| {
-            if sub.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{sub}/{name}")
-            }
-        };
-        if let Inner::Local(dir) = &*self.inner {
-            let hidden = format!(".{prefix}");
-            let path = dir.join(sub);
-            let entries = match fs::read_dir(&path) {
-                Ok(entries) => entries,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-                Err(e) => return Err(at(&path, e)),
-            };
-            for entry in entries {
-                let name = entry.map_err(|e| at(&path, e))?.file_name();
-                let name = name.to_string_lossy();
-                if name.starts_with(&hidden) {
-                    self.remove(&join(&name))?;
-                }
-            }
-        }
+        let hidden = format!(".{prefix}");
+        self.remove_hidden(sub, |file| file.starts_with(&hidden))?;
         for name in self.list(sub)? {
-            let name = join(&name);
+            let name = join_name(sub, &name);
             if name.rsplit('/').next().is_some_and(|n| n.starts_with(prefix))
                 && !keep.contains(&self.location(&name))
             {
@@ -363,6 +345,15 @@ fn upload(remote: &Remote, key: &ObjectPath, staged: &Path) -> object_store::Res
 
 fn at(path: &Path, e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+/// The name of file `name` of directory `sub` (`""` for the top) of an output.
+fn join_name(sub: &str, name: &str) -> String {
+    if sub.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{sub}/{name}")
+    }
 }
 
 /// `DIR/.NAME.tmp` for `DIR/NAME`: where a file is written before it is renamed into place.
