@@ -11,8 +11,7 @@ by Ray (``--max-retries``) when the worker dies or the call raises an I/O or sar
 3. dedup, when the config has a ``[dedup]`` table (the deduplicated shards go to ``OUT``, and the run's
    ``stats.json`` counts the duplicates removed) or with ``--dedup DEDUP_OUT`` (over the shards of ``OUT``,
    settings from ``--dedup-config``): every stage of ``saring.DEDUP_STAGES`` in order, each as ``N`` tasks
-   ``saring.dedup_stage(stage, ..., rank=r, world_size=N)``, except ``cluster``, one task (and ``filter``'s
-   rank 0 runs after its other ranks, so one task writes the clusters TSV and stats). Each task
+   ``saring.dedup_stage(stage, ..., rank=r, world_size=N)``, except ``cluster``, one task. Each task
    leaves a completion marker in the work directory (``.dedup-work`` in the dedup's output), so a
    resubmitted job skips every finished task, and the output is the same bytes as ``saring dedup``'s.
 
@@ -34,8 +33,6 @@ import saring
 DEDUP_WORK = ".dedup-work"
 #: The dedup stage that is one task whatever the number of ranks.
 ONE_TASK_STAGES = ("cluster",)
-#: The dedup stage whose rank 0 runs after its other ranks (see :func:`dedup_stages`).
-LAST_FIRST_STAGE = "filter"
 
 
 @dataclass
@@ -83,7 +80,10 @@ def merge_stage(output: str) -> Stage:
 
 
 def dedup_stages(dedup: dict[str, Any], ranks: int, threads: int) -> list[Stage]:
-    """Every dedup stage in order: ``ranks`` tasks each, one for ``cluster``; ``filter``'s rank 0 last.
+    """Every dedup stage in order: ``ranks`` tasks each, one for ``cluster``.
+
+    The ``filter`` tasks that find every shard written (one or more, when they finish together) each join
+    the clusters TSV and write the stats, the same bytes, each file under a temporary name of its own.
 
     ``dedup`` holds the arguments every task shares: ``inputs``, ``work``, ``output`` and ``config``.
     """
@@ -98,12 +98,6 @@ def dedup_stages(dedup: dict[str, Any], ranks: int, threads: int) -> list[Stage]
             )
             for rank in range(world_size)
         ]
-        if name == LAST_FIRST_STAGE and len(tasks) > 1:
-            # The filter task that finds every shard written joins the clusters TSV and writes the
-            # stats; two finding it at once would write the same files together. Rank 0 (it holds
-            # shard 0) runs after the others, so only it finds them all.
-            stages.append(Stage(name, tasks[1:]))
-            tasks = tasks[:1]
         stages.append(Stage(name, tasks))
     return stages
 
