@@ -65,6 +65,12 @@ fn staged(dir: &Dir, inputs: &[String], work: &str, out: &str, world_size: u32, 
 
 /// Runs every stage with `world_size` ranks (one after another) into `out`, each with `extra` arguments.
 pub fn staged_with(dir: &Dir, inputs: &[String], work: &str, out: &str, world_size: u32, extra: &[&str]) {
+    staged_into(dir, inputs, work, &["-o", out], world_size, extra);
+}
+
+/// Runs every stage with `world_size` ranks (one after another), each with `extra` arguments, the filter
+/// stage also with `filter` (where it writes).
+fn staged_into(dir: &Dir, inputs: &[String], work: &str, filter: &[&str], world_size: u32, extra: &[&str]) {
     let world = world_size.to_string();
     for stage in [
         "lines",
@@ -81,7 +87,7 @@ pub fn staged_with(dir: &Dir, inputs: &[String], work: &str, out: &str, world_si
             args.extend(["--work", work, "--rank", &rank, "--world-size", &world]);
             args.extend(extra);
             if stage == "filter" {
-                args.extend(["-o", out]);
+                args.extend(filter);
             }
             let result = dir.saring(&args);
             assert_exit!(result, 0);
@@ -155,4 +161,56 @@ fn stages_with_any_ranks_and_threads_give_the_one_shot_output() {
         "{}",
         String::from_utf8_lossy(&early.stderr)
     );
+}
+
+/// Runs the one-shot `saring dedup INPUTS… ARGS…`.
+fn one_shot(dir: &Dir, inputs: &[String], args: &[&str]) -> std::process::Output {
+    let mut all = vec!["dedup"];
+    all.extend(inputs.iter().map(String::as_str));
+    all.extend(args);
+    dir.saring(&all)
+}
+
+#[test]
+fn a_clusters_only_run_writes_the_same_clusters_and_no_documents() {
+    let dir = Dir::new();
+    let inputs = split_small_corpus(&dir);
+    assert_exit!(one_shot(&dir, &inputs, &["-o", "full", "--threads", "1"]), 0);
+    let full_tsv = std::fs::read(dir.path("full/clusters.tsv")).unwrap();
+    let full_stats = stats(&dir.path("full"));
+
+    let out = one_shot(&dir, &inputs, &["--clusters", "only/c.tsv", "--threads", "2"]);
+    assert_exit!(out, 0);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no documents written"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(dir.path("only/c.tsv")).unwrap(), full_tsv);
+    // Only the TSV and its stats: no shards, and the work directory is gone.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path("only"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["c.stats.json", "c.tsv"]);
+    let only: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path("only/c.stats.json")).unwrap()).unwrap();
+    for key in [
+        "read",
+        "kept",
+        "removed",
+        "duplicate_clusters",
+        "docs_in_clusters",
+    ] {
+        assert_eq!(only[key], full_stats[key], "{key}");
+    }
+
+    // The staged filter without -o writes the same clusters from a work directory.
+    staged_into(&dir, &inputs, "work", &["--clusters", "staged.tsv"], 2, &[]);
+    assert_eq!(std::fs::read(dir.path("staged.tsv")).unwrap(), full_tsv);
+    assert!(dir.path("staged.stats.json").exists());
+
+    // Neither an output directory nor a clusters file: a usage error.
+    assert_exit!(one_shot(&dir, &inputs, &[]), 2);
 }

@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use saring_dedup::{DedupConfig, DedupStats, RunOptions, Stage, StageTask, dedup_files_with, run_stage};
+use saring_dedup::{
+    DedupConfig, DedupStats, RunOptions, Stage, StageTask, cluster_files_with, clusters_stats_path,
+    dedup_files_with, run_stage,
+};
 
 use crate::Outcome;
 use crate::ranks::RankArgs;
@@ -14,7 +17,8 @@ use crate::ranks::RankArgs;
 /// are walked and globs expanded. OUT receives the surviving documents as shards (SSSSS-NNNNN.jsonl.zst
 /// per input file SSSSS in sorted order) with `dedup_cluster_size` (and `dedup_cluster_id` for documents
 /// in a cluster) in their metadata, and stats.json. The clusters file lists `id<TAB>cluster_id` for every
-/// document in a cluster of two or more. Lines repeated on many pages of one host (menus, footers) are
+/// document in a cluster of two or more. Without -o, only the clusters file is written (and its stats
+/// beside it, CLUSTERS.stats.json): no documents, for joining cluster ids to a store of your own. Lines repeated on many pages of one host (menus, footers) are
 /// ignored when comparing. The output is byte-identical for any --threads.
 ///
 /// Without a stage, the whole run happens in this process. With a stage (lines, boilerplate, signatures,
@@ -31,8 +35,14 @@ pub struct DedupArgs {
     #[arg(required = true, value_name = "JSONL")]
     inputs: Vec<String>,
 
-    /// Output directory for the surviving documents (created if missing).
-    #[arg(short = 'o', long = "output", value_name = "OUT", required = true)]
+    /// Output directory for the surviving documents (created if missing); without it, only the
+    /// clusters TSV is written.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "OUT",
+        required_unless_present = "clusters"
+    )]
     output: Option<PathBuf>,
 
     /// Where to write the clusters TSV [default: OUT/clusters.tsv].
@@ -99,9 +109,15 @@ struct FilterArgs {
     #[command(flatten)]
     stage: StageArgs,
 
-    /// Output directory for the surviving documents (created if missing).
-    #[arg(short = 'o', long = "output", value_name = "OUT")]
-    output: PathBuf,
+    /// Output directory for the surviving documents (created if missing); without it, only the
+    /// clusters TSV is written (and its stats beside it, CLUSTERS.stats.json).
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "OUT",
+        required_unless_present = "clusters"
+    )]
+    output: Option<PathBuf>,
 
     /// Where to write the clusters TSV [default: OUT/clusters.tsv].
     #[arg(long, value_name = "CLUSTERS.tsv")]
@@ -129,17 +145,24 @@ pub fn dedup(args: DedupArgs) -> anyhow::Result<Outcome> {
         return run_stage_command(stage);
     }
     let config = load_config(&args.common)?;
-    let Some(output) = args.output else {
-        bail!("the output directory (-o OUT) is missing");
-    };
-    let clusters = args.clusters.unwrap_or_else(|| output.join("clusters.tsv"));
     let options = RunOptions {
         threads: threads(&args.common),
     };
-    let stats = dedup_files_with(&args.inputs, &output, &clusters, &config, &options)
-        .with_context(|| format!("dedup into {} failed", output.display()))?;
-    record_run_books(&output, &stats)?;
-    Ok(summary(&stats, &output, &clusters))
+    match (args.output, args.clusters) {
+        (Some(output), clusters) => {
+            let clusters = clusters.unwrap_or_else(|| output.join("clusters.tsv"));
+            let stats = dedup_files_with(&args.inputs, &output, &clusters, &config, &options)
+                .with_context(|| format!("dedup into {} failed", output.display()))?;
+            record_run_books(&output, &stats)?;
+            Ok(summary(&stats, Some(&output), &clusters))
+        }
+        (None, Some(clusters)) => {
+            let stats = cluster_files_with(&args.inputs, &clusters, &config, &options)
+                .with_context(|| format!("dedup into {} failed", clusters.display()))?;
+            Ok(summary(&stats, None, &clusters))
+        }
+        (None, None) => bail!("give an output directory (-o OUT), a clusters TSV (--clusters), or both"),
+    }
 }
 
 fn run_stage_command(command: StageCommand) -> anyhow::Result<Outcome> {
@@ -154,10 +177,11 @@ fn run_stage_command(command: StageCommand) -> anyhow::Result<Outcome> {
     let config = load_config(&args.common)?;
     let (rank, world_size) = args.ranks.resolve()?;
     let (out_dir, clusters_tsv) = match output {
-        Some((out, clusters)) => {
+        Some((Some(out), clusters)) => {
             let clusters = clusters.unwrap_or_else(|| out.join("clusters.tsv"));
             (Some(out), Some(clusters))
         }
+        Some((None, clusters)) => (None, clusters),
         None => (None, None),
     };
     let task = StageTask {
@@ -177,10 +201,12 @@ fn run_stage_command(command: StageCommand) -> anyhow::Result<Outcome> {
         outcome.skipped,
         task.work.display()
     );
-    Ok(match (&outcome.stats, &task.out_dir, &task.clusters_tsv) {
-        (Some(stats), Some(out), Some(clusters)) => {
-            record_run_books(out, stats)?;
-            summary(stats, out, clusters)
+    Ok(match (&outcome.stats, &task.clusters_tsv) {
+        (Some(stats), Some(clusters)) => {
+            if let Some(out) = &task.out_dir {
+                record_run_books(out, stats)?;
+            }
+            summary(stats, task.out_dir.as_deref(), clusters)
         }
         _ => Outcome::Clean,
     })
@@ -202,8 +228,9 @@ fn record_run_books(out: &Path, stats: &DedupStats) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints the warnings and the summary of a finished run.
-fn summary(stats: &DedupStats, output: &Path, clusters: &Path) -> Outcome {
+/// Prints the warnings and the summary of a finished run (`output`: where the survivors went, if
+/// written).
+fn summary(stats: &DedupStats, output: Option<&Path>, clusters: &Path) -> Outcome {
     for message in &stats.first_errors {
         eprintln!("saring: warning: {message}");
     }
@@ -220,9 +247,20 @@ fn summary(stats: &DedupStats, output: &Path, clusters: &Path) -> Outcome {
             cluster.first_id, cluster.size
         );
     }
+    let (kept, removed, written) = match output {
+        Some(output) => ("kept", "removed", format!("shards in {}", output.display())),
+        None => (
+            "would keep",
+            "would remove",
+            format!(
+                "no documents written, stats in {}",
+                clusters_stats_path(clusters).display()
+            ),
+        ),
+    };
     eprintln!(
-        "saring: read {} documents: kept {}, removed {} as duplicates, errored {}; {} duplicate clusters \
-         (largest {}) in {}; shards in {} ({:.1}s, {:.1} CPU-s)",
+        "saring: read {} documents: {kept} {}, {removed} {} as duplicates, errored {}; {} duplicate clusters \
+         (largest {}) in {}; {written} ({:.1}s, {:.1} CPU-s)",
         stats.read,
         stats.kept,
         stats.removed,
@@ -230,7 +268,6 @@ fn summary(stats: &DedupStats, output: &Path, clusters: &Path) -> Outcome {
         stats.duplicate_clusters,
         stats.largest_cluster,
         clusters.display(),
-        output.display(),
         stats.wall_secs,
         stats.cpu_secs
     );

@@ -11,8 +11,12 @@
 //! ```text
 //! docs:   record u64, offset u64, id, url?, date?, html?, text, language?,
 //!         metadata (u32 length + JSON object, length 0 when empty), signals (u32 count, then key + f64 bits)
-//! tokens: host? (presence byte + u64), lines u32, tokens per line u32 × lines, token hashes u64 × sum
+//! tokens: host? (presence byte + u64), lines u32, tokens per line u32 × lines, token hashes u32 × sum
 //! ```
+//!
+//! Token hashes are 32-bit ([`Tokenizer`](crate::Tokenizer)), so they are stored in 4 bytes each. Records
+//! are gathered into writes of about [`WRITE_BUFFER_BYTES`], so a long document is not a write of its
+//! own of an odd size (a partial page the file system zeroes first).
 //!
 //! A record that does not parse (a damaged or truncated work file) is an `InvalidData` error naming the
 //! file and the record's number.
@@ -30,57 +34,91 @@ use crate::work::{AtomicFile, io_error};
 
 /// Buffer of the readers.
 const READ_BUFFER_BYTES: usize = 1 << 20;
+/// Bytes of records a writer gathers before writing them to its file.
+const WRITE_BUFFER_BYTES: usize = 1 << 20;
 
-/// Writes a shard's `docs` and `tokens` files.
-pub(crate) struct CopyWriter {
-    docs_path: PathBuf,
-    docs: AtomicFile,
-    tokens: AtomicFile,
-    buf: Vec<u8>,
+/// A work file written in gathered writes of about [`WRITE_BUFFER_BYTES`].
+struct GatheredFile {
+    file: AtomicFile,
+    pending: Vec<u8>,
 }
 
-impl CopyWriter {
-    pub(crate) fn create(docs: &Path, tokens: &Path) -> Result<CopyWriter, DedupError> {
-        Ok(CopyWriter {
-            docs_path: docs.to_path_buf(),
-            docs: AtomicFile::create(docs)?,
-            tokens: AtomicFile::create(tokens)?,
-            buf: Vec::new(),
+impl GatheredFile {
+    fn create(path: &Path) -> Result<GatheredFile, DedupError> {
+        Ok(GatheredFile {
+            file: AtomicFile::create(path)?,
+            pending: Vec::with_capacity(WRITE_BUFFER_BYTES),
         })
     }
 
-    /// Appends the next document, and its host key and token lines.
+    /// Writes the gathered records once there are enough of them.
+    fn record_done(&mut self) -> Result<(), DedupError> {
+        if self.pending.len() >= WRITE_BUFFER_BYTES {
+            self.file.write(&self.pending)?;
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(), DedupError> {
+        self.file.write(&self.pending)?;
+        self.pending = Vec::new();
+        self.file.finish()
+    }
+}
+
+/// Writes a shard's `tokens` file and, unless the run writes no documents, its `docs` file.
+pub(crate) struct CopyWriter {
+    docs_path: PathBuf,
+    docs: Option<GatheredFile>,
+    tokens: GatheredFile,
+}
+
+impl CopyWriter {
+    /// Starts the work copy; `docs` is `None` when no stage will read the documents back (a run that
+    /// writes only the clusters).
+    pub(crate) fn create(docs: Option<&Path>, tokens: &Path) -> Result<CopyWriter, DedupError> {
+        Ok(CopyWriter {
+            docs_path: docs.map(Path::to_path_buf).unwrap_or_default(),
+            docs: docs.map(GatheredFile::create).transpose()?,
+            tokens: GatheredFile::create(tokens)?,
+        })
+    }
+
+    /// Appends the next document (when documents are kept), and its host key and token lines.
     pub(crate) fn write(
         &mut self,
         doc: &Document,
         host: Option<u64>,
         lines: &TokenLines,
     ) -> Result<(), DedupError> {
-        let b = &mut self.buf;
-        b.clear();
-        b.extend_from_slice(&doc.provenance.record.to_le_bytes());
-        b.extend_from_slice(&doc.provenance.offset.to_le_bytes());
-        put_str(b, &doc.id);
-        put_opt(b, doc.url.as_deref());
-        put_opt(b, doc.date.as_deref());
-        put_opt(b, doc.html.as_deref());
-        put_str(b, &doc.text);
-        put_opt(b, doc.language.as_deref());
-        if doc.metadata.is_empty() {
-            put_len(b, 0);
-        } else {
-            let json = serde_json::to_vec(&doc.metadata).map_err(|e| io_error(&self.docs_path, e.into()))?;
-            put_len(b, json.len());
-            b.extend_from_slice(&json);
+        if let Some(docs) = &mut self.docs {
+            let b = &mut docs.pending;
+            b.extend_from_slice(&doc.provenance.record.to_le_bytes());
+            b.extend_from_slice(&doc.provenance.offset.to_le_bytes());
+            put_str(b, &doc.id);
+            put_opt(b, doc.url.as_deref());
+            put_opt(b, doc.date.as_deref());
+            put_opt(b, doc.html.as_deref());
+            put_str(b, &doc.text);
+            put_opt(b, doc.language.as_deref());
+            if doc.metadata.is_empty() {
+                put_len(b, 0);
+            } else {
+                let json =
+                    serde_json::to_vec(&doc.metadata).map_err(|e| io_error(&self.docs_path, e.into()))?;
+                put_len(b, json.len());
+                b.extend_from_slice(&json);
+            }
+            put_len(b, doc.signals.len());
+            for (key, value) in &doc.signals {
+                put_str(b, key);
+                b.extend_from_slice(&value.to_bits().to_le_bytes());
+            }
+            docs.record_done()?;
         }
-        put_len(b, doc.signals.len());
-        for (key, value) in &doc.signals {
-            put_str(b, key);
-            b.extend_from_slice(&value.to_bits().to_le_bytes());
-        }
-        self.docs.write(b)?;
 
-        b.clear();
+        let b = &mut self.tokens.pending;
         match host {
             Some(host) => {
                 b.push(1);
@@ -92,14 +130,17 @@ impl CopyWriter {
         for len in &lines.line_lens {
             b.extend_from_slice(&len.to_le_bytes());
         }
-        for token in &lines.tokens {
-            b.extend_from_slice(&token.to_le_bytes());
+        for &token in &lines.tokens {
+            // Token hashes have 32 bits (see `Tokenizer`): the high half is always zero.
+            b.extend_from_slice(&(token as u32).to_le_bytes());
         }
-        self.tokens.write(b)
+        self.tokens.record_done()
     }
 
     pub(crate) fn finish(self) -> Result<(), DedupError> {
-        self.docs.finish()?;
+        if let Some(docs) = self.docs {
+            docs.finish()?;
+        }
         self.tokens.finish()
     }
 }
@@ -266,9 +307,9 @@ impl CopyReader {
             .collect();
         let count = line_lens.iter().map(|&n| n as usize).sum::<usize>();
         let tokens = self
-            .exact(count * 8)?
-            .chunks_exact(8)
-            .map(|c| c.try_into().map(u64::from_le_bytes).unwrap_or(0))
+            .exact(count * 4)?
+            .chunks_exact(4)
+            .map(|c| c.try_into().map(u32::from_le_bytes).map_or(0, u64::from))
             .collect();
         self.records += 1;
         Ok(Some((host, TokenLines { tokens, line_lens })))
@@ -310,7 +351,7 @@ mod tests {
             tokens: vec![1, 2, 3],
             line_lens: vec![2, 1],
         };
-        let mut w = CopyWriter::create(&docs, &tokens).unwrap();
+        let mut w = CopyWriter::create(Some(&docs), &tokens).unwrap();
         w.write(&full, Some(9), &lines).unwrap();
         w.write(&bare, None, &TokenLines::default()).unwrap();
         w.finish().unwrap();
@@ -340,7 +381,7 @@ mod tests {
     fn a_truncated_work_file_is_an_error_naming_the_record() {
         let dir = tempfile::tempdir().unwrap();
         let (docs, tokens) = (dir.path().join("docs"), dir.path().join("tokens"));
-        let mut w = CopyWriter::create(&docs, &tokens).unwrap();
+        let mut w = CopyWriter::create(Some(&docs), &tokens).unwrap();
         for id in ["a", "b"] {
             let doc = Document {
                 id: id.to_owned(),

@@ -17,7 +17,8 @@
 //! - [`SigFileWriter`] and [`SigFileReader`]: a checksummed file of signatures, for tools that hand
 //!   signatures over between machines.
 //! - [`dedup_files`]: the one-shot mode for one machine (the stages in sequence), JSONL in,
-//!   deduplicated shards and a clusters TSV out.
+//!   deduplicated shards and a clusters TSV out; [`cluster_files_with`], the same writing only the
+//!   clusters TSV (no documents), for joining cluster ids to a store of one's own.
 //!
 //! ```
 //! use saring_dedup::{DedupConfig, DocHasher, Scratch, jaccard_estimate};
@@ -61,7 +62,9 @@ pub use config::{DedupConfig, Keep};
 pub use doc_hasher::{DocHasher, FirstPass, Scratch, SecondPass, TokenLines};
 pub use error::DedupError;
 pub use minhash::{LINE_PERMS, MinHasher, Signature, jaccard_estimate, line_coverage, shingle_hash};
-pub use oneshot::{DedupStats, RunOptions, dedup_files, dedup_files_with};
+pub use oneshot::{
+    DedupStats, RunOptions, cluster_files_with, clusters_stats_path, dedup_files, dedup_files_with,
+};
 pub use sigfile::{SigFileHeader, SigFileReader, SigFileWriter};
 pub use stages::{Stage, StageOutcome, StageTask, run_stage};
 pub use tokens::Tokenizer;

@@ -1,15 +1,18 @@
-//! One-shot dedup on one machine: the stages of a staged run ([`run_stage`]), run in sequence in one
+//! One-shot dedup on one machine: the stages of a staged run ([`run_stage`](crate::run_stage)), run in sequence in one
 //! process as rank 0 of 1, in a work directory inside the output directory that is removed at the end.
+//!
+//! A run without an output directory ([`cluster_files_with`]) writes only the clusters TSV and its stats:
+//! its `lines` stage keeps no copy of the documents and its `filter` stage writes none.
 //!
 //! Per-document work runs on a rayon pool and its results are collected back in input order, so every
 //! output is the same for any thread count (and the same as a staged run with any number of ranks).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::cluster::{ClusterStats, OverMerged};
-use crate::stages::{Stage, StageTask, run_stage};
+use crate::stages::{Stage, StageTask, run_stage_keeping};
 use crate::work::io_error;
 use crate::{DedupConfig, DedupError};
 use saring_io::process_cpu_secs;
@@ -96,10 +99,49 @@ pub fn dedup_files_with(
     config: &DedupConfig,
     options: &RunOptions,
 ) -> Result<DedupStats, DedupError> {
+    one_shot(inputs, Some(out_dir), clusters_tsv, config, options)
+}
+
+/// Finds the duplicate clusters of `inputs` like [`dedup_files_with`] but writes no documents: only
+/// `clusters_tsv` (the same bytes) and its stats, `clusters_tsv` with the extension `stats.json`
+/// ([`clusters_stats_path`]), where `kept` and `removed` count the documents a full run would keep and
+/// remove. For joining cluster ids to a store of one's own; it reads the input once and keeps no copy of
+/// the documents, so it costs less than a full run. The work directory is a hidden directory beside
+/// `clusters_tsv`, removed at the end.
+pub fn cluster_files_with(
+    inputs: &[String],
+    clusters_tsv: &Path,
+    config: &DedupConfig,
+    options: &RunOptions,
+) -> Result<DedupStats, DedupError> {
+    one_shot(inputs, None, clusters_tsv, config, options)
+}
+
+/// The stats file of a run that writes only the clusters TSV `clusters_tsv`: the same path with the
+/// extension `stats.json` (`clusters.tsv` → `clusters.stats.json`).
+pub fn clusters_stats_path(clusters_tsv: &Path) -> PathBuf {
+    clusters_tsv.with_extension("stats.json")
+}
+
+/// The stages in sequence as rank 0 of 1; without `out_dir`, a run that writes only the clusters.
+fn one_shot(
+    inputs: &[String],
+    out_dir: Option<&Path>,
+    clusters_tsv: &Path,
+    config: &DedupConfig,
+    options: &RunOptions,
+) -> Result<DedupStats, DedupError> {
     config.validate()?;
     let start_wall = std::time::Instant::now();
     let start_cpu = process_cpu_secs();
-    let work = out_dir.join(WORK_DIR);
+    let work = match out_dir {
+        Some(out_dir) => out_dir.join(WORK_DIR),
+        None => {
+            let name = clusters_tsv.file_name().unwrap_or_default().to_string_lossy();
+            let parent = clusters_tsv.parent().unwrap_or(Path::new(""));
+            parent.join(format!(".{name}{WORK_DIR}"))
+        }
+    };
     // A one-shot run never trusts an earlier run's work files: the inputs may have changed.
     if work.exists() {
         std::fs::remove_dir_all(&work).map_err(|e| io_error(&work, e))?;
@@ -107,7 +149,7 @@ pub fn dedup_files_with(
     let task = StageTask {
         inputs: inputs.to_vec(),
         work: work.clone(),
-        out_dir: Some(out_dir.to_path_buf()),
+        out_dir: out_dir.map(Path::to_path_buf),
         clusters_tsv: Some(clusters_tsv.to_path_buf()),
         rank: 0,
         world_size: 1,
@@ -115,12 +157,15 @@ pub fn dedup_files_with(
     };
     let mut stats = None;
     for stage in Stage::ALL {
-        stats = run_stage(stage, &task, config)?.stats;
+        stats = run_stage_keeping(stage, &task, config, out_dir.is_some())?.stats;
     }
     std::fs::remove_dir_all(&work).map_err(|e| io_error(&work, e))?;
     let mut stats = stats.unwrap_or_default();
     stats.cpu_secs = process_cpu_secs() - start_cpu;
     stats.wall_secs = start_wall.elapsed().as_secs_f64();
-    crate::stages::write_stats(out_dir, &stats)?;
+    match out_dir {
+        Some(out_dir) => crate::stages::write_stats(&out_dir.join("stats.json"), &stats)?,
+        None => crate::stages::write_stats(&clusters_stats_path(clusters_tsv), &stats)?,
+    }
     Ok(stats)
 }

@@ -15,8 +15,11 @@
 //! - Unicode normalisation (NFC) is not applied; precomposed and decomposed accents give different
 //!   tokens. Crawled text is overwhelmingly NFC already.
 //!
-//! A token's hash is XXH3-64 (seed 0) of its lowercased UTF-8 bytes. XXH3 is fixed by its specification,
-//! so hashes are identical on every machine and release; a test pins them.
+//! A token's hash is the low 32 bits of XXH3-64 (seed 0) of its lowercased UTF-8 bytes, held in a `u64`.
+//! XXH3 is fixed by its specification, so hashes are identical on every machine and release; a test pins
+//! them. 32 bits are plenty for a token (two distinct words of one shingle collide with probability
+//! 2⁻³²; shingles fold five of them into 64 bits), and halve the work copy that keeps every token of a
+//! corpus between two stages.
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -52,7 +55,7 @@ enum CharClass {
 }
 
 impl Tokenizer {
-    /// Appends the hash of each token of `text` to `out`, in order.
+    /// Appends the hash of each token of `text` to `out`, in order (32-bit values, see the module docs).
     pub fn hash_tokens(&mut self, text: &str, out: &mut Vec<u64>) {
         self.buf.clear();
         self.single = false;
@@ -61,28 +64,42 @@ impl Tokenizer {
         while let Some(&b) = bytes.get(i) {
             // ASCII fast path: letters and digits extend the word, anything else ends it.
             if b.is_ascii() {
-                if b.is_ascii_alphanumeric() {
-                    if self.single {
-                        self.flush(out);
-                    }
-                    // A whole run of ASCII letters and digits at once; hashed in place when it is a
-                    // complete lowercase word (the common case), without copying it.
-                    let run = bytes.get(i..).unwrap_or_default();
-                    let len = run
-                        .iter()
-                        .position(|c| !c.is_ascii_alphanumeric())
-                        .unwrap_or(run.len());
-                    let word = run.get(..len).unwrap_or_default();
-                    let complete = run.get(len).is_none_or(u8::is_ascii);
-                    if complete && self.buf.is_empty() && !word.iter().any(u8::is_ascii_uppercase) {
-                        out.push(xxh3_64(word));
-                    } else {
-                        self.buf.extend(word.iter().map(u8::to_ascii_lowercase));
-                    }
-                    i += len;
-                } else {
+                if !b.is_ascii_alphanumeric() {
+                    // A whole run of ASCII separators ends the token once.
                     self.flush(out);
                     i += 1;
+                    while bytes
+                        .get(i)
+                        .is_some_and(|&c| c.is_ascii() && !c.is_ascii_alphanumeric())
+                    {
+                        i += 1;
+                    }
+                    continue;
+                }
+                if self.single {
+                    self.flush(out);
+                }
+                // A whole run of ASCII letters and digits at once, noting any capital in the same scan;
+                // hashed in place when it is a complete lowercase word (the common case), without
+                // copying it.
+                let start = i;
+                let mut upper = false;
+                while let Some(&c) = bytes.get(i) {
+                    if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                        i += 1;
+                    } else if c.is_ascii_uppercase() {
+                        upper = true;
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                let word = bytes.get(start..i).unwrap_or_default();
+                let complete = bytes.get(i).is_none_or(u8::is_ascii);
+                if complete && !upper && self.buf.is_empty() {
+                    out.push(token_hash(word));
+                } else {
+                    self.buf.extend(word.iter().map(u8::to_ascii_lowercase));
                 }
                 continue;
             }
@@ -115,13 +132,20 @@ impl Tokenizer {
         self.flush(out);
     }
 
+    #[inline]
     fn flush(&mut self, out: &mut Vec<u64>) {
         if !self.buf.is_empty() {
-            out.push(xxh3_64(&self.buf));
+            out.push(token_hash(&self.buf));
             self.buf.clear();
         }
         self.single = false;
     }
+}
+
+/// The hash of one token's lowercased UTF-8 bytes: the low 32 bits of XXH3-64.
+#[inline]
+fn token_hash(bytes: &[u8]) -> u64 {
+    xxh3_64(bytes) & 0xFFFF_FFFF
 }
 
 fn push_char(buf: &mut Vec<u8>, c: char) {
@@ -259,8 +283,9 @@ mod tests {
 
     #[test]
     fn pinned_token_hashes() {
-        // XXH3-64, seed 0, of the lowercased UTF-8 bytes: these must never change between releases.
-        assert_eq!(toks("Hello"), vec![0x9555e8555c62dcfd]);
+        // The low 32 bits of XXH3-64, seed 0, of the lowercased UTF-8 bytes (XXH3-64 of "hello" is
+        // 0x9555e8555c62dcfd): these must never change between releases.
+        assert_eq!(toks("Hello"), vec![0x5c62dcfd]);
         assert_eq!(toks("hello"), toks("HELLO"));
         assert_eq!(toks(""), Vec::<u64>::new());
     }
@@ -292,7 +317,7 @@ mod tests {
         for word in ["hello", "HeLLo", "hello"] {
             tok.hash_tokens(word, &mut one);
         }
-        assert_eq!(one, vec![0x9555e8555c62dcfd; 3]);
+        assert_eq!(one, vec![0x5c62dcfd; 3]);
         // A word that goes on past its ASCII letters is one token.
         assert_eq!(toks("caf\u{e9} x"), toks("CAF\u{c9} X"));
         assert_eq!(toks("cafés").len(), 1);

@@ -48,9 +48,9 @@ struct Marker<T> {
 }
 
 /// The format of the work files, in the fingerprint: raised whenever a stage's files change meaning (2:
-/// one-permutation signatures and the work copy of the `lines` stage), so that a work directory left by
-/// an older saring is redone rather than misread.
-const WORK_FORMAT: u32 = 2;
+/// one-permutation signatures and the work copy of the `lines` stage; 3: 32-bit token hashes), so that a
+/// work directory left by an older saring is redone rather than misread.
+const WORK_FORMAT: u32 = 3;
 
 impl Plan {
     /// Lists the inputs and fingerprints them with `config` and the [`WORK_FORMAT`].

@@ -1,8 +1,10 @@
-//! Stage 6, per input shard: rewrites the shard (from the `lines` stage's work copy) keeping one document per cluster, each survivor with
-//! `dedup_cluster_size` (and, in a cluster, `dedup_cluster_id`: the id of the cluster's first document) in
-//! its metadata, as `OUT/SSSSS-NNNNN` shards; and the shard's lines of the clusters TSV. The task that
-//! finds every shard written joins the TSV parts in order into the clusters TSV and writes
-//! `OUT/stats.json`.
+//! Stage 6, per input shard: rewrites the shard (from the `lines` stage's work copy) keeping one document
+//! per cluster, each survivor with `dedup_cluster_size` (and, in a cluster, `dedup_cluster_id`: the id of
+//! the cluster's first document) in its metadata, as `OUT/SSSSS-NNNNN` shards; and the shard's lines of
+//! the clusters TSV. The task that finds every shard written joins the TSV parts in order into the
+//! clusters TSV and writes `OUT/stats.json`. Without an output directory it writes no documents and reads
+//! none back (the ids of clustered documents come from the `lines` stage's id files), and the stats go
+//! beside the clusters TSV ([`clusters_stats_path`]).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -16,8 +18,8 @@ use super::signatures::SignatureCounts;
 use super::{LinesCounts, StageOutcome, StageTask, check_count, for_my_tasks, keep_messages};
 use crate::copy::CopyReader;
 use crate::records::{RecordReader, ShardRecords};
-use crate::work::{AtomicFile, Plan, io_error, shard_name, write_atomic};
-use crate::{DedupConfig, DedupError, DedupStats};
+use crate::work::{AtomicFile, Plan, address, io_error, shard_name, write_atomic};
+use crate::{DedupConfig, DedupError, DedupStats, clusters_stats_path};
 
 /// Counts of one shard's output.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -29,15 +31,19 @@ struct FilterCounts {
 }
 
 pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result<StageOutcome, DedupError> {
-    let Some(out_dir) = task.out_dir.as_deref() else {
-        return Err(DedupError::Config(
-            "the filter stage needs an output directory".to_owned(),
-        ));
+    let out_dir = task.out_dir.as_deref();
+    let (clusters_tsv, stats_json) = match (out_dir, &task.clusters_tsv) {
+        (Some(out_dir), clusters) => (
+            clusters.clone().unwrap_or_else(|| out_dir.join("clusters.tsv")),
+            out_dir.join("stats.json"),
+        ),
+        (None, Some(clusters)) => (clusters.clone(), clusters_stats_path(clusters)),
+        (None, None) => {
+            return Err(DedupError::Config(
+                "the filter stage needs an output directory or a clusters TSV".to_owned(),
+            ));
+        }
     };
-    let clusters_tsv = task
-        .clusters_tsv
-        .clone()
-        .unwrap_or_else(|| out_dir.join("clusters.tsv"));
     super::cluster::counts(plan)?;
     let to_address = super::cluster::numbering(plan)?;
     let ids = ShardRecords::open(
@@ -52,16 +58,34 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         let t = saring_io::process_cpu_secs();
         let name = shard_name(shard);
         let lines: LinesCounts = plan.require("lines", &name)?;
-        remove_shards(out_dir, &name)?;
-        let mut writer = ShardWriter::new(out_dir, shard as u32, &config.output)?;
+        let mut writer = match out_dir {
+            Some(out_dir) => {
+                remove_shards(out_dir, &name)?;
+                Some(ShardWriter::new(out_dir, shard as u32, &config.output)?)
+            }
+            None => None,
+        };
+        let mut copy = match out_dir {
+            Some(_) => Some(CopyReader::open(&plan.path("lines", &format!("{name}.docs")))?),
+            None => None,
+        };
         let mut assign = RecordReader::open(&plan.path("cluster", &format!("{name}.assign")), ASSIGN_BYTES)?;
         let tsv_path = plan.path("filter", &format!("{name}.tsv"));
         let mut tsv = AtomicFile::create(&tsv_path)?;
         let mut cluster_ids: HashMap<u32, String> = HashMap::new();
         let mut counts = FilterCounts::default();
         let mut docs = 0u64;
-        let mut copy = CopyReader::open(&plan.path("lines", &format!("{name}.docs")))?;
-        while let Some(mut doc) = copy.next_doc(file)? {
+        loop {
+            // With documents, the work copy says where the shard ends; without, the `lines` count.
+            let mut doc = match &mut copy {
+                Some(copy) => match copy.next_doc(file)? {
+                    Some(doc) => Some(doc),
+                    None => break,
+                },
+                None if docs < lines.docs => None,
+                None => break,
+            };
+            let index = u32::try_from(docs).map_err(|_| DedupError::TooManyDocuments)?;
             docs += 1;
             let record = assign.next_record()?;
             let word = |at: usize| {
@@ -80,22 +104,32 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
                         id
                     }
                 };
-                tsv.write(format!("{}\t{}\n", escape(&doc.id), escape(&cluster_id)).as_bytes())?;
+                let id = match &doc {
+                    Some(doc) => escape(&doc.id),
+                    None => escape(&ids.id(address(shard, index))?),
+                };
+                tsv.write(format!("{id}\t{}\n", escape(&cluster_id)).as_bytes())?;
                 counts.docs_in_clusters += 1;
-                doc.metadata
-                    .insert("dedup_cluster_id".to_owned(), Value::String(cluster_id));
+                if let Some(doc) = &mut doc {
+                    doc.metadata
+                        .insert("dedup_cluster_id".to_owned(), Value::String(cluster_id));
+                }
             }
-            doc.metadata
-                .insert("dedup_cluster_size".to_owned(), Value::from(size));
             if kept {
-                writer.write(&doc)?;
+                if let (Some(writer), Some(mut doc)) = (&mut writer, doc) {
+                    doc.metadata
+                        .insert("dedup_cluster_size".to_owned(), Value::from(size));
+                    writer.write(&doc)?;
+                }
                 counts.kept += 1;
             } else {
                 counts.removed += 1;
             }
         }
         check_count("filter", file, docs, lines.docs)?;
-        writer.finish()?;
+        if let Some(writer) = writer {
+            writer.finish()?;
+        }
         tsv.finish()?;
         counts.cpu_secs = saring_io::process_cpu_secs() - t;
         plan.mark_done("filter", &name, &counts)
@@ -103,7 +137,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
     let all_done =
         (0..plan.files.len()).all(|s| plan.done::<FilterCounts>("filter", &shard_name(s)).is_some());
     if all_done {
-        outcome.stats = Some(finish(plan, out_dir, &clusters_tsv)?);
+        outcome.stats = Some(finish(plan, &stats_json, &clusters_tsv)?);
     }
     Ok(outcome)
 }
@@ -125,8 +159,8 @@ fn remove_shards(out_dir: &Path, name: &str) -> Result<(), DedupError> {
     Ok(())
 }
 
-/// Joins the TSV parts into `clusters_tsv` and writes `out_dir/stats.json`.
-fn finish(plan: &Plan, out_dir: &Path, clusters_tsv: &Path) -> Result<DedupStats, DedupError> {
+/// Joins the TSV parts into `clusters_tsv` and writes the stats to `stats_json`.
+fn finish(plan: &Plan, stats_json: &Path, clusters_tsv: &Path) -> Result<DedupStats, DedupError> {
     if let Some(parent) = clusters_tsv.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
     }
@@ -169,17 +203,19 @@ fn finish(plan: &Plan, out_dir: &Path, clusters_tsv: &Path) -> Result<DedupStats
     stats.cluster_cpu_secs = cluster.cpu_secs;
     stats.cpu_secs =
         stats.lines_cpu_secs + stats.signature_cpu_secs + stats.cluster_cpu_secs + stats.read_cpu_secs;
-    write_stats(out_dir, &stats)?;
+    write_stats(stats_json, &stats)?;
     Ok(stats)
 }
 
-/// Writes `out_dir/stats.json`.
-pub(crate) fn write_stats(out_dir: &Path, stats: &DedupStats) -> Result<(), DedupError> {
-    std::fs::create_dir_all(out_dir).map_err(|e| io_error(out_dir, e))?;
-    let path = out_dir.join("stats.json");
-    let mut json = serde_json::to_vec_pretty(stats).map_err(|e| io_error(&path, e.into()))?;
+/// Writes the stats of a run to `path` (`OUT/stats.json`, or beside a clusters-only run's TSV), creating
+/// its directory.
+pub(crate) fn write_stats(path: &Path, stats: &DedupStats) -> Result<(), DedupError> {
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    }
+    let mut json = serde_json::to_vec_pretty(stats).map_err(|e| io_error(path, e.into()))?;
     json.push(b'\n');
-    write_atomic(&path, &json)
+    write_atomic(path, &json)
 }
 
 /// An id made safe for one TSV field.

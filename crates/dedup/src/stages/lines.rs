@@ -1,9 +1,9 @@
 //! Stage 1, per input shard: each document's keys. Writes the shard's `(line key, text key)` pairs for the
 //! boilerplate count (a text key is the host and exact text hash, so copies of one page count once), its
 //! `(text hash, document)` and `(URL key, document)` pairs for exact matching, and per document its host,
-//! length, keep score and id; and the shard's work copy ([`copy`](crate::copy)): the documents and their
-//! token lines, which the later stages read instead of the input. Unreadable records are counted here,
-//! once.
+//! length, keep score and id; and the shard's work copy ([`copy`](crate::copy)): the documents (unless
+//! the run writes only clusters) and their token lines, which the later stages read instead of the
+//! input. Unreadable records are counted here, once.
 
 use rayon::prelude::*;
 
@@ -17,7 +17,14 @@ use crate::runs::RunWriter;
 use crate::work::{AtomicFile, Plan, address, io_error, shard_name};
 use crate::{DedupConfig, DedupError};
 
-pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result<StageOutcome, DedupError> {
+/// Runs rank `task.rank`'s shards; `documents`: whether to keep the documents in the work copy (the
+/// `filter` stage of a run that writes them reads them back).
+pub(super) fn run(
+    plan: &Plan,
+    task: &StageTask,
+    config: &DedupConfig,
+    documents: bool,
+) -> Result<StageOutcome, DedupError> {
     let doc_hasher = DocHasher::new(config.min_hasher(), config.min_tokens);
     for_my_tasks(plan, task, "lines", plan.files.len(), shard_name, |shard| {
         let Some(file) = plan.files.get(shard) else {
@@ -33,7 +40,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         let (mut lines, mut exact, mut urls) = (runs("lines.runs")?, runs("exact.runs")?, runs("urls.runs")?);
         let mut info = AtomicFile::create(&path("info"))?;
         let mut ids = IdWriter::create(&path("ids"), &path("idx"))?;
-        let mut copy = CopyWriter::create(&path("docs"), &path("tokens"))?;
+        let mut copy = CopyWriter::create(documents.then(|| path("docs")).as_deref(), &path("tokens"))?;
         let mut errors = Vec::new();
         let mut docs = 0u64;
         read_batches(file, &config.input, &mut errors, |batch| {

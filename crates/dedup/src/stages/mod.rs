@@ -56,7 +56,8 @@ pub enum Stage {
     Buckets,
     /// One task: clusters, survivors.
     Cluster,
-    /// Per input shard: the surviving documents and the clusters TSV.
+    /// Per input shard: the surviving documents (unless the task has no output directory) and the
+    /// clusters TSV.
     Filter,
 }
 
@@ -79,7 +80,8 @@ pub struct StageTask {
     pub inputs: Vec<String>,
     /// The work directory shared by all stages and ranks.
     pub work: PathBuf,
-    /// Output directory of the surviving documents (needed by [`Stage::Filter`]).
+    /// Output directory of the surviving documents; without it [`Stage::Filter`] writes only the
+    /// clusters TSV, and the stats beside it ([`clusters_stats_path`](crate::clusters_stats_path)).
     pub out_dir: Option<PathBuf>,
     /// The clusters TSV [default: `out_dir/clusters.tsv`].
     pub clusters_tsv: Option<PathBuf>,
@@ -105,6 +107,17 @@ pub struct StageOutcome {
 /// Runs rank `task.rank`'s tasks of `stage`. Earlier stages must be complete for the tasks they feed; if
 /// not, the error names the missing stage.
 pub fn run_stage(stage: Stage, task: &StageTask, config: &DedupConfig) -> Result<StageOutcome, DedupError> {
+    run_stage_keeping(stage, task, config, true)
+}
+
+/// [`run_stage`], where `documents` says whether the `lines` stage keeps a copy of the documents for the
+/// `filter` stage; a one-shot run that writes only the clusters keeps none.
+pub(crate) fn run_stage_keeping(
+    stage: Stage,
+    task: &StageTask,
+    config: &DedupConfig,
+    documents: bool,
+) -> Result<StageOutcome, DedupError> {
     config.validate()?;
     if task.rank >= task.world_size.max(1) {
         return Err(DedupError::Config(format!(
@@ -121,7 +134,7 @@ pub fn run_stage(stage: Stage, task: &StageTask, config: &DedupConfig) -> Result
         })?;
     let plan = Plan::new(&task.inputs, &task.work, config);
     pool.install(|| match stage {
-        Stage::Lines => lines::run(&plan, task, config),
+        Stage::Lines => lines::run(&plan, task, config, documents),
         Stage::Boilerplate => boilerplate::run(&plan, task, config),
         Stage::Signatures => signatures::run(&plan, task, config),
         Stage::Buckets => buckets::run(&plan, task, config),
