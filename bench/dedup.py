@@ -244,12 +244,12 @@ def main():
         w(f'**Headline (speed):** on the issue\'s {head["docs"]:,}-document corpus, saring in the clusters-only mode '
           f'(the anchors\' work: read, signatures, clustering, cluster list) ran at **{m.fmt_int(rate)} docs per '
           f'CPU-second** for the whole process: the target of 50,000 is {verdict}. The full dedup, which also writes '
-          f'the {full["score"].get("docs", head["docs"]):,} documents\' survivors as zstd JSONL, ran at '
+          f'the surviving documents as zstd JSONL, ran at '
           f'{m.fmt_int(full_rate)} docs per CPU-second.\n')
     for mode, big in bigs.items():
         small = by[(f'saring-{mode}', kM)]
         grow = (big['rss'] - small['rss']) * 1024 * 1024 / (big['docs'] - small['docs'])
-        w(f'**Memory growth (saring, {big["short"]}):** peak RSS {small["rss"]:.0f} MB on {small["docs"]:,} '
+        w(f'**Memory growth ({big["short"]}):** peak RSS {small["rss"]:.0f} MB on {small["docs"]:,} '
           f'documents, {big["rss"]:.0f} MB on {big["docs"]:,} (`--docs {big["docs"]} --seed 1`, one run, '
           f'{big["cpu"]:.1f} CPU-s = {m.fmt_int(big["docs"] / big["cpu"])} docs/CPU-s, {big["wall"]:.0f} s wall): '
           f'{grow:,.0f} bytes per added document (MiB = 2^20 bytes; target ≤ 100).\n')
