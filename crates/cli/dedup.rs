@@ -35,8 +35,18 @@ pub struct DedupArgs {
     #[arg(required = true, value_name = "JSONL")]
     inputs: Vec<String>,
 
+    #[command(flatten)]
+    outputs: Outputs,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Where a run (or the filter stage) writes: the survivors, the clusters TSV, or both.
+#[derive(clap::Args)]
+struct Outputs {
     /// Output directory for the surviving documents (created if missing); without it, only the
-    /// clusters TSV is written.
+    /// clusters TSV is written (and its stats beside it, CLUSTERS.stats.json).
     #[arg(
         short = 'o',
         long = "output",
@@ -48,9 +58,6 @@ pub struct DedupArgs {
     /// Where to write the clusters TSV [default: OUT/clusters.tsv].
     #[arg(long, value_name = "CLUSTERS.tsv")]
     clusters: Option<PathBuf>,
-
-    #[command(flatten)]
-    common: CommonArgs,
 }
 
 /// Options of every dedup mode.
@@ -109,19 +116,8 @@ struct FilterArgs {
     #[command(flatten)]
     stage: StageArgs,
 
-    /// Output directory for the surviving documents (created if missing); without it, only the
-    /// clusters TSV is written (and its stats beside it, CLUSTERS.stats.json).
-    #[arg(
-        short = 'o',
-        long = "output",
-        value_name = "OUT",
-        required_unless_present = "clusters"
-    )]
-    output: Option<PathBuf>,
-
-    /// Where to write the clusters TSV [default: OUT/clusters.tsv].
-    #[arg(long, value_name = "CLUSTERS.tsv")]
-    clusters: Option<PathBuf>,
+    #[command(flatten)]
+    outputs: Outputs,
 }
 
 fn load_config(common: &CommonArgs) -> anyhow::Result<DedupConfig> {
@@ -148,7 +144,7 @@ pub fn dedup(args: DedupArgs) -> anyhow::Result<Outcome> {
     let options = RunOptions {
         threads: threads(&args.common),
     };
-    match (args.output, args.clusters) {
+    match (args.outputs.output, args.outputs.clusters) {
         (Some(output), clusters) => {
             let clusters = clusters.unwrap_or_else(|| output.join("clusters.tsv"));
             let stats = dedup_files_with(&args.inputs, &output, &clusters, &config, &options)
@@ -172,7 +168,11 @@ fn run_stage_command(command: StageCommand) -> anyhow::Result<Outcome> {
         StageCommand::Signatures(a) => (Stage::Signatures, a, None),
         StageCommand::Buckets(a) => (Stage::Buckets, a, None),
         StageCommand::Cluster(a) => (Stage::Cluster, a, None),
-        StageCommand::Filter(f) => (Stage::Filter, f.stage, Some((f.output, f.clusters))),
+        StageCommand::Filter(f) => (
+            Stage::Filter,
+            f.stage,
+            Some((f.outputs.output, f.outputs.clusters)),
+        ),
     };
     let config = load_config(&args.common)?;
     let (rank, world_size) = args.ranks.resolve()?;
