@@ -12,7 +12,8 @@ use crate::Outcome;
 ///
 /// Each input line is one document (or, with --field, one JSON object whose FIELD holds the text). The
 /// label is lid.176's code without `__label__` (en, id, ms, ceb…) and the score its probability with four
-/// decimals. With --plain both are exactly fastText's `predict` on that line; by default a second stage
+/// decimals. With --plain they are fastText's `predict` on that line (the score up to the order of float
+/// summation, within 1e-5); by default a second stage
 /// separates close languages lid.176 confuses (Malay/Indonesian/Javanese/Sundanese/Minangkabau,
 /// Croatian/Bosnian/Serbian, Nynorsk/Bokmål/Danish, Czech/Slovak, Galician/Spanish/Portuguese) and then
 /// gives the model's score for the group. A line that is not valid

@@ -39,7 +39,8 @@ pub struct Prediction<'m> {
 /// word endings and letters that only some of them use decide between them; when they are silent on
 /// Malay/Indonesian, lid.176's probabilities without its training prior together with lingua's models
 /// for the two; when they are silent on lid.176's `sh` (Serbo-Croatian), lid.176 without its prior (see
-/// the `close_pairs` and `second_opinion` module docs). Without it, `detect` is exactly fastText's top-1.
+/// the `close_pairs` and `second_opinion` module docs). Without it, `detect` is fastText's top-1 (the
+/// score equal to fastText's up to the order of float summation).
 #[derive(Debug, Clone)]
 pub struct LanguageId {
     model: Arc<LanguageModel>,
@@ -101,8 +102,9 @@ impl LanguageId {
 
     /// The most probable language of `text` and its probability.
     ///
-    /// Without the close-pair stage, the same label and score as fastText's (and `fasttext-predict`'s)
-    /// `model.predict(text)` on the text with newlines replaced by spaces. With it, when the model's label
+    /// Without the close-pair stage, the same label and score (up to the order of float summation) as
+    /// fastText's (and `fasttext-predict`'s) `model.predict(text)` on the text with newlines replaced by
+    /// spaces. With it, when the model's label
     /// belongs to a group of close languages and the second stage picks one of the group (by the text's
     /// markers, or when they are silent by the group's tie-break), that one is returned with the model's
     /// probability for the whole group (e.g. `P(id) + P(ms) + P(jv) + P(su) + P(min)`): the model is sure

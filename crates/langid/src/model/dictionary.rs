@@ -12,7 +12,7 @@ use super::bytes::Bytes;
 use crate::ModelError;
 
 /// fastText's end-of-sentence token, which ends every line.
-const EOS: &[u8] = b"</s>";
+pub(crate) const EOS: &[u8] = b"</s>";
 /// The prefix that makes a token a label rather than a word.
 const LABEL_PREFIX: &[u8] = b"__label__";
 const FNV_OFFSET: u32 = 2_166_136_261;
@@ -40,7 +40,7 @@ fn has_eos(text: &[u8]) -> bool {
 
 /// Whether two short byte strings are equal: a byte loop, cheaper than a `memcmp` call on words.
 #[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
@@ -52,12 +52,10 @@ pub(crate) fn fnv(bytes: &[u8]) -> u32 {
 /// Buffers reused from line to line so that feature extraction does not allocate per token.
 #[derive(Debug, Default)]
 pub(crate) struct FeatureScratch {
-    /// The current out-of-vocabulary token between `<` and `>`.
-    bracketed: Vec<u8>,
+    /// The current token between `<` and `>`, for its character n-grams.
+    pub(crate) bracketed: Vec<u8>,
     /// The hashes of the line's words, for word n-grams (only filled when `wordNgrams > 1`).
-    word_hashes: Vec<i32>,
-    /// The rows of tokens seen before on this thread.
-    tokens: TokenCache,
+    pub(crate) word_hashes: Vec<i32>,
 }
 
 impl FeatureScratch {
@@ -70,144 +68,12 @@ impl FeatureScratch {
         if self.word_hashes.capacity() > KEEP_BYTES {
             self.word_hashes = Vec::new();
         }
-        self.tokens.trim();
     }
 }
 
-/// Identifies a loaded dictionary, so that a thread's [`TokenCache`] never serves one model's rows to another.
+/// Identifies a loaded dictionary, so that a thread's token cache never serves one model's vectors to
+/// another.
 static NEXT_DICTIONARY_ID: AtomicU64 = AtomicU64::new(1);
-
-/// The input rows of tokens, remembered per thread: most words of a web page come back many times,
-/// and looking a word up in the dictionary (a large table: a cache miss or three) or, for a word it lacks
-/// (names, inflected forms, capitalised words), hashing its character n-grams and looking each up in the
-/// pruned-bucket map, is most of the inference. A small table of the words seen lately stays in cache.
-///
-/// It holds the row lists, not their sums, so the hidden vector is added up in exactly fastText's order
-/// and predictions stay bit-identical. Bounded: past [`TokenCache::MAX_BYTES`] it starts again empty.
-#[derive(Debug, Default)]
-struct TokenCache {
-    /// The [`Dictionary::id`] the rows belong to (0: none yet).
-    dictionary: u64,
-    /// Open-addressing table from FNV hash to entry index (`NO_ENTRY` when empty); a power of two long.
-    table: Vec<u32>,
-    /// Every entry's token bytes, one after another; entry `i` spans `starts[i]..starts[i + 1]`.
-    text: Vec<u8>,
-    starts: Vec<u32>,
-    /// Entry `i`'s FNV hash, checked before its bytes.
-    hashes: Vec<u32>,
-    /// Entry `i`'s rows span `row_starts[i]..row_starts[i + 1]`.
-    rows: Vec<u32>,
-    row_starts: Vec<u32>,
-}
-
-impl TokenCache {
-    /// Token bytes plus four bytes per row, past which the cache is emptied (about 4 MB a thread).
-    const MAX_BYTES: usize = 4 << 20;
-    /// Longer tokens (a URL, a run of symbols) are hashed every time rather than remembered.
-    const MAX_TOKEN_BYTES: usize = 64;
-
-    /// Empties the cache when it has grown past its bound or belongs to another dictionary.
-    fn reset_unless(&mut self, dictionary: u64) {
-        let bytes = self.text.len() + 4 * self.rows.len() + 4 * self.table.len();
-        if self.dictionary != dictionary || bytes > Self::MAX_BYTES {
-            *self = TokenCache {
-                dictionary,
-                table: vec![NO_ENTRY; 1 << 12],
-                text: Vec::new(),
-                starts: vec![0],
-                hashes: Vec::new(),
-                rows: Vec::new(),
-                row_starts: vec![0],
-            };
-        }
-    }
-
-    /// Lets go of a cache that has grown past its bound.
-    fn trim(&mut self) {
-        if self.dictionary != 0 {
-            self.reset_unless(self.dictionary);
-        }
-    }
-
-    /// Item range `i` of `items`, by the offsets in `starts`.
-    fn span<'a, T>(items: &'a [T], starts: &[u32], i: usize) -> &'a [T] {
-        match (starts.get(i), starts.get(i + 1)) {
-            (Some(&a), Some(&b)) => items.get(a as usize..b as usize).unwrap_or_default(),
-            _ => &[],
-        }
-    }
-
-    /// The slot of `token` (whose FNV hash is `hash`): where it is, or the empty slot where it goes.
-    fn slot(&self, token: &[u8], hash: u32) -> (usize, Option<usize>) {
-        let mask = self.table.len().wrapping_sub(1);
-        let mut slot = hash as usize & mask;
-        loop {
-            match self.table.get(slot).copied() {
-                None | Some(NO_ENTRY) => return (slot, None),
-                Some(i)
-                    if self.hashes.get(i as usize) == Some(&hash)
-                        && same_bytes(Self::span(&self.text, &self.starts, i as usize), token) =>
-                {
-                    return (slot, Some(i as usize));
-                }
-                Some(_) => slot = (slot + 1) & mask,
-            }
-        }
-    }
-
-    /// The rows of `token`, computed by `compute` (which appends them to the vector it is given) the
-    /// first time this cache sees the token; `None`, and nothing remembered, when `compute` returns false.
-    fn rows(
-        &mut self,
-        token: &[u8],
-        hash: u32,
-        compute: impl FnOnce(&mut Vec<u32>) -> bool,
-    ) -> Option<&[u32]> {
-        let entry = match self.slot(token, hash) {
-            (_, Some(entry)) => entry,
-            (slot, None) => {
-                let before = self.rows.len();
-                if !compute(&mut self.rows) {
-                    self.rows.truncate(before);
-                    return None;
-                }
-                let entry = self.starts.len() - 1;
-                self.text.extend_from_slice(token);
-                self.hashes.push(hash);
-                // Both fit: the cache is emptied long before either reaches 4 GB.
-                self.starts
-                    .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-                self.row_starts
-                    .push(u32::try_from(self.rows.len()).unwrap_or(u32::MAX));
-                if let Some(cell) = self.table.get_mut(slot) {
-                    *cell = entry as u32;
-                }
-                if 2 * (entry + 1) > self.table.len() {
-                    self.grow();
-                }
-                entry
-            }
-        };
-        Some(Self::span(&self.rows, &self.row_starts, entry))
-    }
-
-    /// Doubles the table and places every entry again.
-    fn grow(&mut self) {
-        let slots = self.table.len() * 2;
-        let mask = slots - 1;
-        let mut table = vec![NO_ENTRY; slots];
-        for (i, &hash) in self.hashes.iter().enumerate() {
-            let mut slot = hash as usize & mask;
-            while table.get(slot).is_some_and(|&cell| cell != NO_ENTRY) {
-                slot = (slot + 1) & mask;
-            }
-            if let Some(cell) = table.get_mut(slot) {
-                *cell = i as u32;
-            }
-        }
-        self.table = table;
-    }
-}
 
 /// How bucket ids of character and word n-grams map to rows of the input matrix.
 #[derive(Debug)]
@@ -220,24 +86,42 @@ enum Prune {
     Map(IntMap),
 }
 
-/// An open-addressing map from `i32` to `i32`, for the pruned-bucket index (the hot lookup).
+/// An open-addressing map from `i32` to `i32`, for the pruned-bucket index (the hot lookup: every
+/// character n-gram of a new token is looked up, and most lookups miss the processor's caches). Each slot
+/// packs the key and its value in one `u64`, so a probe reads one cache line, and the table is filled
+/// to at most two thirds, so that it stays small (512 KB for lid.176) while a probe rarely leaves the line.
+///
+/// A bit per key value modulo a power of two (256 KB for lid.176, which has 2 million buckets: one bit per
+/// bucket) says which keys may be present: most n-grams of a text fall in pruned buckets, and for those one
+/// bit settles the lookup.
 #[derive(Debug)]
 struct IntMap {
-    keys: Vec<i32>,
-    values: Vec<i32>,
+    /// `key << 32 | value` (both as `u32`), or [`IntMap::EMPTY`].
+    slots: Vec<u64>,
     shift: u32,
+    /// Bit `key & (64 * maybe.len() - 1)` is set when a key with those low bits is present.
+    maybe: Vec<u64>,
 }
 
 impl IntMap {
-    const EMPTY: i32 = -1;
+    /// No key packs to this: keys and values are bucket ids and rows, never -1 both.
+    const EMPTY: u64 = u64::MAX;
 
     fn with_capacity(len: usize) -> IntMap {
-        let slots = (len.max(1) * 2).next_power_of_two().max(8);
+        let slots = (len.max(1) * 3 / 2 + 1).next_power_of_two().max(8);
+        let bits = (len.max(1) * 48).next_power_of_two().clamp(64, 1 << 24);
         IntMap {
-            keys: vec![Self::EMPTY; slots],
-            values: vec![0; slots],
+            slots: vec![Self::EMPTY; slots],
             shift: 64 - slots.trailing_zeros(),
+            maybe: vec![0; bits / 64],
         }
+    }
+
+    /// The word and bit of `key` in [`IntMap::maybe`].
+    #[inline]
+    fn bit(&self, key: i32) -> (usize, u64) {
+        let bit = key as u32 as usize & (64 * self.maybe.len()).wrapping_sub(1);
+        (bit / 64, 1 << (bit % 64))
     }
 
     #[inline]
@@ -245,23 +129,27 @@ impl IntMap {
         ((key as u32 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
+    #[inline]
+    fn pack(key: i32, value: i32) -> u64 {
+        (u64::from(key as u32) << 32) | u64::from(value as u32)
+    }
+
     /// Inserts or replaces (the last pair for a key wins, as in fastText's `pruneidx_[first] = second`).
     fn insert(&mut self, key: i32, value: i32) {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut slot = self.slot(key);
+        let cell = Self::pack(key, value);
+        if cell == Self::EMPTY {
+            return; // key and value -1: a pair that maps nothing to nothing
+        }
+        let (word, bit) = self.bit(key);
+        if let Some(w) = self.maybe.get_mut(word) {
+            *w |= bit;
+        }
         loop {
-            match self.keys.get(slot).copied() {
-                Some(Self::EMPTY) => {
-                    if let (Some(k), Some(v)) = (self.keys.get_mut(slot), self.values.get_mut(slot)) {
-                        *k = key;
-                        *v = value;
-                    }
-                    return;
-                }
-                Some(k) if k == key => {
-                    if let Some(v) = self.values.get_mut(slot) {
-                        *v = value;
-                    }
+            match self.slots.get_mut(slot) {
+                Some(c) if *c == Self::EMPTY || (*c >> 32) as u32 == key as u32 => {
+                    *c = cell;
                     return;
                 }
                 Some(_) => slot = (slot + 1) & mask,
@@ -272,22 +160,30 @@ impl IntMap {
 
     #[inline]
     fn get(&self, key: i32) -> Option<i32> {
-        let mask = self.keys.len() - 1;
+        let (word, bit) = self.bit(key);
+        if self.maybe.get(word).is_none_or(|&w| w & bit == 0) {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
         let mut slot = self.slot(key);
         loop {
-            match self.keys.get(slot).copied() {
-                Some(k) if k == key => return self.values.get(slot).copied(),
+            match self.slots.get(slot).copied() {
                 Some(Self::EMPTY) | None => return None,
+                Some(c) if (c >> 32) as u32 == key as u32 => return Some(c as u32 as i32),
                 Some(_) => slot = (slot + 1) & mask,
             }
         }
     }
 }
 
-/// A loaded fastText dictionary: words, labels, their precomputed subword rows and the hashing settings.
+/// A loaded fastText dictionary: words, labels and the hashing settings.
+///
+/// fastText's `initNgrams` precomputes every word's character n-grams when a model loads; here a word's
+/// n-grams are computed when the word is met (the same rows: the n-grams of `<word>`), and the model's
+/// per-thread token cache keeps them, so loading costs no pass over the dictionary.
 #[derive(Debug)]
 pub(crate) struct Dictionary {
-    /// Unique per loaded dictionary in this process: the key of the per-thread [`TokenCache`].
+    /// Unique per loaded dictionary in this process: the key of the per-thread token cache.
     id: u64,
     /// Every entry's bytes, one after another; entry `i` spans `starts[i]..starts[i + 1]`.
     text: Vec<u8>,
@@ -295,9 +191,6 @@ pub(crate) struct Dictionary {
     is_label: Vec<bool>,
     /// Open-addressing table from FNV hash to entry index (`NO_ENTRY` when empty).
     table: Vec<u32>,
-    /// Entry `i`'s input rows (itself, then its character n-grams) span `sub_starts[i]..sub_starts[i + 1]`.
-    sub_starts: Vec<usize>,
-    sub_rows: Vec<u32>,
     nwords: u32,
     label_names: Vec<String>,
     label_counts: Vec<i64>,
@@ -311,7 +204,7 @@ pub(crate) struct Dictionary {
 }
 
 impl Dictionary {
-    /// Reads the dictionary section (fastText's `Dictionary::load`) and precomputes subwords (`initNgrams`).
+    /// Reads the dictionary section (fastText's `Dictionary::load`).
     pub(crate) fn load(bytes: &mut Bytes<'_>, args: &Args) -> Result<Dictionary, ModelError> {
         let size = bytes.size_i32("dictionary size")?;
         let nwords = bytes.size_i32("nwords")?;
@@ -378,8 +271,6 @@ impl Dictionary {
             starts,
             is_label,
             table: Vec::new(),
-            sub_starts: Vec::new(),
-            sub_rows: Vec::new(),
             nwords: u32::try_from(nwords).map_err(|_| bytes.invalid("too many words".to_owned()))?,
             label_names,
             label_counts,
@@ -392,7 +283,6 @@ impl Dictionary {
             word_ngrams: usize::try_from(args.word_ngrams).unwrap_or(0),
         };
         dict.build_table();
-        dict.init_ngrams();
         Ok(dict)
     }
 
@@ -443,25 +333,14 @@ impl Dictionary {
         }
     }
 
-    fn init_ngrams(&mut self) {
-        let mut sub_starts = Vec::with_capacity(self.len() + 1);
-        let mut sub_rows = Vec::new();
-        let mut bracketed = Vec::new();
-        sub_starts.push(0);
-        for i in 0..self.len() {
-            sub_rows.push(i as u32);
-            let word = self.entry(i);
-            if word != EOS {
-                bracketed.clear();
-                bracketed.push(b'<');
-                bracketed.extend_from_slice(word);
-                bracketed.push(b'>');
-                self.char_ngrams(&bracketed, &mut |row| sub_rows.push(row));
-            }
-            sub_starts.push(sub_rows.len());
-        }
-        self.sub_starts = sub_starts;
-        self.sub_rows = sub_rows;
+    /// Identifies this dictionary among those loaded in the process.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Whether lines get word n-gram rows (`wordNgrams > 1`).
+    pub(crate) fn has_word_ngrams(&self) -> bool {
+        self.word_ngrams > 1
     }
 
     /// Label `i` without its `__label__` prefix.
@@ -472,15 +351,6 @@ impl Dictionary {
     /// How often each label occurred in training, in label order (the Huffman tree's weights).
     pub(crate) fn label_counts(&self) -> &[i64] {
         &self.label_counts
-    }
-
-    /// The input rows of entry `i`: itself, then its character n-grams.
-    fn subword_rows(&self, i: u32) -> &[u32] {
-        let i = i as usize;
-        match (self.sub_starts.get(i), self.sub_starts.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.sub_rows.get(a..b).unwrap_or_default(),
-            _ => &[],
-        }
     }
 
     /// fastText's `pushHash`: a bucket id becomes an input row, or nothing if it was pruned.
@@ -540,14 +410,11 @@ impl Dictionary {
         }
     }
 
-    /// The input rows of one line of text, in fastText's order (`Dictionary::getLine`), passed to `emit`.
-    ///
-    /// The line ends at the end of `text` (newlines count as spaces), or after a literal `</s>` token, as
-    /// fastText's reader stops there.
-    pub(crate) fn line_rows(&self, text: &[u8], scratch: &mut FeatureScratch, emit: &mut impl FnMut(u32)) {
-        scratch.word_hashes.clear();
+    /// The tokens of one line of text, in order, passed to `each`: the line ends at the end of `text`
+    /// (newlines count as spaces) with fastText's end-of-sentence token `</s>`, or after a literal `</s>`
+    /// token, as fastText's reader (`Dictionary::getLine`) stops there.
+    pub(crate) fn line_tokens(&self, text: &[u8], mut each: impl FnMut(&[u8])) {
         let mut rest = text;
-        let mut ended = false;
         while let Some(start) = rest.iter().position(|&b| !is_separator(b)) {
             let tail = rest.get(start..).unwrap_or_default();
             let len = tail.iter().position(|&b| is_separator(b)).unwrap_or(tail.len());
@@ -555,32 +422,25 @@ impl Dictionary {
                 break;
             };
             rest = after;
-            self.token_rows(token, scratch, emit);
+            each(token);
             if token == EOS {
-                ended = true;
-                break;
+                return;
             }
         }
-        if !ended {
-            self.token_rows(EOS, scratch, emit);
-        }
-        if self.word_ngrams > 1 {
-            self.word_ngram_rows(&scratch.word_hashes, emit);
-        }
+        each(EOS);
     }
 
-    /// The rows of a line and, in the same pass, of parts of it as lines of their own: `emit(row, in_line,
-    /// part)` gets each of the line's rows (`in_line`) with the part whose byte range holds its token,
-    /// then the line's end-of-sentence rows, then each part's (`in_line` false). Each part must start
-    /// and end at a token boundary, and `parts` be sorted and disjoint. Returns false, emitting nothing,
-    /// when one pass cannot give each part exactly its own rows: with word n-grams, or when the text has
-    /// a literal `</s>` (where fastText's reader stops).
-    pub(crate) fn line_rows_with_parts(
+    /// The tokens of a line and, in the same pass, the part of it each belongs to: `each(token, part)`
+    /// gets every token but the end-of-sentence one, with the index of the part whose byte range holds
+    /// it. Each part must start and end at a token boundary, and `parts` be sorted and disjoint; each
+    /// line (the whole and every part) then ends with [`EOS`]. Returns false, passing nothing, when one
+    /// pass cannot give each part exactly its own features: with word n-grams, or when the text has a
+    /// literal `</s>` (where fastText's reader stops).
+    pub(crate) fn line_tokens_with_parts(
         &self,
         text: &[u8],
         parts: &[std::ops::Range<usize>],
-        scratch: &mut FeatureScratch,
-        emit: &mut impl FnMut(u32, bool, Option<usize>),
+        mut each: impl FnMut(&[u8], Option<usize>),
     ) -> bool {
         if self.word_ngrams > 1 || has_eos(text) {
             return false;
@@ -602,49 +462,17 @@ impl Dictionary {
                 .get(part)
                 .filter(|p| p.start <= start && start + len <= p.end)
                 .map(|_| part);
-            self.token_rows(token, scratch, &mut |row| emit(row, true, inside));
+            each(token, inside);
             start += len;
-        }
-        self.token_rows(EOS, scratch, &mut |row| emit(row, true, None));
-        for i in 0..parts.len() {
-            self.token_rows(EOS, scratch, &mut |row| emit(row, false, Some(i)));
         }
         true
     }
 
-    /// The rows of one token (through this thread's [`TokenCache`]), and its hash for word n-grams.
-    fn token_rows(&self, token: &[u8], scratch: &mut FeatureScratch, emit: &mut impl FnMut(u32)) {
-        let hash = fnv(token);
-        let FeatureScratch {
-            bracketed,
-            word_hashes,
-            tokens,
-        } = scratch;
-        let is_word = if token.len() > TokenCache::MAX_TOKEN_BYTES {
-            self.word_rows(token, hash, bracketed, emit)
-        } else {
-            tokens.reset_unless(self.id);
-            match tokens.rows(token, hash, |rows| {
-                self.word_rows(token, hash, bracketed, &mut |row| rows.push(row))
-            }) {
-                Some(rows) => {
-                    for &row in rows {
-                        emit(row);
-                    }
-                    true
-                }
-                None => false,
-            }
-        };
-        if is_word && self.word_ngrams > 1 {
-            word_hashes.push(hash as i32);
-        }
-    }
-
-    /// The rows of one token, computed: its own row and precomputed subwords if the dictionary has it,
-    /// else its character n-grams. False, with no rows, for a label: fastText keeps labels in the text
+    /// The rows of one token, in fastText's order: its own row then the character n-grams of `<token>`
+    /// if the dictionary has it (only its own row when the model has no subwords, or for `</s>`), else
+    /// the character n-grams alone. False, with no rows, for a label: fastText keeps labels in the text
     /// apart from the features.
-    fn word_rows(
+    pub(crate) fn word_rows(
         &self,
         token: &[u8],
         hash: u32,
@@ -656,32 +484,29 @@ impl Dictionary {
                 if self.is_label.get(id as usize).copied().unwrap_or(true) {
                     return false;
                 }
+                emit(id);
                 if self.no_subwords {
-                    emit(id);
-                } else {
-                    for &row in self.subword_rows(id) {
-                        emit(row);
-                    }
+                    return true;
                 }
             }
             None => {
                 if token.starts_with(LABEL_PREFIX) {
                     return false;
                 }
-                if token != EOS {
-                    bracketed.clear();
-                    bracketed.push(b'<');
-                    bracketed.extend_from_slice(token);
-                    bracketed.push(b'>');
-                    self.char_ngrams(bracketed, emit);
-                }
             }
+        }
+        if token != EOS {
+            bracketed.clear();
+            bracketed.push(b'<');
+            bracketed.extend_from_slice(token);
+            bracketed.push(b'>');
+            self.char_ngrams(bracketed, emit);
         }
         true
     }
 
     /// fastText's `addWordNgrams`: the hashes are `int32_t` there, so they are sign-extended to 64 bits.
-    fn word_ngram_rows(&self, hashes: &[i32], emit: &mut impl FnMut(u32)) {
+    pub(crate) fn word_ngram_rows(&self, hashes: &[i32], emit: &mut impl FnMut(u32)) {
         if self.bucket == 0 {
             return;
         }
@@ -694,68 +519,5 @@ impl Dictionary {
                 self.push_bucket((h % bucket) as u32, emit);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::LID176_FTZ;
-    use crate::model::LanguageModel;
-
-    /// The rows of `text` computed token by token without the cache, in fastText's order.
-    fn uncached_line(dict: &Dictionary, text: &[u8]) -> Vec<u32> {
-        let mut rows = Vec::new();
-        let mut bracketed = Vec::new();
-        for token in text.split(|&b| is_separator(b)).filter(|t| !t.is_empty()) {
-            dict.word_rows(token, fnv(token), &mut bracketed, &mut |row| rows.push(row));
-        }
-        dict.word_rows(EOS, fnv(EOS), &mut bracketed, &mut |row| rows.push(row));
-        rows
-    }
-
-    fn cached_line(dict: &Dictionary, text: &[u8], scratch: &mut FeatureScratch) -> Vec<u32> {
-        let mut rows = Vec::new();
-        dict.line_rows(text, scratch, &mut |row| rows.push(row));
-        rows
-    }
-
-    #[test]
-    fn the_token_cache_gives_the_computed_rows_cold_warm_and_after_a_reset() {
-        let model = LanguageModel::from_bytes(LID176_FTZ).unwrap();
-        let dict = &model.dictionary;
-        let long = "x".repeat(TokenCache::MAX_TOKEN_BYTES + 1);
-        let text = format!(
-            "the The THE Konstantinopel __label__en zzqx zzqx Привет 日本語 {long} the __label__nope"
-        );
-        let expected = uncached_line(dict, text.as_bytes());
-        assert!(expected.len() > 10, "{}", expected.len());
-        let mut scratch = FeatureScratch::default();
-        assert_eq!(cached_line(dict, text.as_bytes(), &mut scratch), expected, "cold");
-        assert_eq!(cached_line(dict, text.as_bytes(), &mut scratch), expected, "warm");
-        // Labels and over-long tokens are never remembered; each other distinct token once.
-        assert_eq!(scratch.tokens.hashes.len(), 8);
-
-        // Fill the cache past its bound with distinct tokens: it starts again, and rows stay right.
-        let many: String = (0..300_000).map(|i| format!("w{i}q ")).collect();
-        assert_eq!(
-            cached_line(dict, many.as_bytes(), &mut scratch),
-            uncached_line(dict, many.as_bytes())
-        );
-        assert!(scratch.tokens.hashes.len() < 300_000, "never emptied");
-        scratch.trim();
-        assert!(scratch.tokens.text.len() + 4 * scratch.tokens.rows.len() <= TokenCache::MAX_BYTES);
-        assert_eq!(
-            cached_line(dict, text.as_bytes(), &mut scratch),
-            expected,
-            "after a reset"
-        );
-
-        // Another dictionary (another load) never reads this one's rows.
-        let other = LanguageModel::from_bytes(LID176_FTZ).unwrap();
-        assert_ne!(other.dictionary.id, dict.id);
-        cached_line(&other.dictionary, b"zzqx", &mut scratch);
-        assert_eq!(scratch.tokens.dictionary, other.dictionary.id);
-        assert_eq!(scratch.tokens.hashes.len(), 2, "zzqx and </s>");
     }
 }

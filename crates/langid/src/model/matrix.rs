@@ -1,10 +1,13 @@
 //! The input and output matrices of a model, dense (`.bin`) or product-quantized (`.ftz`).
 //!
-//! Quantized matrices are expanded to dense rows when the model is loaded. Row `t` of fastText's
-//! `QuantMatrix` adds `alpha * centroid[n]` to each element (`ProductQuantizer::addcode`) and takes dot
-//! products as `(Σ x[n] * centroid[n]) * alpha` (`mulcode`); the expansion keeps exactly those products and
-//! that order of summation, so the results are bit-for-bit the same as fastText's and the hot path is one
-//! contiguous row per feature.
+//! Row `t` of fastText's `QuantMatrix` adds `alpha * centroid[n]` to each element
+//! (`ProductQuantizer::addcode`) and takes dot products as `(Σ x[n] * centroid[n]) * alpha` (`mulcode`).
+//! A quantized input matrix is kept as its codes and each row is decoded when it is added, with exactly
+//! `addcode`'s products: loading it costs no expansion into a dense matrix (3.2 MB of fresh memory
+//! written for lid.176, 16 times its codes), a decoded row reads 9 bytes where a dense one reads 64, and
+//! callers cache what they add often (the per-thread token vectors of the model). A quantized output matrix, small and read by every dot
+//! product, is expanded to dense rows when loaded, keeping `mulcode`'s products and order of summation.
+//! Either way the values are bit-for-bit fastText's.
 
 use super::bytes::Bytes;
 use crate::ModelError;
@@ -14,17 +17,34 @@ const MAX_EXPANDED_BYTES: usize = 4 << 30;
 /// Centroids per sub-quantizer: codes are one byte.
 const KSUB: usize = 256;
 
-/// A matrix held as dense rows, with an optional per-row factor applied after dot products.
+/// A matrix held as dense rows (with an optional per-row factor applied after dot products), or as the
+/// codes of a quantized input matrix.
 #[derive(Debug)]
 pub(crate) struct Matrix {
     rows: usize,
     dim: usize,
+    /// Dense rows, one after another (empty for a quantized input matrix).
     data: Vec<f32>,
     /// For a quantized output matrix: each row's norm, which fastText multiplies a dot product by.
     dot_scale: Option<Vec<f32>>,
+    /// For a quantized input matrix: its codes, decoded row by row in [`Matrix::add_row_to`].
+    codes: Option<QuantRows>,
+}
+
+/// The rows of a quantized input matrix: each row's `nsubq` codes followed by its norm code (when the
+/// matrix has norms), side by side so that decoding a row reads one place of memory.
+#[derive(Debug)]
+struct QuantRows {
+    /// Row `i` spans `i * stride..(i + 1) * stride`.
+    codes: Vec<u8>,
+    stride: usize,
+    pq: Quantizer,
+    /// The quantizer of norms, when the matrix has norms (`qnorm`).
+    npq: Option<Quantizer>,
 }
 
 /// A product quantizer as stored (fastText's `ProductQuantizer`).
+#[derive(Debug)]
 struct Quantizer {
     nsubq: usize,
     dsub: usize,
@@ -62,6 +82,12 @@ impl Quantizer {
         })
     }
 
+    /// The norm a norm quantizer (dimension 1) gives `code`.
+    #[inline]
+    fn norm(&self, code: u8) -> f32 {
+        self.centroid(0, code).1.first().copied().unwrap_or(0.0)
+    }
+
     /// Sub-quantizer `m`'s centroid for `code` (fastText's `get_centroids`), and the output offset.
     fn centroid(&self, m: usize, code: u8) -> (usize, &[f32]) {
         let code = code as usize;
@@ -93,13 +119,14 @@ impl Matrix {
             dim,
             data,
             dot_scale: None,
+            codes: None,
         })
     }
 
-    /// A quantized matrix (fastText's `QuantMatrix::load`), expanded to dense rows. For the input matrix
-    /// (`scale_rows`) each row is multiplied by its norm as `addcode` does; for the output matrix the norm is
-    /// kept apart and applied after the dot product, as `mulcode` does.
-    fn load_quantized(bytes: &mut Bytes<'_>, dim: usize, scale_rows: bool) -> Result<Matrix, ModelError> {
+    /// A quantized matrix (fastText's `QuantMatrix::load`). The input matrix (`input`) keeps its codes,
+    /// each row decoded when added, multiplied by its norm as `addcode` does; the output matrix is
+    /// expanded to dense rows, its norms kept apart and applied after the dot product as `mulcode` does.
+    fn load_quantized(bytes: &mut Bytes<'_>, dim: usize, input: bool) -> Result<Matrix, ModelError> {
         let qnorm = bytes.bool("qnorm")?;
         let rows = bytes.size_i64("matrix rows")?;
         let cols = bytes.size_i64("matrix columns")?;
@@ -114,14 +141,32 @@ impl Matrix {
         }
         let norms = if qnorm {
             let norm_codes = bytes.take(rows, "norm codes")?;
-            let npq = Quantizer::load(bytes, 1)?;
-            norm_codes
-                .iter()
-                .map(|&code| npq.centroid(0, code).1.first().copied().unwrap_or(0.0))
-                .collect()
+            Some((norm_codes.to_vec(), Quantizer::load(bytes, 1)?))
         } else {
-            vec![1.0; rows]
+            None
         };
+        if input {
+            let stride = pq.nsubq + usize::from(norms.is_some());
+            let mut packed = Vec::with_capacity(rows * stride);
+            for (i, row_codes) in codes.chunks(pq.nsubq).take(rows).enumerate() {
+                packed.extend_from_slice(row_codes);
+                if let Some((norm_codes, _)) = &norms {
+                    packed.push(norm_codes.get(i).copied().unwrap_or(0));
+                }
+            }
+            return Ok(Matrix {
+                rows,
+                dim,
+                data: Vec::new(),
+                dot_scale: None,
+                codes: Some(QuantRows {
+                    codes: packed,
+                    stride,
+                    pq,
+                    npq: norms.map(|(_, npq)| npq),
+                }),
+            });
+        }
         let len = rows
             .checked_mul(dim)
             .filter(|len| len.saturating_mul(4) <= MAX_EXPANDED_BYTES)
@@ -131,20 +176,22 @@ impl Matrix {
                 ))
             })?;
         let mut data = vec![0.0f32; len];
-        for ((row, row_codes), &norm) in data.chunks_exact_mut(dim).zip(codes.chunks(pq.nsubq)).zip(&norms) {
-            let alpha = if scale_rows { norm } else { 1.0 };
+        for (row, row_codes) in data.chunks_exact_mut(dim).zip(codes.chunks(pq.nsubq)) {
             for (m, &code) in row_codes.iter().enumerate() {
                 let (offset, centroid) = pq.centroid(m, code);
                 for (x, &c) in row.iter_mut().skip(offset).zip(centroid) {
-                    *x = alpha * c;
+                    *x = c;
                 }
             }
         }
+        let dot_scale =
+            norms.map(|(norm_codes, npq)| norm_codes.iter().map(|&code| npq.norm(code)).collect());
         Ok(Matrix {
             rows,
             dim,
             data,
-            dot_scale: (!scale_rows && qnorm).then_some(norms),
+            dot_scale,
+            codes: None,
         })
     }
 
@@ -178,20 +225,57 @@ impl Matrix {
         self.rows
     }
 
-    /// Row `i`, or an empty slice past the end.
+    /// Dense row `i`, or an empty slice past the end (and for a quantized input matrix).
     #[inline]
-    pub(crate) fn row(&self, i: usize) -> &[f32] {
+    fn row(&self, i: usize) -> &[f32] {
         let start = i.saturating_mul(self.dim);
         self.data
             .get(start..start.saturating_add(self.dim))
             .unwrap_or_default()
     }
 
-    /// Adds row `i` to `x` (fastText's `addRowToVector`); a row past the end adds nothing.
+    /// Adds row `i` to `x` (fastText's `addRowToVector`, or `addcode` for a quantized input matrix: each
+    /// element gets `alpha * centroid[n]`); a row past the end adds nothing.
     #[inline]
     pub(crate) fn add_row_to(&self, x: &mut [f32], i: usize) {
-        for (x, &w) in x.iter_mut().zip(self.row(i)) {
-            *x += w;
+        let Some(quant) = &self.codes else {
+            for (x, &w) in x.iter_mut().zip(self.row(i)) {
+                *x += w;
+            }
+            return;
+        };
+        if i >= self.rows {
+            return;
+        }
+        let nsubq = quant.pq.nsubq;
+        let row = quant
+            .codes
+            .get(i * quant.stride..(i + 1) * quant.stride)
+            .unwrap_or_default();
+        let (row_codes, norm_code) = row.split_at(nsubq.min(row.len()));
+        let alpha = match (&quant.npq, norm_code.first()) {
+            (Some(npq), Some(&code)) => npq.norm(code),
+            _ => 1.0,
+        };
+        let (dsub, centroids) = (quant.pq.dsub, quant.pq.centroids.as_slice());
+        if quant.pq.lastdsub == dsub && dsub > 0 {
+            // Every sub-quantizer has `dsub` columns: centroid `(m, code)` starts at `(m * KSUB + code) * dsub`.
+            for ((m, &code), x) in row_codes.iter().enumerate().zip(x.chunks_exact_mut(dsub)) {
+                let start = (m * KSUB + code as usize) * dsub;
+                for (x, &c) in x
+                    .iter_mut()
+                    .zip(centroids.get(start..start + dsub).unwrap_or_default())
+                {
+                    *x += alpha * c;
+                }
+            }
+            return;
+        }
+        for (m, &code) in row_codes.iter().enumerate() {
+            let (offset, centroid) = quant.pq.centroid(m, code);
+            for (x, &c) in x.get_mut(offset..).unwrap_or_default().iter_mut().zip(centroid) {
+                *x += alpha * c;
+            }
         }
     }
 

@@ -205,3 +205,90 @@ fn label_counts_are_the_training_prior() {
     assert_eq!(model.label_count("ms"), 63_899);
     assert_eq!(model.label_count("xx"), 0);
 }
+
+/// `token`'s rows summed one by one, without the cache, and their count (`None` for a label).
+fn summed_rows(model: &LanguageModel, token: &str) -> Option<(Vec<f32>, u32)> {
+    let mut vector = vec![0.0; model.dim];
+    let mut rows = 0;
+    let mut bracketed = Vec::new();
+    let word = model.dictionary.word_rows(
+        token.as_bytes(),
+        dictionary::fnv(token.as_bytes()),
+        &mut bracketed,
+        &mut |row| {
+            model.input.add_row_to(&mut vector, row as usize);
+            rows += 1;
+        },
+    );
+    word.then_some((vector, rows))
+}
+
+/// The vector and row count `token_vector` gives `token` with `scratch`.
+fn cached_vector(model: &LanguageModel, token: &str, scratch: &mut Scratch) -> Option<(Vec<f32>, u32)> {
+    let mut got = None;
+    let word = model.token_vector(token.as_bytes(), scratch, |vector, rows| {
+        got = Some((vector.to_vec(), rows))
+    });
+    word.then(|| got.unwrap_or((vec![0.0; model.dim], 0)))
+}
+
+#[test]
+fn token_vectors_are_their_rows_summed_cold_warm_and_after_a_reset() {
+    let model = lid176();
+    let long = "x".repeat(TokenCache::MAX_TOKEN_BYTES + 1);
+    let tokens = [
+        "the",
+        "The",
+        "THE",
+        "Konstantinopel",
+        "__label__en",
+        "zzqx",
+        "zzqx",
+        "Привет",
+        "日本語",
+        &long,
+        "</s>",
+        "__label__nope",
+    ];
+    let mut scratch = Scratch::default();
+    for round in ["cold", "warm"] {
+        for token in tokens {
+            assert_eq!(
+                cached_vector(&model, token, &mut scratch),
+                summed_rows(&model, token),
+                "{round}: {token}"
+            );
+        }
+    }
+    assert!(
+        summed_rows(&model, "Konstantinopel").unwrap().1 > 1,
+        "several rows summed"
+    );
+    assert_eq!(summed_rows(&model, "__label__en"), None);
+    // Labels and over-long tokens are never remembered; each other distinct token once.
+    assert_eq!(scratch.tokens.len(), 8);
+
+    // Fill the cache past its bound with distinct tokens: it starts again, and vectors stay right.
+    for i in 0..100_000 {
+        let token = format!("w{i}q");
+        assert_eq!(
+            cached_vector(&model, &token, &mut scratch),
+            summed_rows(&model, &token)
+        );
+    }
+    assert!(scratch.tokens.len() < 100_000, "never emptied");
+    scratch.trim();
+    assert!(scratch.tokens.bytes() <= 4 << 20);
+    assert_eq!(
+        cached_vector(&model, "the", &mut scratch),
+        summed_rows(&model, "the"),
+        "after a reset"
+    );
+
+    // Another dictionary (another load) never reads this one's vectors.
+    let other = lid176();
+    assert_ne!(other.dictionary.id(), model.dictionary.id());
+    cached_vector(&other, "zzqx", &mut scratch);
+    assert_eq!(scratch.tokens.dictionary(), other.dictionary.id());
+    assert_eq!(scratch.tokens.len(), 1);
+}
