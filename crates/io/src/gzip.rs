@@ -42,6 +42,17 @@ impl Default for MemberLimits {
     }
 }
 
+/// Grows `buf` to `size` zeroed bytes. An empty buffer is allocated zeroed (the allocator hands out fresh
+/// zero pages, touched only when written) instead of filled with zeros byte by byte: a small file then
+/// costs a few pages, not the 4 MiB of the read block.
+fn grow_zeroed(buf: &mut Vec<u8>, size: usize) {
+    if buf.is_empty() {
+        *buf = vec![0; size];
+    } else {
+        buf.resize(size, 0);
+    }
+}
+
 /// An owned libdeflate decompressor.
 struct Decompressor(NonNull<libdeflate_sys::libdeflate_decompressor>);
 
@@ -155,7 +166,7 @@ impl<R: Read + Send + 'static> GzipMembers<R> {
         self.start = 0;
         let size = want.max(READ_BYTES);
         if self.input.len() < size {
-            self.input.resize(size, 0);
+            grow_zeroed(&mut self.input, size);
         }
         let Some(inner) = self.inner.as_mut() else {
             self.input_ended = true;
@@ -183,8 +194,10 @@ impl<R: Read + Send + 'static> GzipMembers<R> {
             return Ok(false);
         }
         if self.output.is_empty() {
-            self.output
-                .resize(FIRST_OUTPUT_BYTES.min(self.limits.max_output.max(1)), 0);
+            grow_zeroed(
+                &mut self.output,
+                FIRST_OUTPUT_BYTES.min(self.limits.max_output.max(1)),
+            );
         }
         loop {
             let input = self.input.get(self.start..self.end).unwrap_or_default();
@@ -204,7 +217,8 @@ impl<R: Read + Send + 'static> GzipMembers<R> {
                 Err(Failure::BadData) if self.members == 0 && !self.input_ended => return self.stream_rest(),
                 Err(Failure::OutputFull) if self.output.len() < self.limits.max_output => {
                     let size = self.output.len().saturating_mul(4).min(self.limits.max_output);
-                    self.output.resize(size, 0);
+                    // What the failed attempt wrote is not kept, so a fresh zeroed buffer will do.
+                    self.output = vec![0; size];
                 }
                 Err(Failure::BadData) if !self.input_ended && unread < self.limits.max_input => {
                     self.fill_input(unread.saturating_mul(2).min(self.limits.max_input))?;
