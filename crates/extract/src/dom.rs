@@ -151,12 +151,41 @@ const KNOWN_TAGS: &[&str] = &[
 
 /// `name` as a [`Name`]: a static string for a known element, else a copy.
 pub(crate) fn intern(name: &str) -> Name {
-    match KNOWN_TAGS.binary_search(&name) {
-        Ok(i) => KNOWN_TAGS
+    let known = pack(name).and_then(|key| {
+        let table = known_keys();
+        let i = table.binary_search_by_key(&key, |&(k, _)| k).ok()?;
+        // Padding makes `h1` and `h1\0` one key: the length tells them apart.
+        table
             .get(i)
-            .map_or_else(|| Cow::Owned(name.to_owned()), |&known| Cow::Borrowed(known)),
-        Err(_) => Cow::Owned(name.to_owned()),
+            .map(|&(_, known)| known)
+            .filter(|known| known.len() == name.len())
+    });
+    known.map_or_else(|| Cow::Owned(name.to_owned()), Cow::Borrowed)
+}
+
+/// `name`'s bytes packed into one integer (first byte highest, zero-padded), for names of at most 16
+/// bytes: every known name fits, and comparing integers is cheaper than comparing strings.
+fn pack(name: &str) -> Option<u128> {
+    let bytes = name.as_bytes();
+    if bytes.len() > 16 {
+        return None;
     }
+    let mut buf = [0u8; 16];
+    buf.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some(u128::from_be_bytes(buf))
+}
+
+/// [`KNOWN_TAGS`] by their [`pack`] keys, sorted by key; built once.
+fn known_keys() -> &'static [(u128, &'static str)] {
+    static KEYS: std::sync::OnceLock<Vec<(u128, &'static str)>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut keys: Vec<_> = KNOWN_TAGS
+            .iter()
+            .filter_map(|&name| Some((pack(name)?, name)))
+            .collect();
+        keys.sort_unstable();
+        keys
+    })
 }
 
 /// No node: the parent of the root.
@@ -350,13 +379,28 @@ impl Dom {
     }
 }
 
-/// Non-whitespace characters and commas in `text`.
+/// Non-whitespace characters and commas in `text` (whitespace as [`char::is_whitespace`]); ASCII bytes
+/// are counted without decoding.
 fn count(text: &str) -> (u32, u32) {
     let (mut chars, mut commas) = (0u32, 0u32);
-    for c in text.chars() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if !matches!(b, b'\t'..=b'\r' | b' ') {
+                chars = chars.saturating_add(1);
+                commas = commas.saturating_add(u32::from(b == b','));
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
         if !c.is_whitespace() {
             chars = chars.saturating_add(1);
-            if matches!(c, ',' | '，' | '、' | '،' | '﹐' | '︐' | '︑' | '⸲' | '⸴') {
+            if matches!(c, '，' | '、' | '،' | '﹐' | '︐' | '︑' | '⸲' | '⸴') {
                 commas = commas.saturating_add(1);
             }
         }
@@ -387,7 +431,13 @@ mod tests {
         assert!(dom.contains(div, 4) && !dom.contains(p, 2));
         assert_eq!(dom.name(99), "");
         assert!(KNOWN_TAGS.is_sorted());
+        assert_eq!(count(" a,\u{b}b\u{a0}c\u{3000}、d\r\n,"), (7, 3));
         assert!(matches!(intern("section"), Cow::Borrowed("section")));
         assert!(matches!(intern("my-widget"), Cow::Owned(ref n) if n == "my-widget"));
+        assert!(matches!(intern("a-very-long-custom-element"), Cow::Owned(_)));
+        assert!(matches!(intern("h1\0"), Cow::Owned(_)));
+        for &name in KNOWN_TAGS {
+            assert!(matches!(intern(name), Cow::Borrowed(known) if known == name));
+        }
     }
 }

@@ -415,12 +415,12 @@ pub(crate) fn attrs(tag: &Tag<'_>) -> Attrs {
 /// What the words and patterns of one class or id value say, whatever element carries it.
 #[derive(Debug, Clone, Copy)]
 struct ValueInfo {
-    /// [`word_bits`] of the lowercased value.
+    /// [`Found::words`] of the lowercased value.
     words: u8,
     /// The value has a furniture word, and a token naming content without one (`entry` in `entry
     /// share`, `article-content` in `article-content sticky-sidebar`), which outweighs the word.
     content_token: bool,
-    /// [`scan`] bits of every list but [`BODY_HINTS`].
+    /// [`Found::patterns`] of the lowercased value.
     patterns: u8,
     /// A [`BODY_HINTS`] pattern, with `-` and `_` removed from the value.
     body_hint: bool,
@@ -482,14 +482,15 @@ impl Lower {
 
 /// Whether a token of a lowercased class or id value names content without a furniture word.
 fn names_content(lower: &[u8]) -> bool {
-    lower
-        .split(u8::is_ascii_whitespace)
-        .any(|token| word_bits(token) & FURNITURE_WORDS == 0 && scan(token, MAYBE_BIT | POSITIVE_BIT) != 0)
+    lower.split(u8::is_ascii_whitespace).any(|token| {
+        let found = find(token);
+        found.words & FURNITURE_WORDS == 0 && found.patterns & (MAYBE_BIT | POSITIVE_BIT) != 0
+    })
 }
 
 /// Computes [`ValueInfo`] of a lowercased class or id value.
 fn value_info(lower: &[u8]) -> ValueInfo {
-    let words = word_bits(lower);
+    let found = find(lower);
     let mut compact = [0u8; MAX_CLASS_BYTES];
     let mut compact_len = 0;
     for (dst, &src) in compact
@@ -500,101 +501,129 @@ fn value_info(lower: &[u8]) -> ValueInfo {
         compact_len += 1;
     }
     ValueInfo {
-        words,
-        content_token: words & FURNITURE_WORDS != 0 && names_content(lower),
-        patterns: scan(lower, !HINT_BIT),
-        body_hint: scan(compact.get(..compact_len).unwrap_or_default(), HINT_BIT) != 0,
-        hid: lower.split(u8::is_ascii_whitespace).any(|t| t == b"hid"),
+        words: found.words,
+        content_token: found.words & FURNITURE_WORDS != 0 && names_content(lower),
+        patterns: found.patterns,
+        body_hint: matchers()
+            .hints
+            .is_match(compact.get(..compact_len).unwrap_or_default()),
+        hid: found.hid,
     }
 }
 
-/// Bit of [`scan`]'s result: an [`UNLIKELY`] pattern.
+/// Bit of [`Found::patterns`]: an [`UNLIKELY`] pattern.
 const UNLIKELY_BIT: u8 = 1;
-/// Bit of [`scan`]'s result: a [`MAYBE`] pattern.
+/// Bit of [`Found::patterns`]: a [`MAYBE`] pattern.
 const MAYBE_BIT: u8 = 2;
-/// Bit of [`scan`]'s result: a [`NEGATIVE`] pattern.
+/// Bit of [`Found::patterns`]: a [`NEGATIVE`] pattern.
 const NEGATIVE_BIT: u8 = 4;
-/// Bit of [`scan`]'s result: a [`POSITIVE`] pattern.
+/// Bit of [`Found::patterns`]: a [`POSITIVE`] pattern.
 const POSITIVE_BIT: u8 = 8;
-/// Bit of [`scan`]'s result: a [`BODY_HINTS`] pattern.
-const HINT_BIT: u8 = 16;
 
-/// Every class/id pattern with its list bit, indexed by first byte; and a bitmap of the first two bytes
-/// of every pattern, so that most positions are rejected with one bit test.
-struct PatternIndex {
-    /// Patterns by first byte.
-    by_first: Vec<Vec<(&'static [u8], u8)>>,
-    /// Bit `b0 * 256 + b1` is set when some pattern starts with bytes `b0 b1`.
-    pairs: Vec<u64>,
+/// What one string of the class/id automaton means wherever it occurs: the substring lists it is in,
+/// the word lists it is a word of, whether it is `hid`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Meaning {
+    /// `*_BIT` bits of the substring lists ([`UNLIKELY`], [`MAYBE`], [`NEGATIVE`], [`POSITIVE`]).
+    patterns: u8,
+    /// `WORD_*` bits of the word lists, which count only for a whole `-`/`_`-separated part.
+    words: u8,
+    /// It is `hid`, which counts only as a whole whitespace-separated token.
+    hid: bool,
 }
 
-/// The pattern index, built once.
-fn pattern_index() -> &'static PatternIndex {
-    static INDEX: std::sync::OnceLock<PatternIndex> = std::sync::OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut index = PatternIndex {
-            by_first: vec![Vec::new(); 256],
-            pairs: vec![0; 65536 / 64],
-        };
-        let lists: [(&[&'static str], u8); 5] = [
+/// What [`find`] finds in one lowercased value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Found {
+    /// Bits of the substring lists with a pattern occurring anywhere.
+    patterns: u8,
+    /// Bits of the word lists with a word as a whole part (or a part with an `s` plural).
+    words: u8,
+    /// A whole `hid` token.
+    hid: bool,
+}
+
+/// The class/id automata, built once: one pass over a value finds every pattern and word of every list.
+struct Matchers {
+    /// Every substring pattern and word, each string once.
+    all: aho_corasick::AhoCorasick,
+    /// What each string of `all` means, by pattern index.
+    meanings: Vec<Meaning>,
+    /// The [`BODY_HINTS`], matched on the value without `-` and `_`.
+    hints: aho_corasick::AhoCorasick,
+}
+
+/// The class/id automata.
+fn matchers() -> &'static Matchers {
+    static MATCHERS: std::sync::OnceLock<Matchers> = std::sync::OnceLock::new();
+    MATCHERS.get_or_init(|| {
+        let mut strings: std::collections::BTreeMap<&'static str, Meaning> =
+            std::collections::BTreeMap::new();
+        let patterns: [(&[&'static str], u8); 4] = [
             (UNLIKELY, UNLIKELY_BIT),
             (MAYBE, MAYBE_BIT),
             (NEGATIVE, NEGATIVE_BIT),
             (POSITIVE, POSITIVE_BIT),
-            (BODY_HINTS, HINT_BIT),
         ];
-        for (list, bit) in lists {
+        for (list, bit) in patterns {
             for pattern in list {
-                let bytes = pattern.as_bytes();
-                if let (Some(&b0), Some(&b1)) = (bytes.first(), bytes.get(1)) {
-                    let pair = usize::from(b0) * 256 + usize::from(b1);
-                    if let Some(word) = index.pairs.get_mut(pair / 64) {
-                        *word |= 1 << (pair % 64);
-                    }
-                    if let Some(slot) = index.by_first.get_mut(usize::from(b0)) {
-                        slot.push((bytes, bit));
-                    }
-                }
+                strings.entry(pattern).or_default().patterns |= bit;
             }
         }
-        index
+        for (list, bit) in WORD_LISTS {
+            for word in list {
+                strings.entry(word).or_default().words |= bit;
+            }
+        }
+        strings.entry("hid").or_default().hid = true;
+        let build = |strings: Vec<&str>| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(strings)
+                .unwrap_or_else(|e| unreachable!("fixed class/id word lists: {e}"))
+        };
+        Matchers {
+            all: build(strings.keys().copied().collect()),
+            meanings: strings.values().copied().collect(),
+            hints: build(BODY_HINTS.to_vec()),
+        }
     })
 }
 
-/// The bits (within `allowed`) of the pattern lists that have a pattern occurring in `hay`.
-fn scan(hay: &[u8], allowed: u8) -> u8 {
-    let index = pattern_index();
-    let mut found = 0u8;
-    for (i, pair) in hay.windows(2).enumerate() {
-        let (b0, b1) = match pair {
-            [b0, b1] => (*b0, *b1),
-            _ => continue,
-        };
-        let key = usize::from(b0) * 256 + usize::from(b1);
-        if index
-            .pairs
-            .get(key / 64)
-            .is_none_or(|word| word & (1 << (key % 64)) == 0)
-        {
-            continue;
-        }
-        let Some(candidates) = index.by_first.get(usize::from(b0)) else {
+/// Whether `b` separates the parts of a class/id value that words are matched against.
+fn separates_part(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'-' | b'_')
+}
+
+/// Every pattern and word of the class/id lists in a lowercased value, in one pass.
+fn find(lower: &[u8]) -> Found {
+    let matchers = matchers();
+    let mut found = Found::default();
+    let before = |start: usize| start.checked_sub(1).and_then(|i| lower.get(i)).copied();
+    for m in matchers.all.find_overlapping_iter(lower) {
+        let Some(meaning) = matchers.meanings.get(m.pattern().as_usize()) else {
             continue;
         };
-        let rest = hay.get(i..).unwrap_or_default();
-        for &(pattern, bit) in candidates {
-            if bit & allowed & !found != 0 && starts_with(rest, pattern) {
-                found |= bit;
+        found.patterns |= meaning.patterns;
+        if meaning.words & !found.words != 0 && before(m.start()).is_none_or(separates_part) {
+            // A whole part, or the part's singular when it ends in one more `s`.
+            let whole = match lower.get(m.end()) {
+                None => true,
+                Some(&b's') => lower.get(m.end() + 1).is_none_or(|&b| separates_part(b)),
+                Some(&b) => separates_part(b),
+            };
+            if whole {
+                found.words |= meaning.words;
             }
+        }
+        if meaning.hid
+            && before(m.start()).is_none_or(|b| b.is_ascii_whitespace())
+            && lower.get(m.end()).is_none_or(u8::is_ascii_whitespace)
+        {
+            found.hid = true;
         }
     }
     found
-}
-
-/// `hay.starts_with(prefix)` as a byte loop: patterns are short and most fail at their second byte,
-/// where a `memcmp` call costs more than the comparison.
-fn starts_with(hay: &[u8], prefix: &[u8]) -> bool {
-    hay.len() >= prefix.len() && hay.iter().zip(prefix).all(|(a, b)| a == b)
 }
 
 /// Void elements kept in the arena as leaves: breaks and the media and inputs that cleaning counts.
@@ -615,7 +644,7 @@ fn style_hides(style: &str) -> bool {
 /// Whether a class or id value holds a boilerplate word as a token or a `-`/`_`-separated part of one.
 #[cfg(test)]
 fn has_boilerplate_word(value: &str) -> bool {
-    word_bits(value.to_ascii_lowercase().as_bytes()) & FURNITURE_WORDS != 0
+    find(value.to_ascii_lowercase().as_bytes()).words & FURNITURE_WORDS != 0
 }
 
 /// Class/id words that mark an article's lead paragraph (standfirst, dek, chapô, teaser).
@@ -641,48 +670,27 @@ const CAPTION_WORDS: &[&str] = &["caption", "credit"];
 /// Class/id values are matched on at most this many bytes.
 const MAX_CLASS_BYTES: usize = 256;
 
-/// Bit of [`word_bits`]: a [`BOILERPLATE_WORDS`] word.
+/// Bit of [`Found::words`]: a [`BOILERPLATE_WORDS`] word.
 const WORD_BOILERPLATE: u8 = 1;
-/// Bit of [`word_bits`]: a [`HEADER_WORDS`] word.
+/// Bit of [`Found::words`]: a [`HEADER_WORDS`] word.
 const WORD_HEADER: u8 = 8;
-/// Bit of [`word_bits`]: a [`COMMENT_WORDS`] word.
+/// Bit of [`Found::words`]: a [`COMMENT_WORDS`] word.
 const WORD_COMMENT: u8 = 16;
-/// The [`word_bits`] bits that mark page furniture.
+/// The [`Found::words`] bits that mark page furniture.
 const FURNITURE_WORDS: u8 = WORD_BOILERPLATE | WORD_HEADER | WORD_COMMENT;
-/// Bit of [`word_bits`]: a [`CAPTION_WORDS`] word.
+/// Bit of [`Found::words`]: a [`CAPTION_WORDS`] word.
 const WORD_CAPTION: u8 = 2;
-/// Bit of [`word_bits`]: a [`LEAD_WORDS`] word.
+/// Bit of [`Found::words`]: a [`LEAD_WORDS`] word.
 const WORD_LEAD: u8 = 4;
 
-/// Which word lists a lowercased class or id value has a word of, as a token or a `-`/`_`-separated
-/// part of one (an `s` plural also counts); one pass over the value.
-fn word_bits(lower: &[u8]) -> u8 {
-    let lists: [(&[&str], u8); 5] = [
-        (BOILERPLATE_WORDS, WORD_BOILERPLATE),
-        (HEADER_WORDS, WORD_HEADER),
-        (COMMENT_WORDS, WORD_COMMENT),
-        (CAPTION_WORDS, WORD_CAPTION),
-        (LEAD_WORDS, WORD_LEAD),
-    ];
-    let mut found = 0u8;
-    for part in lower.split(|b| b.is_ascii_whitespace() || matches!(b, b'-' | b'_')) {
-        // No word is shorter than 2 or longer than 13 bytes (`advertisement`, plus a plural `s`).
-        if part.len() < 2 || part.len() > 14 {
-            continue;
-        }
-        let singular = part.strip_suffix(b"s").unwrap_or(part);
-        for (words, bit) in lists {
-            if found & bit == 0
-                && words
-                    .iter()
-                    .any(|w| part == w.as_bytes() || singular == w.as_bytes())
-            {
-                found |= bit;
-            }
-        }
-    }
-    found
-}
+/// The word lists with their [`Found::words`] bits.
+const WORD_LISTS: [(&[&str], u8); 5] = [
+    (BOILERPLATE_WORDS, WORD_BOILERPLATE),
+    (HEADER_WORDS, WORD_HEADER),
+    (COMMENT_WORDS, WORD_COMMENT),
+    (CAPTION_WORDS, WORD_CAPTION),
+    (LEAD_WORDS, WORD_LEAD),
+];
 
 #[cfg(test)]
 mod tests {
@@ -771,14 +779,79 @@ mod tests {
     }
 
     #[test]
-    fn scan_finds_each_list() {
-        assert_eq!(
-            scan(b"main-sidebar", !HINT_BIT),
-            UNLIKELY_BIT | MAYBE_BIT | NEGATIVE_BIT | POSITIVE_BIT
-        );
-        assert_eq!(scan(b"entrycontent", HINT_BIT), HINT_BIT);
-        assert_eq!(scan(b"xyz", u8::MAX), 0);
-        assert_eq!(scan(b"", u8::MAX), 0);
+    fn find_reports_each_list() {
+        let all = UNLIKELY_BIT | MAYBE_BIT | NEGATIVE_BIT | POSITIVE_BIT;
+        assert_eq!(find(b"main-sidebar").patterns, all);
+        assert_eq!(find(b"main-sidebar").words, WORD_BOILERPLATE);
+        assert!(matchers().hints.is_match(b"entrycontent"));
+        assert!(!matchers().hints.is_match(b"entry-content"));
+        assert_eq!(find(b"xyz"), Found::default());
+        assert_eq!(find(b""), Found::default());
+        assert_eq!(find(b"lead-story").words, WORD_LEAD);
+        assert_eq!(find(b"photo_credits").words, WORD_CAPTION);
+        assert!(find(b"x hid").hid && !find(b"hidden").hid && !find(b"x-hid").hid);
+    }
+
+    /// The word lists matched the plain way: split into parts, compare each part and its singular.
+    fn words_by_parts(lower: &[u8]) -> u8 {
+        let mut found = 0;
+        for part in lower.split(|&b| separates_part(b)) {
+            let singular = part.strip_suffix(b"s").unwrap_or(part);
+            for (list, bit) in WORD_LISTS {
+                if list
+                    .iter()
+                    .any(|w| part == w.as_bytes() || singular == w.as_bytes())
+                {
+                    found |= bit;
+                }
+            }
+        }
+        found
+    }
+
+    /// The substring lists matched the plain way: each pattern searched in the whole value.
+    fn patterns_by_search(lower: &[u8]) -> u8 {
+        let lists: [(&[&str], u8); 4] = [
+            (UNLIKELY, UNLIKELY_BIT),
+            (MAYBE, MAYBE_BIT),
+            (NEGATIVE, NEGATIVE_BIT),
+            (POSITIVE, POSITIVE_BIT),
+        ];
+        let mut found = 0;
+        for (list, bit) in lists {
+            if list
+                .iter()
+                .any(|p| lower.windows(p.len()).any(|w| w == p.as_bytes()))
+            {
+                found |= bit;
+            }
+        }
+        found
+    }
+
+    proptest::proptest! {
+        /// The one-pass automaton finds what the plain per-part and per-pattern matching finds, on values
+        /// built from the lists' own words, plurals, separators and noise.
+        #[test]
+        fn find_equals_plain_matching(pieces in proptest::collection::vec(0usize..400, 0..8)) {
+            let vocabulary: Vec<&str> = WORD_LISTS
+                .iter()
+                .flat_map(|(list, _)| list.iter().copied())
+                .chain(UNLIKELY.iter().copied())
+                .chain(POSITIVE.iter().copied())
+                .chain(["s", "-", "_", " ", "x", "hid", "\t", "ss", "a"])
+                .collect();
+            let value: String = pieces
+                .iter()
+                .filter_map(|&i| vocabulary.get(i % vocabulary.len()).copied())
+                .collect();
+            let lower = value.as_bytes();
+            let found = find(lower);
+            proptest::prop_assert_eq!(found.words, words_by_parts(lower), "{:?}", value);
+            proptest::prop_assert_eq!(found.patterns, patterns_by_search(lower), "{:?}", value);
+            let hid = lower.split(u8::is_ascii_whitespace).any(|t| t == b"hid");
+            proptest::prop_assert_eq!(found.hid, hid, "{:?}", value);
+        }
     }
 
     #[test]
