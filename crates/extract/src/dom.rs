@@ -226,8 +226,8 @@ pub(crate) struct Node {
     pub(crate) flags: u8,
     /// Class/id weight, readability style: −25 or +25 for each of class and id.
     pub(crate) weight: i8,
-    /// The trimmed class attribute (kept only for elements that have one).
-    pub(crate) class: Option<Box<str>>,
+    /// The byte range of the trimmed class attribute in [`Dom::classes`]; empty when it has none.
+    pub(crate) class: (u32, u32),
 }
 
 /// The node returned for an index out of range; never happens for indices the arena handed out.
@@ -240,7 +240,7 @@ static EMPTY: Node = Node {
     commas: 0,
     flags: 0,
     weight: 0,
-    class: None,
+    class: (0, 0),
 };
 
 /// The arena: nodes in pre-order and the shared text buffer.
@@ -250,6 +250,9 @@ pub(crate) struct Dom {
     pub(crate) nodes: Vec<Node>,
     /// Raw text of every text node.
     pub(crate) text: String,
+    /// Class attributes of the elements that have one, one after another (one buffer, not one
+    /// allocation per element).
+    classes: String,
 }
 
 impl Dom {
@@ -261,6 +264,7 @@ impl Dom {
                 ..EMPTY.clone()
             }],
             text: String::new(),
+            classes: String::new(),
         }
     }
 
@@ -291,6 +295,14 @@ impl Dom {
         self.text.get(start..end).unwrap_or("")
     }
 
+    /// Node `i`'s trimmed class attribute; `None` when it has none (or it is empty).
+    pub(crate) fn class(&self, i: u32) -> Option<&str> {
+        let (start, end) = self.node(i).class;
+        self.classes
+            .get(start as usize..end as usize)
+            .filter(|class| !class.is_empty())
+    }
+
     /// Adds an element under `parent`; its `end` is set when it is closed ([`Dom::close`]).
     pub(crate) fn push_element(
         &mut self,
@@ -298,9 +310,17 @@ impl Dom {
         name: Name,
         flags: u8,
         weight: i8,
-        class: Option<Box<str>>,
+        class: Option<&str>,
     ) -> u32 {
         let index = self.len();
+        let class = match class {
+            Some(class) => {
+                let start = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
+                self.classes.push_str(class);
+                (start, u32::try_from(self.classes.len()).unwrap_or(u32::MAX))
+            }
+            None => (0, 0),
+        };
         self.nodes.push(Node {
             name: Some(name),
             parent,
@@ -353,7 +373,7 @@ impl Dom {
             commas,
             flags,
             weight: 0,
-            class: None,
+            class: (0, 0),
         });
     }
 
@@ -418,7 +438,7 @@ mod tests {
         let div = dom.push_element(0, intern("div"), 0, 0, None);
         dom.push_text(div, "a, b", 0);
         dom.push_text(div, " c", 0);
-        let p = dom.push_element(div, intern("p"), 0, 0, None);
+        let p = dom.push_element(div, intern("p"), 0, 0, Some("lead x"));
         dom.push_text(p, "x", LINK);
         dom.close(p);
         dom.close(div);
@@ -430,6 +450,10 @@ mod tests {
         assert_eq!(dom.children(0).collect::<Vec<_>>(), [div]);
         assert!(dom.contains(div, 4) && !dom.contains(p, 2));
         assert_eq!(dom.name(99), "");
+        assert_eq!(
+            (dom.class(p), dom.class(div), dom.class(99)),
+            (Some("lead x"), None, None)
+        );
         assert!(KNOWN_TAGS.is_sorted());
         assert_eq!(count(" a,\u{b}b\u{a0}c\u{3000}、d\r\n,"), (7, 3));
         assert!(matches!(intern("section"), Cow::Borrowed("section")));

@@ -311,7 +311,7 @@ fn strip_site(title: &str, site: Option<&str>) -> String {
 }
 
 /// The sources list of the text's last block, if it is one.
-fn sources(blocks: &[String]) -> Vec<String> {
+pub(crate) fn sources(blocks: &[String]) -> Vec<String> {
     let Some(last) = blocks.last() else {
         return Vec::new();
     };

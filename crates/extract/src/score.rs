@@ -250,7 +250,7 @@ pub(crate) fn select(dom: &Dom, options: Options) -> Selection {
         containers.push(top);
     } else {
         let threshold = (top_score * 0.2).max(10.0);
-        let top_class = dom.node(top).class.as_deref();
+        let top_class = dom.class(top);
         for child in dom.children(parent) {
             if is_excluded(child) {
                 continue;
@@ -259,7 +259,7 @@ pub(crate) fn select(dom: &Dom, options: Options) -> Selection {
                 containers.push(child);
                 continue;
             }
-            let bonus = if top_class.is_some() && dom.node(child).class.as_deref() == top_class {
+            let bonus = if top_class.is_some() && dom.class(child) == top_class {
                 top_score * 0.2
             } else {
                 0.0
@@ -287,14 +287,14 @@ pub(crate) fn select(dom: &Dom, options: Options) -> Selection {
 
     // Article bodies split into chunks in separate wrappers: the top container's class elsewhere, on
     // nodes that score well or hold a real paragraph's worth of unlinked text.
-    if let Some(class) = dom.node(top).class.as_deref() {
+    if let Some(class) = dom.class(top) {
         let threshold = (top_score * 0.2).max(10.0);
         // `containers` are siblings, so sorted and disjoint; added nodes come in document order, and
         // the subtree of the last one added is skipped: each test is a binary search, never a scan.
         let siblings = containers.clone();
         let mut next = 1;
         for i in 1..dom.len() {
-            if i < next || dom.node(i).class.as_deref() != Some(class) || is_excluded(i) {
+            if i < next || dom.class(i) != Some(class) || is_excluded(i) {
                 continue;
             }
             let a = agg(i);

@@ -131,7 +131,7 @@ impl State {
             self.pop();
         }
         if self.h1_open && self.foreign == 0 {
-            text::push_collapsed(&mut self.h1_text, &mut self.h1_pending_space, chars);
+            let _ = text::push_collapsed(&mut self.h1_text, &mut self.h1_pending_space, chars);
         }
         if self.skip == 0 {
             let flags = if self.link > 0 { dom::LINK } else { 0 };
