@@ -346,7 +346,16 @@ pub(crate) struct Attrs<'a> {
     pub(crate) content_wrapper: bool,
 }
 
-/// Reads `tag`'s attributes: hidden or page furniture, class weight, class name.
+/// Whether [`attrs`] reads attribute `attr` (of any tag).
+pub(crate) fn reads_attribute(attr: &str) -> bool {
+    matches!(
+        attr,
+        "hidden" | "aria-hidden" | "style" | "role" | "itemprop" | "class" | "id"
+    )
+}
+
+/// Reads `tag`'s attributes: hidden or page furniture, class weight, class name. Reads only the
+/// attributes [`reads_attribute`] names.
 pub(crate) fn attrs<'a>(tag: &'a Tag<'_>) -> Attrs<'a> {
     let mut out = Attrs::default();
     let mut class_hit = false;

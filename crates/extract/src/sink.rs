@@ -3,7 +3,7 @@
 //! content (scripts, hidden elements, page furniture by tag) never enters the arena. No recursion.
 
 use crate::dom::{self, Dom, Name};
-use crate::metadata::HeadData;
+use crate::metadata::{self, HeadData};
 use crate::rules::{self, AttrSkip, RawText};
 use crate::text;
 use crate::tokenizer::{Flow, Sink, Tag, Token};
@@ -27,6 +27,60 @@ struct Open {
     foreign: bool,
     /// It is the first `<h1>`, whose text is being captured for the title.
     h1: bool,
+    /// Its [`Scope`] bits, for the implied end tags.
+    scope: Scope,
+}
+
+/// What an open element is to the implied end tags of HTML's tree builder: which of them it is a target
+/// of (`P` … `HEAD`) and which searches it stops (`BOUNDARY` … `SELECT`). One bit test per open element
+/// instead of comparing names.
+type Scope = u16;
+/// `<p>`, closed by a block's start tag.
+const P: Scope = 1;
+/// `<li>`, closed by the next `<li>`.
+const LI: Scope = 1 << 1;
+/// `<dd>`/`<dt>`, closed by the next of either.
+const DD_DT: Scope = 1 << 2;
+/// `<tr>`, closed by the next `<tr>`.
+const TR: Scope = 1 << 3;
+/// `<td>`/`<th>`, closed by the next cell.
+const CELL: Scope = 1 << 4;
+/// `<option>`, closed by the next `<option>`.
+const OPTION: Scope = 1 << 5;
+/// `<head>`, closed by `<body>`.
+const HEAD: Scope = 1 << 6;
+/// Stops every search ([`rules::is_scope_boundary`]).
+const BOUNDARY: Scope = 1 << 7;
+/// `<ul>`, `<ol>`, `<menu>`: stop the search for an `<li>`.
+const LIST: Scope = 1 << 8;
+/// `<dl>`: stops the search for a `<dd>`/`<dt>`.
+const DL: Scope = 1 << 9;
+/// `<tbody>`, `<thead>`, `<tfoot>`: stop the search for a `<tr>`.
+const TABLE_SECTION: Scope = 1 << 10;
+/// `<select>`, `<datalist>`: stop the search for an `<option>`.
+const SELECT: Scope = 1 << 11;
+
+/// The [`Scope`] bits of an element named `name`.
+fn scope(name: &str) -> Scope {
+    let own = match name {
+        "p" => P,
+        "li" => LI,
+        "dd" | "dt" => DD_DT,
+        "tr" => TR,
+        "td" | "th" => CELL,
+        "option" => OPTION,
+        "head" => HEAD,
+        "ul" | "ol" | "menu" => LIST,
+        "dl" => DL,
+        "tbody" | "thead" | "tfoot" => TABLE_SECTION,
+        "select" | "datalist" => SELECT,
+        _ => 0,
+    };
+    if rules::is_scope_boundary(name) {
+        own | BOUNDARY
+    } else {
+        own
+    }
 }
 
 /// What the text tokens currently arriving belong to.
@@ -63,6 +117,8 @@ pub(crate) struct State {
     article: usize,
     /// Open elements with `foreign`.
     foreign: usize,
+    /// How many open elements are targets of each implied end tag, by bit of [`Scope`] (`P` … `HEAD`).
+    targets: [u32; 7],
     /// What current text tokens belong to.
     raw: Raw,
     /// The first `<title>`'s raw text.
@@ -98,6 +154,7 @@ impl State {
             link: 0,
             article: 0,
             foreign: 0,
+            targets: [0; 7],
             raw: Raw::None,
             title: None,
             language: None,
@@ -238,6 +295,7 @@ impl State {
             article: matches!(name, "article" | "main"),
             foreign,
             h1: is_h1 && self.h1_count == 1,
+            scope: scope(name),
         };
         self.push(open);
         None
@@ -246,35 +304,55 @@ impl State {
     /// Closes what a start tag implicitly closes: an open `<p>` before a block, `<li>` before `<li>`, …
     fn implied_end_tags(&mut self, name: &str) {
         if rules::closes_p(name) {
-            self.close_in_scope(&["p"], &[]);
+            self.close_in_scope(P, 0);
         }
         match name {
-            "li" => self.close_in_scope(&["li"], &["ul", "ol", "menu"]),
-            "dd" | "dt" => self.close_in_scope(&["dd", "dt"], &["dl"]),
-            "tr" => self.close_in_scope(&["tr"], &["tbody", "thead", "tfoot"]),
-            "td" | "th" => self.close_in_scope(&["td", "th"], &["tr"]),
-            "option" => self.close_in_scope(&["option"], &["select", "datalist"]),
-            "body" => self.close_in_scope(&["head"], &[]),
+            "li" => self.close_in_scope(LI, LIST),
+            "dd" | "dt" => self.close_in_scope(DD_DT, DL),
+            "tr" => self.close_in_scope(TR, TABLE_SECTION),
+            "td" | "th" => self.close_in_scope(CELL, TR),
+            "option" => self.close_in_scope(OPTION, SELECT),
+            "body" => self.close_in_scope(HEAD, 0),
             _ => {}
         }
     }
 
-    /// Pops back to and including the nearest open element named in `targets`, unless a scope boundary
-    /// (or one of `extra_boundaries`) comes first.
-    fn close_in_scope(&mut self, targets: &[&str], extra_boundaries: &[&str]) {
+    /// Pops back to and including the nearest open element that is a `target` (one [`Scope`] bit),
+    /// unless a scope boundary (or an element of `extra_boundaries`) comes first. Nothing to search when
+    /// no such element is open.
+    fn close_in_scope(&mut self, target: Scope, extra_boundaries: Scope) {
+        if self.target_count(target) == 0 {
+            return;
+        }
         let mut found = None;
         for (i, open) in self.stack.iter().enumerate().rev() {
-            let name: &str = &open.name;
-            if targets.contains(&name) {
+            if open.scope & target != 0 {
                 found = Some(i);
                 break;
             }
-            if rules::is_scope_boundary(name) || extra_boundaries.contains(&name) {
+            if open.scope & (BOUNDARY | extra_boundaries) != 0 {
                 break;
             }
         }
         if let Some(i) = found {
             self.pop_to(i);
+        }
+    }
+
+    /// The counter in `targets` of the target bit `target`.
+    fn target_count(&self, target: Scope) -> u32 {
+        self.targets
+            .get(target.trailing_zeros() as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Adds `delta` to the counters of the target bits of `scope`.
+    fn count_targets(&mut self, scope: Scope, delta: i32) {
+        for (bit, count) in self.targets.iter_mut().enumerate() {
+            if scope & (1 << bit) != 0 {
+                *count = count.saturating_add_signed(delta);
+            }
         }
     }
 
@@ -313,6 +391,9 @@ impl State {
         if open.h1 {
             self.h1_open = true;
         }
+        if open.scope & (BOUNDARY - 1) != 0 {
+            self.count_targets(open.scope, 1);
+        }
         self.stack.push(open);
     }
 
@@ -328,6 +409,9 @@ impl State {
         self.foreign = self.foreign.saturating_sub(usize::from(open.foreign));
         if open.h1 {
             self.h1_open = false;
+        }
+        if open.scope & (BOUNDARY - 1) != 0 {
+            self.count_targets(open.scope, -1);
         }
     }
 
@@ -349,6 +433,14 @@ impl State {
 }
 
 impl Sink for State {
+    /// The attributes the class/id rules, the metadata and `<html lang>` read; the tokenizer drops the
+    /// rest (`href`, `src`, `data-*`, …) without decoding them.
+    fn wants_attribute(&self, tag: &str, attr: &str) -> bool {
+        rules::reads_attribute(attr)
+            || metadata::reads_attribute(tag, attr)
+            || (tag == "html" && attr == "lang")
+    }
+
     /// Counts the token against the budget and handles it; stops the tokenizer when the budget is spent.
     fn token(&mut self, token: Token<'_, '_>) -> Flow {
         self.steps = self.steps.saturating_add(1);
