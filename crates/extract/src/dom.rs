@@ -255,16 +255,33 @@ pub(crate) struct Dom {
     classes: String,
 }
 
+/// The buffers of the last arena dropped on this thread, cleared, for the next page: a fresh arena
+/// would grow its vectors again and touch new pages on every page.
+type Spare = Option<(Vec<Node>, String, String)>;
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Spare> = const { std::cell::RefCell::new(None) };
+}
+
+/// Buffers larger than this many bytes (all three together) are freed, not kept for the next page.
+const MAX_SPARE_BYTES: usize = 64 << 20;
+
 impl Dom {
-    /// An arena holding only the root.
+    /// An arena holding only the root (in the buffers of this thread's last arena, if any).
     pub(crate) fn new() -> Self {
+        let spare = SPARE
+            .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut spare| spare.take()))
+            .ok()
+            .flatten();
+        let (mut nodes, text, classes) = spare.unwrap_or_default();
+        nodes.push(Node {
+            end: 1,
+            ..EMPTY.clone()
+        });
         Self {
-            nodes: vec![Node {
-                end: 1,
-                ..EMPTY.clone()
-            }],
-            text: String::new(),
-            classes: String::new(),
+            nodes,
+            text,
+            classes,
         }
     }
 
@@ -399,6 +416,29 @@ impl Dom {
     }
 }
 
+impl Drop for Dom {
+    /// Keeps the buffers, cleared, for the next arena on this thread, unless they are very large.
+    fn drop(&mut self) {
+        let bytes = self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.text.capacity()
+            + self.classes.capacity();
+        if bytes > MAX_SPARE_BYTES {
+            return;
+        }
+        let mut nodes = std::mem::take(&mut self.nodes);
+        nodes.clear();
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        let mut classes = std::mem::take(&mut self.classes);
+        classes.clear();
+        let _ = SPARE.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut() {
+                *spare = Some((nodes, text, classes));
+            }
+        });
+    }
+}
+
 /// Non-whitespace characters and commas in `text` (whitespace as [`char::is_whitespace`]); ASCII bytes
 /// are counted without decoding.
 fn count(text: &str) -> (u32, u32) {
@@ -432,8 +472,8 @@ fn count(text: &str) -> (u32, u32) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn subtrees_are_ranges_and_text_merges() {
+    /// `<div>a, b c<p class="lead x">x (in a link)</p></div>`: the arena, the div and the p.
+    fn sample() -> (Dom, u32, u32) {
         let mut dom = Dom::new();
         let div = dom.push_element(0, intern("div"), 0, 0, None);
         dom.push_text(div, "a, b", 0);
@@ -443,6 +483,25 @@ mod tests {
         dom.close(p);
         dom.close(div);
         dom.close(0);
+        (dom, div, p)
+    }
+
+    #[test]
+    fn arena_buffers_are_reused_cleared() {
+        let (dom, _, _) = sample();
+        let capacity = dom.nodes.capacity();
+        drop(dom);
+        let dom = Dom::new();
+        assert_eq!((dom.len(), dom.node(0).end, dom.text.len(), dom.classes.len()), (1, 1, 0, 0));
+        assert_eq!(dom.nodes.capacity(), capacity);
+        drop(dom);
+        let (again, _, p) = sample();
+        assert_eq!((again.len(), again.class(p)), (5, Some("lead x")));
+    }
+
+    #[test]
+    fn subtrees_are_ranges_and_text_merges() {
+        let (dom, div, p) = sample();
         assert_eq!(dom.len(), 5);
         assert_eq!(dom.raw_text(2), "a, b c");
         assert_eq!((dom.node(2).chars, dom.node(2).commas), (4, 1));
