@@ -278,11 +278,7 @@ impl Dom {
             end: 1,
             ..EMPTY.clone()
         });
-        Self {
-            nodes,
-            text,
-            classes,
-        }
+        Self { nodes, text, classes }
     }
 
     /// Node `i`, or an empty node when out of range.
@@ -440,10 +436,19 @@ impl Drop for Dom {
 }
 
 /// Non-whitespace characters and commas in `text` (whitespace as [`char::is_whitespace`]); ASCII bytes
-/// are counted without decoding.
+/// are counted without decoding, and all-ASCII text (most text nodes) in two branch-free passes.
 fn count(text: &str) -> (u32, u32) {
-    let (mut chars, mut commas) = (0u32, 0u32);
     let bytes = text.as_bytes();
+    if bytes.is_ascii() {
+        let spaces = bytes
+            .iter()
+            .filter(|&&b| matches!(b, b'\t'..=b'\r' | b' '))
+            .count();
+        let commas = bytes.iter().filter(|&&b| b == b',').count();
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        return (narrow(bytes.len() - spaces), narrow(commas));
+    }
+    let (mut chars, mut commas) = (0u32, 0u32);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b.is_ascii() {
@@ -492,7 +497,10 @@ mod tests {
         let capacity = dom.nodes.capacity();
         drop(dom);
         let dom = Dom::new();
-        assert_eq!((dom.len(), dom.node(0).end, dom.text.len(), dom.classes.len()), (1, 1, 0, 0));
+        assert_eq!(
+            (dom.len(), dom.node(0).end, dom.text.len(), dom.classes.len()),
+            (1, 1, 0, 0)
+        );
         assert_eq!(dom.nodes.capacity(), capacity);
         drop(dom);
         let (again, _, p) = sample();
@@ -515,6 +523,7 @@ mod tests {
         );
         assert!(KNOWN_TAGS.is_sorted());
         assert_eq!(count(" a,\u{b}b\u{a0}c\u{3000}、d\r\n,"), (7, 3));
+        assert_eq!(count(" a,\u{b}b c\td\r\n,"), (6, 2));
         assert!(matches!(intern("section"), Cow::Borrowed("section")));
         assert!(matches!(intern("my-widget"), Cow::Owned(ref n) if n == "my-widget"));
         assert!(matches!(intern("a-very-long-custom-element"), Cow::Owned(_)));

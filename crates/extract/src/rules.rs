@@ -488,28 +488,46 @@ fn class_value(value: &str) -> ValueInfo {
     cached.ok().flatten().unwrap_or_else(|| value_info(lower))
 }
 
-/// `value` lowercased into a stack buffer (no allocation per attribute); longer values are matched on
-/// their first [`MAX_CLASS_BYTES`] bytes.
-fn lowercase(value: &str) -> Lower {
+/// `value` lowercased: the value itself when it has no upper-case letter (most do), else a copy in a
+/// stack buffer (no allocation per attribute); longer values are matched on their first
+/// [`MAX_CLASS_BYTES`] bytes.
+fn lowercase(value: &str) -> Lower<'_> {
+    let bytes = value.as_bytes();
+    let bytes = bytes.get(..MAX_CLASS_BYTES).unwrap_or(bytes);
+    if !bytes.iter().any(u8::is_ascii_uppercase) {
+        return Lower::Same(bytes);
+    }
     let mut buf = [0u8; MAX_CLASS_BYTES];
-    let len = value.len().min(MAX_CLASS_BYTES);
-    for (dst, src) in buf.iter_mut().zip(value.bytes()) {
+    for (dst, src) in buf.iter_mut().zip(bytes) {
         *dst = src.to_ascii_lowercase();
     }
-    Lower { buf, len }
+    Lower::Copied {
+        buf,
+        len: bytes.len(),
+    }
 }
 
-/// A class or id value lowercased on the stack, by [`lowercase`].
+/// A class or id value lowercased, by [`lowercase`].
 #[derive(Debug)]
-struct Lower {
-    buf: [u8; MAX_CLASS_BYTES],
-    len: usize,
+enum Lower<'a> {
+    /// The value was lower-case already.
+    Same(&'a [u8]),
+    /// The value lowercased on the stack.
+    Copied {
+        /// The lowercased bytes, then zeros.
+        buf: [u8; MAX_CLASS_BYTES],
+        /// How many bytes of `buf` are the value.
+        len: usize,
+    },
 }
 
-impl Lower {
+impl Lower<'_> {
     /// The lowercased bytes.
     fn as_slice(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or_default()
+        match self {
+            Lower::Same(bytes) => bytes,
+            Lower::Copied { buf, len } => buf.get(..*len).unwrap_or_default(),
+        }
     }
 }
 
@@ -762,6 +780,13 @@ mod tests {
                 );
             }
         }
+        assert_eq!(lowercase("Main-Nav x").as_slice(), b"main-nav x");
+        assert!(matches!(lowercase("main-nav"), Lower::Same(b"main-nav")));
+        assert_eq!(
+            lowercase(&"A".repeat(300)).as_slice(),
+            "a".repeat(MAX_CLASS_BYTES).as_bytes()
+        );
+        assert_eq!(lowercase(&"a".repeat(300)).as_slice().len(), MAX_CLASS_BYTES);
         let share = class_value("entry-content share");
         assert!(share.content_token && share.words & WORD_BOILERPLATE != 0);
         assert!(class_value("post-123 hid").hid);
