@@ -508,6 +508,7 @@ fn lowercase(value: &str) -> Lower<'_> {
 }
 
 /// A class or id value lowercased, by [`lowercase`].
+#[allow(clippy::large_enum_variant)] // the copy lives on the stack for one call: no allocation
 #[derive(Debug)]
 enum Lower<'a> {
     /// The value was lower-case already.
