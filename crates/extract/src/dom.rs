@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-/// A tag name: borrowed from [`KNOWN_TAGS`] for HTML's own elements, owned for the rest.
+/// A tag name: borrowed from [`KNOWN_TAGS`] for HTML's own elements ([`known`]), owned for the rest.
 pub(crate) type Name = Cow<'static, str>;
 
 /// HTML's element names (and a few obsolete ones), sorted: most tag names cost no allocation.
@@ -149,18 +149,19 @@ const KNOWN_TAGS: &[&str] = &[
     "xmp",
 ];
 
-/// `name` as a [`Name`]: a static string for a known element, else a copy.
-pub(crate) fn intern(name: &str) -> Name {
-    let known = pack(name).and_then(|key| {
-        let table = known_keys();
-        let i = table.binary_search_by_key(&key, |&(k, _)| k).ok()?;
-        // Padding makes `h1` and `h1\0` one key: the length tells them apart.
-        table
-            .get(i)
-            .map(|&(_, known)| known)
-            .filter(|known| known.len() == name.len())
-    });
-    known.map_or_else(|| Cow::Owned(name.to_owned()), Cow::Borrowed)
+/// `name` if it is one of HTML's own element names: its index in [`known_names`] and the static name.
+pub(crate) fn known(name: &str) -> Option<(usize, &'static str)> {
+    let key = pack(name)?;
+    let table = known_keys();
+    let i = table.binary_search_by_key(&key, |&(k, _)| k).ok()?;
+    // Padding makes `h1` and `h1\0` one key: the length tells them apart.
+    let &(_, known) = table.get(i)?;
+    (known.len() == name.len()).then_some((i, known))
+}
+
+/// HTML's own element names in the order of [`known`]'s indices, for tables built over them.
+pub(crate) fn known_names() -> impl Iterator<Item = &'static str> {
+    known_keys().iter().map(|&(_, name)| name)
 }
 
 /// `name`'s bytes packed into one integer (first byte highest, zero-padded), for names of at most 16
@@ -480,10 +481,10 @@ mod tests {
     /// `<div>a, b c<p class="lead x">x (in a link)</p></div>`: the arena, the div and the p.
     fn sample() -> (Dom, u32, u32) {
         let mut dom = Dom::new();
-        let div = dom.push_element(0, intern("div"), 0, 0, None);
+        let div = dom.push_element(0, Name::Borrowed("div"), 0, 0, None);
         dom.push_text(div, "a, b", 0);
         dom.push_text(div, " c", 0);
-        let p = dom.push_element(div, intern("p"), 0, 0, Some("lead x"));
+        let p = dom.push_element(div, Name::Borrowed("p"), 0, 0, Some("lead x"));
         dom.push_text(p, "x", LINK);
         dom.close(p);
         dom.close(div);
@@ -524,12 +525,14 @@ mod tests {
         assert!(KNOWN_TAGS.is_sorted());
         assert_eq!(count(" a,\u{b}b\u{a0}c\u{3000}、d\r\n,"), (7, 3));
         assert_eq!(count(" a,\u{b}b c\td\r\n,"), (6, 2));
-        assert!(matches!(intern("section"), Cow::Borrowed("section")));
-        assert!(matches!(intern("my-widget"), Cow::Owned(ref n) if n == "my-widget"));
-        assert!(matches!(intern("a-very-long-custom-element"), Cow::Owned(_)));
-        assert!(matches!(intern("h1\0"), Cow::Owned(_)));
+        assert_eq!(known("section").map(|(_, n)| n), Some("section"));
+        assert_eq!(known("my-widget"), None);
+        assert_eq!(known("a-very-long-custom-element"), None);
+        assert_eq!(known("h1\0"), None);
         for &name in KNOWN_TAGS {
-            assert!(matches!(intern(name), Cow::Borrowed(known) if known == name));
+            let (i, found) = known(name).unwrap_or_default();
+            assert_eq!(found, name);
+            assert_eq!(known_names().nth(i), Some(name));
         }
     }
 }

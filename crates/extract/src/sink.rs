@@ -60,6 +60,78 @@ const TABLE_SECTION: Scope = 1 << 10;
 /// `<select>`, `<datalist>`: stop the search for an `<option>`.
 const SELECT: Scope = 1 << 11;
 
+/// What the sink needs to know of a tag name, from the [`rules`] predicates: worked out once for each of
+/// HTML's own names (a table lookup per tag instead of a chain of string comparisons).
+#[derive(Debug, Clone, Copy, Default)]
+struct Kind {
+    /// `IS_*` bits.
+    flags: u16,
+    /// Its [`Scope`] bits.
+    scope: Scope,
+    /// [`rules::raw_text`].
+    raw: Option<RawText>,
+}
+
+/// [`Kind`] bit: [`rules::is_void`].
+const IS_VOID: u16 = 1;
+/// [`Kind`] bit: [`rules::is_kept_void`].
+const IS_KEPT_VOID: u16 = 1 << 1;
+/// [`Kind`] bit: [`rules::closes_p`].
+const IS_CLOSING_P: u16 = 1 << 2;
+/// [`Kind`] bit: [`rules::is_head_content`].
+const IS_HEAD_CONTENT: u16 = 1 << 3;
+/// [`Kind`] bit: [`rules::is_skipped_tag`].
+const IS_SKIPPED: u16 = 1 << 4;
+/// [`Kind`] bit: [`rules::is_furniture_tag`].
+const IS_FURNITURE: u16 = 1 << 5;
+/// [`Kind`] bit: `<svg>` or `<math>`.
+const IS_FOREIGN: u16 = 1 << 6;
+/// [`Kind`] bit: an element whose class/id is not read (`html`, `body`, `main`, `article`, `a`).
+const IS_EXEMPT: u16 = 1 << 7;
+/// [`Kind`] bit: `<body>`.
+const IS_BODY: u16 = 1 << 8;
+
+/// The [`Kind`] of a tag named `name`.
+fn kind_of(name: &str) -> Kind {
+    let bits = [
+        (rules::is_void(name), IS_VOID),
+        (rules::is_kept_void(name), IS_KEPT_VOID),
+        (rules::closes_p(name), IS_CLOSING_P),
+        (rules::is_head_content(name), IS_HEAD_CONTENT),
+        (rules::is_skipped_tag(name), IS_SKIPPED),
+        (rules::is_furniture_tag(name), IS_FURNITURE),
+        (matches!(name, "svg" | "math"), IS_FOREIGN),
+        (
+            matches!(name, "html" | "body" | "main" | "article" | "a"),
+            IS_EXEMPT,
+        ),
+        (name == "body", IS_BODY),
+    ];
+    Kind {
+        flags: bits
+            .iter()
+            .filter(|(on, _)| *on)
+            .fold(0, |flags, (_, bit)| flags | bit),
+        scope: scope(name),
+        raw: rules::raw_text(name),
+    }
+}
+
+/// `name` interned, with its [`Kind`]: from a table for HTML's own names, worked out for the rest.
+fn lookup(name: &str) -> (Name, Kind) {
+    static KINDS: std::sync::OnceLock<Vec<Kind>> = std::sync::OnceLock::new();
+    match dom::known(name) {
+        Some((i, known)) => {
+            let kinds = KINDS.get_or_init(|| dom::known_names().map(kind_of).collect());
+            (
+                Name::Borrowed(known),
+                kinds.get(i).copied().unwrap_or_else(|| kind_of(known)),
+            )
+        }
+        None => (Name::Owned(name.to_owned()), kind_of(name)),
+    }
+}
+
 /// The [`Scope`] bits of an element named `name`.
 fn scope(name: &str) -> Scope {
     let own = match name {
@@ -209,10 +281,11 @@ impl State {
                 .filter(|lang| !lang.is_empty());
         }
         let json_ld = self.foreign == 0 && self.head.start_tag(name, &tag.attrs);
-        if self.top_is("head") && !rules::is_head_content(name) {
+        let (interned, kind) = lookup(name);
+        if self.top_is("head") && kind.flags & IS_HEAD_CONTENT == 0 {
             self.pop();
         }
-        if let Some(kind) = rules::raw_text(name).filter(|_| !(self.foreign > 0 && name == "title")) {
+        if let Some(raw) = kind.raw.filter(|_| !(self.foreign > 0 && name == "title")) {
             if name == "title" && self.title.is_none() {
                 self.title = Some(String::new());
                 self.raw = Raw::Title;
@@ -222,18 +295,17 @@ impl State {
             } else {
                 self.raw = Raw::Skip;
             }
-            return Some(kind);
+            return Some(raw);
         }
-        self.implied_end_tags(name);
+        self.implied_end_tags(kind);
         let is_h1 = name == "h1" && self.foreign == 0;
         if is_h1 {
             self.h1_count = self.h1_count.saturating_add(1);
         }
-        let leaf = rules::is_void(name) || tag.self_closing;
-        let interned = dom::intern(name);
+        let leaf = kind.flags & IS_VOID != 0 || tag.self_closing;
         if leaf && self.stack.len() < self.max_depth {
             // Void elements are leaves of the arena (`<br>` breaks a block, `<img>` counts for cleaning).
-            if self.skip == 0 && rules::is_kept_void(name) {
+            if self.skip == 0 && kind.flags & IS_KEPT_VOID != 0 {
                 let node = self.dom.push_element(self.top_node(), interned, 0, 0, None);
                 self.dom.close(node);
             }
@@ -242,21 +314,21 @@ impl State {
         if leaf || self.stack.len() >= self.max_depth {
             return None;
         }
-        let foreign = matches!(name, "svg" | "math");
-        let exempt = matches!(name, "html" | "body" | "main" | "article" | "a");
+        let foreign = kind.flags & IS_FOREIGN != 0;
+        let exempt = kind.flags & IS_EXEMPT != 0;
         // Inside skipped content no node is made, so attributes only matter for what is not skipped.
         let attrs = if exempt || self.skip > 0 {
             rules::Attrs::default()
         } else {
             rules::attrs(tag)
         };
-        let skip = foreign || attrs.skip == AttrSkip::Hidden || rules::is_skipped_tag(name);
+        let skip = foreign || attrs.skip == AttrSkip::Hidden || kind.flags & IS_SKIPPED != 0;
         // An article's own header (a `<header>` or an element with a header class word, inside
         // `<article>` or `<main>`) holds its title, lead and byline: the title is dropped as the title,
         // bylines by their class words, and the lead is text.
         let article_header = self.article > 0 && (name == "header" || attrs.header_class);
         let strong = (attrs.skip == AttrSkip::Class && !(article_header && attrs.header_class))
-            || (rules::is_furniture_tag(name) && !attrs.content_wrapper && !article_header);
+            || (kind.flags & IS_FURNITURE != 0 && !attrs.content_wrapper && !article_header);
         let parent = self.top_node();
         let (node, owns_node) = if skip || self.skip > 0 {
             (parent, false)
@@ -295,25 +367,29 @@ impl State {
             article: matches!(name, "article" | "main"),
             foreign,
             h1: is_h1 && self.h1_count == 1,
-            scope: scope(name),
+            scope: kind.scope,
         };
         self.push(open);
         None
     }
 
-    /// Closes what a start tag implicitly closes: an open `<p>` before a block, `<li>` before `<li>`, …
-    fn implied_end_tags(&mut self, name: &str) {
-        if rules::closes_p(name) {
+    /// Closes what a start tag of this kind implicitly closes: an open `<p>` before a block, `<li>`
+    /// before `<li>`, …
+    fn implied_end_tags(&mut self, kind: Kind) {
+        if kind.flags & IS_CLOSING_P != 0 {
             self.close_in_scope(P, 0);
         }
-        match name {
-            "li" => self.close_in_scope(LI, LIST),
-            "dd" | "dt" => self.close_in_scope(DD_DT, DL),
-            "tr" => self.close_in_scope(TR, TABLE_SECTION),
-            "td" | "th" => self.close_in_scope(CELL, TR),
-            "option" => self.close_in_scope(OPTION, SELECT),
-            "body" => self.close_in_scope(HEAD, 0),
-            _ => {}
+        let searches = [
+            (LI, LIST),
+            (DD_DT, DL),
+            (TR, TABLE_SECTION),
+            (CELL, TR),
+            (OPTION, SELECT),
+        ];
+        if let Some(&(target, boundaries)) = searches.iter().find(|(target, _)| kind.scope & target != 0) {
+            self.close_in_scope(target, boundaries);
+        } else if kind.flags & IS_BODY != 0 {
+            self.close_in_scope(HEAD, 0);
         }
     }
 
