@@ -189,6 +189,57 @@ fn known_keys() -> &'static [(u128, &'static str)] {
     })
 }
 
+/// [`Node::tag`] bit: a block element ([`rules::is_block`](crate::rules::is_block)).
+pub(crate) const TAG_BLOCK: u16 = 1;
+/// [`Node::tag`] bit: `<br>`.
+pub(crate) const TAG_BR: u16 = 1 << 1;
+/// [`Node::tag`] bit: `<p>`.
+pub(crate) const TAG_P: u16 = 1 << 2;
+/// [`Node::tag`] bit: `<img>` or `<image>`.
+pub(crate) const TAG_IMG: u16 = 1 << 3;
+/// [`Node::tag`] bit: `<li>`.
+pub(crate) const TAG_LI: u16 = 1 << 4;
+/// [`Node::tag`] bit: `<input>`.
+pub(crate) const TAG_INPUT: u16 = 1 << 5;
+/// [`Node::tag`] bit: `<embed>`.
+pub(crate) const TAG_EMBED: u16 = 1 << 6;
+/// [`Node::tag`] bit: `<h1>` … `<h6>`.
+pub(crate) const TAG_HEADING: u16 = 1 << 7;
+/// [`Node::tag`] bit: `<td>` or `<th>`.
+pub(crate) const TAG_CELL: u16 = 1 << 8;
+/// [`Node::tag`] bit: `<pre>` or `<listing>`.
+pub(crate) const TAG_PRE: u16 = 1 << 9;
+/// [`Node::tag`] bit: a paragraph for scoring (`p`, `pre`, `td`, `h2` … `h6`).
+pub(crate) const TAG_PARAGRAPH: u16 = 1 << 10;
+/// [`Node::tag`] bit: a paragraph for scoring when it has no block child (`div`, `section`, `article`,
+/// `blockquote`, `center`, `font`).
+pub(crate) const TAG_PARAGRAPH_IF_LEAF: u16 = 1 << 11;
+
+/// The [`Node::tag`] bits of an element named `name`: what the scoring and rendering passes ask of
+/// every node, worked out once when the node is made instead of by string comparisons in each pass.
+pub(crate) fn tag_bits(name: &str) -> u16 {
+    let mut bits = match name {
+        "br" => TAG_BR,
+        "p" => TAG_P | TAG_PARAGRAPH,
+        "img" | "image" => TAG_IMG,
+        "li" => TAG_LI,
+        "input" => TAG_INPUT,
+        "embed" => TAG_EMBED,
+        "h1" => TAG_HEADING,
+        "h2" | "h3" | "h4" | "h5" | "h6" => TAG_HEADING | TAG_PARAGRAPH,
+        "td" => TAG_CELL | TAG_PARAGRAPH,
+        "th" => TAG_CELL,
+        "pre" => TAG_PRE | TAG_PARAGRAPH,
+        "listing" => TAG_PRE,
+        "div" | "section" | "article" | "blockquote" | "center" | "font" => TAG_PARAGRAPH_IF_LEAF,
+        _ => 0,
+    };
+    if crate::rules::is_block(name) {
+        bits |= TAG_BLOCK;
+    }
+    bits
+}
+
 /// No node: the parent of the root.
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -225,6 +276,8 @@ pub(crate) struct Node {
     pub(crate) commas: u32,
     /// [`SOFT`], [`LINK`].
     pub(crate) flags: u8,
+    /// `TAG_*` bits of the element's name ([`tag_bits`]); 0 for text and the root.
+    pub(crate) tag: u16,
     /// Class/id weight, readability style: −25 or +25 for each of class and id.
     pub(crate) weight: i8,
     /// The byte range of the trimmed class attribute in [`Dom::classes`]; empty when it has none.
@@ -240,6 +293,7 @@ static EMPTY: Node = Node {
     chars: 0,
     commas: 0,
     flags: 0,
+    tag: 0,
     weight: 0,
     class: (0, 0),
 };
@@ -317,11 +371,12 @@ impl Dom {
             .filter(|class| !class.is_empty())
     }
 
-    /// Adds an element under `parent`; its `end` is set when it is closed ([`Dom::close`]).
+    /// Adds an element under `parent`, with its name's [`tag_bits`]; its `end` is set when it is closed
+    /// ([`Dom::close`]).
     pub(crate) fn push_element(
         &mut self,
         parent: u32,
-        name: Name,
+        (name, tag): (Name, u16),
         flags: u8,
         weight: i8,
         class: Option<&str>,
@@ -343,6 +398,7 @@ impl Dom {
             chars: 0,
             commas: 0,
             flags,
+            tag,
             weight,
             class,
         });
@@ -386,6 +442,7 @@ impl Dom {
             chars,
             commas,
             flags,
+            tag: 0,
             weight: 0,
             class: (0, 0),
         });
@@ -481,10 +538,10 @@ mod tests {
     /// `<div>a, b c<p class="lead x">x (in a link)</p></div>`: the arena, the div and the p.
     fn sample() -> (Dom, u32, u32) {
         let mut dom = Dom::new();
-        let div = dom.push_element(0, Name::Borrowed("div"), 0, 0, None);
+        let div = dom.push_element(0, (Name::Borrowed("div"), tag_bits("div")), 0, 0, None);
         dom.push_text(div, "a, b", 0);
         dom.push_text(div, " c", 0);
-        let p = dom.push_element(div, Name::Borrowed("p"), 0, 0, Some("lead x"));
+        let p = dom.push_element(div, (Name::Borrowed("p"), tag_bits("p")), 0, 0, Some("lead x"));
         dom.push_text(p, "x", LINK);
         dom.close(p);
         dom.close(div);

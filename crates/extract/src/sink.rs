@@ -70,6 +70,8 @@ struct Kind {
     scope: Scope,
     /// [`rules::raw_text`].
     raw: Option<RawText>,
+    /// [`dom::tag_bits`], for the arena node.
+    tag: u16,
 }
 
 /// [`Kind`] bit: [`rules::is_void`].
@@ -114,6 +116,7 @@ fn kind_of(name: &str) -> Kind {
             .fold(0, |flags, (_, bit)| flags | bit),
         scope: scope(name),
         raw: rules::raw_text(name),
+        tag: dom::tag_bits(name),
     }
 }
 
@@ -306,7 +309,9 @@ impl State {
         if leaf && self.stack.len() < self.max_depth {
             // Void elements are leaves of the arena (`<br>` breaks a block, `<img>` counts for cleaning).
             if self.skip == 0 && kind.flags & IS_KEPT_VOID != 0 {
-                let node = self.dom.push_element(self.top_node(), interned, 0, 0, None);
+                let node = self
+                    .dom
+                    .push_element(self.top_node(), (interned, kind.tag), 0, 0, None);
                 self.dom.close(node);
             }
             return None;
@@ -353,8 +358,13 @@ impl State {
                 flags |= dom::COMMENTS;
             }
             (
-                self.dom
-                    .push_element(parent, interned.clone(), flags, attrs.weight, attrs.class),
+                self.dom.push_element(
+                    parent,
+                    (interned.clone(), kind.tag),
+                    flags,
+                    attrs.weight,
+                    attrs.class,
+                ),
                 true,
             )
         };
@@ -444,9 +454,13 @@ impl State {
             self.pop_to(i);
         } else if (name == "p" || name == "br") && self.skip == 0 {
             // A stray `</p>` or `</br>` still ends a block, as it does in a browser.
-            let node = self
-                .dom
-                .push_element(self.top_node(), Name::Borrowed("br"), 0, 0, None);
+            let node = self.dom.push_element(
+                self.top_node(),
+                (Name::Borrowed("br"), dom::tag_bits("br")),
+                0,
+                0,
+                None,
+            );
             self.dom.close(node);
         }
     }
