@@ -592,4 +592,22 @@ mod tests {
             assert_eq!(known_names().nth(i), Some(name));
         }
     }
+
+    proptest::proptest! {
+        /// The byte passes count what a plain loop over the characters counts.
+        #[test]
+        fn count_equals_char_loop(text in "[a ,\\t\\n\\x{b}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{2060}\\x{2e30}-\\x{2e35}\\x{3000}-\\x{3002}\\x{fe10}-\\x{fe12}\\x{fe50}\\x{ff0c}\\x{60c}éß日本語🙂]{0,40}") {
+            let mut chars = 0;
+            let mut commas = 0;
+            for c in text.chars() {
+                if !c.is_whitespace() {
+                    chars += 1;
+                    if matches!(c, ',' | '，' | '、' | '،' | '﹐' | '︐' | '︑' | '⸲' | '⸴') {
+                        commas += 1;
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(count(&text), (chars, commas));
+        }
+    }
 }
