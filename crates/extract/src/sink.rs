@@ -27,14 +27,14 @@ struct Open {
     foreign: bool,
     /// It is the first `<h1>`, whose text is being captured for the title.
     h1: bool,
-    /// Its [`Scope`] bits, for the implied end tags.
+    /// Its [`Scope`] bits (those of the implied end tags are the ones read).
     scope: Scope,
 }
 
-/// What an open element is to the implied end tags of HTML's tree builder: which of them it is a target
-/// of (`P` … `HEAD`) and which searches it stops (`BOUNDARY` … `SELECT`). One bit test per open element
-/// instead of comparing names.
-type Scope = u16;
+/// What a tag is to the sink, as bits: to the implied end tags of HTML's tree builder, which of them it is
+/// a target of (`P` … `HEAD`) and which searches it stops (`BOUNDARY` … `SELECT`); then the `IS_*`
+/// properties of its name. One bit test per open element instead of comparing names.
+type Scope = u32;
 /// `<p>`, closed by a block's start tag.
 const P: Scope = 1;
 /// `<li>`, closed by the next `<li>`.
@@ -59,39 +59,36 @@ const DL: Scope = 1 << 9;
 const TABLE_SECTION: Scope = 1 << 10;
 /// `<select>`, `<datalist>`: stop the search for an `<option>`.
 const SELECT: Scope = 1 << 11;
+/// Bit: [`rules::is_void`].
+const IS_VOID: Scope = 1 << 12;
+/// Bit: [`rules::is_kept_void`].
+const IS_KEPT_VOID: Scope = 1 << 13;
+/// Bit: [`rules::closes_p`].
+const IS_CLOSING_P: Scope = 1 << 14;
+/// Bit: [`rules::is_head_content`].
+const IS_HEAD_CONTENT: Scope = 1 << 15;
+/// Bit: [`rules::is_skipped_tag`].
+const IS_SKIPPED: Scope = 1 << 16;
+/// Bit: [`rules::is_furniture_tag`].
+const IS_FURNITURE: Scope = 1 << 17;
+/// Bit: `<svg>` or `<math>`.
+const IS_FOREIGN: Scope = 1 << 18;
+/// Bit: an element whose class/id is not read (`html`, `body`, `main`, `article`, `a`).
+const IS_EXEMPT: Scope = 1 << 19;
+/// Bit: `<body>`.
+const IS_BODY: Scope = 1 << 20;
 
 /// What the sink needs to know of a tag name, from the [`rules`] predicates: worked out once for each of
 /// HTML's own names (a table lookup per tag instead of a chain of string comparisons).
 #[derive(Debug, Clone, Copy, Default)]
 struct Kind {
-    /// `IS_*` bits.
-    flags: u16,
-    /// Its [`Scope`] bits.
-    scope: Scope,
+    /// Its [`Scope`] bits, the `IS_*` ones included.
+    bits: Scope,
     /// [`rules::raw_text`].
     raw: Option<RawText>,
     /// [`dom::tag_bits`], for the arena node.
     tag: u16,
 }
-
-/// [`Kind`] bit: [`rules::is_void`].
-const IS_VOID: u16 = 1;
-/// [`Kind`] bit: [`rules::is_kept_void`].
-const IS_KEPT_VOID: u16 = 1 << 1;
-/// [`Kind`] bit: [`rules::closes_p`].
-const IS_CLOSING_P: u16 = 1 << 2;
-/// [`Kind`] bit: [`rules::is_head_content`].
-const IS_HEAD_CONTENT: u16 = 1 << 3;
-/// [`Kind`] bit: [`rules::is_skipped_tag`].
-const IS_SKIPPED: u16 = 1 << 4;
-/// [`Kind`] bit: [`rules::is_furniture_tag`].
-const IS_FURNITURE: u16 = 1 << 5;
-/// [`Kind`] bit: `<svg>` or `<math>`.
-const IS_FOREIGN: u16 = 1 << 6;
-/// [`Kind`] bit: an element whose class/id is not read (`html`, `body`, `main`, `article`, `a`).
-const IS_EXEMPT: u16 = 1 << 7;
-/// [`Kind`] bit: `<body>`.
-const IS_BODY: u16 = 1 << 8;
 
 /// The [`Kind`] of a tag named `name`.
 fn kind_of(name: &str) -> Kind {
@@ -110,11 +107,10 @@ fn kind_of(name: &str) -> Kind {
         (name == "body", IS_BODY),
     ];
     Kind {
-        flags: bits
+        bits: bits
             .iter()
             .filter(|(on, _)| *on)
-            .fold(0, |flags, (_, bit)| flags | bit),
-        scope: scope(name),
+            .fold(scope(name), |all, (_, bit)| all | bit),
         raw: rules::raw_text(name),
         tag: dom::tag_bits(name),
     }
@@ -135,7 +131,7 @@ fn lookup(name: &str) -> (Name, Kind) {
     }
 }
 
-/// The [`Scope`] bits of an element named `name`.
+/// The implied-end-tag [`Scope`] bits of an element named `name`.
 fn scope(name: &str) -> Scope {
     let own = match name {
         "p" => P,
@@ -285,7 +281,7 @@ impl State {
         }
         let json_ld = self.foreign == 0 && self.head.start_tag(name, &tag.attrs);
         let (interned, kind) = lookup(name);
-        if self.top_is("head") && kind.flags & IS_HEAD_CONTENT == 0 {
+        if self.top_is("head") && kind.bits & IS_HEAD_CONTENT == 0 {
             self.pop();
         }
         if let Some(raw) = kind.raw.filter(|_| !(self.foreign > 0 && name == "title")) {
@@ -305,10 +301,10 @@ impl State {
         if is_h1 {
             self.h1_count = self.h1_count.saturating_add(1);
         }
-        let leaf = kind.flags & IS_VOID != 0 || tag.self_closing;
+        let leaf = kind.bits & IS_VOID != 0 || tag.self_closing;
         if leaf && self.stack.len() < self.max_depth {
             // Void elements are leaves of the arena (`<br>` breaks a block, `<img>` counts for cleaning).
-            if self.skip == 0 && kind.flags & IS_KEPT_VOID != 0 {
+            if self.skip == 0 && kind.bits & IS_KEPT_VOID != 0 {
                 let node = self
                     .dom
                     .push_element(self.top_node(), (interned, kind.tag), 0, 0, None);
@@ -319,21 +315,21 @@ impl State {
         if leaf || self.stack.len() >= self.max_depth {
             return None;
         }
-        let foreign = kind.flags & IS_FOREIGN != 0;
-        let exempt = kind.flags & IS_EXEMPT != 0;
+        let foreign = kind.bits & IS_FOREIGN != 0;
+        let exempt = kind.bits & IS_EXEMPT != 0;
         // Inside skipped content no node is made, so attributes only matter for what is not skipped.
         let attrs = if exempt || self.skip > 0 {
             rules::Attrs::default()
         } else {
             rules::attrs(tag)
         };
-        let skip = foreign || attrs.skip == AttrSkip::Hidden || kind.flags & IS_SKIPPED != 0;
+        let skip = foreign || attrs.skip == AttrSkip::Hidden || kind.bits & IS_SKIPPED != 0;
         // An article's own header (a `<header>` or an element with a header class word, inside
         // `<article>` or `<main>`) holds its title, lead and byline: the title is dropped as the title,
         // bylines by their class words, and the lead is text.
         let article_header = self.article > 0 && (name == "header" || attrs.header_class);
         let strong = (attrs.skip == AttrSkip::Class && !(article_header && attrs.header_class))
-            || (kind.flags & IS_FURNITURE != 0 && !attrs.content_wrapper && !article_header);
+            || (kind.bits & IS_FURNITURE != 0 && !attrs.content_wrapper && !article_header);
         let parent = self.top_node();
         let (node, owns_node) = if skip || self.skip > 0 {
             (parent, false)
@@ -377,7 +373,7 @@ impl State {
             article: matches!(name, "article" | "main"),
             foreign,
             h1: is_h1 && self.h1_count == 1,
-            scope: kind.scope,
+            scope: kind.bits,
         };
         self.push(open);
         None
@@ -386,7 +382,7 @@ impl State {
     /// Closes what a start tag of this kind implicitly closes: an open `<p>` before a block, `<li>`
     /// before `<li>`, …
     fn implied_end_tags(&mut self, kind: Kind) {
-        if kind.flags & IS_CLOSING_P != 0 {
+        if kind.bits & IS_CLOSING_P != 0 {
             self.close_in_scope(P, 0);
         }
         let searches = [
@@ -396,9 +392,9 @@ impl State {
             (CELL, TR),
             (OPTION, SELECT),
         ];
-        if let Some(&(target, boundaries)) = searches.iter().find(|(target, _)| kind.scope & target != 0) {
+        if let Some(&(target, boundaries)) = searches.iter().find(|(target, _)| kind.bits & target != 0) {
             self.close_in_scope(target, boundaries);
-        } else if kind.flags & IS_BODY != 0 {
+        } else if kind.bits & IS_BODY != 0 {
             self.close_in_scope(HEAD, 0);
         }
     }
