@@ -377,7 +377,12 @@ pub(crate) fn attrs<'a>(tag: &'a Tag<'_>) -> Attrs<'a> {
             }
             "itemprop" if value.trim().eq_ignore_ascii_case("articlebody") => out.body_hint = true,
             name @ ("class" | "id") => {
-                let value_info = class_value(value);
+                // Ids are mostly unique (`post-1234`): remembering them would only evict classes.
+                let value_info = if name == "class" {
+                    class_value(value)
+                } else {
+                    value_info(lowercase(value).as_slice())
+                };
                 let words = value_info.words;
                 let boilerplate = words & FURNITURE_WORDS != 0;
                 other_hit = other_hit || words & (WORD_BOILERPLATE | WORD_COMMENT) != 0;
@@ -437,7 +442,7 @@ struct ValueInfo {
     hid: bool,
 }
 
-/// Class/id values remembered per thread: most of a page's elements repeat a few dozen values.
+/// Class values remembered per thread: most of a page's elements repeat a few dozen values.
 const VALUE_CACHE_ENTRIES: usize = 4096;
 
 /// The memo's hash: FxHash's multiply-rotate over 8-byte words, much cheaper than SipHash on these short
@@ -469,7 +474,7 @@ thread_local! {
     static VALUES: std::cell::RefCell<ValueMemo> = std::cell::RefCell::default();
 }
 
-/// [`ValueInfo`] of a class or id value, remembered for the next element with the same value.
+/// [`ValueInfo`] of a class value, remembered for the next element with the same value.
 fn class_value(value: &str) -> ValueInfo {
     let lower = lowercase(value);
     let lower = lower.as_slice();
