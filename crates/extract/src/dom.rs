@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-/// A tag name: borrowed from [`KNOWN_TAGS`] for HTML's own elements, owned for the rest.
+/// A tag name: borrowed from [`KNOWN_TAGS`] for HTML's own elements ([`known`]), owned for the rest.
 pub(crate) type Name = Cow<'static, str>;
 
 /// HTML's element names (and a few obsolete ones), sorted: most tag names cost no allocation.
@@ -149,14 +149,96 @@ const KNOWN_TAGS: &[&str] = &[
     "xmp",
 ];
 
-/// `name` as a [`Name`]: a static string for a known element, else a copy.
-pub(crate) fn intern(name: &str) -> Name {
-    match KNOWN_TAGS.binary_search(&name) {
-        Ok(i) => KNOWN_TAGS
-            .get(i)
-            .map_or_else(|| Cow::Owned(name.to_owned()), |&known| Cow::Borrowed(known)),
-        Err(_) => Cow::Owned(name.to_owned()),
+/// `name` if it is one of HTML's own element names: its index in [`known_names`] and the static name.
+pub(crate) fn known(name: &str) -> Option<(usize, &'static str)> {
+    let key = pack(name)?;
+    let table = known_keys();
+    let i = table.binary_search_by_key(&key, |&(k, _)| k).ok()?;
+    // Padding makes `h1` and `h1\0` one key: the length tells them apart.
+    let &(_, known) = table.get(i)?;
+    (known.len() == name.len()).then_some((i, known))
+}
+
+/// HTML's own element names in the order of [`known`]'s indices, for tables built over them.
+pub(crate) fn known_names() -> impl Iterator<Item = &'static str> {
+    known_keys().iter().map(|&(_, name)| name)
+}
+
+/// `name`'s bytes packed into one integer (first byte highest, zero-padded), for names of at most 16
+/// bytes: every known name fits, and comparing integers is cheaper than comparing strings.
+fn pack(name: &str) -> Option<u128> {
+    let bytes = name.as_bytes();
+    if bytes.len() > 16 {
+        return None;
     }
+    // A shift per byte: names are short, and a `memcpy` call costs more than the loop.
+    let key = bytes.iter().fold(0u128, |key, &b| (key << 8) | u128::from(b));
+    let pad = u32::try_from(8 * (16 - bytes.len())).ok()?;
+    Some(key.checked_shl(pad).unwrap_or(0))
+}
+
+/// [`KNOWN_TAGS`] by their [`pack`] keys, sorted by key; built once.
+fn known_keys() -> &'static [(u128, &'static str)] {
+    static KEYS: std::sync::OnceLock<Vec<(u128, &'static str)>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut keys: Vec<_> = KNOWN_TAGS
+            .iter()
+            .filter_map(|&name| Some((pack(name)?, name)))
+            .collect();
+        keys.sort_unstable();
+        keys
+    })
+}
+
+/// [`Node::tag`] bit: a block element ([`rules::is_block`](crate::rules::is_block)).
+pub(crate) const TAG_BLOCK: u16 = 1;
+/// [`Node::tag`] bit: `<br>`.
+pub(crate) const TAG_BR: u16 = 1 << 1;
+/// [`Node::tag`] bit: `<p>`.
+pub(crate) const TAG_P: u16 = 1 << 2;
+/// [`Node::tag`] bit: `<img>` or `<image>`.
+pub(crate) const TAG_IMG: u16 = 1 << 3;
+/// [`Node::tag`] bit: `<li>`.
+pub(crate) const TAG_LI: u16 = 1 << 4;
+/// [`Node::tag`] bit: `<input>`.
+pub(crate) const TAG_INPUT: u16 = 1 << 5;
+/// [`Node::tag`] bit: `<embed>`.
+pub(crate) const TAG_EMBED: u16 = 1 << 6;
+/// [`Node::tag`] bit: `<h1>` … `<h6>`.
+pub(crate) const TAG_HEADING: u16 = 1 << 7;
+/// [`Node::tag`] bit: `<td>` or `<th>`.
+pub(crate) const TAG_CELL: u16 = 1 << 8;
+/// [`Node::tag`] bit: `<pre>` or `<listing>`.
+pub(crate) const TAG_PRE: u16 = 1 << 9;
+/// [`Node::tag`] bit: a paragraph for scoring (`p`, `pre`, `td`, `h2` … `h6`).
+pub(crate) const TAG_PARAGRAPH: u16 = 1 << 10;
+/// [`Node::tag`] bit: a paragraph for scoring when it has no block child (`div`, `section`, `article`,
+/// `blockquote`, `center`, `font`).
+pub(crate) const TAG_PARAGRAPH_IF_LEAF: u16 = 1 << 11;
+
+/// The [`Node::tag`] bits of an element named `name`: what the scoring and rendering passes ask of
+/// every node, worked out once when the node is made instead of by string comparisons in each pass.
+pub(crate) fn tag_bits(name: &str) -> u16 {
+    let mut bits = match name {
+        "br" => TAG_BR,
+        "p" => TAG_P | TAG_PARAGRAPH,
+        "img" | "image" => TAG_IMG,
+        "li" => TAG_LI,
+        "input" => TAG_INPUT,
+        "embed" => TAG_EMBED,
+        "h1" => TAG_HEADING,
+        "h2" | "h3" | "h4" | "h5" | "h6" => TAG_HEADING | TAG_PARAGRAPH,
+        "td" => TAG_CELL | TAG_PARAGRAPH,
+        "th" => TAG_CELL,
+        "pre" => TAG_PRE | TAG_PARAGRAPH,
+        "listing" => TAG_PRE,
+        "div" | "section" | "article" | "blockquote" | "center" | "font" => TAG_PARAGRAPH_IF_LEAF,
+        _ => 0,
+    };
+    if crate::rules::is_block(name) {
+        bits |= TAG_BLOCK;
+    }
+    bits
 }
 
 /// No node: the parent of the root.
@@ -195,10 +277,12 @@ pub(crate) struct Node {
     pub(crate) commas: u32,
     /// [`SOFT`], [`LINK`].
     pub(crate) flags: u8,
+    /// `TAG_*` bits of the element's name ([`tag_bits`]); 0 for text and the root.
+    pub(crate) tag: u16,
     /// Class/id weight, readability style: −25 or +25 for each of class and id.
     pub(crate) weight: i8,
-    /// The trimmed class attribute (kept only for elements that have one).
-    pub(crate) class: Option<Box<str>>,
+    /// The byte range of the trimmed class attribute in [`Dom::classes`]; empty when it has none.
+    pub(crate) class: (u32, u32),
 }
 
 /// The node returned for an index out of range; never happens for indices the arena handed out.
@@ -210,8 +294,9 @@ static EMPTY: Node = Node {
     chars: 0,
     commas: 0,
     flags: 0,
+    tag: 0,
     weight: 0,
-    class: None,
+    class: (0, 0),
 };
 
 /// The arena: nodes in pre-order and the shared text buffer.
@@ -221,18 +306,35 @@ pub(crate) struct Dom {
     pub(crate) nodes: Vec<Node>,
     /// Raw text of every text node.
     pub(crate) text: String,
+    /// Class attributes of the elements that have one, one after another (one buffer, not one
+    /// allocation per element).
+    classes: String,
 }
 
+/// The buffers of the last arena dropped on this thread, cleared, for the next page: a fresh arena
+/// would grow its vectors again and touch new pages on every page.
+type Spare = Option<(Vec<Node>, String, String)>;
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Spare> = const { std::cell::RefCell::new(None) };
+}
+
+/// Buffers larger than this many bytes (all three together) are freed, not kept for the next page.
+const MAX_SPARE_BYTES: usize = 64 << 20;
+
 impl Dom {
-    /// An arena holding only the root.
+    /// An arena holding only the root (in the buffers of this thread's last arena, if any).
     pub(crate) fn new() -> Self {
-        Self {
-            nodes: vec![Node {
-                end: 1,
-                ..EMPTY.clone()
-            }],
-            text: String::new(),
-        }
+        let spare = SPARE
+            .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut spare| spare.take()))
+            .ok()
+            .flatten();
+        let (mut nodes, text, classes) = spare.unwrap_or_default();
+        nodes.push(Node {
+            end: 1,
+            ..EMPTY.clone()
+        });
+        Self { nodes, text, classes }
     }
 
     /// Node `i`, or an empty node when out of range.
@@ -262,16 +364,33 @@ impl Dom {
         self.text.get(start..end).unwrap_or("")
     }
 
-    /// Adds an element under `parent`; its `end` is set when it is closed ([`Dom::close`]).
+    /// Node `i`'s trimmed class attribute; `None` when it has none (or it is empty).
+    pub(crate) fn class(&self, i: u32) -> Option<&str> {
+        let (start, end) = self.node(i).class;
+        self.classes
+            .get(start as usize..end as usize)
+            .filter(|class| !class.is_empty())
+    }
+
+    /// Adds an element under `parent`, with its name's [`tag_bits`]; its `end` is set when it is closed
+    /// ([`Dom::close`]).
     pub(crate) fn push_element(
         &mut self,
         parent: u32,
-        name: Name,
+        (name, tag): (Name, u16),
         flags: u8,
         weight: i8,
-        class: Option<Box<str>>,
+        class: Option<&str>,
     ) -> u32 {
         let index = self.len();
+        let class = match class {
+            Some(class) => {
+                let start = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
+                self.classes.push_str(class);
+                (start, u32::try_from(self.classes.len()).unwrap_or(u32::MAX))
+            }
+            None => (0, 0),
+        };
         self.nodes.push(Node {
             name: Some(name),
             parent,
@@ -280,6 +399,7 @@ impl Dom {
             chars: 0,
             commas: 0,
             flags,
+            tag,
             weight,
             class,
         });
@@ -323,8 +443,9 @@ impl Dom {
             chars,
             commas,
             flags,
+            tag: 0,
             weight: 0,
-            class: None,
+            class: (0, 0),
         });
     }
 
@@ -350,13 +471,60 @@ impl Dom {
     }
 }
 
-/// Non-whitespace characters and commas in `text`.
+impl Drop for Dom {
+    /// Keeps the buffers, cleared, for the next arena on this thread, unless they are very large.
+    fn drop(&mut self) {
+        let bytes = self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.text.capacity()
+            + self.classes.capacity();
+        if bytes > MAX_SPARE_BYTES {
+            return;
+        }
+        let mut nodes = std::mem::take(&mut self.nodes);
+        nodes.clear();
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        let mut classes = std::mem::take(&mut self.classes);
+        classes.clear();
+        let _ = SPARE.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut() {
+                *spare = Some((nodes, text, classes));
+            }
+        });
+    }
+}
+
+/// Non-whitespace characters and commas in `text` (whitespace as [`char::is_whitespace`]); ASCII bytes
+/// are counted without decoding, and all-ASCII text (most text nodes) in two branch-free passes.
 fn count(text: &str) -> (u32, u32) {
+    let bytes = text.as_bytes();
+    if bytes.is_ascii() {
+        let spaces = bytes
+            .iter()
+            .filter(|&&b| matches!(b, b'\t'..=b'\r' | b' '))
+            .count();
+        let commas = bytes.iter().filter(|&&b| b == b',').count();
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        return (narrow(bytes.len() - spaces), narrow(commas));
+    }
     let (mut chars, mut commas) = (0u32, 0u32);
-    for c in text.chars() {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if !matches!(b, b'\t'..=b'\r' | b' ') {
+                chars = chars.saturating_add(1);
+                commas = commas.saturating_add(u32::from(b == b','));
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
         if !c.is_whitespace() {
             chars = chars.saturating_add(1);
-            if matches!(c, ',' | '，' | '、' | '،' | '﹐' | '︐' | '︑' | '⸲' | '⸴') {
+            if matches!(c, '，' | '、' | '،' | '﹐' | '︐' | '︑' | '⸲' | '⸴') {
                 commas = commas.saturating_add(1);
             }
         }
@@ -368,17 +536,39 @@ fn count(text: &str) -> (u32, u32) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn subtrees_are_ranges_and_text_merges() {
+    /// `<div>a, b c<p class="lead x">x (in a link)</p></div>`: the arena, the div and the p.
+    fn sample() -> (Dom, u32, u32) {
         let mut dom = Dom::new();
-        let div = dom.push_element(0, intern("div"), 0, 0, None);
+        let div = dom.push_element(0, (Name::Borrowed("div"), tag_bits("div")), 0, 0, None);
         dom.push_text(div, "a, b", 0);
         dom.push_text(div, " c", 0);
-        let p = dom.push_element(div, intern("p"), 0, 0, None);
+        let p = dom.push_element(div, (Name::Borrowed("p"), tag_bits("p")), 0, 0, Some("lead x"));
         dom.push_text(p, "x", LINK);
         dom.close(p);
         dom.close(div);
         dom.close(0);
+        (dom, div, p)
+    }
+
+    #[test]
+    fn arena_buffers_are_reused_cleared() {
+        let (dom, _, _) = sample();
+        let capacity = dom.nodes.capacity();
+        drop(dom);
+        let dom = Dom::new();
+        assert_eq!(
+            (dom.len(), dom.node(0).end, dom.text.len(), dom.classes.len()),
+            (1, 1, 0, 0)
+        );
+        assert_eq!(dom.nodes.capacity(), capacity);
+        drop(dom);
+        let (again, _, p) = sample();
+        assert_eq!((again.len(), again.class(p)), (5, Some("lead x")));
+    }
+
+    #[test]
+    fn subtrees_are_ranges_and_text_merges() {
+        let (dom, div, p) = sample();
         assert_eq!(dom.len(), 5);
         assert_eq!(dom.raw_text(2), "a, b c");
         assert_eq!((dom.node(2).chars, dom.node(2).commas), (4, 1));
@@ -386,8 +576,44 @@ mod tests {
         assert_eq!(dom.children(0).collect::<Vec<_>>(), [div]);
         assert!(dom.contains(div, 4) && !dom.contains(p, 2));
         assert_eq!(dom.name(99), "");
+        assert_eq!(
+            (dom.class(p), dom.class(div), dom.class(99)),
+            (Some("lead x"), None, None)
+        );
         assert!(KNOWN_TAGS.is_sorted());
-        assert!(matches!(intern("section"), Cow::Borrowed("section")));
-        assert!(matches!(intern("my-widget"), Cow::Owned(ref n) if n == "my-widget"));
+        assert_eq!(count(" a,\u{b}b\u{a0}c\u{3000}、d\r\n,"), (7, 3));
+        assert_eq!(count(" a,\u{b}b c\td\r\n,"), (6, 2));
+        assert_eq!(known("section").map(|(_, n)| n), Some("section"));
+        assert_eq!(known("my-widget"), None);
+        assert_eq!(known("a-very-long-custom-element"), None);
+        assert_eq!(known("h1\0"), None);
+        assert_eq!((known(""), pack("")), (None, Some(0)));
+        assert_eq!(
+            pack("ab"),
+            Some(u128::from_be_bytes(*b"ab\0\0\0\0\0\0\0\0\0\0\0\0\0\0"))
+        );
+        for &name in KNOWN_TAGS {
+            let (i, found) = known(name).unwrap_or_default();
+            assert_eq!(found, name);
+            assert_eq!(known_names().nth(i), Some(name));
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte passes count what a plain loop over the characters counts.
+        #[test]
+        fn count_equals_char_loop(text in "[a ,\\t\\n\\x{b}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{2060}\\x{2e30}-\\x{2e35}\\x{3000}-\\x{3002}\\x{fe10}-\\x{fe12}\\x{fe50}\\x{ff0c}\\x{60c}éß日本語🙂]{0,40}") {
+            let mut chars = 0;
+            let mut commas = 0;
+            for c in text.chars() {
+                if !c.is_whitespace() {
+                    chars += 1;
+                    if matches!(c, ',' | '，' | '、' | '،' | '﹐' | '︐' | '︑' | '⸲' | '⸴') {
+                        commas += 1;
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(count(&text), (chars, commas));
+        }
     }
 }

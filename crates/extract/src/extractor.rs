@@ -197,14 +197,7 @@ fn assemble(state: State, blocks: Vec<String>, comments: &[String], format: Outp
     let skip = leading_titles(provisional.title.as_deref());
     let body = blocks.get(skip..).unwrap_or_default();
     let metadata = Metadata {
-        sources: metadata::build(
-            &state.head,
-            h1,
-            state.title.as_deref(),
-            state.language.as_deref(),
-            body,
-        )
-        .sources,
+        sources: metadata::sources(body),
         ..provisional
     };
     let mut text = body

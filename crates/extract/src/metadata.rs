@@ -63,8 +63,20 @@ pub(crate) struct HeadData {
     pub(crate) json_ld_bytes: usize,
 }
 
+/// Whether [`HeadData::start_tag`] reads attribute `attr` of tag `tag`.
+pub(crate) fn reads_attribute(tag: &str, attr: &str) -> bool {
+    match tag {
+        "meta" => matches!(attr, "property" | "name" | "itemprop" | "content"),
+        "link" => matches!(attr, "rel" | "href"),
+        "time" => matches!(attr, "itemprop" | "datetime"),
+        "script" => attr == "type",
+        _ => false,
+    }
+}
+
 impl HeadData {
-    /// Records what a start tag says about the page; returns `true` for a JSON-LD `<script>`.
+    /// Records what a start tag says about the page; returns `true` for a JSON-LD `<script>`. Reads
+    /// only the attributes [`reads_attribute`] names.
     pub(crate) fn start_tag(&mut self, name: &str, attrs: &[Attr<'_>]) -> bool {
         let attr = |key: &str| attrs.iter().find(|a| a.name == key).map(|a| a.value.trim());
         match name {
@@ -311,7 +323,7 @@ fn strip_site(title: &str, site: Option<&str>) -> String {
 }
 
 /// The sources list of the text's last block, if it is one.
-fn sources(blocks: &[String]) -> Vec<String> {
+pub(crate) fn sources(blocks: &[String]) -> Vec<String> {
     let Some(last) = blocks.last() else {
         return Vec::new();
     };

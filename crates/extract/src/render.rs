@@ -2,7 +2,6 @@
 //! range of the arena, walked with a stack of open ends.
 
 use crate::dom::{self, Dom};
-use crate::rules;
 use crate::text::Blocks;
 
 /// Renders the subtrees rooted at `roots` (in document order) into blocks, skipping every node `i` with
@@ -331,8 +330,8 @@ fn render_blocks(dom: &Dom, roots: &[u32], excluded: &[bool], markdown: bool) ->
                 continue;
             }
             let name = dom.name(i);
-            let cell = markdown && matches!(name, "td" | "th");
-            let block = rules::is_block(name) && !cell;
+            let cell = markdown && node.tag & dom::TAG_CELL != 0;
+            let block = node.tag & dom::TAG_BLOCK != 0 && !cell;
             if block {
                 blocks.end_block();
             }
@@ -340,7 +339,7 @@ fn render_blocks(dom: &Dom, roots: &[u32], excluded: &[bool], markdown: bool) ->
                 blocks.push_text(" | ", false, false);
             }
             let undo = if markdown { md.open(name) } else { Md::None };
-            let is_pre = matches!(name, "pre" | "listing");
+            let is_pre = node.tag & dom::TAG_PRE != 0;
             pre = pre.saturating_add(usize::from(is_pre));
             stack.push((next_subtree, block, is_pre, undo));
             i = i.saturating_add(1);

@@ -322,7 +322,7 @@ const BODY_HINTS: &[&str] = &[
 
 /// What an element's attributes say about it.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Attrs {
+pub(crate) struct Attrs<'a> {
     /// Whether, and why, its content is skipped.
     pub(crate) skip: AttrSkip,
     /// Its class or id matches an unlikely-candidate pattern (and no cancelling one).
@@ -330,7 +330,7 @@ pub(crate) struct Attrs {
     /// Class/id weight: −25 or +25 for each of class and id.
     pub(crate) weight: i8,
     /// The trimmed class attribute, if any.
-    pub(crate) class: Option<Box<str>>,
+    pub(crate) class: Option<&'a str>,
     /// It names itself the article body (`itemprop="articleBody"`, `class="entry-content"`, …).
     pub(crate) body_hint: bool,
     /// A caption or credit by class/id word (`wp-caption-text`, `photo-credit`).
@@ -346,8 +346,17 @@ pub(crate) struct Attrs {
     pub(crate) content_wrapper: bool,
 }
 
-/// Reads `tag`'s attributes: hidden or page furniture, class weight, class name.
-pub(crate) fn attrs(tag: &Tag<'_>) -> Attrs {
+/// Whether [`attrs`] reads attribute `attr` (of any tag).
+pub(crate) fn reads_attribute(attr: &str) -> bool {
+    matches!(
+        attr,
+        "hidden" | "aria-hidden" | "style" | "role" | "itemprop" | "class" | "id"
+    )
+}
+
+/// Reads `tag`'s attributes: hidden or page furniture, class weight, class name. Reads only the
+/// attributes [`reads_attribute`] names.
+pub(crate) fn attrs<'a>(tag: &'a Tag<'_>) -> Attrs<'a> {
     let mut out = Attrs::default();
     let mut class_hit = false;
     let mut other_hit = false;
@@ -368,7 +377,12 @@ pub(crate) fn attrs(tag: &Tag<'_>) -> Attrs {
             }
             "itemprop" if value.trim().eq_ignore_ascii_case("articlebody") => out.body_hint = true,
             name @ ("class" | "id") => {
-                let value_info = class_value(value);
+                // Ids are mostly unique (`post-1234`): remembering them would only evict classes.
+                let value_info = if name == "class" {
+                    class_value(value)
+                } else {
+                    value_info(lowercase(value).as_slice())
+                };
                 let words = value_info.words;
                 let boilerplate = words & FURNITURE_WORDS != 0;
                 other_hit = other_hit || words & (WORD_BOILERPLATE | WORD_COMMENT) != 0;
@@ -395,7 +409,7 @@ pub(crate) fn attrs(tag: &Tag<'_>) -> Attrs {
                 if name == "class" {
                     let trimmed = value.trim();
                     if !trimmed.is_empty() {
-                        out.class = Some(trimmed.into());
+                        out.class = Some(trimmed);
                     }
                 }
             }
@@ -415,12 +429,12 @@ pub(crate) fn attrs(tag: &Tag<'_>) -> Attrs {
 /// What the words and patterns of one class or id value say, whatever element carries it.
 #[derive(Debug, Clone, Copy)]
 struct ValueInfo {
-    /// [`word_bits`] of the lowercased value.
+    /// [`Found::words`] of the lowercased value.
     words: u8,
     /// The value has a furniture word, and a token naming content without one (`entry` in `entry
     /// share`, `article-content` in `article-content sticky-sidebar`), which outweighs the word.
     content_token: bool,
-    /// [`scan`] bits of every list but [`BODY_HINTS`].
+    /// [`Found::patterns`] of the lowercased value.
     patterns: u8,
     /// A [`BODY_HINTS`] pattern, with `-` and `_` removed from the value.
     body_hint: bool,
@@ -428,15 +442,39 @@ struct ValueInfo {
     hid: bool,
 }
 
-/// Class/id values remembered per thread: most of a page's elements repeat a few dozen values.
+/// Class values remembered per thread: most of a page's elements repeat a few dozen values.
 const VALUE_CACHE_ENTRIES: usize = 4096;
 
-thread_local! {
-    static VALUES: std::cell::RefCell<std::collections::HashMap<Box<[u8]>, ValueInfo>> =
-        std::cell::RefCell::default();
+/// The memo's hash: FxHash's multiply-rotate over 8-byte words, much cheaper than SipHash on these short
+/// keys; the memo holds only a pure function's results, so a collision costs time, never a wrong answer.
+#[derive(Debug, Default)]
+struct ValueHasher(u64);
+
+impl std::hash::Hasher for ValueHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word.get_mut(..chunk.len())
+                .unwrap_or_default()
+                .copy_from_slice(chunk);
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
-/// [`ValueInfo`] of a class or id value, remembered for the next element with the same value.
+/// A class/id value memo, by lowercased value.
+type ValueMemo = std::collections::HashMap<Box<[u8]>, ValueInfo, std::hash::BuildHasherDefault<ValueHasher>>;
+
+thread_local! {
+    static VALUES: std::cell::RefCell<ValueMemo> = std::cell::RefCell::default();
+}
+
+/// [`ValueInfo`] of a class value, remembered for the next element with the same value.
 fn class_value(value: &str) -> ValueInfo {
     let lower = lowercase(value);
     let lower = lower.as_slice();
@@ -455,41 +493,61 @@ fn class_value(value: &str) -> ValueInfo {
     cached.ok().flatten().unwrap_or_else(|| value_info(lower))
 }
 
-/// `value` lowercased into a stack buffer (no allocation per attribute); longer values are matched on
-/// their first [`MAX_CLASS_BYTES`] bytes.
-fn lowercase(value: &str) -> Lower {
+/// `value` lowercased: the value itself when it has no upper-case letter (most do), else a copy in a
+/// stack buffer (no allocation per attribute); longer values are matched on their first
+/// [`MAX_CLASS_BYTES`] bytes.
+fn lowercase(value: &str) -> Lower<'_> {
+    let bytes = value.as_bytes();
+    let bytes = bytes.get(..MAX_CLASS_BYTES).unwrap_or(bytes);
+    if !bytes.iter().any(u8::is_ascii_uppercase) {
+        return Lower::Same(bytes);
+    }
     let mut buf = [0u8; MAX_CLASS_BYTES];
-    let len = value.len().min(MAX_CLASS_BYTES);
-    for (dst, src) in buf.iter_mut().zip(value.bytes()) {
+    for (dst, src) in buf.iter_mut().zip(bytes) {
         *dst = src.to_ascii_lowercase();
     }
-    Lower { buf, len }
+    Lower::Copied {
+        buf,
+        len: bytes.len(),
+    }
 }
 
-/// A class or id value lowercased on the stack, by [`lowercase`].
+/// A class or id value lowercased, by [`lowercase`].
+#[allow(clippy::large_enum_variant)] // the copy lives on the stack for one call: no allocation
 #[derive(Debug)]
-struct Lower {
-    buf: [u8; MAX_CLASS_BYTES],
-    len: usize,
+enum Lower<'a> {
+    /// The value was lower-case already.
+    Same(&'a [u8]),
+    /// The value lowercased on the stack.
+    Copied {
+        /// The lowercased bytes, then zeros.
+        buf: [u8; MAX_CLASS_BYTES],
+        /// How many bytes of `buf` are the value.
+        len: usize,
+    },
 }
 
-impl Lower {
+impl Lower<'_> {
     /// The lowercased bytes.
     fn as_slice(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or_default()
+        match self {
+            Lower::Same(bytes) => bytes,
+            Lower::Copied { buf, len } => buf.get(..*len).unwrap_or_default(),
+        }
     }
 }
 
 /// Whether a token of a lowercased class or id value names content without a furniture word.
 fn names_content(lower: &[u8]) -> bool {
-    lower
-        .split(u8::is_ascii_whitespace)
-        .any(|token| word_bits(token) & FURNITURE_WORDS == 0 && scan(token, MAYBE_BIT | POSITIVE_BIT) != 0)
+    lower.split(u8::is_ascii_whitespace).any(|token| {
+        let found = find(token);
+        found.words & FURNITURE_WORDS == 0 && found.patterns & (MAYBE_BIT | POSITIVE_BIT) != 0
+    })
 }
 
 /// Computes [`ValueInfo`] of a lowercased class or id value.
 fn value_info(lower: &[u8]) -> ValueInfo {
-    let words = word_bits(lower);
+    let found = find(lower);
     let mut compact = [0u8; MAX_CLASS_BYTES];
     let mut compact_len = 0;
     for (dst, &src) in compact
@@ -500,101 +558,129 @@ fn value_info(lower: &[u8]) -> ValueInfo {
         compact_len += 1;
     }
     ValueInfo {
-        words,
-        content_token: words & FURNITURE_WORDS != 0 && names_content(lower),
-        patterns: scan(lower, !HINT_BIT),
-        body_hint: scan(compact.get(..compact_len).unwrap_or_default(), HINT_BIT) != 0,
-        hid: lower.split(u8::is_ascii_whitespace).any(|t| t == b"hid"),
+        words: found.words,
+        content_token: found.words & FURNITURE_WORDS != 0 && names_content(lower),
+        patterns: found.patterns,
+        body_hint: matchers()
+            .hints
+            .is_match(compact.get(..compact_len).unwrap_or_default()),
+        hid: found.hid,
     }
 }
 
-/// Bit of [`scan`]'s result: an [`UNLIKELY`] pattern.
+/// Bit of [`Found::patterns`]: an [`UNLIKELY`] pattern.
 const UNLIKELY_BIT: u8 = 1;
-/// Bit of [`scan`]'s result: a [`MAYBE`] pattern.
+/// Bit of [`Found::patterns`]: a [`MAYBE`] pattern.
 const MAYBE_BIT: u8 = 2;
-/// Bit of [`scan`]'s result: a [`NEGATIVE`] pattern.
+/// Bit of [`Found::patterns`]: a [`NEGATIVE`] pattern.
 const NEGATIVE_BIT: u8 = 4;
-/// Bit of [`scan`]'s result: a [`POSITIVE`] pattern.
+/// Bit of [`Found::patterns`]: a [`POSITIVE`] pattern.
 const POSITIVE_BIT: u8 = 8;
-/// Bit of [`scan`]'s result: a [`BODY_HINTS`] pattern.
-const HINT_BIT: u8 = 16;
 
-/// Every class/id pattern with its list bit, indexed by first byte; and a bitmap of the first two bytes
-/// of every pattern, so that most positions are rejected with one bit test.
-struct PatternIndex {
-    /// Patterns by first byte.
-    by_first: Vec<Vec<(&'static [u8], u8)>>,
-    /// Bit `b0 * 256 + b1` is set when some pattern starts with bytes `b0 b1`.
-    pairs: Vec<u64>,
+/// What one string of the class/id automaton means wherever it occurs: the substring lists it is in,
+/// the word lists it is a word of, whether it is `hid`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Meaning {
+    /// `*_BIT` bits of the substring lists ([`UNLIKELY`], [`MAYBE`], [`NEGATIVE`], [`POSITIVE`]).
+    patterns: u8,
+    /// `WORD_*` bits of the word lists, which count only for a whole `-`/`_`-separated part.
+    words: u8,
+    /// It is `hid`, which counts only as a whole whitespace-separated token.
+    hid: bool,
 }
 
-/// The pattern index, built once.
-fn pattern_index() -> &'static PatternIndex {
-    static INDEX: std::sync::OnceLock<PatternIndex> = std::sync::OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut index = PatternIndex {
-            by_first: vec![Vec::new(); 256],
-            pairs: vec![0; 65536 / 64],
-        };
-        let lists: [(&[&'static str], u8); 5] = [
+/// What [`find`] finds in one lowercased value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Found {
+    /// Bits of the substring lists with a pattern occurring anywhere.
+    patterns: u8,
+    /// Bits of the word lists with a word as a whole part (or a part with an `s` plural).
+    words: u8,
+    /// A whole `hid` token.
+    hid: bool,
+}
+
+/// The class/id automata, built once: one pass over a value finds every pattern and word of every list.
+struct Matchers {
+    /// Every substring pattern and word, each string once.
+    all: aho_corasick::AhoCorasick,
+    /// What each string of `all` means, by pattern index.
+    meanings: Vec<Meaning>,
+    /// The [`BODY_HINTS`], matched on the value without `-` and `_`.
+    hints: aho_corasick::AhoCorasick,
+}
+
+/// The class/id automata.
+fn matchers() -> &'static Matchers {
+    static MATCHERS: std::sync::OnceLock<Matchers> = std::sync::OnceLock::new();
+    MATCHERS.get_or_init(|| {
+        let mut strings: std::collections::BTreeMap<&'static str, Meaning> =
+            std::collections::BTreeMap::new();
+        let patterns: [(&[&'static str], u8); 4] = [
             (UNLIKELY, UNLIKELY_BIT),
             (MAYBE, MAYBE_BIT),
             (NEGATIVE, NEGATIVE_BIT),
             (POSITIVE, POSITIVE_BIT),
-            (BODY_HINTS, HINT_BIT),
         ];
-        for (list, bit) in lists {
+        for (list, bit) in patterns {
             for pattern in list {
-                let bytes = pattern.as_bytes();
-                if let (Some(&b0), Some(&b1)) = (bytes.first(), bytes.get(1)) {
-                    let pair = usize::from(b0) * 256 + usize::from(b1);
-                    if let Some(word) = index.pairs.get_mut(pair / 64) {
-                        *word |= 1 << (pair % 64);
-                    }
-                    if let Some(slot) = index.by_first.get_mut(usize::from(b0)) {
-                        slot.push((bytes, bit));
-                    }
-                }
+                strings.entry(pattern).or_default().patterns |= bit;
             }
         }
-        index
+        for (list, bit) in WORD_LISTS {
+            for word in list {
+                strings.entry(word).or_default().words |= bit;
+            }
+        }
+        strings.entry("hid").or_default().hid = true;
+        let build = |strings: Vec<&str>| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(strings)
+                .unwrap_or_else(|e| unreachable!("fixed class/id word lists: {e}"))
+        };
+        Matchers {
+            all: build(strings.keys().copied().collect()),
+            meanings: strings.values().copied().collect(),
+            hints: build(BODY_HINTS.to_vec()),
+        }
     })
 }
 
-/// The bits (within `allowed`) of the pattern lists that have a pattern occurring in `hay`.
-fn scan(hay: &[u8], allowed: u8) -> u8 {
-    let index = pattern_index();
-    let mut found = 0u8;
-    for (i, pair) in hay.windows(2).enumerate() {
-        let (b0, b1) = match pair {
-            [b0, b1] => (*b0, *b1),
-            _ => continue,
-        };
-        let key = usize::from(b0) * 256 + usize::from(b1);
-        if index
-            .pairs
-            .get(key / 64)
-            .is_none_or(|word| word & (1 << (key % 64)) == 0)
-        {
-            continue;
-        }
-        let Some(candidates) = index.by_first.get(usize::from(b0)) else {
+/// Whether `b` separates the parts of a class/id value that words are matched against.
+fn separates_part(b: u8) -> bool {
+    b.is_ascii_whitespace() || matches!(b, b'-' | b'_')
+}
+
+/// Every pattern and word of the class/id lists in a lowercased value, in one pass.
+fn find(lower: &[u8]) -> Found {
+    let matchers = matchers();
+    let mut found = Found::default();
+    let before = |start: usize| start.checked_sub(1).and_then(|i| lower.get(i)).copied();
+    for m in matchers.all.find_overlapping_iter(lower) {
+        let Some(meaning) = matchers.meanings.get(m.pattern().as_usize()) else {
             continue;
         };
-        let rest = hay.get(i..).unwrap_or_default();
-        for &(pattern, bit) in candidates {
-            if bit & allowed & !found != 0 && starts_with(rest, pattern) {
-                found |= bit;
+        found.patterns |= meaning.patterns;
+        if meaning.words & !found.words != 0 && before(m.start()).is_none_or(separates_part) {
+            // A whole part, or the part's singular when it ends in one more `s`.
+            let whole = match lower.get(m.end()) {
+                None => true,
+                Some(&b's') => lower.get(m.end() + 1).is_none_or(|&b| separates_part(b)),
+                Some(&b) => separates_part(b),
+            };
+            if whole {
+                found.words |= meaning.words;
             }
+        }
+        if meaning.hid
+            && before(m.start()).is_none_or(|b| b.is_ascii_whitespace())
+            && lower.get(m.end()).is_none_or(u8::is_ascii_whitespace)
+        {
+            found.hid = true;
         }
     }
     found
-}
-
-/// `hay.starts_with(prefix)` as a byte loop: patterns are short and most fail at their second byte,
-/// where a `memcmp` call costs more than the comparison.
-fn starts_with(hay: &[u8], prefix: &[u8]) -> bool {
-    hay.len() >= prefix.len() && hay.iter().zip(prefix).all(|(a, b)| a == b)
 }
 
 /// Void elements kept in the arena as leaves: breaks and the media and inputs that cleaning counts.
@@ -603,19 +689,25 @@ pub(crate) fn is_kept_void(name: &str) -> bool {
 }
 
 /// Whether an inline style hides the element (`display: none` or `visibility: hidden`, any spacing/case).
+/// The style is read byte by byte through a window of its last non-space bytes (no copy of it).
 fn style_hides(style: &str) -> bool {
-    let compact: String = style
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    compact.contains("display:none") || compact.contains("visibility:hidden")
+    let mut window = [0u8; 17];
+    for b in style.bytes().filter(|b| !b.is_ascii_whitespace()) {
+        window.copy_within(1.., 0);
+        if let Some(last) = window.last_mut() {
+            *last = b.to_ascii_lowercase();
+        }
+        if window.ends_with(b"display:none") || window.ends_with(b"visibility:hidden") {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether a class or id value holds a boilerplate word as a token or a `-`/`_`-separated part of one.
 #[cfg(test)]
 fn has_boilerplate_word(value: &str) -> bool {
-    word_bits(value.to_ascii_lowercase().as_bytes()) & FURNITURE_WORDS != 0
+    find(value.to_ascii_lowercase().as_bytes()).words & FURNITURE_WORDS != 0
 }
 
 /// Class/id words that mark an article's lead paragraph (standfirst, dek, chapô, teaser).
@@ -641,48 +733,27 @@ const CAPTION_WORDS: &[&str] = &["caption", "credit"];
 /// Class/id values are matched on at most this many bytes.
 const MAX_CLASS_BYTES: usize = 256;
 
-/// Bit of [`word_bits`]: a [`BOILERPLATE_WORDS`] word.
+/// Bit of [`Found::words`]: a [`BOILERPLATE_WORDS`] word.
 const WORD_BOILERPLATE: u8 = 1;
-/// Bit of [`word_bits`]: a [`HEADER_WORDS`] word.
+/// Bit of [`Found::words`]: a [`HEADER_WORDS`] word.
 const WORD_HEADER: u8 = 8;
-/// Bit of [`word_bits`]: a [`COMMENT_WORDS`] word.
+/// Bit of [`Found::words`]: a [`COMMENT_WORDS`] word.
 const WORD_COMMENT: u8 = 16;
-/// The [`word_bits`] bits that mark page furniture.
+/// The [`Found::words`] bits that mark page furniture.
 const FURNITURE_WORDS: u8 = WORD_BOILERPLATE | WORD_HEADER | WORD_COMMENT;
-/// Bit of [`word_bits`]: a [`CAPTION_WORDS`] word.
+/// Bit of [`Found::words`]: a [`CAPTION_WORDS`] word.
 const WORD_CAPTION: u8 = 2;
-/// Bit of [`word_bits`]: a [`LEAD_WORDS`] word.
+/// Bit of [`Found::words`]: a [`LEAD_WORDS`] word.
 const WORD_LEAD: u8 = 4;
 
-/// Which word lists a lowercased class or id value has a word of, as a token or a `-`/`_`-separated
-/// part of one (an `s` plural also counts); one pass over the value.
-fn word_bits(lower: &[u8]) -> u8 {
-    let lists: [(&[&str], u8); 5] = [
-        (BOILERPLATE_WORDS, WORD_BOILERPLATE),
-        (HEADER_WORDS, WORD_HEADER),
-        (COMMENT_WORDS, WORD_COMMENT),
-        (CAPTION_WORDS, WORD_CAPTION),
-        (LEAD_WORDS, WORD_LEAD),
-    ];
-    let mut found = 0u8;
-    for part in lower.split(|b| b.is_ascii_whitespace() || matches!(b, b'-' | b'_')) {
-        // No word is shorter than 2 or longer than 13 bytes (`advertisement`, plus a plural `s`).
-        if part.len() < 2 || part.len() > 14 {
-            continue;
-        }
-        let singular = part.strip_suffix(b"s").unwrap_or(part);
-        for (words, bit) in lists {
-            if found & bit == 0
-                && words
-                    .iter()
-                    .any(|w| part == w.as_bytes() || singular == w.as_bytes())
-            {
-                found |= bit;
-            }
-        }
-    }
-    found
-}
+/// The word lists with their [`Found::words`] bits.
+const WORD_LISTS: [(&[&str], u8); 5] = [
+    (BOILERPLATE_WORDS, WORD_BOILERPLATE),
+    (HEADER_WORDS, WORD_HEADER),
+    (COMMENT_WORDS, WORD_COMMENT),
+    (CAPTION_WORDS, WORD_CAPTION),
+    (LEAD_WORDS, WORD_LEAD),
+];
 
 #[cfg(test)]
 mod tests {
@@ -715,6 +786,13 @@ mod tests {
                 );
             }
         }
+        assert_eq!(lowercase("Main-Nav x").as_slice(), b"main-nav x");
+        assert!(matches!(lowercase("main-nav"), Lower::Same(b"main-nav")));
+        assert_eq!(
+            lowercase(&"A".repeat(300)).as_slice(),
+            "a".repeat(MAX_CLASS_BYTES).as_bytes()
+        );
+        assert_eq!(lowercase(&"a".repeat(300)).as_slice().len(), MAX_CLASS_BYTES);
         let share = class_value("entry-content share");
         assert!(share.content_token && share.words & WORD_BOILERPLATE != 0);
         assert!(class_value("post-123 hid").hid);
@@ -748,37 +826,105 @@ mod tests {
                 })
                 .collect(),
         };
-        let a = attrs(&tag(&[("class", "Entry-Content"), ("id", "post-12")]));
+        let entry = tag(&[("class", "Entry-Content"), ("id", "post-12")]);
+        let a = attrs(&entry);
         assert_eq!(
             (a.weight, a.unlikely, a.skip, a.body_hint),
             (50, false, AttrSkip::No, true)
         );
         assert!(attrs(&tag(&[("itemprop", "articleBody")])).body_hint);
         assert!(!attrs(&tag(&[("class", "content")])).body_hint);
-        assert_eq!(a.class.as_deref(), Some("Entry-Content"));
+        assert_eq!(a.class, Some("Entry-Content"));
         assert_eq!(
             attrs(&tag(&[("class", "entry themeform share")])).skip,
             AttrSkip::No
         );
         assert_eq!(attrs(&tag(&[("class", "article-share")])).skip, AttrSkip::Class);
         assert_eq!(attrs(&tag(&[("class", "page-footer")])).skip, AttrSkip::Class);
-        let a = attrs(&tag(&[("class", "related-posts")]));
+        let related = tag(&[("class", "related-posts")]);
+        let a = attrs(&related);
         assert_eq!((a.weight, a.unlikely, a.skip), (0, true, AttrSkip::Class));
-        let a = attrs(&tag(&[("class", "article-header")]));
-        assert!(!a.unlikely);
-        let a = attrs(&tag(&[("class", "x"), ("hidden", "")]));
-        assert_eq!(a.skip, AttrSkip::Hidden);
+        assert!(!attrs(&tag(&[("class", "article-header")])).unlikely);
+        assert_eq!(
+            attrs(&tag(&[("class", "x"), ("hidden", "")])).skip,
+            AttrSkip::Hidden
+        );
     }
 
     #[test]
-    fn scan_finds_each_list() {
-        assert_eq!(
-            scan(b"main-sidebar", !HINT_BIT),
-            UNLIKELY_BIT | MAYBE_BIT | NEGATIVE_BIT | POSITIVE_BIT
-        );
-        assert_eq!(scan(b"entrycontent", HINT_BIT), HINT_BIT);
-        assert_eq!(scan(b"xyz", u8::MAX), 0);
-        assert_eq!(scan(b"", u8::MAX), 0);
+    fn find_reports_each_list() {
+        let all = UNLIKELY_BIT | MAYBE_BIT | NEGATIVE_BIT | POSITIVE_BIT;
+        assert_eq!(find(b"main-sidebar").patterns, all);
+        assert_eq!(find(b"main-sidebar").words, WORD_BOILERPLATE);
+        assert!(matchers().hints.is_match(b"entrycontent"));
+        assert!(!matchers().hints.is_match(b"entry-content"));
+        assert_eq!(find(b"xyz"), Found::default());
+        assert_eq!(find(b""), Found::default());
+        assert_eq!(find(b"lead-story").words, WORD_LEAD);
+        assert_eq!(find(b"photo_credits").words, WORD_CAPTION);
+        assert!(find(b"x hid").hid && !find(b"hidden").hid && !find(b"x-hid").hid);
+    }
+
+    /// The word lists matched the plain way: split into parts, compare each part and its singular.
+    fn words_by_parts(lower: &[u8]) -> u8 {
+        let mut found = 0;
+        for part in lower.split(|&b| separates_part(b)) {
+            let singular = part.strip_suffix(b"s").unwrap_or(part);
+            for (list, bit) in WORD_LISTS {
+                if list
+                    .iter()
+                    .any(|w| part == w.as_bytes() || singular == w.as_bytes())
+                {
+                    found |= bit;
+                }
+            }
+        }
+        found
+    }
+
+    /// The substring lists matched the plain way: each pattern searched in the whole value.
+    fn patterns_by_search(lower: &[u8]) -> u8 {
+        let lists: [(&[&str], u8); 4] = [
+            (UNLIKELY, UNLIKELY_BIT),
+            (MAYBE, MAYBE_BIT),
+            (NEGATIVE, NEGATIVE_BIT),
+            (POSITIVE, POSITIVE_BIT),
+        ];
+        let mut found = 0;
+        for (list, bit) in lists {
+            if list
+                .iter()
+                .any(|p| lower.windows(p.len()).any(|w| w == p.as_bytes()))
+            {
+                found |= bit;
+            }
+        }
+        found
+    }
+
+    proptest::proptest! {
+        /// The one-pass automaton finds what the plain per-part and per-pattern matching finds, on values
+        /// built from the lists' own words, plurals, separators and noise.
+        #[test]
+        fn find_equals_plain_matching(pieces in proptest::collection::vec(0usize..400, 0..8)) {
+            let vocabulary: Vec<&str> = WORD_LISTS
+                .iter()
+                .flat_map(|(list, _)| list.iter().copied())
+                .chain(UNLIKELY.iter().copied())
+                .chain(POSITIVE.iter().copied())
+                .chain(["s", "-", "_", " ", "x", "hid", "\t", "ss", "a"])
+                .collect();
+            let value: String = pieces
+                .iter()
+                .filter_map(|&i| vocabulary.get(i % vocabulary.len()).copied())
+                .collect();
+            let lower = value.as_bytes();
+            let found = find(lower);
+            proptest::prop_assert_eq!(found.words, words_by_parts(lower), "{:?}", value);
+            proptest::prop_assert_eq!(found.patterns, patterns_by_search(lower), "{:?}", value);
+            let hid = lower.split(u8::is_ascii_whitespace).any(|t| t == b"hid");
+            proptest::prop_assert_eq!(found.hid, hid, "{:?}", value);
+        }
     }
 
     #[test]
@@ -786,5 +932,10 @@ mod tests {
         assert!(style_hides("color:red; DISPLAY : None"));
         assert!(style_hides("visibility: hidden"));
         assert!(!style_hides("display:block"));
+        assert!(style_hides("top:0;display:\nnone;color:red"));
+        assert!(style_hides("VISIBILITY : HIDDEN !important"));
+        assert!(!style_hides("display:nonexistent") || style_hides("display:none"));
+        assert!(!style_hides("visibility:hidde"));
+        assert!(!style_hides("é display:nón"));
     }
 }

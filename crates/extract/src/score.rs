@@ -136,7 +136,7 @@ pub(crate) fn select(dom: &Dom, options: Options) -> Selection {
                 continue;
             }
             (node.chars, node.commas, node.parent)
-        } else if is_paragraph(dom.name(i), &a) {
+        } else if is_paragraph(node.tag, &a) {
             (a.chars, a.commas, node.parent)
         } else {
             continue;
@@ -250,7 +250,7 @@ pub(crate) fn select(dom: &Dom, options: Options) -> Selection {
         containers.push(top);
     } else {
         let threshold = (top_score * 0.2).max(10.0);
-        let top_class = dom.node(top).class.as_deref();
+        let top_class = dom.class(top);
         for child in dom.children(parent) {
             if is_excluded(child) {
                 continue;
@@ -259,7 +259,7 @@ pub(crate) fn select(dom: &Dom, options: Options) -> Selection {
                 containers.push(child);
                 continue;
             }
-            let bonus = if top_class.is_some() && dom.node(child).class.as_deref() == top_class {
+            let bonus = if top_class.is_some() && dom.class(child) == top_class {
                 top_score * 0.2
             } else {
                 0.0
@@ -269,7 +269,7 @@ pub(crate) fn select(dom: &Dom, options: Options) -> Selection {
                 && score + bonus >= threshold
             {
                 true
-            } else if is_paragraph(dom.name(child), &a) {
+            } else if is_paragraph(dom.node(child).tag, &a) {
                 let density = a.link_density();
                 if a.chars > 80 {
                     density < 0.25
@@ -287,14 +287,14 @@ pub(crate) fn select(dom: &Dom, options: Options) -> Selection {
 
     // Article bodies split into chunks in separate wrappers: the top container's class elsewhere, on
     // nodes that score well or hold a real paragraph's worth of unlinked text.
-    if let Some(class) = dom.node(top).class.as_deref() {
+    if let Some(class) = dom.class(top) {
         let threshold = (top_score * 0.2).max(10.0);
         // `containers` are siblings, so sorted and disjoint; added nodes come in document order, and
         // the subtree of the last one added is skipped: each test is a binary search, never a scan.
         let siblings = containers.clone();
         let mut next = 1;
         for i in 1..dom.len() {
-            if i < next || dom.node(i).class.as_deref() != Some(class) || is_excluded(i) {
+            if i < next || dom.class(i) != Some(class) || is_excluded(i) {
                 continue;
             }
             let a = agg(i);
@@ -460,12 +460,8 @@ fn remove_conditionally(name: &str, weight: i32, score: f32, a: &Agg) -> bool {
 }
 
 /// Whether an element with these counts is scored as a paragraph.
-fn is_paragraph(name: &str, a: &Agg) -> bool {
-    match name {
-        "p" | "pre" | "td" | "h2" | "h3" | "h4" | "h5" | "h6" => true,
-        "div" | "section" | "article" | "blockquote" | "center" | "font" => !a.block_child,
-        _ => false,
-    }
+fn is_paragraph(tag: u16, a: &Agg) -> bool {
+    tag & dom::TAG_PARAGRAPH != 0 || (tag & dom::TAG_PARAGRAPH_IF_LEAF != 0 && !a.block_child)
 }
 
 /// Captions at least this long (non-whitespace characters) are text that a theme put in a caption box.
@@ -537,21 +533,21 @@ fn aggregate(dom: &Dom, excluded: &[bool]) -> Vec<Agg> {
                 own.link_chars = node.chars;
             }
         } else {
-            match dom.name(i) {
-                "p" => own.p = own.p.saturating_add(1),
-                "img" | "image" => own.img = own.img.saturating_add(1),
-                "li" => own.li = own.li.saturating_add(1),
-                "input" => own.input = own.input.saturating_add(1),
-                "embed" => own.embed = own.embed.saturating_add(1),
-                "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => own.heading_chars = own.chars,
-                _ => {}
+            let tag = node.tag;
+            own.p = own.p.saturating_add(u32::from(tag & dom::TAG_P != 0));
+            own.img = own.img.saturating_add(u32::from(tag & dom::TAG_IMG != 0));
+            own.li = own.li.saturating_add(u32::from(tag & dom::TAG_LI != 0));
+            own.input = own.input.saturating_add(u32::from(tag & dom::TAG_INPUT != 0));
+            own.embed = own.embed.saturating_add(u32::from(tag & dom::TAG_EMBED != 0));
+            if tag & dom::TAG_HEADING != 0 {
+                own.heading_chars = own.chars;
             }
         }
         if let Some(slot) = aggs.get_mut(i as usize) {
             *slot = own;
         }
         let is_element = !dom.is_text(i);
-        let is_block = is_element && crate::rules::is_block(dom.name(i));
+        let is_block = is_element && node.tag & dom::TAG_BLOCK != 0;
         if let Some(parent) = aggs.get_mut(node.parent as usize) {
             parent.chars = parent.chars.saturating_add(own.chars);
             parent.link_chars = parent.link_chars.saturating_add(own.link_chars);
@@ -563,7 +559,7 @@ fn aggregate(dom: &Dom, excluded: &[bool]) -> Vec<Agg> {
             parent.input = parent.input.saturating_add(own.input);
             parent.embed = parent.embed.saturating_add(own.embed);
             parent.children = parent.children.saturating_add(u32::from(is_element));
-            parent.block_child = parent.block_child || (is_block && dom.name(i) != "br");
+            parent.block_child = parent.block_child || (is_block && node.tag & dom::TAG_BR == 0);
         }
     }
     aggs

@@ -3,7 +3,7 @@
 //! content (scripts, hidden elements, page furniture by tag) never enters the arena. No recursion.
 
 use crate::dom::{self, Dom, Name};
-use crate::metadata::HeadData;
+use crate::metadata::{self, HeadData};
 use crate::rules::{self, AttrSkip, RawText};
 use crate::text;
 use crate::tokenizer::{Flow, Sink, Tag, Token};
@@ -27,6 +27,131 @@ struct Open {
     foreign: bool,
     /// It is the first `<h1>`, whose text is being captured for the title.
     h1: bool,
+    /// Its [`Scope`] bits (those of the implied end tags are the ones read).
+    scope: Scope,
+}
+
+/// What a tag is to the sink, as bits: to the implied end tags of HTML's tree builder, which of them it is
+/// a target of (`P` … `HEAD`) and which searches it stops (`BOUNDARY` … `SELECT`); then the `IS_*`
+/// properties of its name. One bit test per open element instead of comparing names.
+type Scope = u32;
+/// `<p>`, closed by a block's start tag.
+const P: Scope = 1;
+/// `<li>`, closed by the next `<li>`.
+const LI: Scope = 1 << 1;
+/// `<dd>`/`<dt>`, closed by the next of either.
+const DD_DT: Scope = 1 << 2;
+/// `<tr>`, closed by the next `<tr>`.
+const TR: Scope = 1 << 3;
+/// `<td>`/`<th>`, closed by the next cell.
+const CELL: Scope = 1 << 4;
+/// `<option>`, closed by the next `<option>`.
+const OPTION: Scope = 1 << 5;
+/// `<head>`, closed by `<body>`.
+const HEAD: Scope = 1 << 6;
+/// Stops every search ([`rules::is_scope_boundary`]).
+const BOUNDARY: Scope = 1 << 7;
+/// `<ul>`, `<ol>`, `<menu>`: stop the search for an `<li>`.
+const LIST: Scope = 1 << 8;
+/// `<dl>`: stops the search for a `<dd>`/`<dt>`.
+const DL: Scope = 1 << 9;
+/// `<tbody>`, `<thead>`, `<tfoot>`: stop the search for a `<tr>`.
+const TABLE_SECTION: Scope = 1 << 10;
+/// `<select>`, `<datalist>`: stop the search for an `<option>`.
+const SELECT: Scope = 1 << 11;
+/// Bit: [`rules::is_void`].
+const IS_VOID: Scope = 1 << 12;
+/// Bit: [`rules::is_kept_void`].
+const IS_KEPT_VOID: Scope = 1 << 13;
+/// Bit: [`rules::closes_p`].
+const IS_CLOSING_P: Scope = 1 << 14;
+/// Bit: [`rules::is_head_content`].
+const IS_HEAD_CONTENT: Scope = 1 << 15;
+/// Bit: [`rules::is_skipped_tag`].
+const IS_SKIPPED: Scope = 1 << 16;
+/// Bit: [`rules::is_furniture_tag`].
+const IS_FURNITURE: Scope = 1 << 17;
+/// Bit: `<svg>` or `<math>`.
+const IS_FOREIGN: Scope = 1 << 18;
+/// Bit: an element whose class/id is not read (`html`, `body`, `main`, `article`, `a`).
+const IS_EXEMPT: Scope = 1 << 19;
+/// Bit: `<body>`.
+const IS_BODY: Scope = 1 << 20;
+
+/// What the sink needs to know of a tag name, from the [`rules`] predicates: worked out once for each of
+/// HTML's own names (a table lookup per tag instead of a chain of string comparisons).
+#[derive(Debug, Clone, Copy, Default)]
+struct Kind {
+    /// Its [`Scope`] bits, the `IS_*` ones included.
+    bits: Scope,
+    /// [`rules::raw_text`].
+    raw: Option<RawText>,
+    /// [`dom::tag_bits`], for the arena node.
+    tag: u16,
+}
+
+/// The [`Kind`] of a tag named `name`.
+fn kind_of(name: &str) -> Kind {
+    let bits = [
+        (rules::is_void(name), IS_VOID),
+        (rules::is_kept_void(name), IS_KEPT_VOID),
+        (rules::closes_p(name), IS_CLOSING_P),
+        (rules::is_head_content(name), IS_HEAD_CONTENT),
+        (rules::is_skipped_tag(name), IS_SKIPPED),
+        (rules::is_furniture_tag(name), IS_FURNITURE),
+        (matches!(name, "svg" | "math"), IS_FOREIGN),
+        (
+            matches!(name, "html" | "body" | "main" | "article" | "a"),
+            IS_EXEMPT,
+        ),
+        (name == "body", IS_BODY),
+    ];
+    Kind {
+        bits: bits
+            .iter()
+            .filter(|(on, _)| *on)
+            .fold(scope(name), |all, (_, bit)| all | bit),
+        raw: rules::raw_text(name),
+        tag: dom::tag_bits(name),
+    }
+}
+
+/// `name` interned, with its [`Kind`]: from a table for HTML's own names, worked out for the rest.
+fn lookup(name: &str) -> (Name, Kind) {
+    static KINDS: std::sync::OnceLock<Vec<Kind>> = std::sync::OnceLock::new();
+    match dom::known(name) {
+        Some((i, known)) => {
+            let kinds = KINDS.get_or_init(|| dom::known_names().map(kind_of).collect());
+            (
+                Name::Borrowed(known),
+                kinds.get(i).copied().unwrap_or_else(|| kind_of(known)),
+            )
+        }
+        None => (Name::Owned(name.to_owned()), kind_of(name)),
+    }
+}
+
+/// The implied-end-tag [`Scope`] bits of an element named `name`.
+fn scope(name: &str) -> Scope {
+    let own = match name {
+        "p" => P,
+        "li" => LI,
+        "dd" | "dt" => DD_DT,
+        "tr" => TR,
+        "td" | "th" => CELL,
+        "option" => OPTION,
+        "head" => HEAD,
+        "ul" | "ol" | "menu" => LIST,
+        "dl" => DL,
+        "tbody" | "thead" | "tfoot" => TABLE_SECTION,
+        "select" | "datalist" => SELECT,
+        _ => 0,
+    };
+    if rules::is_scope_boundary(name) {
+        own | BOUNDARY
+    } else {
+        own
+    }
 }
 
 /// What the text tokens currently arriving belong to.
@@ -63,6 +188,8 @@ pub(crate) struct State {
     article: usize,
     /// Open elements with `foreign`.
     foreign: usize,
+    /// How many open elements are targets of each implied end tag, by bit of [`Scope`] (`P` … `HEAD`).
+    targets: [u32; 7],
     /// What current text tokens belong to.
     raw: Raw,
     /// The first `<title>`'s raw text.
@@ -98,6 +225,7 @@ impl State {
             link: 0,
             article: 0,
             foreign: 0,
+            targets: [0; 7],
             raw: Raw::None,
             title: None,
             language: None,
@@ -131,7 +259,7 @@ impl State {
             self.pop();
         }
         if self.h1_open && self.foreign == 0 {
-            text::push_collapsed(&mut self.h1_text, &mut self.h1_pending_space, chars);
+            let _ = text::push_collapsed(&mut self.h1_text, &mut self.h1_pending_space, chars);
         }
         if self.skip == 0 {
             let flags = if self.link > 0 { dom::LINK } else { 0 };
@@ -152,10 +280,11 @@ impl State {
                 .filter(|lang| !lang.is_empty());
         }
         let json_ld = self.foreign == 0 && self.head.start_tag(name, &tag.attrs);
-        if self.top_is("head") && !rules::is_head_content(name) {
+        let (interned, kind) = lookup(name);
+        if self.top_is("head") && kind.bits & IS_HEAD_CONTENT == 0 {
             self.pop();
         }
-        if let Some(kind) = rules::raw_text(name).filter(|_| !(self.foreign > 0 && name == "title")) {
+        if let Some(raw) = kind.raw.filter(|_| !(self.foreign > 0 && name == "title")) {
             if name == "title" && self.title.is_none() {
                 self.title = Some(String::new());
                 self.raw = Raw::Title;
@@ -165,19 +294,20 @@ impl State {
             } else {
                 self.raw = Raw::Skip;
             }
-            return Some(kind);
+            return Some(raw);
         }
-        self.implied_end_tags(name);
+        self.implied_end_tags(kind);
         let is_h1 = name == "h1" && self.foreign == 0;
         if is_h1 {
             self.h1_count = self.h1_count.saturating_add(1);
         }
-        let leaf = rules::is_void(name) || tag.self_closing;
-        let interned = dom::intern(name);
+        let leaf = kind.bits & IS_VOID != 0 || tag.self_closing;
         if leaf && self.stack.len() < self.max_depth {
             // Void elements are leaves of the arena (`<br>` breaks a block, `<img>` counts for cleaning).
-            if self.skip == 0 && rules::is_kept_void(name) {
-                let node = self.dom.push_element(self.top_node(), interned, 0, 0, None);
+            if self.skip == 0 && kind.bits & IS_KEPT_VOID != 0 {
+                let node = self
+                    .dom
+                    .push_element(self.top_node(), (interned, kind.tag), 0, 0, None);
                 self.dom.close(node);
             }
             return None;
@@ -185,21 +315,21 @@ impl State {
         if leaf || self.stack.len() >= self.max_depth {
             return None;
         }
-        let foreign = matches!(name, "svg" | "math");
-        let exempt = matches!(name, "html" | "body" | "main" | "article" | "a");
+        let foreign = kind.bits & IS_FOREIGN != 0;
+        let exempt = kind.bits & IS_EXEMPT != 0;
         // Inside skipped content no node is made, so attributes only matter for what is not skipped.
         let attrs = if exempt || self.skip > 0 {
             rules::Attrs::default()
         } else {
             rules::attrs(tag)
         };
-        let skip = foreign || attrs.skip == AttrSkip::Hidden || rules::is_skipped_tag(name);
+        let skip = foreign || attrs.skip == AttrSkip::Hidden || kind.bits & IS_SKIPPED != 0;
         // An article's own header (a `<header>` or an element with a header class word, inside
         // `<article>` or `<main>`) holds its title, lead and byline: the title is dropped as the title,
         // bylines by their class words, and the lead is text.
         let article_header = self.article > 0 && (name == "header" || attrs.header_class);
         let strong = (attrs.skip == AttrSkip::Class && !(article_header && attrs.header_class))
-            || (rules::is_furniture_tag(name) && !attrs.content_wrapper && !article_header);
+            || (kind.bits & IS_FURNITURE != 0 && !attrs.content_wrapper && !article_header);
         let parent = self.top_node();
         let (node, owns_node) = if skip || self.skip > 0 {
             (parent, false)
@@ -224,8 +354,13 @@ impl State {
                 flags |= dom::COMMENTS;
             }
             (
-                self.dom
-                    .push_element(parent, interned.clone(), flags, attrs.weight, attrs.class),
+                self.dom.push_element(
+                    parent,
+                    (interned.clone(), kind.tag),
+                    flags,
+                    attrs.weight,
+                    attrs.class,
+                ),
                 true,
             )
         };
@@ -238,43 +373,68 @@ impl State {
             article: matches!(name, "article" | "main"),
             foreign,
             h1: is_h1 && self.h1_count == 1,
+            scope: kind.bits,
         };
         self.push(open);
         None
     }
 
-    /// Closes what a start tag implicitly closes: an open `<p>` before a block, `<li>` before `<li>`, …
-    fn implied_end_tags(&mut self, name: &str) {
-        if rules::closes_p(name) {
-            self.close_in_scope(&["p"], &[]);
+    /// Closes what a start tag of this kind implicitly closes: an open `<p>` before a block, `<li>`
+    /// before `<li>`, …
+    fn implied_end_tags(&mut self, kind: Kind) {
+        if kind.bits & IS_CLOSING_P != 0 {
+            self.close_in_scope(P, 0);
         }
-        match name {
-            "li" => self.close_in_scope(&["li"], &["ul", "ol", "menu"]),
-            "dd" | "dt" => self.close_in_scope(&["dd", "dt"], &["dl"]),
-            "tr" => self.close_in_scope(&["tr"], &["tbody", "thead", "tfoot"]),
-            "td" | "th" => self.close_in_scope(&["td", "th"], &["tr"]),
-            "option" => self.close_in_scope(&["option"], &["select", "datalist"]),
-            "body" => self.close_in_scope(&["head"], &[]),
-            _ => {}
+        let searches = [
+            (LI, LIST),
+            (DD_DT, DL),
+            (TR, TABLE_SECTION),
+            (CELL, TR),
+            (OPTION, SELECT),
+        ];
+        if let Some(&(target, boundaries)) = searches.iter().find(|(target, _)| kind.bits & target != 0) {
+            self.close_in_scope(target, boundaries);
+        } else if kind.bits & IS_BODY != 0 {
+            self.close_in_scope(HEAD, 0);
         }
     }
 
-    /// Pops back to and including the nearest open element named in `targets`, unless a scope boundary
-    /// (or one of `extra_boundaries`) comes first.
-    fn close_in_scope(&mut self, targets: &[&str], extra_boundaries: &[&str]) {
+    /// Pops back to and including the nearest open element that is a `target` (one [`Scope`] bit),
+    /// unless a scope boundary (or an element of `extra_boundaries`) comes first. Nothing to search when
+    /// no such element is open.
+    fn close_in_scope(&mut self, target: Scope, extra_boundaries: Scope) {
+        if self.target_count(target) == 0 {
+            return;
+        }
         let mut found = None;
         for (i, open) in self.stack.iter().enumerate().rev() {
-            let name: &str = &open.name;
-            if targets.contains(&name) {
+            if open.scope & target != 0 {
                 found = Some(i);
                 break;
             }
-            if rules::is_scope_boundary(name) || extra_boundaries.contains(&name) {
+            if open.scope & (BOUNDARY | extra_boundaries) != 0 {
                 break;
             }
         }
         if let Some(i) = found {
             self.pop_to(i);
+        }
+    }
+
+    /// The counter in `targets` of the target bit `target`.
+    fn target_count(&self, target: Scope) -> u32 {
+        self.targets
+            .get(target.trailing_zeros() as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Adds `delta` to the counters of the target bits of `scope`.
+    fn count_targets(&mut self, scope: Scope, delta: i32) {
+        for (bit, count) in self.targets.iter_mut().enumerate() {
+            if scope & (1 << bit) != 0 {
+                *count = count.saturating_add_signed(delta);
+            }
         }
     }
 
@@ -290,9 +450,13 @@ impl State {
             self.pop_to(i);
         } else if (name == "p" || name == "br") && self.skip == 0 {
             // A stray `</p>` or `</br>` still ends a block, as it does in a browser.
-            let node = self
-                .dom
-                .push_element(self.top_node(), Name::Borrowed("br"), 0, 0, None);
+            let node = self.dom.push_element(
+                self.top_node(),
+                (Name::Borrowed("br"), dom::tag_bits("br")),
+                0,
+                0,
+                None,
+            );
             self.dom.close(node);
         }
     }
@@ -313,6 +477,9 @@ impl State {
         if open.h1 {
             self.h1_open = true;
         }
+        if open.scope & (BOUNDARY - 1) != 0 {
+            self.count_targets(open.scope, 1);
+        }
         self.stack.push(open);
     }
 
@@ -328,6 +495,9 @@ impl State {
         self.foreign = self.foreign.saturating_sub(usize::from(open.foreign));
         if open.h1 {
             self.h1_open = false;
+        }
+        if open.scope & (BOUNDARY - 1) != 0 {
+            self.count_targets(open.scope, -1);
         }
     }
 
@@ -349,6 +519,14 @@ impl State {
 }
 
 impl Sink for State {
+    /// The attributes the class/id rules, the metadata and `<html lang>` read; the tokenizer drops the
+    /// rest (`href`, `src`, `data-*`, …) without decoding them.
+    fn wants_attribute(&self, tag: &str, attr: &str) -> bool {
+        rules::reads_attribute(attr)
+            || metadata::reads_attribute(tag, attr)
+            || (tag == "html" && attr == "lang")
+    }
+
     /// Counts the token against the budget and handles it; stops the tokenizer when the budget is spent.
     fn token(&mut self, token: Token<'_, '_>) -> Flow {
         self.steps = self.steps.saturating_add(1);

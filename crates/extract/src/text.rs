@@ -2,19 +2,48 @@
 
 /// Appends `text` to `out` with every whitespace run (U+00A0 included) collapsed to one space, no
 /// leading space, and control characters dropped. `pending_space` carries a space across calls, so a
-/// trailing space is only written once more text follows.
-pub(crate) fn push_collapsed(out: &mut String, pending_space: &mut bool, text: &str) {
-    for c in text.chars() {
-        if c.is_whitespace() {
-            *pending_space = !out.is_empty();
-        } else if !c.is_control() && !is_invisible(c) {
+/// trailing space is only written once more text follows. Returns the number of non-whitespace
+/// characters of `text` (dropped ones included). Runs of printable ASCII are copied whole.
+pub(crate) fn push_collapsed(out: &mut String, pending_space: &mut bool, text: &str) -> usize {
+    let printable = |b: &u8| (b'!'..=b'~').contains(b);
+    let bytes = text.as_bytes();
+    let mut seen = 0;
+    let mut i = 0;
+    while let Some(b) = bytes.get(i) {
+        if printable(b) {
+            let run = bytes
+                .get(i..)
+                .unwrap_or_default()
+                .iter()
+                .position(|b| !printable(b))
+                .unwrap_or(bytes.len() - i);
             if *pending_space {
                 out.push(' ');
                 *pending_space = false;
             }
-            out.push(c);
+            out.push_str(text.get(i..i + run).unwrap_or_default());
+            seen += run;
+            i += run;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            *pending_space = !out.is_empty();
+        } else {
+            seen += 1;
+            if !c.is_control() && !is_invisible(c) {
+                if *pending_space {
+                    out.push(' ');
+                    *pending_space = false;
+                }
+                out.push(c);
+            }
         }
     }
+    seen
 }
 
 /// Invisible format characters dropped from text: soft hyphen, zero-width space, byte-order mark.
@@ -58,19 +87,19 @@ impl Blocks {
             self.end_block();
             self.current_pre = pre;
         }
-        let chars = text.chars().filter(|c| !c.is_whitespace()).count();
-        self.current_stats.0 = self.current_stats.0.saturating_add(chars);
-        if link {
-            self.current_stats.1 = self.current_stats.1.saturating_add(chars);
-        }
-        if pre {
+        let chars = if pre {
             self.current.extend(
                 text.chars()
                     .map(|c| if c == '\u{a0}' { ' ' } else { c })
                     .filter(|&c| !c.is_control() || c == '\n' || c == '\t'),
             );
+            text.chars().filter(|c| !c.is_whitespace()).count()
         } else {
-            push_collapsed(&mut self.current, &mut self.pending_space, text);
+            push_collapsed(&mut self.current, &mut self.pending_space, text)
+        };
+        self.current_stats.0 = self.current_stats.0.saturating_add(chars);
+        if link {
+            self.current_stats.1 = self.current_stats.1.saturating_add(chars);
         }
     }
 
@@ -122,6 +151,9 @@ mod tests {
 
     #[test]
     fn collapses_whitespace_and_nbsp() {
+        let (mut out, mut pending) = (String::from("x"), true);
+        assert_eq!(push_collapsed(&mut out, &mut pending, "ab\u{1}\u{ad} c\u{a0}"), 5);
+        assert_eq!((out.as_str(), pending), ("x ab c", true));
         assert_eq!(collapse("  a \u{a0}\n\t b  "), "a b");
         assert_eq!(collapse("\u{a0}"), "");
         assert_eq!(collapse("a\u{1}b"), "ab");
@@ -140,5 +172,34 @@ mod tests {
         blocks.end_block();
         assert_eq!(blocks.done, ["one two", "  x = 1\n    y"]);
         assert_eq!(blocks.stats, [(6, 3), (4, 0)]);
+    }
+
+    proptest::proptest! {
+        /// The printable-ASCII runs give what the plain character loop gives, text and count alike.
+        #[test]
+        fn push_collapsed_equals_char_loop(
+            pieces in proptest::collection::vec(0usize..12, 0..40),
+            start_pending: bool,
+        ) {
+            let alphabet = ["a", "Zz", " ", "\n\t", "\u{a0}", "\u{1}", "\u{ad}", "é", "日本", "\u{3000}", "~!", "\u{7f}"];
+            let text: String = pieces.iter().filter_map(|&i| alphabet.get(i).copied()).collect();
+            let (mut fast, mut fast_pending) = (String::from("x"), start_pending);
+            let seen = push_collapsed(&mut fast, &mut fast_pending, &text);
+            let (mut plain, mut plain_pending) = (String::from("x"), start_pending);
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    plain_pending = true;
+                } else if !c.is_control() && !is_invisible(c) {
+                    if plain_pending {
+                        plain.push(' ');
+                        plain_pending = false;
+                    }
+                    plain.push(c);
+                }
+            }
+            proptest::prop_assert_eq!(&fast, &plain);
+            proptest::prop_assert_eq!(fast_pending, plain_pending);
+            proptest::prop_assert_eq!(seen, text.chars().filter(|c| !c.is_whitespace()).count());
+        }
     }
 }

@@ -69,6 +69,13 @@ pub(crate) enum Flow {
 pub(crate) trait Sink {
     /// Handles one token and says how to go on.
     fn token(&mut self, token: Token<'_, '_>) -> Flow;
+
+    /// Whether the sink reads attribute `attr` of start tag `tag` (both lowercased). The others are
+    /// parsed and dropped: their values are not decoded or stored. Every attribute by default.
+    fn wants_attribute(&self, tag: &str, attr: &str) -> bool {
+        let _ = (tag, attr);
+        true
+    }
 }
 
 /// Tokenizes `input` into `sink`, until its end or until the sink says [`Flow::Stop`].
@@ -196,7 +203,7 @@ impl<'a> Lexer<'a> {
         match self.byte(at + 1) {
             Some(b'/') => {
                 if self.byte(at + 2).is_some_and(|b| b.is_ascii_alphabetic()) {
-                    let TagEnd::At(after) = self.read_tag(at + 2) else {
+                    let TagEnd::At(after) = self.read_tag(at + 2, &|_, _| false) else {
                         return None;
                     };
                     let tag = std::mem::take(&mut self.tag);
@@ -218,7 +225,8 @@ impl<'a> Lexer<'a> {
             }
             Some(b'?') => self.bogus_comment(sink, at + 1),
             _ => {
-                let TagEnd::At(after) = self.read_tag(at + 1) else {
+                let TagEnd::At(after) = self.read_tag(at + 1, &|tag, attr| sink.wants_attribute(tag, attr))
+                else {
                     return None;
                 };
                 let tag = std::mem::take(&mut self.tag);
@@ -264,8 +272,9 @@ impl<'a> Lexer<'a> {
         (sink.token(Token::Comment) != Flow::Stop).then_some(end?)
     }
 
-    /// Reads a tag whose name starts at `from` into `self.tag`.
-    fn read_tag(&mut self, from: usize) -> TagEnd {
+    /// Reads a tag whose name starts at `from` into `self.tag`, with the attributes `wanted(tag, attr)`
+    /// accepts (end tags want none: their attributes are read and dropped).
+    fn read_tag(&mut self, from: usize, wanted: &dyn Fn(&str, &str) -> bool) -> TagEnd {
         let len = self.bytes.len();
         let mut i = from;
         while i < len && !ends_name(self.byte(i)) {
@@ -291,7 +300,7 @@ impl<'a> Lexer<'a> {
                     }
                     i += 1;
                 }
-                Some(_) => match self.attribute(i) {
+                Some(_) => match self.attribute(i, wanted) {
                     Some(after) => i = after,
                     None => return TagEnd::Eof,
                 },
@@ -299,9 +308,9 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// An attribute whose name starts at `from`; adds it to the tag (unless its name is a duplicate)
-    /// and returns where the tag goes on, or `None` at the end of input.
-    fn attribute(&mut self, from: usize) -> Option<usize> {
+    /// An attribute whose name starts at `from`; adds it to the tag (unless its name is a duplicate or
+    /// not `wanted`) and returns where the tag goes on, or `None` at the end of input.
+    fn attribute(&mut self, from: usize, wanted: &dyn Fn(&str, &str) -> bool) -> Option<usize> {
         // The first character may be `=` (a parse error that starts a name).
         let mut i = from + 1;
         while let Some(b) = self.byte(i) {
@@ -314,7 +323,7 @@ impl<'a> Lexer<'a> {
         while self.byte(i).is_some_and(is_space) {
             i += 1;
         }
-        let mut value = Cow::Borrowed("");
+        let mut value = (i, i);
         if self.byte(i) == Some(b'=') {
             i += 1;
             while self.byte(i).is_some_and(is_space) {
@@ -323,7 +332,7 @@ impl<'a> Lexer<'a> {
             match self.byte(i)? {
                 quote @ (b'"' | b'\'') => {
                     let end = i + 1 + memchr(quote, self.rest(i + 1))?;
-                    value = self.attribute_value(i + 1, end);
+                    value = (i + 1, end);
                     i = end + 1;
                 }
                 b'>' => {}
@@ -335,13 +344,14 @@ impl<'a> Lexer<'a> {
                         }
                         i += 1;
                     }
-                    value = self.attribute_value(start, i);
+                    value = (start, i);
                 }
             }
         }
         self.byte(i)?;
         let name = lowercase(name);
-        if !self.tag.attrs.iter().any(|a| a.name == name) {
+        if wanted(&self.tag.name, &name) && !self.tag.attrs.iter().any(|a| a.name == name) {
+            let value = self.attribute_value(value.0, value.1);
             self.tag.attrs.push(Attr { name, value });
         }
         Some(i)
@@ -614,6 +624,33 @@ mod tests {
             }
             Flow::Continue
         }
+    }
+
+    /// A [`Log`] that wants only the `class` attributes of `div`s.
+    #[derive(Default)]
+    struct DivClasses(Log);
+
+    impl Sink for DivClasses {
+        fn token(&mut self, token: Token<'_, '_>) -> Flow {
+            self.0.token(token)
+        }
+
+        fn wants_attribute(&self, tag: &str, attr: &str) -> bool {
+            tag == "div" && attr == "class"
+        }
+    }
+
+    #[test]
+    fn unwanted_attributes_are_dropped() {
+        let mut sink = DivClasses::default();
+        tokenize(
+            r#"<DIV id=x CLASS="a&amp;b" class=dup data-x='1>2'><p class=c>t</p></div class=z>"#,
+            &mut sink,
+        );
+        assert_eq!(sink.0.0.join(" "), r#"<div class="a&b"> <p> "t" </p> </div>"#);
+        let mut sink = DivClasses::default();
+        tokenize(r#"<div data-x="1" class="a"#, &mut sink);
+        assert!(sink.0.0.is_empty());
     }
 
     fn tokens(html: &str) -> String {
