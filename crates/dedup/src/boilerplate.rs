@@ -67,7 +67,11 @@ pub(crate) fn host_of_line_key(key: u64) -> u64 {
 /// more.
 pub(crate) fn boilerplate_threshold(host_texts: u64, min_docs: u32, min_share: f64) -> u64 {
     let share = (host_texts as f64 * min_share).ceil();
-    let share = if share.is_finite() && share > 0.0 { share as u64 } else { 0 };
+    let share = if share.is_finite() && share > 0.0 {
+        share as u64
+    } else {
+        0
+    };
     u64::from(min_docs).max(share)
 }
 
@@ -210,8 +214,14 @@ mod tests {
     fn line_keys_group_by_host() {
         let (a, b) = (0x1234_5678_9abc_def0, 0x0fed_cba9_8765_4321);
         let line = [1u64, 2, 3];
-        assert_eq!(host_of_line_key(line_key(a, &line)), host_of_line_key(line_key(a, &[4])));
-        assert_ne!(host_of_line_key(line_key(a, &line)), host_of_line_key(line_key(b, &line)));
+        assert_eq!(
+            host_of_line_key(line_key(a, &line)),
+            host_of_line_key(line_key(a, &[4]))
+        );
+        assert_ne!(
+            host_of_line_key(line_key(a, &line)),
+            host_of_line_key(line_key(b, &line))
+        );
         assert_ne!(line_key(a, &line), line_key(a, &[4]));
         assert_ne!(line_key(a, &line) as u32, 0);
     }
@@ -247,7 +257,10 @@ mod tests {
         scaled.sort_unstable();
         assert_eq!(count(&pairs, 3, 0.01), scaled);
         // Copies of one text count once.
-        assert_eq!(count(&[(quote, 7), (quote, 7), (quote, 8)], 2, 0.0), vec![(quote, 2)]);
+        assert_eq!(
+            count(&[(quote, 7), (quote, 7), (quote, 8)], 2, 0.0),
+            vec![(quote, 2)]
+        );
         assert_eq!(count(&[(quote, 7), (quote, 7)], 2, 0.0), vec![]);
     }
 }
