@@ -41,7 +41,7 @@ impl Hasher for PrehashedHasher {
 
 pub(crate) type PrehashedSet = HashSet<u64, BuildHasherDefault<PrehashedHasher>>;
 
-/// The key of one line on one host: the high 32 bits are the host's ([`host_of_line_key`]), so sorted
+/// The key of one line on one host: the high 32 bits are the host's, so sorted
 /// line keys come grouped by host; the low 32 bits fold the host key with the line's token hashes (never
 /// 0).
 pub fn line_key(host: u64, line_tokens: &[u64]) -> u64 {

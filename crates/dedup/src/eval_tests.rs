@@ -29,6 +29,18 @@ fn write_jsonl(path: &Path, docs: &[(&str, &str, &str)]) {
     std::fs::write(path, text).unwrap();
 }
 
+/// A one-shot run with the default config over `(id, url, text)` pages.
+fn run_pages(pages: &[(String, String, String)]) -> (crate::DedupStats, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("pages.jsonl");
+    let docs: Vec<(&str, &str, &str)> = pages
+        .iter()
+        .map(|(id, url, text)| (id.as_str(), url.as_str(), text.as_str()))
+        .collect();
+    write_jsonl(&input, &docs);
+    run(&[&input], tmp.path(), &DedupConfig::default(), 1)
+}
+
 /// `id → cluster id` of a clusters TSV.
 fn clusters(tsv: &str) -> HashMap<String, String> {
     tsv.lines()
@@ -262,14 +274,7 @@ fn a_chain_of_overlapping_pages_does_not_become_one_cluster() {
             (format!("p{p:02}"), format!("https://site{p}.example/"), text)
         })
         .collect();
-    let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("chain.jsonl");
-    let docs: Vec<(&str, &str, &str)> = pages
-        .iter()
-        .map(|(id, url, text)| (id.as_str(), url.as_str(), text.as_str()))
-        .collect();
-    write_jsonl(&input, &docs);
-    let (_, tsv) = run(&[&input], tmp.path(), &DedupConfig::default(), 1);
+    let (_, tsv) = run_pages(&pages);
     let clusters = clusters(&tsv);
     let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
     for (id, cluster) in &clusters {
@@ -309,14 +314,7 @@ fn a_short_page_quoted_by_many_pages_does_not_join_them() {
             format!("{title}\n{passage}\n{own}"),
         ));
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("hub.jsonl");
-    let docs: Vec<(&str, &str, &str)> = pages
-        .iter()
-        .map(|(id, url, text)| (id.as_str(), url.as_str(), text.as_str()))
-        .collect();
-    write_jsonl(&input, &docs);
-    let (stats, tsv) = run(&[&input], tmp.path(), &DedupConfig::default(), 1);
+    let (stats, tsv) = run_pages(&pages);
     let clusters = clusters(&tsv);
     assert!(clusters.len() <= 2, "{tsv}");
     assert!(stats.cluster.contained_rejected >= 8, "{:?}", stats.cluster);
