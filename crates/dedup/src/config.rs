@@ -77,6 +77,15 @@ pub struct DedupConfig {
     /// that host. Default 3.
     #[serde(default = "default_boilerplate_min_docs")]
     pub boilerplate_min_docs: u32,
+    /// …and on at least this share (0–1) of the host's distinct document texts. A template repeats on a
+    /// large share of a site's pages; on a big site a paragraph of content (a quote, a syndicated
+    /// passage) also turns up on a few pages by chance, more often the bigger the site, and must not be
+    /// cut out of them. This only matters for hosts with more than `boilerplate_min_docs /
+    /// boilerplate_min_share` pages (300 by default). On the 1M benchmark corpus the fixed count alone
+    /// cut body paragraphs out of pages of big sites, and pair recall fell from 0.69 (100k) to 0.46
+    /// (`bench/results/dedup.md`). 0 turns this off. Default 0.01.
+    #[serde(default = "default_boilerplate_min_share")]
+    pub boilerplate_min_share: f64,
     /// Clusters larger than this are reported as over-merged and broken into their exact-text groups.
     /// Default 1000.
     #[serde(default = "default_max_cluster_size")]
@@ -182,6 +191,9 @@ const fn default_min_tokens() -> usize {
 const fn default_boilerplate_min_docs() -> u32 {
     3
 }
+const fn default_boilerplate_min_share() -> f64 {
+    0.01
+}
 const fn default_max_cluster_size() -> u32 {
     1000
 }
@@ -205,6 +217,7 @@ impl Default for DedupConfig {
             exact_url: false,
             boilerplate_lines: true,
             boilerplate_min_docs: default_boilerplate_min_docs(),
+            boilerplate_min_share: default_boilerplate_min_share(),
             max_cluster_size: default_max_cluster_size(),
             max_bucket_checks: default_max_bucket_checks(),
             keep: Keep::First,
@@ -267,6 +280,12 @@ impl DedupConfig {
                 self.boilerplate_min_docs
             ));
         }
+        if !(0.0..=1.0).contains(&self.boilerplate_min_share) {
+            errors.push(format!(
+                "boilerplate_min_share = {} must be in 0..=1",
+                self.boilerplate_min_share
+            ));
+        }
         if self.max_cluster_size < 2 {
             errors.push(format!(
                 "max_cluster_size = {} must be at least 2",
@@ -312,7 +331,7 @@ mod tests {
         let text = "seed = 1\nngram_size = 5\nbands = 20\nrows = 5\ncandidate_check = true\n\
                     jaccard_threshold = 0.5\nlink_threshold = 0.3\nline_coverage_threshold = 0.6\n\
                     min_tokens = 10\nexact = true\nexact_url = false\nboilerplate_lines = true\n\
-                    boilerplate_min_docs = 3\nmax_cluster_size = 1000\nmax_bucket_checks = 16\n\
+                    boilerplate_min_docs = 3\nboilerplate_min_share = 0.01\nmax_cluster_size = 1000\nmax_bucket_checks = 16\n\
                     keep = \"first\"\n[input]\n[output]\n";
         assert_eq!(DedupConfig::from_toml(text).unwrap(), DedupConfig::default());
     }

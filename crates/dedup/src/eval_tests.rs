@@ -29,6 +29,18 @@ fn write_jsonl(path: &Path, docs: &[(&str, &str, &str)]) {
     std::fs::write(path, text).unwrap();
 }
 
+/// A one-shot run with the default config over `(id, url, text)` pages.
+fn run_pages(pages: &[(String, String, String)]) -> (crate::DedupStats, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("pages.jsonl");
+    let docs: Vec<(&str, &str, &str)> = pages
+        .iter()
+        .map(|(id, url, text)| (id.as_str(), url.as_str(), text.as_str()))
+        .collect();
+    write_jsonl(&input, &docs);
+    run(&[&input], tmp.path(), &DedupConfig::default(), 1)
+}
+
 /// `id → cluster id` of a clusters TSV.
 fn clusters(tsv: &str) -> HashMap<String, String> {
     tsv.lines()
@@ -262,14 +274,7 @@ fn a_chain_of_overlapping_pages_does_not_become_one_cluster() {
             (format!("p{p:02}"), format!("https://site{p}.example/"), text)
         })
         .collect();
-    let tmp = tempfile::tempdir().unwrap();
-    let input = tmp.path().join("chain.jsonl");
-    let docs: Vec<(&str, &str, &str)> = pages
-        .iter()
-        .map(|(id, url, text)| (id.as_str(), url.as_str(), text.as_str()))
-        .collect();
-    write_jsonl(&input, &docs);
-    let (_, tsv) = run(&[&input], tmp.path(), &DedupConfig::default(), 1);
+    let (_, tsv) = run_pages(&pages);
     let clusters = clusters(&tsv);
     let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
     for (id, cluster) in &clusters {
@@ -284,4 +289,33 @@ fn a_chain_of_overlapping_pages_does_not_become_one_cluster() {
         // Every page shares at least 6 of its 10 lines with its cluster's first page.
         assert!(hi - lo <= 4, "{tsv}");
     }
+}
+
+#[test]
+fn a_short_page_quoted_by_many_pages_does_not_join_them() {
+    // Page `hub` is one long passage under a title; pages c00..c09, on other sites, each quote the whole
+    // passage and add a paragraph of their own. Every page passes the check with the hub (the hub's
+    // lines are all in it; Jaccard about 0.6), no two of them with each other (half their lines differ).
+    // The hub may join one of them, not all: before containment pairs were told apart, the hub, first
+    // in input order, was the representative of one cluster of all eleven pages.
+    let word = |i: usize, w: usize| format!("w{}q{}", i * 131 + w, (i * 37 + w * 11) % 89);
+    let passage = (0..60).map(|w| word(0, w)).collect::<Vec<_>>().join(" ");
+    let mut pages = vec![(
+        "hub".to_owned(),
+        "https://hub.example/".to_owned(),
+        format!("Title of the hub\n{passage}"),
+    )];
+    for p in 1..=10 {
+        let own = (0..22).map(|w| word(p, w)).collect::<Vec<_>>().join(" ");
+        let title = format!("Title {}", word(p, 99));
+        pages.push((
+            format!("c{p:02}"),
+            format!("https://site{p}.example/"),
+            format!("{title}\n{passage}\n{own}"),
+        ));
+    }
+    let (stats, tsv) = run_pages(&pages);
+    let clusters = clusters(&tsv);
+    assert!(clusters.len() <= 2, "{tsv}");
+    assert!(stats.cluster.contained_rejected >= 8, "{:?}", stats.cluster);
 }

@@ -233,8 +233,15 @@ fn splitmix64(state: &mut u64) -> u64 {
 /// extended); two different pages that quote one long paragraph share one line each. 0 when either has
 /// no units.
 pub fn line_coverage(a: &[[u16; LINE_PERMS]], b: &[[u16; LINE_PERMS]]) -> f64 {
+    let (a_in_b, b_in_a) = line_coverages(a, b);
+    a_in_b.max(b_in_a)
+}
+
+/// The share of `a`'s line units found in `b`, and of `b`'s found in `a` (see [`line_coverage`]); both 0
+/// when either has no units.
+pub fn line_coverages(a: &[[u16; LINE_PERMS]], b: &[[u16; LINE_PERMS]]) -> (f64, f64) {
     if a.is_empty() || b.is_empty() {
-        return 0.0;
+        return (0.0, 0.0);
     }
     let index = |units: &[[u16; LINE_PERMS]]| -> [Vec<u16>; LINE_PERMS] {
         std::array::from_fn(|p| {
@@ -250,7 +257,7 @@ pub fn line_coverage(a: &[[u16; LINE_PERMS]], b: &[[u16; LINE_PERMS]]) -> f64 {
             .count();
         hits as f64 / units.len() as f64
     };
-    found(a, &index(b)).max(found(b, &index(a)))
+    (found(a, &index(b)), found(b, &index(a)))
 }
 
 /// The Jaccard similarity estimated from two sketches of equal length (b-bit corrected, clamped to

@@ -1,12 +1,14 @@
-//! Stage 2, per part of the line-key space (16 parts by the key's top 4 bits): merges the sorted
-//! `(line key, text key)` runs of every shard and keeps the line keys found on at least
-//! `boilerplate_min_docs` distinct text keys. A line key includes the host, so this is the count of
-//! distinct texts of one host a line appears on. A rank reads every shard's runs once for all its parts.
+//! Stage 2, per part of the line-key space (16 parts by the key's top 4 bits, which are its host's):
+//! merges the sorted `(line key, text key)` runs of every shard and keeps the line keys found on at
+//! least `boilerplate_min_docs` distinct text keys and on at least `boilerplate_min_share` of the
+//! distinct texts of their host ([`LineCounter`]). A line key starts with the host, so the lines of
+//! one host come together and this counts distinct texts of one host. A rank reads every shard's runs
+//! once for all its parts.
 
 use serde::{Deserialize, Serialize};
 
 use super::{StageOutcome, StageTask, for_my_tasks};
-use crate::boilerplate::BoilerplateLines;
+use crate::boilerplate::{BoilerplateLines, LineCounter};
 use crate::runs::{RunWriter, merge_runs};
 use crate::work::{Plan, io_error, is_mine, shard_name};
 use crate::{DedupConfig, DedupError};
@@ -62,13 +64,9 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
                 })
                 .collect::<Result<_, DedupError>>()?;
             let merged = merge_runs(&inputs).map_err(|e| io_error(&plan.work, e))?;
-            let min_docs = u64::from(config.boilerplate_min_docs);
-            let mut current: Option<(u64, u64, u64)> = None; // (line key, last text key, distinct texts)
-            let mut flush = |entry: Option<(u64, u64, u64)>| -> Result<(), DedupError> {
-                if let Some((key, _, texts)) = entry
-                    && texts >= min_docs
-                    && let Some(Some(writer)) = writers.get_mut(part_of(key))
-                {
+            let mut counter = LineCounter::new(config.boilerplate_min_docs, config.boilerplate_min_share);
+            let mut emit = |key: u64, texts: u64| -> Result<(), DedupError> {
+                if let Some(Some(writer)) = writers.get_mut(part_of(key)) {
                     writer.push((key, texts)).map_err(|e| io_error(&plan.work, e))?;
                     if let Some(c) = counts.get_mut(part_of(key)) {
                         c.keys += 1;
@@ -78,20 +76,9 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             };
             for pair in merged {
                 let (key, text) = pair.map_err(|e| io_error(&plan.work, e))?;
-                match current.as_mut() {
-                    Some((k, last, texts)) if *k == key => {
-                        if *last != text {
-                            *last = text;
-                            *texts += 1;
-                        }
-                    }
-                    _ => {
-                        flush(current.take())?;
-                        current = Some((key, text, 1));
-                    }
-                }
+                counter.push(key, text, &mut emit)?;
             }
-            flush(current)?;
+            counter.finish(&mut emit)?;
         }
         for (p, writer) in writers.into_iter().enumerate() {
             if let Some(writer) = writer {

@@ -1,7 +1,8 @@
 //! Stage 4, per band: merges the band's sorted `(band key, document)` runs of every shard; each run of
 //! equal keys is a bucket, whose members come in input order. Each member is compared with up to
 //! `max_bucket_checks` first members of its bucket and paired with the first that passes the check
-//! (estimated Jaccard similarity and line coverage); without the check, with the bucket's first member, as
+//! (estimated Jaccard similarity and line coverage; a pair that passes the coverage test in one direction
+//! only is marked as a containment pair, with its contained side, for the cluster stage); without the check, with the bucket's first member, as
 //! datatrove does. The pairs are written as sorted `(later, earlier)` edges. Sketches are read by document
 //! from the shards' files, and only a bucket's first members are held.
 
@@ -10,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::signatures::band_file;
 use super::{SORT_BUFFER_PAIRS, StageOutcome, StageTask, for_my_tasks};
-use crate::cluster::ClusterParams;
-use crate::minhash::{jaccard_estimate, line_coverage};
+use crate::cluster::{ClusterParams, contained_side, edge_earlier};
+use crate::minhash::{jaccard_estimate, line_coverages};
 use crate::records::{ShardRecords, Sketch};
 use crate::runs::{RunWriter, merge_runs};
 use crate::work::{Plan, io_error, is_mine, shard_name};
@@ -135,16 +136,25 @@ fn band_edges(
                 continue;
             };
             counts.candidate_pairs += 1;
-            if jaccard_estimate(&other.sketch, &this.sketch) >= threshold
-                && params
-                    .line_coverage_threshold
-                    .is_none_or(|t| line_coverage(&other.lines, &this.lines) >= t)
-            {
-                out.push((doc, *earlier)).map_err(|e| io_error(&out_path, e))?;
-                counts.edges += 1;
-                break;
+            if jaccard_estimate(&other.sketch, &this.sketch) < threshold {
+                counts.rejected_pairs += 1;
+                continue;
             }
-            counts.rejected_pairs += 1;
+            let contained = match params.line_coverage_threshold {
+                Some(t) => {
+                    let (earlier_in_later, later_in_earlier) = line_coverages(&other.lines, &this.lines);
+                    if earlier_in_later.max(later_in_earlier) < t {
+                        counts.rejected_pairs += 1;
+                        continue;
+                    }
+                    contained_side(earlier_in_later, later_in_earlier, t)
+                }
+                None => None,
+            };
+            out.push((doc, edge_earlier(*earlier, contained)))
+                .map_err(|e| io_error(&out_path, e))?;
+            counts.edges += 1;
+            break;
         }
         if bucket.first.len() < checks {
             bucket.first.push((doc, Some(this)));

@@ -3,8 +3,10 @@
 //! Exact-text groups (and URL groups) are streamed from the merged `exact`/`urls` runs and joined first;
 //! then the edges of every band, merged in `(later, earlier)` order, are joined when their clusters'
 //! representatives (smallest index) are at least `link_threshold` alike and pass the line coverage
-//! test, so chains of pairs cannot drift from one text to another. Memory is a union-find parent and a size per document, plus the keeper and
-//! its score per document (4 + 4 + 4 + 8 bytes); edges and keys stay on disk. Clusters larger than
+//! test, so chains of pairs cannot drift from one text to another, and a containment pair only when its
+//! contained document has not joined a container yet ([`cluster`](crate::cluster)). Memory is a
+//! union-find parent and a size per document, the keeper and its score, and a flag per document
+//! (4 + 4 + 4 + 8 + 1 bytes); edges and keys stay on disk. Clusters larger than
 //! `max_cluster_size` are reported and broken back into their exact-text groups; clusters of at least 10
 //! documents mostly on one host or far from their first document are reported. Writes per shard each
 //! document's representative, cluster size and whether it is kept.
@@ -15,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::buckets::{BandCounts, band_name, open_sketches};
 use super::{StageOutcome, StageTask, shard_offsets};
-use crate::cluster::{ClusterStats, OverMerged, UnionFind};
+use crate::cluster::{ClusterStats, OverMerged, UnionFind, split_edge_earlier};
 use crate::minhash::{jaccard_estimate, line_coverage};
 use crate::records::{DocInfo, INFO_BYTES, RecordReader, ShardRecords};
 use crate::runs::merge_runs;
@@ -111,15 +113,25 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         .collect();
     let params = config.cluster_params();
     let (link, coverage) = (params.link_threshold, params.line_coverage_threshold);
+    // Whether each document has joined a container through a containment pair.
+    let mut claimed = vec![false; n];
     let mut previous = None;
     for edge in merge_runs(&edge_files).map_err(|e| io_error(&plan.work, e))? {
         let edge = edge.map_err(|e| io_error(&plan.work, e))?;
         if previous.replace(edge) == Some(edge) {
             continue;
         }
-        let (a, b) = (numbering.global(edge.1), numbering.global(edge.0));
+        let (earlier, contained) = split_edge_earlier(edge.1);
+        let (a, b) = (numbering.global(earlier), numbering.global(edge.0));
         let (ra, rb) = (uf.find(a), uf.find(b));
         if ra == rb {
+            continue;
+        }
+        let contained = contained.map(|later| if later { b } else { a });
+        if let Some(y) = contained
+            && claimed.get(y as usize).is_some_and(|&c| c)
+        {
+            counts.stats.contained_rejected += 1;
             continue;
         }
         if let Some(link) = link
@@ -137,6 +149,9 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         }
         if uf.union(a, b) {
             counts.stats.minhash_joins += 1;
+            if let Some(slot) = contained.and_then(|y| claimed.get_mut(y as usize)) {
+                *slot = true;
+            }
         }
     }
 

@@ -3,11 +3,12 @@
 //!
 //! 1. [`Stage::Lines`] (per input shard): document keys, line keys for the boilerplate count, ids;
 //! 2. [`Stage::Boilerplate`] (per part of the line-key space): merges the line keys of all shards and keeps
-//!    those on at least `boilerplate_min_docs` distinct texts of a host;
+//!    those on at least `boilerplate_min_docs` distinct texts of a host and on `boilerplate_min_share` of
+//!    them;
 //! 3. [`Stage::Signatures`] (per input shard): MinHash signatures without the boilerplate lines, written
 //!    as sketches and as sorted `(band key, document)` runs per band;
 //! 4. [`Stage::Buckets`] (per band): merges a band's runs and checks each bucket's members, writing the
-//!    candidate pairs that pass as sorted edges;
+//!    candidate pairs that pass as sorted edges (marked when one side is only contained in the other);
 //! 5. [`Stage::Cluster`] (one task): streams exact-text groups and edges through a union-find over
 //!    document indices, caps and reports clusters, picks the survivors;
 //! 6. [`Stage::Filter`] (per input shard): writes the survivors and the clusters TSV, and once every shard
