@@ -11,6 +11,8 @@ use crate::url::{host_key, url_key};
 #[derive(Debug, Default)]
 pub struct Scratch {
     tokenizer: Tokenizer,
+    /// The token lines being built, copied out at their final size (no regrowth per document).
+    lines: TokenLines,
     tokens: Vec<u64>,
     unit_starts: Vec<usize>,
     mins: Vec<u32>,
@@ -83,7 +85,8 @@ impl DocHasher {
     /// First pass: host key, hash of the whole normalised text, and (with `lines`) the line keys.
     pub fn first_pass(&self, text: &str, url: Option<&str>, lines: bool, scratch: &mut Scratch) -> FirstPass {
         let host = url.and_then(host_key);
-        let tokens = tokenize_lines(text, &mut scratch.tokenizer);
+        tokenize_lines(text, &mut scratch.tokenizer, &mut scratch.lines);
+        let tokens = scratch.lines.clone();
         let line_keys = match host.filter(|_| lines) {
             Some(host) => tokens.lines().map(|line| line_key(host, line)).collect(),
             None => Vec::new(),
@@ -110,8 +113,11 @@ impl DocHasher {
         scratch: &mut Scratch,
     ) -> SecondPass {
         let host = url.and_then(host_key);
-        let tokens = tokenize_lines(text, &mut scratch.tokenizer);
-        self.signature_of_lines(host, &tokens, boilerplate, scratch)
+        let mut tokens = std::mem::take(&mut scratch.lines);
+        tokenize_lines(text, &mut scratch.tokenizer, &mut tokens);
+        let second = self.signature_of_lines(host, &tokens, boilerplate, scratch);
+        scratch.lines = tokens;
+        second
     }
 
     /// The second pass from the token lines of the first ([`FirstPass::tokens`]): the signature of the
@@ -160,9 +166,10 @@ impl DocHasher {
     }
 }
 
-/// The token hashes of `text`, line by line (lines without tokens left out).
-fn tokenize_lines(text: &str, tokenizer: &mut Tokenizer) -> TokenLines {
-    let mut out = TokenLines::default();
+/// The token hashes of `text`, line by line (lines without tokens left out), into `out` (cleared first).
+fn tokenize_lines(text: &str, tokenizer: &mut Tokenizer, out: &mut TokenLines) {
+    out.tokens.clear();
+    out.line_lens.clear();
     for line in text.split('\n') {
         let start = out.tokens.len();
         tokenizer.hash_tokens(line, &mut out.tokens);
@@ -171,7 +178,6 @@ fn tokenize_lines(text: &str, tokenizer: &mut Tokenizer) -> TokenLines {
             out.line_lens.push(u32::try_from(len).unwrap_or(u32::MAX));
         }
     }
-    out
 }
 
 #[cfg(test)]

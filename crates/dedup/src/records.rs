@@ -3,7 +3,8 @@
 //!
 //! - `info`: host key, text length and keep score of each document (from the `lines` stage);
 //! - `ids` and `idx`: document ids and where each starts (from the `lines` stage);
-//! - `sketch` and `units`: each document's MinHash sketch and line units (from the `signatures` stage);
+//! - `sketch` and `sidx`: each document's MinHash sketch and line units, and where each record ends
+//!   (from the `signatures` stage; read by document with [`ShardSketches`]);
 //! - `assign`: each document's representative, cluster size and whether it is kept (from `cluster`).
 
 use std::fs::File;
@@ -63,59 +64,47 @@ impl DocInfo {
     }
 }
 
-/// Bytes of one `sketch` record for `num_perm` permutations: a presence byte, the sketch, and where the
-/// document's line units start in `units` (`u64`) and how many there are (`u32`).
-pub(crate) fn sketch_bytes(num_perm: usize) -> usize {
-    1 + 2 * num_perm + 8 + 4
-}
-
-/// Writes a shard's `sketch` and `units` files.
+/// Writes a shard's `sketch` and `sidx` files: each document's record in `sketch` is its sketch
+/// (`num_perm` little-endian `u16`s) followed by its line units (`LINE_PERMS` `u16`s each), or empty when it
+/// has no signature; `sidx` holds where each record ends (`u64`, after a leading 0). One document's sketch
+/// and units are then one positioned read.
 pub(crate) struct SketchWriter {
     sketch: AtomicFile,
-    units: AtomicFile,
+    sidx: AtomicFile,
     num_perm: usize,
-    units_written: u64,
+    written: u64,
     record: Vec<u8>,
 }
 
 impl SketchWriter {
-    pub(crate) fn create(sketch: &Path, units: &Path, num_perm: usize) -> Result<SketchWriter, DedupError> {
+    pub(crate) fn create(sketch: &Path, sidx: &Path, num_perm: usize) -> Result<SketchWriter, DedupError> {
+        let mut sidx = AtomicFile::create(sidx)?;
+        sidx.write(&0u64.to_le_bytes())?;
         Ok(SketchWriter {
             sketch: AtomicFile::create(sketch)?,
-            units: AtomicFile::create(units)?,
+            sidx,
             num_perm,
-            units_written: 0,
-            record: Vec::with_capacity(sketch_bytes(num_perm)),
+            written: 0,
+            record: Vec::new(),
         })
     }
 
     /// Appends the next document's signature (`None` or a wrong shape: it has none).
     pub(crate) fn write(&mut self, sig: Option<&Signature>) -> Result<(), DedupError> {
         self.record.clear();
-        match sig.filter(|s| s.sketch.len() == self.num_perm) {
-            Some(sig) => {
-                self.record.push(1);
-                for v in &sig.sketch {
-                    self.record.extend_from_slice(&v.to_le_bytes());
-                }
-                self.record.extend_from_slice(&self.units_written.to_le_bytes());
-                self.record
-                    .extend_from_slice(&(sig.lines.len() as u32).to_le_bytes());
-                for unit in &sig.lines {
-                    for v in unit {
-                        self.units.write(&v.to_le_bytes())?;
-                    }
-                }
-                self.units_written += sig.lines.len() as u64;
+        if let Some(sig) = sig.filter(|s| s.sketch.len() == self.num_perm) {
+            for v in sig.sketch.iter().chain(sig.lines.iter().flatten()) {
+                self.record.extend_from_slice(&v.to_le_bytes());
             }
-            None => self.record.resize(sketch_bytes(self.num_perm), 0),
         }
-        self.sketch.write(&self.record)
+        self.sketch.write(&self.record)?;
+        self.written += self.record.len() as u64;
+        self.sidx.write(&self.written.to_le_bytes())
     }
 
     pub(crate) fn finish(self) -> Result<(), DedupError> {
         self.sketch.finish()?;
-        self.units.finish()
+        self.sidx.finish()
     }
 }
 
@@ -126,6 +115,82 @@ pub(crate) struct Sketch {
     pub sketch: Vec<u16>,
     /// Line units.
     pub lines: Vec<[u16; LINE_PERMS]>,
+}
+
+/// Reads of documents' sketches by address: every shard's record ends (`sidx`, 8 bytes per document) are
+/// held in memory, so a sketch with its line units is one positioned read of `sketch`.
+pub(crate) struct ShardSketches {
+    files: Vec<(PathBuf, File, Vec<u64>)>,
+    num_perm: usize,
+}
+
+impl ShardSketches {
+    /// Opens `sketch(shard)` and reads `sidx(shard)` for every shard.
+    pub(crate) fn open(
+        shards: usize,
+        sketch: impl Fn(usize) -> PathBuf,
+        sidx: impl Fn(usize) -> PathBuf,
+        num_perm: usize,
+    ) -> Result<ShardSketches, DedupError> {
+        let files = (0..shards)
+            .map(|s| {
+                let (path, index) = (sketch(s), sidx(s));
+                let file = File::open(&path).map_err(|e| io_error(&path, e))?;
+                let ends = std::fs::read(&index).map_err(|e| io_error(&index, e))?;
+                let ends = ends.chunks_exact(8).map(le_u64).collect();
+                Ok((path, file, ends))
+            })
+            .collect::<Result<_, DedupError>>()?;
+        Ok(ShardSketches { files, num_perm })
+    }
+
+    /// The sketch of the document at `address` (`None`: it has no signature).
+    pub(crate) fn sketch(&self, address: u64) -> Result<Option<Sketch>, DedupError> {
+        let (shard, index) = split_address(address);
+        let bad = |path: &str, what: &str| DedupError::Io {
+            path: path.to_owned(),
+            source: io::Error::new(io::ErrorKind::InvalidData, format!("{what} (document {index})")),
+        };
+        let (path, file, ends) = self
+            .files
+            .get(shard)
+            .ok_or_else(|| bad(&format!("shard {shard}"), "no such input shard"))?;
+        let (start, end) = match ends.get(index as usize..index as usize + 2) {
+            Some(&[start, end]) if start <= end => (start, end),
+            _ => {
+                return Err(bad(
+                    &path.display().to_string(),
+                    "no such document in the sketch index",
+                ));
+            }
+        };
+        if start == end {
+            return Ok(None);
+        }
+        let mut rec = vec![0u8; (end - start) as usize];
+        file.read_exact_at(&mut rec, start)
+            .map_err(|e| io_error(path, e))?;
+        let sketch_len = 2 * self.num_perm;
+        let unit_bytes = 2 * LINE_PERMS;
+        let (Some(head), Some(units)) = (rec.get(..sketch_len), rec.get(sketch_len..)) else {
+            return Err(bad(
+                &path.display().to_string(),
+                "sketch record shorter than a sketch",
+            ));
+        };
+        if units.len() % unit_bytes != 0 {
+            return Err(bad(
+                &path.display().to_string(),
+                "sketch record with a partial line unit",
+            ));
+        }
+        let sketch = head.chunks_exact(2).map(le_u16).collect();
+        let lines = units
+            .chunks_exact(unit_bytes)
+            .map(|u| std::array::from_fn(|p| le_u16(u.get(2 * p..2 * p + 2).unwrap_or_default())))
+            .collect();
+        Ok(Some(Sketch { sketch, lines }))
+    }
 }
 
 /// Positioned reads of one kind of per-shard file, by document address.
@@ -161,41 +226,6 @@ impl ShardRecords {
         let mut buf = vec![0u8; len];
         file.read_exact_at(&mut buf, at).map_err(|e| io_error(path, e))?;
         Ok(buf)
-    }
-
-    /// The sketch of the document at `address` (`None`: it has no signature); the files are the
-    /// `sketch` files, with the `units` files as extra.
-    pub(crate) fn sketch(&self, address: u64, num_perm: usize) -> Result<Option<Sketch>, DedupError> {
-        let (shard, index) = split_address(address);
-        let size = sketch_bytes(num_perm);
-        let rec = Self::read(&self.files, shard, u64::from(index) * size as u64, size)?;
-        if rec.first() != Some(&1) {
-            return Ok(None);
-        }
-        let sketch = rec
-            .get(1..1 + 2 * num_perm)
-            .unwrap_or_default()
-            .chunks_exact(2)
-            .map(le_u16)
-            .collect();
-        let tail = rec.get(1 + 2 * num_perm..).unwrap_or_default();
-        let units_at = le_u64(tail.get(..8).unwrap_or_default());
-        let count = tail
-            .get(8..12)
-            .and_then(|b| b.try_into().ok())
-            .map_or(0, u32::from_le_bytes) as usize;
-        let unit_bytes = 2 * LINE_PERMS;
-        let bytes = Self::read(
-            &self.extra,
-            shard,
-            units_at * unit_bytes as u64,
-            count * unit_bytes,
-        )?;
-        let lines = bytes
-            .chunks_exact(unit_bytes)
-            .map(|u| std::array::from_fn(|p| le_u16(u.get(2 * p..2 * p + 2).unwrap_or_default())))
-            .collect();
-        Ok(Some(Sketch { sketch, lines }))
     }
 
     /// The id of the document at `address`; the files are the `idx` files, with the `ids` files as
@@ -287,20 +317,45 @@ mod tests {
             lines: vec![[1, 2, 3, 4], [9, 9, 9, 9]],
         };
         for s in 0..2 {
-            let mut w = SketchWriter::create(&p("sketch", s), &p("units", s), 4).unwrap();
+            let mut w = SketchWriter::create(&p("sketch", s), &p("sidx", s), 4).unwrap();
             w.write(None).unwrap();
             w.write(Some(&sig)).unwrap();
+            w.write(Some(&Signature {
+                lines: Vec::new(),
+                ..sig.clone()
+            }))
+            .unwrap();
+            w.write(Some(&Signature {
+                sketch: vec![1],
+                ..sig.clone()
+            }))
+            .unwrap();
             w.finish().unwrap();
             let mut ids = IdWriter::create(&p("ids", s), &p("idx", s)).unwrap();
             ids.write("a").unwrap();
             ids.write(&format!("doc-{s}")).unwrap();
             ids.finish().unwrap();
         }
-        let sketches = ShardRecords::open(2, |s| p("sketch", s), Some(&|s| p("units", s))).unwrap();
-        assert_eq!(sketches.sketch(address(1, 0), 4).unwrap(), None);
-        let back = sketches.sketch(address(1, 1), 4).unwrap().unwrap();
+        let sketches = ShardSketches::open(2, |s| p("sketch", s), |s| p("sidx", s), 4).unwrap();
+        assert_eq!(sketches.sketch(address(1, 0)).unwrap(), None);
+        let back = sketches.sketch(address(1, 1)).unwrap().unwrap();
         assert_eq!((back.sketch, back.lines), (sig.sketch.clone(), sig.lines.clone()));
-        assert!(sketches.sketch(address(1, 2), 4).is_err());
+        let no_units = sketches.sketch(address(0, 2)).unwrap().unwrap();
+        assert_eq!((no_units.sketch, no_units.lines.len()), (sig.sketch.clone(), 0));
+        assert_eq!(
+            sketches.sketch(address(1, 3)).unwrap(),
+            None,
+            "a wrong shape is no signature"
+        );
+        assert!(sketches.sketch(address(1, 4)).is_err());
+        assert!(sketches.sketch(address(2, 0)).is_err());
+        let mut units = std::fs::read(p("sketch", 0)).unwrap();
+        units.truncate(units.len() - 1);
+        std::fs::write(p("sketch", 0), &units).unwrap();
+        assert!(
+            sketches.sketch(address(0, 2)).is_err(),
+            "a record cut short is an error"
+        );
         let ids = ShardRecords::open(2, |s| p("idx", s), Some(&|s| p("ids", s))).unwrap();
         assert_eq!(ids.id(address(1, 1)).unwrap(), "doc-1");
         assert_eq!(ids.id(address(0, 0)).unwrap(), "a");

@@ -60,6 +60,7 @@ impl Tokenizer {
         self.buf.clear();
         self.single = false;
         let bytes = text.as_bytes();
+        let classes = ascii_classes();
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
             // ASCII fast path: letters and digits extend the word, anything else ends it.
@@ -70,7 +71,7 @@ impl Tokenizer {
                     i += 1;
                     while bytes
                         .get(i)
-                        .is_some_and(|&c| c.is_ascii() && !c.is_ascii_alphanumeric())
+                        .is_some_and(|&c| ascii_class(classes, c) == ASCII_SEPARATOR)
                     {
                         i += 1;
                     }
@@ -83,17 +84,16 @@ impl Tokenizer {
                 // hashed in place when it is a complete lowercase word (the common case), without
                 // copying it.
                 let start = i;
-                let mut upper = false;
+                let mut seen = 0;
                 while let Some(&c) = bytes.get(i) {
-                    if c.is_ascii_lowercase() || c.is_ascii_digit() {
-                        i += 1;
-                    } else if c.is_ascii_uppercase() {
-                        upper = true;
-                        i += 1;
-                    } else {
+                    let class = ascii_class(classes, c);
+                    if class & (ASCII_LOWER | ASCII_UPPER) == 0 {
                         break;
                     }
+                    seen |= class;
+                    i += 1;
                 }
+                let upper = seen & ASCII_UPPER != 0;
                 let word = bytes.get(start..i).unwrap_or_default();
                 let complete = bytes.get(i).is_none_or(u8::is_ascii);
                 if complete && !upper && self.buf.is_empty() {
@@ -140,6 +140,34 @@ impl Tokenizer {
         }
         self.single = false;
     }
+}
+
+/// [`ascii_class`] of a lowercase ASCII letter or a digit.
+const ASCII_LOWER: u8 = 1;
+/// [`ascii_class`] of an uppercase ASCII letter.
+const ASCII_UPPER: u8 = 2;
+/// [`ascii_class`] of any other ASCII byte (white space, punctuation, symbols, controls).
+const ASCII_SEPARATOR: u8 = 4;
+
+/// The class of every byte ([`ASCII_LOWER`], [`ASCII_UPPER`], [`ASCII_SEPARATOR`]; 0 for bytes of
+/// multi-byte characters): one table look-up per byte in the ASCII scans of [`Tokenizer::hash_tokens`]
+/// instead of three range checks. Built once.
+fn ascii_classes() -> &'static [u8; 256] {
+    static TABLE: std::sync::OnceLock<[u8; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|b| match u8::try_from(b) {
+            Ok(c) if c.is_ascii_lowercase() || c.is_ascii_digit() => ASCII_LOWER,
+            Ok(c) if c.is_ascii_uppercase() => ASCII_UPPER,
+            Ok(c) if c.is_ascii() => ASCII_SEPARATOR,
+            _ => 0,
+        })
+    })
+}
+
+/// The class of byte `b` in `classes` (see [`ascii_classes`]).
+#[inline(always)]
+fn ascii_class(classes: &[u8; 256], b: u8) -> u8 {
+    classes.get(usize::from(b)).copied().unwrap_or(0)
 }
 
 /// The hash of one token's lowercased UTF-8 bytes: the low 32 bits of XXH3-64.
@@ -323,6 +351,29 @@ mod tests {
         assert_eq!(toks("cafés").len(), 1);
         assert_eq!(toks("ab中cd"), [toks("ab"), toks("中"), toks("cd")].concat());
         assert_eq!(toks("e\u{301}x"), toks("E\u{301}X"));
+    }
+
+    #[test]
+    fn ascii_classes_match_the_char_rules() {
+        for b in 0..=255u8 {
+            let c = char::from(b);
+            let want = if !b.is_ascii() {
+                0
+            } else if c.is_ascii_uppercase() {
+                ASCII_UPPER
+            } else if c.is_alphanumeric() {
+                ASCII_LOWER
+            } else {
+                ASCII_SEPARATOR
+            };
+            assert_eq!(ascii_class(ascii_classes(), b), want, "byte {b:#x}");
+        }
+        // Every ASCII separator ends a word, alone or in a run.
+        let seps: String = (0..128u8)
+            .map(char::from)
+            .filter(|c| !c.is_ascii_alphanumeric())
+            .collect();
+        assert_eq!(toks(&format!("a{seps}b{seps}")), toks("a b"));
     }
 
     #[test]

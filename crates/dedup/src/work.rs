@@ -6,7 +6,7 @@
 //! WORK/lines/SSSSS.{info,ids,idx}           per document: host, length, keep score; ids
 //! WORK/lines/SSSSS.{docs,tokens}            the shard's work copy: documents, token lines (see `copy`)
 //! WORK/boilerplate/PP.runs                  boilerplate line keys, part PP of 16 (by key)
-//! WORK/signatures/SSSSS.{sketch,units}      per document: sketch and line units (random access)
+//! WORK/signatures/SSSSS.{sketch,sidx}       per document: sketch and line units, where each ends
 //! WORK/signatures/SSSSS.bBBB.runs           band BBB's (band key, document) pairs of the shard
 //! WORK/buckets/bBBB.runs                    candidate pairs found in band BBB (later, earlier)
 //! WORK/cluster/SSSSS.assign                 per document: representative, cluster size, kept
@@ -48,9 +48,9 @@ struct Marker<T> {
 }
 
 /// The format of the work files, in the fingerprint: raised whenever a stage's files change meaning (2:
-/// one-permutation signatures and the work copy of the `lines` stage; 3: 32-bit token hashes), so that a
+/// one-permutation signatures and the work copy of the `lines` stage; 3: 32-bit token hashes; 4: a sketch and its line units in one record), so that a
 /// work directory left by an older saring is redone rather than misread.
-const WORK_FORMAT: u32 = 3;
+const WORK_FORMAT: u32 = 4;
 
 impl Plan {
     /// Lists the inputs and fingerprints them with `config` and the [`WORK_FORMAT`].

@@ -13,7 +13,7 @@ use super::signatures::band_file;
 use super::{SORT_BUFFER_PAIRS, StageOutcome, StageTask, for_my_tasks};
 use crate::cluster::{ClusterParams, contained_side, edge_earlier};
 use crate::minhash::{jaccard_estimate, line_coverages};
-use crate::records::{ShardRecords, Sketch};
+use crate::records::{ShardSketches, Sketch};
 use crate::runs::{RunWriter, merge_runs};
 use crate::work::{Plan, io_error, is_mine, shard_name};
 use crate::{DedupConfig, DedupError};
@@ -37,14 +37,15 @@ pub(super) fn band_name(band: usize) -> String {
 }
 
 /// The sketch files of every shard, for reads by document.
-pub(super) fn open_sketches(plan: &Plan) -> Result<ShardRecords, DedupError> {
+pub(super) fn open_sketches(plan: &Plan, num_perm: usize) -> Result<ShardSketches, DedupError> {
     for shard in 0..plan.files.len() {
         plan.require::<serde_json::Value>("signatures", &shard_name(shard))?;
     }
-    ShardRecords::open(
+    ShardSketches::open(
         plan.files.len(),
         |s| plan.path("signatures", &format!("{}.sketch", shard_name(s))),
-        Some(&|s| plan.path("signatures", &format!("{}.units", shard_name(s)))),
+        |s| plan.path("signatures", &format!("{}.sidx", shard_name(s))),
+        num_perm,
     )
 }
 
@@ -60,12 +61,12 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
     let counts: Vec<(usize, BandCounts)> = if pending.is_empty() {
         Vec::new()
     } else {
-        let sketches = open_sketches(plan)?;
+        let sketches = open_sketches(plan, num_perm)?;
         pending
             .par_iter()
             .map(|&band| {
                 let t = saring_io::process_cpu_secs();
-                let mut counts = band_edges(plan, band, &sketches, num_perm, &params)?;
+                let mut counts = band_edges(plan, band, &sketches, &params)?;
                 counts.cpu_secs = saring_io::process_cpu_secs() - t;
                 Ok((band, counts))
             })
@@ -91,8 +92,7 @@ struct Bucket {
 fn band_edges(
     plan: &Plan,
     band: usize,
-    sketches: &ShardRecords,
-    num_perm: usize,
+    sketches: &ShardSketches,
     params: &ClusterParams,
 ) -> Result<BandCounts, DedupError> {
     let inputs: Vec<_> = (0..plan.files.len())
@@ -125,12 +125,12 @@ fn band_edges(
             }
             continue;
         };
-        let Some(this) = sketches.sketch(doc, num_perm)? else {
+        let Some(this) = sketches.sketch(doc)? else {
             continue;
         };
         for (earlier, sketch) in bucket.first.iter_mut() {
             if sketch.is_none() {
-                *sketch = sketches.sketch(*earlier, num_perm)?;
+                *sketch = sketches.sketch(*earlier)?;
             }
             let Some(other) = sketch.as_ref() else {
                 continue;

@@ -19,7 +19,7 @@ use super::buckets::{BandCounts, band_name, open_sketches};
 use super::{StageOutcome, StageTask, shard_offsets};
 use crate::cluster::{ClusterStats, OverMerged, UnionFind, split_edge_earlier};
 use crate::minhash::{jaccard_estimate, line_coverage};
-use crate::records::{DocInfo, INFO_BYTES, RecordReader, ShardRecords};
+use crate::records::{DocInfo, INFO_BYTES, RecordReader, ShardRecords, ShardSketches};
 use crate::runs::merge_runs;
 use crate::work::{AtomicFile, Plan, address, io_error, shard_name, split_address};
 use crate::{DedupConfig, DedupError};
@@ -97,8 +97,8 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         counts.stats.rejected_pairs += c.rejected_pairs;
         counts.cpu_secs += c.cpu_secs;
     }
-    let sketches = open_sketches(plan)?;
     let num_perm = config.bands * config.rows;
+    let sketches = open_sketches(plan, num_perm)?;
     let shard_files = |ext: &str| -> Vec<_> {
         (0..plan.files.len())
             .map(|s| plan.path("lines", &format!("{}.{ext}", shard_name(s))))
@@ -137,8 +137,8 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         if let Some(link) = link
             && !(ra == a && rb == b)
         {
-            let ka = sketches.sketch(numbering.address(ra), num_perm)?;
-            let kb = sketches.sketch(numbering.address(rb), num_perm)?;
+            let ka = sketches.sketch(numbering.address(ra))?;
+            let kb = sketches.sketch(numbering.address(rb))?;
             if let (Some(ka), Some(kb)) = (ka, kb)
                 && (jaccard_estimate(&ka.sketch, &kb.sketch) < link
                     || coverage.is_some_and(|t| line_coverage(&ka.lines, &kb.lines) < t))
@@ -160,7 +160,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
     let capped: HashSet<u32> = (0..n as u32)
         .filter(|&r| size.get(r as usize).is_some_and(|&s| s > config.max_cluster_size))
         .collect();
-    counts.over_merged = report(plan, &numbering, &root, &size, &capped, &sketches, num_perm)?;
+    counts.over_merged = report(plan, &numbering, &root, &size, &capped, &sketches)?;
     if !capped.is_empty() {
         for (d, r) in root.iter_mut().enumerate() {
             if capped.contains(r) {
@@ -272,8 +272,7 @@ fn report(
     root: &[u32],
     size: &[u32],
     capped: &HashSet<u32>,
-    sketches: &ShardRecords,
-    num_perm: usize,
+    sketches: &ShardSketches,
 ) -> Result<Vec<OverMerged>, DedupError> {
     let mut members: BTreeMap<u32, Vec<(u32, Option<u64>)>> = BTreeMap::new();
     for_each_info(plan, |d, info| {
@@ -291,14 +290,14 @@ fn report(
     let mut out = Vec::new();
     for (r, cluster) in members {
         let mut per_host: BTreeMap<u64, u64> = BTreeMap::new();
-        let first = sketches.sketch(numbering.address(r), num_perm)?;
+        let first = sketches.sketch(numbering.address(r))?;
         let mut far = 0;
         for &(d, host) in &cluster {
             *per_host
                 .entry(host.unwrap_or(u64::from(d) ^ u64::MAX))
                 .or_default() += 1;
             if let Some(first) = &first
-                && let Some(this) = sketches.sketch(numbering.address(d), num_perm)?
+                && let Some(this) = sketches.sketch(numbering.address(d))?
                 && jaccard_estimate(&first.sketch, &this.sketch) < FAR_JACCARD
             {
                 far += 1;

@@ -51,7 +51,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         let path = |file: &str| plan.path("signatures", file);
         let mut sketches = SketchWriter::create(
             &path(&format!("{name}.sketch")),
-            &path(&format!("{name}.units")),
+            &path(&format!("{name}.sidx")),
             hasher.num_perm(),
         )?;
         let mut band_runs = (0..bands)
