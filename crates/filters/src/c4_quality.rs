@@ -1,6 +1,8 @@
 //! `c4_quality`: the line and page rules of C4 (Raffel et al. 2020), as datatrove 0.10.1's
 //! `C4QualityFilter` applies them with its defaults (lines split at line breaks).
 
+use std::borrow::Cow;
+
 use saring_core::{Document, DropReason, Step, Verdict};
 use serde::{Deserialize, Serialize};
 
@@ -100,7 +102,10 @@ const POLICY_SUBSTRINGS: [&str; 6] = [
 ];
 
 /// datatrove's `CITATION_REGEX.sub("", line)`: `\[\d*]|\[edit]|\[citation needed]`, leftmost first.
-fn remove_citations(line: &str) -> String {
+fn remove_citations(line: &str) -> Cow<'_, str> {
+    if !line.contains('[') {
+        return Cow::Borrowed(line);
+    }
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while let Some(i) = rest.find('[') {
@@ -125,14 +130,14 @@ fn remove_citations(line: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// What the C4 walk over a document's lines found.
-struct Walk {
+struct Walk<'t> {
     reason: Option<DropReason>,
     lines: usize,
-    kept: Vec<String>,
+    kept: Vec<Cow<'t, str>>,
     sentences: usize,
 }
 
@@ -152,7 +157,7 @@ impl C4Quality {
     }
 
     /// datatrove's walk; after a whole-document drop it goes on counting (for the signals only).
-    fn walk(&self, text: &str) -> Walk {
+    fn walk<'t>(&self, text: &'t str) -> Walk<'t> {
         let c = &self.config;
         let lines = py_splitlines(text);
         let mut walk = Walk {
@@ -163,21 +168,27 @@ impl C4Quality {
         };
         for line in lines {
             let line = py_strip(line);
-            let words: Vec<&str> = line.split(is_py_space).filter(|w| !w.is_empty()).collect();
-            if c.max_word_length != -1 && words.iter().any(|w| w.chars().count() as i64 > c.max_word_length) {
+            // the words are only counted and measured, so they are not collected
+            let (mut words, mut too_long) = (0i64, false);
+            for w in line.split(is_py_space).filter(|w| !w.is_empty()) {
+                words += 1;
+                too_long =
+                    too_long || (c.max_word_length != -1 && w.chars().count() as i64 > c.max_word_length);
+            }
+            if too_long {
                 continue;
             }
             let line = if c.remove_citations {
                 remove_citations(line)
             } else {
-                line.to_owned()
+                Cow::Borrowed(line)
             };
             if c.filter_no_terminal_punct
                 && (!line.ends_with(['.', '?', '!', '"', '\'']) || line.ends_with("..."))
             {
                 continue;
             }
-            if (words.len() as i64) < c.min_words_per_line {
+            if words < c.min_words_per_line {
                 continue;
             }
             let lower = line.to_lowercase();
@@ -256,6 +267,11 @@ mod tests {
         );
         assert_eq!(remove_citations("[[2]]"), "[]");
         assert_eq!(remove_citations("x[١٢]"), "x");
+        // a line without a bracket is handed back as it is, not copied
+        assert!(matches!(
+            remove_citations("no citation here"),
+            Cow::Borrowed("no citation here")
+        ));
     }
 
     #[test]
