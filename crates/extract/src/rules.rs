@@ -445,30 +445,11 @@ struct ValueInfo {
 /// Class values remembered per thread: most of a page's elements repeat a few dozen values.
 const VALUE_CACHE_ENTRIES: usize = 4096;
 
-/// The memo's hash: FxHash's multiply-rotate over 8-byte words, much cheaper than SipHash on these short
-/// keys; the memo holds only a pure function's results, so a collision costs time, never a wrong answer.
-#[derive(Debug, Default)]
-struct ValueHasher(u64);
-
-impl std::hash::Hasher for ValueHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word.get_mut(..chunk.len())
-                .unwrap_or_default()
-                .copy_from_slice(chunk);
-            self.0 =
-                (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// A class/id value memo, by lowercased value.
-type ValueMemo = std::collections::HashMap<Box<[u8]>, ValueInfo, std::hash::BuildHasherDefault<ValueHasher>>;
+///
+/// Hashed with FxHash (`rustc-hash`), much cheaper than SipHash on these short keys; the memo holds only a
+/// pure function's results, so a collision costs time, never a wrong answer.
+type ValueMemo = rustc_hash::FxHashMap<Box<[u8]>, ValueInfo>;
 
 thread_local! {
     static VALUES: std::cell::RefCell<ValueMemo> = std::cell::RefCell::default();
