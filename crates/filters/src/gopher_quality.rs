@@ -4,7 +4,7 @@
 use saring_core::{Document, DropReason, Step, Verdict};
 use serde::{Deserialize, Serialize};
 
-use crate::fxhash::FxHashMap;
+use rustc_hash::FxHashMap;
 use crate::languages::{PerLanguage, record};
 use crate::prefiltered::PrefilteredMap;
 use crate::punctuation::is_punctuation;

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use saring_core::{Document, DropReason, Verdict};
 
-use crate::fxhash::FxHashMap;
+use rustc_hash::FxHashMap;
 use crate::words::split_into_words;
 
 /// FineWeb-2's values for one language (its `configs/<iso3>_<script>.yml`).

@@ -40,7 +40,6 @@
 
 mod c4_quality;
 mod fineweb_quality;
-mod fxhash;
 mod gopher_quality;
 mod gopher_repetition;
 mod languages;

@@ -6,7 +6,7 @@
 use std::borrow::Borrow;
 use std::hash::Hash;
 
-use crate::fxhash::FxHashMap;
+use rustc_hash::FxHashMap;
 
 /// Bits in the fingerprint set (a power of two): about 1.5k keys leave it about 2% full.
 const BITS: usize = 1 << 16;

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use fancy_regex::Regex;
 
-use crate::fxhash::{FxHashMap, FxHashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use crate::prefiltered::PrefilteredMap;
 
 pub(crate) use unicode::{is_alpha, is_decimal, is_py_space, py_strip, py_strip_end, py_strip_start};
@@ -581,7 +581,7 @@ impl EnglishTokenizer {
         found.dedup();
         // spaCy's len_start_cmp (shorter first; equal lengths by descending start), taken from the back
         found.sort_by(|a, b| (a.1 - a.0).cmp(&(b.1 - b.0)).then(b.0.cmp(&a.0)));
-        let mut seen = crate::fxhash::FxHashSet::default();
+        let mut seen = FxHashSet::default();
         let mut kept: Vec<(usize, usize)> = Vec::new();
         for &(s, e) in found.iter().rev() {
             if !seen.contains(&s) && !seen.contains(&(e - 1)) {
