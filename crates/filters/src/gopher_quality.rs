@@ -4,11 +4,11 @@
 use saring_core::{Document, DropReason, Step, Verdict};
 use serde::{Deserialize, Serialize};
 
-use rustc_hash::FxHashMap;
 use crate::languages::{PerLanguage, record};
 use crate::prefiltered::PrefilteredMap;
 use crate::punctuation::is_punctuation;
 use crate::words::{is_alpha, py_strip_end, py_strip_start, split_into_words};
+use rustc_hash::FxHashMap;
 
 /// Settings of the `gopher_quality` filter; defaults are datatrove 0.10.1's. A setting of 0 turns its rule
 /// off (as `None` or 0 does in datatrove).

@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 
 use saring_core::{Document, DropReason, Verdict};
 
-use rustc_hash::FxHashMap;
 use crate::words::split_into_words;
+use rustc_hash::FxHashMap;
 
 /// FineWeb-2's values for one language (its `configs/<iso3>_<script>.yml`).
 #[derive(Debug, Clone, PartialEq)]

@@ -12,10 +12,10 @@ pub use config::{GopherRepetitionConfig, dup_n_gram_reason, top_n_gram_reason};
 use std::cell::RefCell;
 use std::hash::Hasher;
 
-use rustc_hash::FxHasher;
 use crate::languages::{PerLanguage, record};
 use crate::seen_index::{SeenIndex, with_indexes};
 use crate::words::{py_strip, split_into_words};
+use rustc_hash::FxHasher;
 
 /// The Fx hash of a string's bytes.
 fn str_hash(s: &str) -> u64 {

@@ -17,8 +17,8 @@ use std::sync::OnceLock;
 
 use fancy_regex::Regex;
 
-use rustc_hash::{FxHashMap, FxHashSet};
 use crate::prefiltered::PrefilteredMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub(crate) use unicode::{is_alpha, is_decimal, is_py_space, py_strip, py_strip_end, py_strip_start};
 
