@@ -84,16 +84,16 @@ impl Tokenizer {
                 // hashed in place when it is a complete lowercase word (the common case), without
                 // copying it.
                 let start = i;
-                let mut seen = 0;
+                let (end, mut upper) = scan_ascii_word(bytes, i);
+                i = end;
                 while let Some(&c) = bytes.get(i) {
                     let class = ascii_class(classes, c);
                     if class & (ASCII_LOWER | ASCII_UPPER) == 0 {
                         break;
                     }
-                    seen |= class;
+                    upper |= class == ASCII_UPPER;
                     i += 1;
                 }
-                let upper = seen & ASCII_UPPER != 0;
                 let word = bytes.get(start..i).unwrap_or_default();
                 let complete = bytes.get(i).is_none_or(u8::is_ascii);
                 if complete && !upper && self.buf.is_empty() {
@@ -132,7 +132,7 @@ impl Tokenizer {
         self.flush(out);
     }
 
-    #[inline]
+    #[inline(always)]
     fn flush(&mut self, out: &mut Vec<u64>) {
         if !self.buf.is_empty() {
             out.push(token_hash(&self.buf));
@@ -140,6 +140,51 @@ impl Tokenizer {
         }
         self.single = false;
     }
+}
+
+/// The low bit of every byte of a `u64`.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte of a `u64`.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Scans the ASCII letters and digits of `bytes` from `start` eight bytes at a time (SWAR: the bytes of
+/// a `u64` classified by carry-free additions): returns where the scan stopped and whether it passed an
+/// uppercase letter. It stops at the first byte that is not an ASCII letter or digit, or fewer than eight
+/// bytes before the end; [`Tokenizer::hash_tokens`] goes on byte by byte from there.
+#[inline]
+fn scan_ascii_word(bytes: &[u8], start: usize) -> (usize, bool) {
+    let mut i = start;
+    let mut upper = 0u64;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let (word, caps) = classify_word_bytes(x);
+        let stop = !word & HIGHS;
+        if stop == 0 {
+            upper |= caps;
+            i += 8;
+            continue;
+        }
+        // The bytes below the first stop are word bytes; `stop` has a high bit set, so `n < 8`.
+        let n = (stop.trailing_zeros() / 8) as usize;
+        upper |= caps & ((1u64 << (8 * n)) - 1);
+        i += n;
+        return (i, upper != 0);
+    }
+    (i, upper != 0)
+}
+
+/// For the eight bytes of `x`: the high bit of each byte that is an ASCII letter or digit, and the high
+/// bit of each that is an uppercase ASCII letter. `at_least(lo)` sets a byte's high bit when its low
+/// seven bits are `>= lo`; no addition carries into the next byte (at most `0x7F + 0x50`).
+#[inline(always)]
+fn classify_word_bytes(x: u64) -> (u64, u64) {
+    let ascii = !x & HIGHS;
+    let low = x & !HIGHS;
+    let at_least = |lo: u8| low.wrapping_add(ONES * u64::from(0x80 - lo)) & HIGHS;
+    let digit = at_least(b'0') & !at_least(b'9' + 1);
+    let upper = at_least(b'A') & !at_least(b'Z' + 1);
+    let lower = at_least(b'a') & !at_least(b'z' + 1);
+    ((digit | upper | lower) & ascii, upper & ascii)
 }
 
 /// [`ascii_class`] of a lowercase ASCII letter or a digit.
@@ -176,9 +221,15 @@ fn token_hash(bytes: &[u8]) -> u64 {
     xxh3_64(bytes) & 0xFFFF_FFFF
 }
 
+/// Appends the UTF-8 bytes of `c`: four bytes copied at once (a fixed-size copy, not a call to
+/// `memmove` for one to four bytes), then the ones past the character cut off.
+#[inline]
 fn push_char(buf: &mut Vec<u8>, c: char) {
     let mut utf8 = [0u8; 4];
-    buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+    let len = c.encode_utf8(&mut utf8).len();
+    let end = buf.len() + len;
+    buf.extend_from_slice(&utf8);
+    buf.truncate(end);
 }
 
 /// Appends `c` lowercased; `lower` is its one-character lowercase when known.
@@ -193,24 +244,31 @@ fn push_lower(buf: &mut Vec<u8>, c: char, lower: Option<char>) {
     }
 }
 
-/// Characters below this code point (Latin, Greek, Cyrillic, Hebrew, Arabic…) are classified and
-/// lowercased through a table built once.
-const TABLE_END: u32 = 0x800;
+/// Characters of the Basic Multilingual Plane (below this code point: Latin, Greek, Cyrillic, Arabic,
+/// Indic, Thai, CJK…) are classified and lowercased through tables of [`PAGE_CHARS`] characters, each
+/// built the first time one of its characters is seen (the Unicode look-ups behind `is_alphanumeric`
+/// and `to_lowercase` are binary searches, and every CJK character is a token of its own).
+const TABLE_END: u32 = 0x1_0000;
+/// Characters per table page.
+const PAGE_CHARS: u32 = 256;
 
 /// The class of `c` and its lowercase when that is a single character (`None`: compute it).
 fn classify_cached(c: char) -> (CharClass, Option<char>) {
-    static TABLE: std::sync::OnceLock<Vec<(CharClass, Option<char>)>> = std::sync::OnceLock::new();
+    type Page = Vec<(CharClass, Option<char>)>;
+    static PAGES: [std::sync::OnceLock<Page>; (TABLE_END / PAGE_CHARS) as usize] =
+        [const { std::sync::OnceLock::new() }; (TABLE_END / PAGE_CHARS) as usize];
     let cp = u32::from(c);
-    if cp < TABLE_END {
-        let table = TABLE.get_or_init(|| {
-            (0..TABLE_END)
+    if let Some(page) = PAGES.get((cp / PAGE_CHARS) as usize) {
+        let page = page.get_or_init(|| {
+            let first = cp - cp % PAGE_CHARS;
+            (first..first + PAGE_CHARS)
                 .map(|cp| match char::from_u32(cp) {
                     Some(c) => (classify(c), single_lowercase(c)),
                     None => (CharClass::Separator, None),
                 })
                 .collect()
         });
-        if let Some(&entry) = table.get(cp as usize) {
+        if let Some(&entry) = page.get((cp % PAGE_CHARS) as usize) {
             return entry;
         }
     }
@@ -374,6 +432,58 @@ mod tests {
             .filter(|c| !c.is_ascii_alphanumeric())
             .collect();
         assert_eq!(toks(&format!("a{seps}b{seps}")), toks("a b"));
+    }
+
+    #[test]
+    fn word_scan_matches_the_byte_rules() {
+        // Every byte value at every position of a run of word bytes, and runs of every length with
+        // and without capitals: the eight-byte scan stops where the byte-by-byte rule does.
+        let check = |bytes: &[u8]| {
+            let (end, upper) = scan_ascii_word(bytes, 0);
+            let want_end = bytes
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(bytes.len());
+            // It stops at the word's end, or earlier only with fewer than eight bytes left.
+            assert!(
+                end == want_end || (end < want_end && bytes.len() - end < 8),
+                "{bytes:?}"
+            );
+            assert_eq!(
+                upper,
+                bytes[..end].iter().any(u8::is_ascii_uppercase),
+                "{bytes:?}"
+            );
+        };
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                let mut bytes = b"abcdefghij0123456789XYZ".to_vec();
+                bytes[at] = b;
+                check(&bytes);
+            }
+        }
+        for len in 0..40 {
+            for cap in [None, Some(0), Some(7), Some(8), Some(len / 2)] {
+                let mut bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                if let Some(at) = cap.filter(|&at| at < len) {
+                    bytes[at] = b'Q';
+                }
+                bytes.extend_from_slice(b" tail words here");
+                check(&bytes);
+            }
+        }
+        assert_eq!(
+            toks("ABCDEFGHIJKLMNOP qrstuvwxyz0123456789"),
+            toks("abcdefghijklmnop QRSTUVWXYZ0123456789")
+        );
+    }
+
+    #[test]
+    fn cached_classes_match_the_char_rules() {
+        for c in (0..TABLE_END).filter_map(char::from_u32) {
+            assert_eq!(classify_cached(c), (classify(c), single_lowercase(c)), "{c:?}");
+        }
+        assert_eq!(classify_cached('\u{20000}'), (CharClass::Single, None));
     }
 
     #[test]
