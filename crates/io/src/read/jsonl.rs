@@ -10,6 +10,7 @@ use std::io::{self, BufRead};
 use std::path::{Path, PathBuf};
 
 use saring_core::{Document, Provenance, stable_id};
+use serde::de;
 use serde_json::{Map, Value};
 
 use super::{DocReader, ReadError, ReadErrorKind, ReaderConfig};
@@ -81,7 +82,7 @@ impl JsonlDocs {
                 break;
             }
             any = true;
-            let newline = available.iter().position(|&b| b == b'\n');
+            let newline = memchr::memchr(b'\n', available);
             let chunk_len = newline.unwrap_or(available.len());
             let (chunk, _) = available.split_at_checked(chunk_len).unwrap_or((available, &[]));
             len += chunk.len() as u64;
@@ -105,8 +106,11 @@ impl JsonlDocs {
     fn parse_line(&self, record: u64, offset: u64) -> Result<Option<Document>, ReadError> {
         let error =
             |kind, message: String| ReadError::new(&self.path, Some(record), Some(offset), kind, message);
-        let line = std::str::from_utf8(&self.line)
-            .map_err(|e| error(ReadErrorKind::InvalidJson, format!("invalid UTF-8: {e}")))?;
+        // The SIMD check first; the standard one only to word the error of a line that fails it.
+        let line = simdutf8::basic::from_utf8(&self.line).or_else(|_| {
+            std::str::from_utf8(&self.line)
+                .map_err(|e| error(ReadErrorKind::InvalidJson, format!("invalid UTF-8: {e}")))
+        })?;
         let line = if record == 0 {
             line.trim_start_matches('\u{feff}')
         } else {
@@ -115,15 +119,45 @@ impl JsonlDocs {
         if line.trim().is_empty() {
             return Ok(None);
         }
-        let value: Value = serde_json::from_str(line)
-            .map_err(|e| error(ReadErrorKind::InvalidJson, format!("invalid JSON: {e}")))?;
-        let Value::Object(mut object) = value else {
-            return Err(error(
-                ReadErrorKind::InvalidJson,
-                "the line is not a JSON object".to_owned(),
-            ));
+        let seed = FieldsSeed {
+            text: &self.text_field,
+            id: &self.id_field,
+            url: &self.url_field,
         };
-        let text = match object.remove(&self.text_field) {
+        // Only an object is parsed straight into its fields; anything else, and any line that fails
+        // that parse, goes through a `Value`, which words the error.
+        let fields = line
+            .trim_start()
+            .starts_with('{')
+            .then(|| {
+                let mut de = serde_json::Deserializer::from_str(line);
+                de::DeserializeSeed::deserialize(seed, &mut de)
+                    .and_then(|fields| de.end().map(|()| fields))
+                    .ok()
+            })
+            .flatten();
+        let fields = match fields {
+            Some(fields) => fields,
+            None => {
+                let value: Value = serde_json::from_str(line)
+                    .map_err(|e| error(ReadErrorKind::InvalidJson, format!("invalid JSON: {e}")))?;
+                let Value::Object(object) = value else {
+                    return Err(error(
+                        ReadErrorKind::InvalidJson,
+                        "the line is not a JSON object".to_owned(),
+                    ));
+                };
+                seed.split(object)
+            }
+        };
+        let LineFields {
+            text,
+            id,
+            url,
+            metadata,
+            mut rest,
+        } = fields;
+        let text = match text {
             Some(Value::String(text)) => text,
             Some(other) => {
                 let message = format!(
@@ -134,7 +168,15 @@ impl JsonlDocs {
                 return Err(error(ReadErrorKind::MissingField, message));
             }
             None => {
-                let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+                for (key, value) in [(&self.id_field, &id), (&self.url_field, &url)] {
+                    if value.is_some() {
+                        rest.insert(key.clone(), Value::Null);
+                    }
+                }
+                if metadata.is_some() {
+                    rest.insert("metadata".to_owned(), Value::Null);
+                }
+                let keys: Vec<&str> = rest.keys().map(String::as_str).collect();
                 let message = format!(
                     "missing field `{}`. Is your `text_field` correct? Available keys: {}",
                     self.text_field,
@@ -143,27 +185,27 @@ impl JsonlDocs {
                 return Err(error(ReadErrorKind::MissingField, message));
             }
         };
-        let id = match object.remove(&self.id_field) {
+        let id = match id {
             Some(Value::String(id)) => id,
             Some(Value::Number(n)) => n.to_string(),
             _ => stable_id(&self.shown, offset),
         };
         let mut doc = Document::new(id, text);
-        match object.remove(&self.url_field) {
+        match url {
             Some(Value::String(url)) => doc.url = Some(url),
             Some(Value::Null) | None => {}
             Some(other) => {
                 doc.metadata.insert(self.url_field.clone(), other);
             }
         }
-        match object.remove("metadata") {
+        match metadata {
             Some(Value::Object(metadata)) => unpack_metadata(metadata, &mut doc),
             Some(Value::Null) | None => {}
             Some(other) => {
                 doc.metadata.insert("metadata".to_owned(), other);
             }
         }
-        for (key, value) in object {
+        for (key, value) in rest {
             doc.metadata.entry(key).or_insert(value);
         }
         doc.provenance = Provenance {
@@ -172,6 +214,120 @@ impl JsonlDocs {
             offset,
         };
         Ok(Some(doc))
+    }
+}
+
+/// A line's object split into the fields the reader maps to their own places (`None`: absent) and the
+/// rest. When a key repeats, its last value counts, as in a parsed `Value`.
+#[derive(Default)]
+struct LineFields {
+    text: Option<Value>,
+    id: Option<Value>,
+    url: Option<Value>,
+    metadata: Option<Value>,
+    rest: Map<String, Value>,
+}
+
+/// Parses a line's object straight into [`LineFields`]: keys are compared without being copied, and only
+/// the other fields' keys become strings. A field name the config gives twice goes to the first of
+/// text, id, url, `metadata`, as when they are taken out of a parsed `Value` in that order.
+#[derive(Clone, Copy)]
+struct FieldsSeed<'a> {
+    text: &'a str,
+    id: &'a str,
+    url: &'a str,
+}
+
+/// Which of [`LineFields`] a key is.
+enum FieldKey {
+    Text,
+    Id,
+    Url,
+    Metadata,
+    Other(String),
+}
+
+impl FieldsSeed<'_> {
+    fn key(&self, key: &str) -> FieldKey {
+        if key == self.text {
+            FieldKey::Text
+        } else if key == self.id {
+            FieldKey::Id
+        } else if key == self.url {
+            FieldKey::Url
+        } else if key == "metadata" {
+            FieldKey::Metadata
+        } else {
+            FieldKey::Other(key.to_owned())
+        }
+    }
+
+    /// The same split of an object already parsed.
+    fn split(&self, object: Map<String, Value>) -> LineFields {
+        let mut fields = LineFields::default();
+        for (key, value) in object {
+            fields.put(self.key(&key), value);
+        }
+        fields
+    }
+}
+
+impl LineFields {
+    fn put(&mut self, key: FieldKey, value: Value) {
+        match key {
+            FieldKey::Text => self.text = Some(value),
+            FieldKey::Id => self.id = Some(value),
+            FieldKey::Url => self.url = Some(value),
+            FieldKey::Metadata => self.metadata = Some(value),
+            FieldKey::Other(key) => {
+                self.rest.insert(key, value);
+            }
+        }
+    }
+}
+
+impl<'de> de::DeserializeSeed<'de> for FieldsSeed<'_> {
+    type Value = LineFields;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<LineFields, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for FieldsSeed<'_> {
+    type Value = LineFields;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<LineFields, A::Error> {
+        let mut fields = LineFields::default();
+        while let Some(key) = map.next_key_seed(&self)? {
+            fields.put(key, map.next_value()?);
+        }
+        Ok(fields)
+    }
+}
+
+/// Keys are read through the seed too: compared in place, copied only when kept.
+impl<'de> de::DeserializeSeed<'de> for &FieldsSeed<'_> {
+    type Value = FieldKey;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<FieldKey, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for &FieldsSeed<'_> {
+    type Value = FieldKey;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<FieldKey, E> {
+        Ok(self.key(key))
     }
 }
 
@@ -289,6 +445,48 @@ mod tests {
         assert_eq!(doc.metadata["title"], "T");
         assert_eq!(doc.metadata["source"], "cc");
         assert_eq!(doc.metadata.len(), 2);
+    }
+
+    #[test]
+    fn repeated_and_escaped_keys_read_as_in_a_parsed_value() {
+        let lines = concat!(
+            r#"{"text":"a","te\u0078t":"b","id":"x\"y","title":"top","metadata":{"title":"nested"}}"#,
+            "\n",
+            r#"{"url":"u","metadata":{},"z":1,"id":[1]}"#,
+            "\n",
+            r#"{"url":{"a":1},"text":"c","metadata":3,"z":null}"#,
+        );
+        let (_, docs) = read(lines.as_bytes(), &ReaderConfig::default());
+        let doc = docs[0].as_ref().unwrap();
+        assert_eq!((doc.text.as_str(), doc.id.as_str()), ("b", "x\"y"));
+        assert_eq!(doc.metadata["title"], "nested", "a nested entry wins");
+        let e = docs[1].as_ref().unwrap_err();
+        assert_eq!(e.kind, ReadErrorKind::MissingField);
+        assert!(
+            e.message.ends_with("Available keys: id, metadata, url, z"),
+            "{}",
+            e.message
+        );
+        let doc = docs[2].as_ref().unwrap();
+        assert_eq!(doc.url, None);
+        assert_eq!(doc.metadata["url"]["a"], 1);
+        assert_eq!(doc.metadata["metadata"], 3);
+        assert_eq!(doc.metadata["z"], Value::Null);
+    }
+
+    #[test]
+    fn a_field_named_twice_in_the_config_goes_to_the_text_first() {
+        let config = ReaderConfig {
+            text_field: "body".to_owned(),
+            id_field: "body".to_owned(),
+            url_field: "metadata".to_owned(),
+            ..ReaderConfig::default()
+        };
+        let (path, docs) = read(br#"{"body":"t","metadata":"http://a/"}"#, &config);
+        let doc = docs[0].as_ref().unwrap();
+        assert_eq!(doc.text, "t");
+        assert_eq!(doc.id, stable_id(&path.display().to_string(), 0));
+        assert_eq!(doc.url.as_deref(), Some("http://a/"));
     }
 
     #[test]
