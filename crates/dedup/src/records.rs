@@ -7,10 +7,12 @@
 //!   (from the `signatures` stage; read by document with [`ShardSketches`]);
 //! - `assign`: each document's representative, cluster size and whether it is kept (from `cluster`).
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::DedupError;
 use crate::minhash::{LINE_PERMS, Signature};
@@ -118,10 +120,24 @@ pub(crate) struct Sketch {
 }
 
 /// Reads of documents' sketches by address: every shard's record ends (`sidx`, 8 bytes per document) are
-/// held in memory, so a sketch with its line units is one positioned read of `sketch`.
+/// held in memory, so a sketch with its line units is one positioned read of `sketch`. Sketches read are
+/// kept, up to [`SKETCH_CACHE_BYTES`]: the members of a band's buckets are mostly the same near copies
+/// in every band, so most reads are repeats, and each was a system call and a copy.
 pub(crate) struct ShardSketches {
     files: Vec<(PathBuf, File, Vec<u64>)>,
     num_perm: usize,
+    cache: Mutex<SketchCache>,
+}
+
+/// Bytes of sketches a [`ShardSketches`] keeps at most (estimated); past that, further reads are not
+/// kept, so the memory does not grow with the corpus.
+const SKETCH_CACHE_BYTES: usize = 16 << 20;
+
+/// The sketches a [`ShardSketches`] has read, by address, and their estimated bytes.
+#[derive(Default)]
+struct SketchCache {
+    sketches: HashMap<u64, Arc<Sketch>>,
+    bytes: usize,
 }
 
 impl ShardSketches {
@@ -141,11 +157,45 @@ impl ShardSketches {
                 Ok((path, file, ends))
             })
             .collect::<Result<_, DedupError>>()?;
-        Ok(ShardSketches { files, num_perm })
+        Ok(ShardSketches {
+            files,
+            num_perm,
+            cache: Mutex::default(),
+        })
     }
 
     /// The sketch of the document at `address` (`None`: it has no signature).
-    pub(crate) fn sketch(&self, address: u64) -> Result<Option<Sketch>, DedupError> {
+    pub(crate) fn sketch(&self, address: u64) -> Result<Option<Arc<Sketch>>, DedupError> {
+        // A poisoned lock only means another thread panicked; the map itself is whole.
+        let cached = |cache: &Mutex<SketchCache>| {
+            cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .sketches
+                .get(&address)
+                .cloned()
+        };
+        if let Some(sketch) = cached(&self.cache) {
+            return Ok(Some(sketch));
+        }
+        let Some(sketch) = self.read(address)? else {
+            return Ok(None);
+        };
+        let sketch = Arc::new(sketch);
+        let bytes = 64 + 2 * sketch.sketch.len() + 2 * LINE_PERMS * sketch.lines.len();
+        let mut cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.bytes + bytes <= SKETCH_CACHE_BYTES {
+            cache.bytes += bytes;
+            cache.sketches.insert(address, Arc::clone(&sketch));
+        }
+        Ok(Some(sketch))
+    }
+
+    /// Reads the sketch of the document at `address` from its shard's file.
+    fn read(&self, address: u64) -> Result<Option<Sketch>, DedupError> {
         let (shard, index) = split_address(address);
         let bad = |path: &str, what: &str| DedupError::Io {
             path: path.to_owned(),
@@ -339,9 +389,13 @@ mod tests {
         let sketches = ShardSketches::open(2, |s| p("sketch", s), |s| p("sidx", s), 4).unwrap();
         assert_eq!(sketches.sketch(address(1, 0)).unwrap(), None);
         let back = sketches.sketch(address(1, 1)).unwrap().unwrap();
-        assert_eq!((back.sketch, back.lines), (sig.sketch.clone(), sig.lines.clone()));
+        assert_eq!((&back.sketch, &back.lines), (&sig.sketch, &sig.lines));
         let no_units = sketches.sketch(address(0, 2)).unwrap().unwrap();
-        assert_eq!((no_units.sketch, no_units.lines.len()), (sig.sketch.clone(), 0));
+        assert_eq!((&no_units.sketch, no_units.lines.len()), (&sig.sketch, 0));
+        assert!(
+            Arc::ptr_eq(&back, &sketches.sketch(address(1, 1)).unwrap().unwrap()),
+            "a sketch read again comes from the cache"
+        );
         assert_eq!(
             sketches.sketch(address(1, 3)).unwrap(),
             None,
@@ -352,6 +406,7 @@ mod tests {
         let mut units = std::fs::read(p("sketch", 0)).unwrap();
         units.truncate(units.len() - 1);
         std::fs::write(p("sketch", 0), &units).unwrap();
+        let sketches = ShardSketches::open(2, |s| p("sketch", s), |s| p("sidx", s), 4).unwrap();
         assert!(
             sketches.sketch(address(0, 2)).is_err(),
             "a record cut short is an error"

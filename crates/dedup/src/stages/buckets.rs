@@ -6,6 +6,8 @@
 //! datatrove does. The pairs are written as sorted `(later, earlier)` edges. Sketches are read by document
 //! from the shards' files, and only a bucket's first members are held.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -85,7 +87,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
 /// A bucket being read: its key, its first members (with sketches once read) and its size so far.
 struct Bucket {
     key: u64,
-    first: Vec<(u64, Option<Sketch>)>,
+    first: Vec<(u64, Option<Arc<Sketch>>)>,
     size: usize,
 }
 
