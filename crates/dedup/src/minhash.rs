@@ -241,23 +241,62 @@ pub fn line_coverage(a: &[[u16; LINE_PERMS]], b: &[[u16; LINE_PERMS]]) -> f64 {
 /// when either has no units.
 pub fn line_coverages(a: &[[u16; LINE_PERMS]], b: &[[u16; LINE_PERMS]]) -> (f64, f64) {
     if a.is_empty() || b.is_empty() {
-        return (0.0, 0.0);
+        (0.0, 0.0)
+    } else if a.len() * b.len() <= PAIRWISE_UNITS {
+        // Few units (the common case): no allocation, no sorting.
+        (coverage_pairwise(a, b), coverage_pairwise(b, a))
+    } else {
+        let (index_a, index_b) = (unit_index(a), unit_index(b));
+        (coverage_indexed(a, &index_b), coverage_indexed(b, &index_a))
     }
-    let index = |units: &[[u16; LINE_PERMS]]| -> [Vec<u16>; LINE_PERMS] {
-        std::array::from_fn(|p| {
-            let mut v: Vec<u16> = units.iter().filter_map(|u| u.get(p).copied()).collect();
-            v.sort_unstable();
-            v
+}
+
+/// The share of `units` found in `other`, every pair compared, four lanes at once.
+fn coverage_pairwise(units: &[[u16; LINE_PERMS]], other: &[[u16; LINE_PERMS]]) -> f64 {
+    let hits = units
+        .iter()
+        .filter(|u| {
+            let u = pack_unit(**u);
+            other.iter().any(|w| has_zero_lane(u ^ pack_unit(*w)))
         })
-    };
-    let found = |units: &[[u16; LINE_PERMS]], other: &[Vec<u16>; LINE_PERMS]| {
-        let hits = units
-            .iter()
-            .filter(|u| u.iter().zip(other).any(|(v, set)| set.binary_search(v).is_ok()))
-            .count();
-        hits as f64 / units.len() as f64
-    };
-    (found(a, &index(b)), found(b, &index(a)))
+        .count();
+    hits as f64 / units.len() as f64
+}
+
+/// Each permutation's values of `units`, sorted, for [`coverage_indexed`].
+fn unit_index(units: &[[u16; LINE_PERMS]]) -> [Vec<u16>; LINE_PERMS] {
+    std::array::from_fn(|p| {
+        let mut v: Vec<u16> = units.iter().filter_map(|u| u.get(p).copied()).collect();
+        v.sort_unstable();
+        v
+    })
+}
+
+/// The share of `units` found in the units whose [`unit_index`] is `other`.
+fn coverage_indexed(units: &[[u16; LINE_PERMS]], other: &[Vec<u16>; LINE_PERMS]) -> f64 {
+    let hits = units
+        .iter()
+        .filter(|u| u.iter().zip(other).any(|(v, set)| set.binary_search(v).is_ok()))
+        .count();
+    hits as f64 / units.len() as f64
+}
+
+/// Unit pairs up to which [`line_coverages`] compares every unit of one side with every unit of the
+/// other instead of sorting each side's values per permutation (same result, no allocation).
+const PAIRWISE_UNITS: usize = 1024;
+
+/// A line unit's four 16-bit values in one `u64`, one per 16-bit lane.
+#[inline(always)]
+fn pack_unit(unit: [u16; LINE_PERMS]) -> u64 {
+    unit.iter().rev().fold(0, |acc, &v| (acc << 16) | u64::from(v))
+}
+
+/// Whether any 16-bit lane of `x` is zero (the classic SWAR test: exact, no false positives).
+#[inline(always)]
+fn has_zero_lane(x: u64) -> bool {
+    const LOW: u64 = 0x0001_0001_0001_0001;
+    const HIGH: u64 = 0x8000_8000_8000_8000;
+    x.wrapping_sub(LOW) & !x & HIGH != 0
 }
 
 /// The Jaccard similarity estimated from two sketches of equal length (b-bit corrected, clamped to
@@ -336,6 +375,34 @@ mod tests {
         let other = lines("one two three\nfour five six\nseven eight nine\ndelta epsilon zeta");
         assert_eq!(line_coverage(&a, &other), 0.25);
         assert_eq!(line_coverage(&a, &[]), 0.0);
+    }
+
+    #[test]
+    fn pairwise_and_indexed_coverage_agree() {
+        // Units drawn from a small range, so that some lanes match and some do not, of every size
+        // around the switch between the two ways.
+        let mut state = 7u64;
+        let mut unit =
+            || -> [u16; LINE_PERMS] { std::array::from_fn(|_| (splitmix64(&mut state) % 40) as u16) };
+        for (na, nb) in [(1, 1), (3, 5), (32, 32), (33, 32), (1, 1024), (40, 60)] {
+            let a: Vec<_> = (0..na).map(|_| unit()).collect();
+            let b: Vec<_> = (0..nb).map(|_| unit()).collect();
+            let indexed = (
+                coverage_indexed(&a, &unit_index(&b)),
+                coverage_indexed(&b, &unit_index(&a)),
+            );
+            let pairwise = (coverage_pairwise(&a, &b), coverage_pairwise(&b, &a));
+            assert_eq!(pairwise, indexed, "{na} x {nb}");
+            assert_eq!(line_coverages(&a, &b), indexed, "{na} x {nb}");
+        }
+        // A lane that differs only in its sign bit, or borrows from the next, is no match.
+        assert!(!has_zero_lane(
+            pack_unit([1, 2, 3, 4]) ^ pack_unit([0x8001, 3, 2, 5])
+        ));
+        assert!(has_zero_lane(pack_unit([0, 1, 0, 1]) ^ pack_unit([1, 1, 1, 0])));
+        assert!(!has_zero_lane(
+            pack_unit([0, 0x100, 0, 1]) ^ pack_unit([1, 0, 1, 0])
+        ));
     }
 
     #[test]
