@@ -36,8 +36,10 @@ pub(crate) use filter::write_stats;
 use crate::work::Plan;
 use crate::{DedupConfig, DedupError, DedupStats};
 
-/// Documents handed to the worker threads at a time.
-const BATCH_DOCS: usize = 4096;
+/// Documents handed to the worker threads at a time: few enough that a batch's texts (or token lines)
+/// are still in the CPU's cache when the workers tokenise (or sign) them, about 1 MB on web text; enough
+/// to keep two or more threads busy between hand-offs.
+const BATCH_DOCS: usize = 256;
 /// Error messages kept in the stats.
 const MAX_ERROR_MESSAGES: usize = 20;
 /// Pairs a stage buffers in memory before sorting them into a run on disk (16 bytes each), over all the
