@@ -382,8 +382,8 @@ impl Dictionary {
 
     /// The rows of the bucket ids in `buckets`, in order, passed to `emit` (fastText's `pushHash` on each).
     /// With a pruned-bucket map, every id's filter bit is read before any id is looked up, so those reads
-    /// (most of which miss the processor's caches) overlap instead of waiting on one another; `buckets` is
-    /// left holding the ids that passed the filter.
+    /// (most of which miss the processor's caches) overlap instead of waiting on one another, and every
+    /// row is looked up before any is passed on; `buckets` is left holding the rows.
     fn bucket_rows(&self, buckets: &mut Vec<u32>, emit: &mut impl FnMut(u32)) {
         let Prune::Map(map) = &self.prune else {
             for &id in buckets.iter() {
@@ -399,9 +399,20 @@ impl Dictionary {
             }
             kept += usize::from(map.may_have(id as i32));
         }
-        buckets.truncate(kept);
-        for &id in buckets.iter() {
-            self.push_bucket(id, emit);
+        // Then the surviving ids become their rows, all looked up before any row is added.
+        let mut rows = 0usize;
+        for i in 0..kept {
+            let id = buckets.get(i).copied().unwrap_or_default();
+            self.push_bucket(id, &mut |row| {
+                if let Some(slot) = buckets.get_mut(rows) {
+                    *slot = row;
+                }
+                rows += 1;
+            });
+        }
+        buckets.truncate(rows);
+        for &row in buckets.iter() {
+            emit(row);
         }
     }
 
