@@ -56,6 +56,8 @@ pub(crate) struct FeatureScratch {
     pub(crate) bracketed: Vec<u8>,
     /// The hashes of the line's words, for word n-grams (only filled when `wordNgrams > 1`).
     pub(crate) word_hashes: Vec<i32>,
+    /// The bucket ids of the current token's character n-grams, in order.
+    pub(crate) buckets: Vec<u32>,
 }
 
 impl FeatureScratch {
@@ -67,6 +69,9 @@ impl FeatureScratch {
         }
         if self.word_hashes.capacity() > KEEP_BYTES {
             self.word_hashes = Vec::new();
+        }
+        if self.buckets.capacity() > KEEP_BYTES {
+            self.buckets = Vec::new();
         }
     }
 }
@@ -158,10 +163,16 @@ impl IntMap {
         }
     }
 
+    /// Whether `key` may be present: false settles it.
+    #[inline]
+    fn may_have(&self, key: i32) -> bool {
+        let (word, bit) = self.bit(key);
+        self.maybe.get(word).is_some_and(|&w| w & bit != 0)
+    }
+
     #[inline]
     fn get(&self, key: i32) -> Option<i32> {
-        let (word, bit) = self.bit(key);
-        if self.maybe.get(word).is_none_or(|&w| w & bit == 0) {
+        if !self.may_have(key) {
             return None;
         }
         let mask = self.slots.len() - 1;
@@ -369,9 +380,46 @@ impl Dictionary {
         }
     }
 
-    /// fastText's `computeSubwords` over a word already wrapped in `<` and `>`: every n-gram of `minn` to
-    /// `maxn` characters (UTF-8 aware), except the lone `<` and `>`.
-    fn char_ngrams(&self, word: &[u8], emit: &mut impl FnMut(u32)) {
+    /// The rows of the bucket ids in `buckets`, in order, passed to `emit` (fastText's `pushHash` on each).
+    /// With a pruned-bucket map, every id's filter bit is read before any id is looked up, so those reads
+    /// (most of which miss the processor's caches) overlap instead of waiting on one another, and every
+    /// row is looked up before any is passed on; `buckets` is left holding the rows.
+    fn bucket_rows(&self, buckets: &mut Vec<u32>, emit: &mut impl FnMut(u32)) {
+        let Prune::Map(map) = &self.prune else {
+            for &id in buckets.iter() {
+                self.push_bucket(id, emit);
+            }
+            return;
+        };
+        let mut kept = 0usize;
+        for i in 0..buckets.len() {
+            let id = buckets.get(i).copied().unwrap_or_default();
+            if let Some(slot) = buckets.get_mut(kept) {
+                *slot = id;
+            }
+            kept += usize::from(map.may_have(id as i32));
+        }
+        // Then the surviving ids become their rows, all looked up before any row is added.
+        let mut rows = 0usize;
+        for i in 0..kept {
+            let id = buckets.get(i).copied().unwrap_or_default();
+            self.push_bucket(id, &mut |row| {
+                if let Some(slot) = buckets.get_mut(rows) {
+                    *slot = row;
+                }
+                rows += 1;
+            });
+        }
+        buckets.truncate(rows);
+        for &row in buckets.iter() {
+            emit(row);
+        }
+    }
+
+    /// fastText's `computeSubwords` over a word already wrapped in `<` and `>`: the bucket ids of every
+    /// n-gram of `minn` to `maxn` characters (UTF-8 aware), except the lone `<` and `>`, appended to
+    /// `buckets` in fastText's order.
+    fn char_ngrams(&self, word: &[u8], buckets: &mut Vec<u32>) {
         if self.maxn == 0 || self.bucket == 0 {
             return;
         }
@@ -386,7 +434,7 @@ impl Dictionary {
                 if byte & 0xC0 != 0x80 {
                     if chars > 0 {
                         // The n-gram of `chars` characters ends here, before the end of the word.
-                        self.ngram(chars, i == 0, false, hash, emit);
+                        self.ngram(chars, i == 0, false, hash, buckets);
                         if chars == self.maxn {
                             complete = true;
                             break;
@@ -398,15 +446,15 @@ impl Dictionary {
             }
             if !complete && chars > 0 {
                 // The last n-gram from `i` runs to the end of the word.
-                self.ngram(chars, i == 0, true, hash, emit);
+                self.ngram(chars, i == 0, true, hash, buckets);
             }
         }
     }
 
     #[inline]
-    fn ngram(&self, chars: usize, at_start: bool, at_end: bool, hash: u32, emit: &mut impl FnMut(u32)) {
+    fn ngram(&self, chars: usize, at_start: bool, at_end: bool, hash: u32, buckets: &mut Vec<u32>) {
         if chars >= self.minn && !(chars == 1 && (at_start || at_end)) {
-            self.push_bucket(hash % self.bucket, emit);
+            buckets.push(hash % self.bucket);
         }
     }
 
@@ -476,7 +524,7 @@ impl Dictionary {
         &self,
         token: &[u8],
         hash: u32,
-        bracketed: &mut Vec<u8>,
+        scratch: &mut FeatureScratch,
         emit: &mut impl FnMut(u32),
     ) -> bool {
         match self.find(token, hash) {
@@ -496,11 +544,16 @@ impl Dictionary {
             }
         }
         if token != EOS {
+            let FeatureScratch {
+                bracketed, buckets, ..
+            } = scratch;
             bracketed.clear();
             bracketed.push(b'<');
             bracketed.extend_from_slice(token);
             bracketed.push(b'>');
-            self.char_ngrams(bracketed, emit);
+            buckets.clear();
+            self.char_ngrams(bracketed, buckets);
+            self.bucket_rows(buckets, emit);
         }
         true
     }
@@ -519,5 +572,40 @@ impl Dictionary {
                 self.push_bucket((h % bucket) as u32, emit);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filtered_bucket_rows_are_the_rows_looked_up_one_by_one() {
+        let model = super::super::LanguageModel::from_bytes(crate::LID176_FTZ).unwrap();
+        let dict = &model.dictionary;
+        assert!(matches!(dict.prune, Prune::Map(_)), "lid.176 is pruned");
+        let mut buckets = Vec::new();
+        let mut seen = 0;
+        for word in [
+            "<Konstantinopel>",
+            "<zzqx>",
+            "<Привет>",
+            "<日本語>",
+            "<a>",
+            "<kucing-kucing>",
+        ] {
+            buckets.clear();
+            dict.char_ngrams(word.as_bytes(), &mut buckets);
+            assert!(!buckets.is_empty(), "{word}");
+            let mut one_by_one = Vec::new();
+            for &id in &buckets {
+                dict.push_bucket(id, &mut |row| one_by_one.push(row));
+            }
+            let mut batched = Vec::new();
+            dict.bucket_rows(&mut buckets, &mut |row| batched.push(row));
+            assert_eq!(batched, one_by_one, "{word}");
+            seen += batched.len();
+        }
+        assert!(seen > 10, "some n-grams have rows");
     }
 }

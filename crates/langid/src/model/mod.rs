@@ -363,12 +363,10 @@ impl LanguageModel {
         } = scratch;
         let mut compute = |vector: &mut [f32]| {
             let mut rows = 0u32;
-            let word = self
-                .dictionary
-                .word_rows(token, hash, &mut features.bracketed, &mut |row| {
-                    self.input.add_row_to(vector, row as usize);
-                    rows += 1;
-                });
+            let word = self.dictionary.word_rows(token, hash, features, &mut |row| {
+                self.input.add_row_to(vector, row as usize);
+                rows += 1;
+            });
             word.then_some(rows)
         };
         let found = if token.len() > TokenCache::MAX_TOKEN_BYTES {

@@ -210,11 +210,10 @@ fn label_counts_are_the_training_prior() {
 fn summed_rows(model: &LanguageModel, token: &str) -> Option<(Vec<f32>, u32)> {
     let mut vector = vec![0.0; model.dim];
     let mut rows = 0;
-    let mut bracketed = Vec::new();
     let word = model.dictionary.word_rows(
         token.as_bytes(),
         dictionary::fnv(token.as_bytes()),
-        &mut bracketed,
+        &mut FeatureScratch::default(),
         &mut |row| {
             model.input.add_row_to(&mut vector, row as usize);
             rows += 1;
