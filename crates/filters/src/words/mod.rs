@@ -31,6 +31,49 @@ struct Token {
     space: bool,
 }
 
+/// What one pass over a chunk learns of its characters, for the fast paths of
+/// [`EnglishTokenizer::tokenize_span`].
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    /// Every character is a letter (Python's `isalpha`).
+    letters: bool,
+    /// Every character but the last is a letter.
+    letters_but_last: bool,
+    /// Every character is an ASCII digit.
+    digits: bool,
+}
+
+impl Default for Shape {
+    /// The shape of the empty chunk, to which characters are pushed.
+    fn default() -> Shape {
+        Shape {
+            letters: true,
+            letters_but_last: true,
+            digits: true,
+        }
+    }
+}
+
+impl Shape {
+    fn push_ascii(&mut self, b: u8) {
+        self.letters_but_last = self.letters;
+        self.letters &= b.is_ascii_alphabetic();
+        self.digits &= b.is_ascii_digit();
+    }
+
+    fn push_other(&mut self, c: char) {
+        self.letters_but_last = self.letters;
+        self.letters = self.letters && is_alpha(c);
+        self.digits = false;
+    }
+}
+
+/// Python's `str.isspace` for an ASCII byte: `\t \n \v \f \r`, the separators `\x1c`–`\x1f` and
+/// the space.
+fn is_ascii_py_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | 0x1c..=b' ')
+}
+
 /// A special case whose affix tokenization differs from a plain chunk: found by spaCy's second pass.
 struct MatcherRule {
     /// The tokens of the key as the affix rules alone split it.
@@ -310,59 +353,87 @@ impl EnglishTokenizer {
         true
     }
 
-    /// spaCy's `_tokenize_affixes`: splits at whitespace, then tokenizes each chunk.
+    /// spaCy's `_tokenize_affixes`: splits at whitespace, then tokenizes each chunk. One pass over the
+    /// bytes finds each chunk's end and its [`Shape`]; a single space after a chunk is that chunk's
+    /// trailing space, any other run of whitespace a whitespace token.
     fn tokenize_affixes(&self, text: &str, with_specials: bool, out: &mut Vec<Token>) {
-        let mut start = 0;
-        let mut in_ws = match text.chars().next() {
-            Some(c) => is_py_space(c),
-            None => return,
-        };
-        for (i, c) in text.char_indices() {
-            if is_py_space(c) != in_ws {
-                if start < i {
-                    self.tokenize_span(text, start, i, in_ws, with_specials, out);
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            let mut shape = Shape::default();
+            while let Some(&b) = bytes.get(i) {
+                if b.is_ascii() {
+                    if is_ascii_py_space(b) {
+                        break;
+                    }
+                    shape.push_ascii(b);
+                    i += 1;
+                } else {
+                    let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                        break;
+                    };
+                    if is_py_space(c) {
+                        break;
+                    }
+                    shape.push_other(c);
+                    i += c.len_utf8();
                 }
-                start = if c == ' ' { i + 1 } else { i };
-                in_ws = !in_ws;
             }
-        }
-        if start < text.len() {
-            self.tokenize_span(text, start, text.len(), in_ws, with_specials, out);
+            if start < i {
+                self.tokenize_span(text, start, i, shape, with_specials, out);
+            }
+            let ws_from = i;
+            while let Some(&b) = bytes.get(i) {
+                if b.is_ascii() {
+                    if !is_ascii_py_space(b) {
+                        break;
+                    }
+                    i += 1;
+                } else {
+                    match text.get(i..).and_then(|rest| rest.chars().next()) {
+                        Some(c) if is_py_space(c) => i += c.len_utf8(),
+                        _ => break,
+                    }
+                }
+            }
+            // after a chunk (not at the start of the text), a first ' ' belongs to the chunk
+            let ws_start = if ws_from > 0 && bytes.get(ws_from) == Some(&b' ') {
+                ws_from + 1
+            } else {
+                ws_from
+            };
+            if ws_start < i {
+                out.push(Token {
+                    start: ws_start,
+                    end: i,
+                    space: true,
+                });
+            }
         }
     }
 
+    /// One chunk (a non-space run) at `start..end` of `text`, of the given shape.
     fn tokenize_span(
         &self,
         text: &str,
         start: usize,
         end: usize,
-        in_ws: bool,
+        shape: Shape,
         with_specials: bool,
         out: &mut Vec<Token>,
     ) {
         let Some(chunk) = text.get(start..end) else {
             return;
         };
-        if in_ws {
-            // a whitespace span: no rule splits whitespace
-            out.push(Token {
-                start,
-                end,
-                space: true,
-            });
-            return;
-        }
         if !with_specials {
             self.tokenize_chunk(chunk, start, false, out);
             return;
         }
-        // fast path: ASCII letters only, or ASCII digits only, and no special case: no prefix, suffix or
-        // infix rule applies (each needs a symbol or punctuation, or letters and digits together), and
-        // a URL needs a `.`, so the chunk is one token
-        let bytes = chunk.as_bytes();
-        if (bytes.iter().all(u8::is_ascii_alphabetic) || bytes.iter().all(u8::is_ascii_digit))
-            && !self.specials.contains_key(chunk)
-        {
+        // fast path: letters only (Python's `isalpha`), or ASCII digits only, and no special case: no
+        // prefix, suffix or infix rule applies (each needs a symbol or punctuation, or letters and digits
+        // together), and a URL needs a `.`, so the chunk is one token
+        if (shape.letters || shape.digits) && !self.specials.contains_key(chunk) {
             out.push(Token {
                 start,
                 end,
@@ -370,12 +441,12 @@ impl EnglishTokenizer {
             });
             return;
         }
-        // fast path: ASCII letters and one final `,` `;` `:` `!` `?` (or `.` after a lowercase letter),
-        // not a special case: the mark is the only suffix (spaCy's LIST_PUNCT, or its `.` after a
-        // lowercase letter), and the letters are one token or a special case
+        // fast path: letters and one final `,` `;` `:` `!` `?` (or `.` after an ASCII lowercase
+        // letter), not a special case: the mark is the only suffix (spaCy's LIST_PUNCT, or its `.` after
+        // a lowercase letter), and the letters are one token or a special case
         if let Some((&last, letters)) = chunk.as_bytes().split_last()
             && !letters.is_empty()
-            && letters.iter().all(u8::is_ascii_alphabetic)
+            && shape.letters_but_last
             && (matches!(last, b',' | b';' | b':' | b'!' | b'?')
                 || (last == b'.' && letters.last().is_some_and(u8::is_ascii_lowercase)))
             && !self.specials.contains_key(chunk)
