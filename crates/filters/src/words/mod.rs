@@ -104,6 +104,9 @@ pub(crate) struct EnglishTokenizer {
     /// Matcher rules by the text of their first token.
     matcher: PrefilteredMap<String, Vec<MatcherRule>>,
     sent_punct: FxHashSet<&'static str>,
+    /// The characters of `sent_punct`'s tokens: the ASCII ones as a table, the others sorted.
+    sent_ascii: [bool; 128],
+    sent_other: Vec<char>,
 }
 
 /// Chunks (non-space runs) and their token spans, kept per thread like spaCy's own cache; emptied when it
@@ -249,7 +252,17 @@ impl EnglishTokenizer {
             specials: PrefilteredMap::new(spacy_en_tables::SPECIALS.iter().copied().collect()),
             matcher: PrefilteredMap::new(FxHashMap::default()),
             sent_punct: spacy_en_tables::SENT_PUNCT.iter().copied().collect(),
+            sent_ascii: [false; 128],
+            sent_other: Vec::new(),
         };
+        for c in spacy_en_tables::SENT_PUNCT.iter().flat_map(|p| p.chars()) {
+            match tokenizer.sent_ascii.get_mut(c as usize) {
+                Some(flag) => *flag = true,
+                None => tokenizer.sent_other.push(c),
+            }
+        }
+        tokenizer.sent_other.sort_unstable();
+        tokenizer.sent_other.dedup();
         // spaCy (faster_heuristics) adds to its matcher the special cases containing an affix or a space.
         let mut matcher: FxHashMap<String, Vec<MatcherRule>> = FxHashMap::default();
         for &(key, _) in spacy_en_tables::SPECIALS {
@@ -701,8 +714,21 @@ impl EnglishTokenizer {
     }
 
     /// The number of sentences spaCy's `sentencizer` finds in `text` (at least 1 for non-empty text).
+    /// The sentencizer starts a sentence only after a token of its punctuation, so a text without any of
+    /// those tokens' characters is one sentence, known without splitting it.
     pub(crate) fn count_sentences(&self, text: &str) -> usize {
+        if !text.chars().any(|c| self.in_sentence_punct(c)) {
+            return 1;
+        }
         self.with_tokens(text, |tokens| self.count_sentences_of(text, tokens))
+    }
+
+    /// Whether `c` is a character of one of the sentencizer's punctuation tokens.
+    fn in_sentence_punct(&self, c: char) -> bool {
+        match self.sent_ascii.get(c as usize) {
+            Some(&flag) => flag,
+            None => self.sent_other.binary_search(&c).is_ok(),
+        }
     }
 
     fn count_sentences_of(&self, text: &str, tokens: &[Token]) -> usize {

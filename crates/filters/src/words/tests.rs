@@ -152,6 +152,30 @@ fn fast_tokens(en: &EnglishTokenizer, text: &str) -> Vec<Token> {
     first
 }
 
+/// The sentencizer's count over all the tokens of `text` (no shortcut).
+fn all_sentences(en: &EnglishTokenizer, text: &str) -> usize {
+    en.with_tokens(text, |tokens| en.count_sentences_of(text, tokens))
+}
+
+#[test]
+fn sentences_without_their_punctuation_are_one() {
+    let en = english();
+    for text in [
+        "",
+        " ",
+        "No stop here",
+        "a\n\nb",
+        "Done。 Next",
+        "x ! y",
+        "ok?",
+        "end. Start",
+        "१। २",
+    ] {
+        assert_eq!(en.count_sentences(text), all_sentences(en, text), "{text:?}");
+    }
+    assert!(en.in_sentence_punct('.') && en.in_sentence_punct('。') && !en.in_sentence_punct(','));
+}
+
 #[test]
 fn fast_paths_agree_with_the_slow_path_on_mixed_text() {
     let en = english();
@@ -205,6 +229,9 @@ fn fast_paths_agree_with_the_slow_path_on_the_filter_documents() {
         let value: serde_json::Value = serde_json::from_str(&line).unwrap();
         let text = value["text"].as_str().unwrap();
         assert_eq!(fast_tokens(en, text), slow_tokens(en, text), "{}", value["id"]);
+        for line in text.lines() {
+            assert_eq!(en.count_sentences(line), all_sentences(en, line), "{line:?}");
+        }
         documents += 1;
     }
     assert_eq!(documents, 2832);
@@ -330,6 +357,7 @@ mod random {
             text.extend(extra);
             let en = english();
             prop_assert_eq!(fast_tokens(en, &text), slow_tokens(en, &text), "{:?}", text);
+            prop_assert_eq!(en.count_sentences(&text), all_sentences(en, &text), "{:?}", text);
         }
     }
 }
