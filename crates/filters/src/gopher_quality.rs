@@ -227,19 +227,11 @@ impl GopherQuality {
         let mut stop_seen = vec![0u64; self.stop_words.len().div_ceil(64)];
         let mut stop_words = 0usize;
         for w in words {
-            // one pass over the word's characters: its length, and whether any is not punctuation, and any a
-            // letter
-            let (mut chars, mut symbol_only, mut alpha) = (0usize, true, false);
-            for c in w.chars() {
-                chars += 1;
-                symbol_only = symbol_only && is_punctuation(c);
-                alpha = alpha || is_alpha(c);
-            }
-            if !symbol_only {
+            if w.chars().any(|c| !is_punctuation(c)) {
                 non_symbol += 1;
-                non_symbol_chars += chars;
+                non_symbol_chars += w.chars().count();
             }
-            if alpha {
+            if w.chars().any(is_alpha) {
                 alpha_words += 1;
             }
             if let Some(&i) = self.stop_words.get(w)

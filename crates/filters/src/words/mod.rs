@@ -92,6 +92,10 @@ pub(crate) struct EnglishTokenizer {
     /// instead of one per alternative).
     suffix_behind_any: Option<regex::Regex>,
     infix: Regex,
+    /// `infix`'s alternatives, each a plain regex that consumes its look-arounds (see
+    /// [`InfixAlternative`]): matched by hand at the few positions an infix can start, instead of running
+    /// `infix`'s backtracking engine over the whole string. `None` if the pattern is not of that form.
+    infix_alternatives: Option<Vec<InfixAlternative>>,
     /// `infix` with its look-behinds and look-aheads turned into plain groups (they then consume their
     /// character): a plain regex that matches somewhere whenever `infix` does, so a miss here means no
     /// infix without running `infix`.
@@ -210,6 +214,102 @@ fn without_negative_lookaheads(pattern: &str) -> String {
     out
 }
 
+/// One top-level alternative `(?<=[B])M(?=[A])` of spaCy's infix pattern (each look-around optional, and
+/// one character wide), as the plain regex `^[B]M[A]`: matched from the character before a position (when
+/// it has `[B]`), its match less the last character (when it has `[A]`) is the infix. A backtracking
+/// engine tries M's choices in order and keeps the first that the look-ahead accepts; `regex`'s
+/// leftmost-first search returns that same match.
+struct InfixAlternative {
+    regex: regex::Regex,
+    behind: bool,
+    ahead: bool,
+}
+
+/// The top-level alternatives of `(?:a|b|…)`, split at the `|` outside groups, classes and escapes.
+fn top_level_alternatives(pattern: &str) -> Option<Vec<&str>> {
+    let body = pattern.strip_prefix("(?:")?.strip_suffix(')')?;
+    let mut alternatives = Vec::new();
+    let (mut depth, mut in_class, mut start) = (0usize, false, 0);
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth = depth.checked_sub(1)?,
+            '|' if !in_class && depth == 0 => {
+                alternatives.push(body.get(start..i)?);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    alternatives.push(body.get(start..)?);
+    (depth == 0).then_some(alternatives)
+}
+
+/// The length of the bracketed class at the start of `s` (`[` to its closing `]`), if `s` starts with one.
+fn class_len(s: &str) -> Option<usize> {
+    let mut chars = s.char_indices();
+    if chars.next()?.1 != '[' {
+        return None;
+    }
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' => return None, // nested classes: not the generated form
+            ']' => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `pattern`'s alternatives as [`InfixAlternative`]s, or `None` if one is not of that form.
+fn infix_alternatives(pattern: &str) -> Option<Vec<InfixAlternative>> {
+    top_level_alternatives(pattern)?
+        .into_iter()
+        .map(|alternative| {
+            let (behind, rest) = match alternative.strip_prefix("(?<=") {
+                Some(rest) => {
+                    let len = class_len(rest)?;
+                    (rest.get(..len), rest.get(len..)?.strip_prefix(')')?)
+                }
+                None => (None, alternative),
+            };
+            let (body, ahead) = match rest.rfind("(?=") {
+                Some(i) => {
+                    let class = rest.get(i + 3..)?.strip_suffix(')')?;
+                    if class_len(class)? != class.len() {
+                        return None;
+                    }
+                    (rest.get(..i)?, Some(class))
+                }
+                None => (rest, None),
+            };
+            if ["(?=", "(?!", "(?<"].iter().any(|look| body.contains(look)) {
+                return None;
+            }
+            let regex = regex::Regex::new(&format!(
+                "^{}(?:{body}){}",
+                behind.unwrap_or_default(),
+                ahead.unwrap_or_default()
+            ))
+            .ok()?;
+            Some(InfixAlternative {
+                regex,
+                behind: behind.is_some(),
+                ahead: ahead.is_some(),
+            })
+        })
+        .collect()
+}
+
 fn compile(pattern: &str) -> Regex {
     // The patterns are generated constants; the unit test `tables_compile` proves they compile, so a
     // failure here is a broken build, not bad input.
@@ -241,6 +341,7 @@ impl EnglishTokenizer {
             )
             .ok(),
             infix: compile(spacy_en_tables::INFIX),
+            infix_alternatives: infix_alternatives(spacy_en_tables::INFIX),
             infix_superset: regex::Regex::new(
                 &spacy_en_tables::INFIX
                     .replace("(?<=", "(?:")
@@ -340,6 +441,54 @@ impl EnglishTokenizer {
     fn may_have_infix(s: &str) -> bool {
         s.chars()
             .any(|c| unicode::in_ranges(spacy_en_tables::INFIX_FIRST, c))
+    }
+
+    /// Where `infix` matches in `s`, in order, as `re.finditer` finds them: the matches as byte ranges.
+    fn infix_spans(&self, s: &str) -> Vec<(usize, usize)> {
+        let Some(alternatives) = &self.infix_alternatives else {
+            return self
+                .infix
+                .find_iter(s)
+                .map_while(Result::ok)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+        };
+        let mut spans = Vec::new();
+        let (mut at, mut before) = (0usize, 0usize); // a position, and the width of the character before it
+        while let Some(c) = s.get(at..).and_then(|rest| rest.chars().next()) {
+            let end = unicode::in_ranges(spacy_en_tables::INFIX_FIRST, c)
+                .then(|| {
+                    alternatives.iter().find_map(|alternative| {
+                        let from = if alternative.behind {
+                            at.checked_sub(before).filter(|_| before > 0)?
+                        } else {
+                            at
+                        };
+                        let found = alternative.regex.find(s.get(from..)?)?;
+                        let mut end = from + found.end();
+                        if alternative.ahead {
+                            end -= found.as_str().chars().next_back()?.len_utf8();
+                        }
+                        (end > at).then_some(end)
+                    })
+                })
+                .flatten();
+            match end {
+                Some(end) => {
+                    spans.push((at, end));
+                    before = s
+                        .get(..end)
+                        .and_then(|done| done.chars().next_back())
+                        .map_or(0, char::len_utf8);
+                    at = end;
+                }
+                None => {
+                    before = c.len_utf8();
+                    at += before;
+                }
+            }
+        }
+        spans
     }
 
     fn has_infix(&self, s: &str) -> bool {
@@ -586,19 +735,18 @@ impl EnglishTokenizer {
             } else {
                 let mut start = 0usize;
                 let mut any = false;
-                for m in self.infix.find_iter(rest) {
-                    let Ok(m) = m else { break };
+                for (m_start, m_end) in self.infix_spans(rest) {
                     any = true;
-                    if m.start() == 0 {
+                    if m_start == 0 {
                         continue;
                     }
-                    if m.start() != start {
-                        push(out, lo + start, lo + m.start());
+                    if m_start != start {
+                        push(out, lo + start, lo + m_start);
                     }
-                    if m.start() != m.end() {
-                        push(out, lo + m.start(), lo + m.end());
+                    if m_start != m_end {
+                        push(out, lo + m_start, lo + m_end);
                     }
-                    start = m.end();
+                    start = m_end;
                 }
                 if !any {
                     push(out, lo, hi);
@@ -739,9 +887,11 @@ impl EnglishTokenizer {
         let mut seen_period = false;
         for (i, t) in tokens.iter().enumerate() {
             let s = text.get(t.start..t.end).unwrap_or_default();
-            let in_punct_chars = self.sent_punct.contains(s);
-            let is_punct = !s.is_empty() && s.chars().all(unicode::is_punct);
-            if seen_period && !is_punct && !in_punct_chars {
+            // a token of the sentencizer's punctuation starts with one of its characters
+            let in_punct_chars =
+                s.chars().next().is_some_and(|c| self.in_sentence_punct(c)) && self.sent_punct.contains(s);
+            let is_punct = || !s.is_empty() && s.chars().all(unicode::is_punct);
+            if seen_period && !in_punct_chars && !is_punct() {
                 if i != 0 {
                     sentences += 1;
                 }

@@ -152,6 +152,65 @@ fn fast_tokens(en: &EnglishTokenizer, text: &str) -> Vec<Token> {
     first
 }
 
+/// `infix_spans` by hand equals `infix`'s own matches on `text`.
+fn assert_infix_spans_agree(en: &EnglishTokenizer, text: &str) {
+    let fancy: Vec<(usize, usize)> = en
+        .infix
+        .find_iter(text)
+        .map(|m| m.map(|m| (m.start(), m.end())).unwrap())
+        .collect();
+    assert_eq!(en.infix_spans(text), fancy, "{text:?}");
+}
+
+#[test]
+fn infix_alternatives_match_like_the_pattern() {
+    let en = english();
+    assert_eq!(en.infix_alternatives.as_ref().map(Vec::len), Some(8));
+    for text in [
+        "",
+        "well-known",
+        "a--b",
+        "a---b",
+        "a——b",
+        "a~b",
+        "a-",
+        "-a",
+        "3-4",
+        "3*-4",
+        "2^3",
+        "x..y",
+        "x.....",
+        "…",
+        "U.S",
+        "end.Next",
+        "a.b",
+        "é.É",
+        "a,b",
+        "1,000",
+        "a/b",
+        "a:b",
+        "a<b",
+        "a=b",
+        "a>b",
+        "x😀y",
+        "©2024",
+        "Straße-Bahn",
+        "中.文",
+        "a-—b",
+        "--",
+        "a--",
+        "7-8-9",
+        "x.'y",
+        "'.x",
+    ] {
+        assert_infix_spans_agree(en, text);
+    }
+    assert!(
+        top_level_alternatives("(?:a|(b|c)|[|]|\\|)").is_some_and(|a| a == ["a", "(b|c)", "[|]", "\\|"])
+    );
+    assert!(infix_alternatives("(?:a(?=b)c)").is_none());
+}
+
 /// The sentencizer's count over all the tokens of `text` (no shortcut).
 fn all_sentences(en: &EnglishTokenizer, text: &str) -> usize {
     en.with_tokens(text, |tokens| en.count_sentences_of(text, tokens))
@@ -231,6 +290,9 @@ fn fast_paths_agree_with_the_slow_path_on_the_filter_documents() {
         assert_eq!(fast_tokens(en, text), slow_tokens(en, text), "{}", value["id"]);
         for line in text.lines() {
             assert_eq!(en.count_sentences(line), all_sentences(en, line), "{line:?}");
+        }
+        for chunk in text.split(is_py_space) {
+            assert_infix_spans_agree(en, chunk);
         }
         documents += 1;
     }
@@ -358,6 +420,7 @@ mod random {
             let en = english();
             prop_assert_eq!(fast_tokens(en, &text), slow_tokens(en, &text), "{:?}", text);
             prop_assert_eq!(en.count_sentences(&text), all_sentences(en, &text), "{:?}", text);
+            assert_infix_spans_agree(en, &text);
         }
     }
 }
