@@ -107,6 +107,9 @@ pub(crate) struct EnglishTokenizer {
     specials: PrefilteredMap<&'static str, &'static [&'static str]>,
     /// Matcher rules by the text of their first token.
     matcher: PrefilteredMap<String, Vec<MatcherRule>>,
+    /// Whether a byte begins the second token of a matcher rule (`None` unless every rule has two or
+    /// more tokens): a token not followed by such a token starts no match, and is not looked up.
+    matcher_second: Option<[bool; 256]>,
     sent_punct: FxHashSet<&'static str>,
     /// The characters of `sent_punct`'s tokens: the ASCII ones as a table, the others sorted.
     sent_ascii: [bool; 128],
@@ -352,6 +355,7 @@ impl EnglishTokenizer {
             url_superset: regex::Regex::new(&without_negative_lookaheads(spacy_en_tables::URL)).ok(),
             specials: PrefilteredMap::new(spacy_en_tables::SPECIALS.iter().copied().collect()),
             matcher: PrefilteredMap::new(FxHashMap::default()),
+            matcher_second: None,
             sent_punct: spacy_en_tables::SENT_PUNCT.iter().copied().collect(),
             sent_ascii: [false; 128],
             sent_other: Vec::new(),
@@ -384,12 +388,29 @@ impl EnglishTokenizer {
                 .filter_map(|t| key.get(t.start..t.end))
                 .map(str::to_owned)
                 .collect();
+            // a one-token rule whose special case is that token changes nothing (it is taken after every
+            // longer match, so it blocks none)
+            let unchanged = |parts: &&[&str]| parts.len() == 1 && parts.first() == Some(&key);
+            if pattern.len() == 1 && tokenizer.specials.get(key).is_some_and(unchanged) {
+                continue;
+            }
             if let Some(first) = pattern.first() {
                 matcher
                     .entry(first.clone())
                     .or_default()
                     .push(MatcherRule { pattern });
             }
+        }
+        let rules = || matcher.values().flatten();
+        if rules().all(|rule| rule.pattern.len() >= 2) {
+            let mut second = [false; 256];
+            for rule in rules() {
+                let first = rule.pattern.get(1).and_then(|token| token.bytes().next());
+                if let Some(flag) = first.and_then(|b| second.get_mut(usize::from(b))) {
+                    *flag = true;
+                }
+            }
+            tokenizer.matcher_second = Some(second);
         }
         tokenizer.matcher = PrefilteredMap::new(matcher);
         tokenizer
@@ -788,7 +809,21 @@ impl EnglishTokenizer {
         let tok_text = |t: &Token| text.get(t.start..t.end).unwrap_or_default();
         // (start, end) token ranges of every match
         let mut found: Vec<(usize, usize)> = Vec::new();
+        let bytes = text.as_bytes();
         for (i, t) in tokens.iter().enumerate() {
+            let next_may_follow = |second: &[bool; 256]| {
+                tokens
+                    .get(i + 1)
+                    .and_then(|next| bytes.get(next.start))
+                    .is_some_and(|&b| second.get(usize::from(b)) == Some(&true))
+            };
+            if self
+                .matcher_second
+                .as_ref()
+                .is_some_and(|second| !next_may_follow(second))
+            {
+                continue; // every rule has a second token, and none begins with the next token's byte
+            }
             let Some(rules) = self.matcher.get(tok_text(t)) else {
                 continue;
             };
