@@ -234,7 +234,9 @@ impl GopherQuality {
             if w.chars().any(is_alpha) {
                 alpha_words += 1;
             }
-            if let Some(&i) = self.stop_words.get(w)
+            // once every stop word has been seen the count cannot grow: no more look-ups
+            if stop_words < self.stop_words.len()
+                && let Some(&i) = self.stop_words.get(w)
                 && let Some(bits) = stop_seen.get_mut(i / 64)
                 && *bits & (1 << (i % 64)) == 0
             {

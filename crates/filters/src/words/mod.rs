@@ -171,6 +171,24 @@ pub(crate) fn split_into_words(text: &str) -> Vec<&str> {
     words
 }
 
+/// The number of words `split_into_words(text)` returns, counted without collecting them.
+pub(crate) fn count_words(text: &str) -> usize {
+    let cached = LAST_WORDS.with(|last| {
+        let last = last.borrow();
+        (last.0 == text).then_some(last.1.len())
+    });
+    cached.unwrap_or_else(|| {
+        let en = english();
+        en.with_tokens(text, |tokens| tokens.iter().filter_map(|t| word(text, t)).count())
+    })
+}
+
+/// The word a token is, if any: its text, unless it is whitespace.
+fn word<'t>(text: &'t str, t: &Token) -> Option<&'t str> {
+    text.get(t.start..t.end)
+        .filter(|w| !t.space && !w.chars().all(is_py_space))
+}
+
 /// The number of sentences datatrove's `split_into_sentences(text, "en")` returns.
 pub(crate) fn count_sentences(text: &str) -> usize {
     english().count_sentences(text)
@@ -887,12 +905,7 @@ impl EnglishTokenizer {
     /// The word list of `text` (whitespace tokens removed).
     pub(crate) fn words<'t>(&self, text: &'t str) -> Vec<&'t str> {
         self.with_tokens(text, |tokens| {
-            tokens
-                .iter()
-                .filter(|t| !t.space)
-                .filter_map(|t| text.get(t.start..t.end))
-                .filter(|w| !w.chars().all(is_py_space))
-                .collect()
+            tokens.iter().filter_map(|t| word(text, t)).collect()
         })
     }
 

@@ -443,3 +443,22 @@ mod random {
         }
     }
 }
+
+#[test]
+fn words_are_counted_as_split() {
+    for text in [
+        "",
+        " \n ",
+        "Hello world, don't U.S. e.g.",
+        "a\u{a0}b\u{3000}c\t\td",
+        "😀 👍🏽 ...",
+    ] {
+        let n = split_into_words(text).len();
+        assert_eq!(count_words(text), n, "{text:?}"); // from the last split
+        assert_eq!(
+            english().with_tokens(text, |t| t.iter().filter_map(|t| word(text, t)).count()),
+            n
+        );
+        assert_eq!(count_words(&format!("{text} x")), n + 1, "{text:?}"); // counted afresh
+    }
+}
