@@ -172,8 +172,11 @@ impl C4Quality {
             let (mut words, mut too_long) = (0i64, false);
             for w in line.split(is_py_space).filter(|w| !w.is_empty()) {
                 words += 1;
-                too_long =
-                    too_long || (c.max_word_length != -1 && w.chars().count() as i64 > c.max_word_length);
+                // a word has at most as many characters as bytes: only a long one is counted
+                too_long = too_long
+                    || (c.max_word_length != -1
+                        && w.len() as i64 > c.max_word_length
+                        && w.chars().count() as i64 > c.max_word_length);
             }
             if too_long {
                 continue;

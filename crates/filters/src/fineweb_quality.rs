@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::gopher_repetition::find_duplicates;
 use crate::languages::{PerLanguage, record};
 use crate::punctuation::is_terminal_punctuation;
-use crate::words::{py_strip, split_into_words};
+use crate::words::{count_words, py_strip, split_into_words};
 
 /// Settings of the `fineweb_quality` filter; defaults are datatrove 0.10.1's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,17 +140,22 @@ impl FineWebQuality {
         self.evaluate_lines(text, &lines, words.len())
     }
 
-    /// As [`FineWebQuality::evaluate`], with the number of words of the text already known.
+    /// As [`FineWebQuality::evaluate`], with the words of the text already split.
     pub fn evaluate_words(
         &self,
         text: &str,
         words: &[&str],
     ) -> (Option<DropReason>, Vec<(&'static str, f64)>) {
+        self.evaluate_count(text, words.len())
+    }
+
+    /// As [`FineWebQuality::evaluate`], with the number of words of the text already known.
+    fn evaluate_count(&self, text: &str, n_words: usize) -> (Option<DropReason>, Vec<(&'static str, f64)>) {
         let lines: Vec<&str> = text.split('\n').filter(|l| !py_strip(l).is_empty()).collect();
         if lines.is_empty() {
             return (Some(DropReason::Empty), Vec::new());
         }
-        self.evaluate_lines(text, &lines, words.len())
+        self.evaluate_lines(text, &lines, n_words)
     }
 
     fn evaluate_lines(
@@ -208,8 +213,14 @@ impl Step for FineWebQuality {
     }
 
     fn process(&self, doc: &mut Document) -> Verdict {
-        let (filter, words) = self.languages.pick(self, doc.language.as_deref(), &doc.text);
-        let (reason, signals) = filter.evaluate_words(&doc.text, &words);
+        // only the number of words is needed: they are counted, not collected
+        let (filter, dictionary) = self.languages.pick_filter(self, doc.language.as_deref());
+        let n_words = if dictionary {
+            saring_text::dictionary_words(&doc.text).len()
+        } else {
+            count_words(&doc.text)
+        };
+        let (reason, signals) = filter.evaluate_count(&doc.text, n_words);
         record(doc, "fineweb_quality", reason, signals)
     }
 }

@@ -156,32 +156,24 @@ fn ratio(a: usize, b: usize) -> Option<f64> {
 /// Python's `str.splitlines()`.
 pub(crate) fn py_splitlines(text: &str) -> Vec<&str> {
     let mut lines = Vec::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let is_break = matches!(
-            c,
-            '\n' | '\r'
-                | '\u{b}'
-                | '\u{c}'
-                | '\u{1c}'
-                | '\u{1d}'
-                | '\u{1e}'
-                | '\u{85}'
-                | '\u{2028}'
-                | '\u{2029}'
-        );
-        if is_break {
-            lines.push(text.get(start..i).unwrap_or_default());
-            let mut next = i + c.len_utf8();
-            if c == '\r'
-                && let Some(&(j, '\n')) = chars.peek()
-            {
-                chars.next();
-                next = j + 1;
-            }
-            start = next;
+    let bytes = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while let Some(&b) = bytes.get(i) {
+        // the break's length in bytes: the ASCII breaks, `\r\n`, and U+0085, U+2028, U+2029 in UTF-8
+        let len = match b {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
+            b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1e => 1,
+            0xc2 if bytes.get(i + 1) == Some(&0x85) => 2,
+            0xe2 if bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)) => 3,
+            _ => 0,
+        };
+        if len == 0 {
+            i += 1;
+            continue;
         }
+        lines.push(text.get(start..i).unwrap_or_default());
+        i += len;
+        start = i;
     }
     if start < text.len() {
         lines.push(text.get(start..).unwrap_or_default());
@@ -242,7 +234,9 @@ impl GopherQuality {
             if w.chars().any(is_alpha) {
                 alpha_words += 1;
             }
-            if let Some(&i) = self.stop_words.get(w)
+            // once every stop word has been seen the count cannot grow: no more look-ups
+            if stop_words < self.stop_words.len()
+                && let Some(&i) = self.stop_words.get(w)
                 && let Some(bits) = stop_seen.get_mut(i / 64)
                 && *bits & (1 << (i % 64)) == 0
             {
@@ -393,6 +387,47 @@ mod tests {
         assert_eq!(py_splitlines("a\r\nb\rc\u{2028}d\n"), ["a", "b", "c", "d"]);
         assert_eq!(py_splitlines("a\n\nb"), ["a", "", "b"]);
         assert!(py_splitlines("").is_empty());
+        assert_eq!(
+            py_splitlines("a\u{85}b\u{2028}c\u{2029}d\u{1e}e\u{1f}f\x0bg\x0ch\r\r\ni\u{2027}é"),
+            ["a", "b", "c", "d", "e\u{1f}f", "g", "h", "", "i\u{2027}é"]
+        );
+    }
+
+    /// `str.splitlines()` character by character, as Python's documentation lists the breaks.
+    fn splitlines_by_chars(text: &str) -> Vec<&str> {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if matches!(
+                c,
+                '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{1c}'..='\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+            ) {
+                lines.push(text.get(start..i).unwrap_or_default());
+                start = i + c.len_utf8();
+                if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                    chars.next();
+                    start += 1;
+                }
+            }
+        }
+        if start < text.len() {
+            lines.push(text.get(start..).unwrap_or_default());
+        }
+        lines
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn splitlines_by_bytes_agrees_with_splitlines_by_chars(
+            pieces in proptest::collection::vec(proptest::sample::select(&[
+                "a", "é", "\n", "\r", "\r\n", "\u{b}", "\u{c}", "\u{1c}", "\u{1d}", "\u{1e}", "\u{1f}",
+                "\u{85}", "\u{86}", "\u{2028}", "\u{2029}", "\u{2027}", "\u{202a}", "Ā", "—", "😀", " ",
+            ][..]), 0..30),
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(py_splitlines(&text), splitlines_by_chars(&text));
+        }
     }
 
     #[test]

@@ -134,19 +134,28 @@ impl<F> PerLanguage<F> {
         PerLanguage { enabled, by_language }
     }
 
-    /// The filter for a document in `language` (its copy, else `base`) and the document's words: split by
-    /// dictionary for unspaced languages when `language_aware` is on, else as datatrove splits English.
+    /// The filter for a document in `language` (its copy, else `base`), and whether the document's words
+    /// are split by dictionary (unspaced languages, when `language_aware` is on) rather than as datatrove
+    /// splits English.
+    pub(crate) fn pick_filter<'a>(&'a self, base: &'a F, language: Option<&str>) -> (&'a F, bool) {
+        match language.filter(|_| self.enabled) {
+            None => (base, false),
+            Some(language) => (
+                self.by_language.get(language).unwrap_or(base),
+                needs_dictionary_segmentation(language),
+            ),
+        }
+    }
+
+    /// The filter for a document in `language` (see [`PerLanguage::pick_filter`]) and the document's words.
     pub(crate) fn pick<'a, 't>(
         &'a self,
         base: &'a F,
         language: Option<&str>,
         text: &'t str,
     ) -> (&'a F, Vec<&'t str>) {
-        let Some(language) = language.filter(|_| self.enabled) else {
-            return (base, split_into_words(text));
-        };
-        let filter = self.by_language.get(language).unwrap_or(base);
-        let words = if needs_dictionary_segmentation(language) {
+        let (filter, dictionary) = self.pick_filter(base, language);
+        let words = if dictionary {
             saring_text::dictionary_words(text)
         } else {
             split_into_words(text)

@@ -31,6 +31,49 @@ struct Token {
     space: bool,
 }
 
+/// What one pass over a chunk learns of its characters, for the fast paths of
+/// [`EnglishTokenizer::tokenize_span`].
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    /// Every character is a letter (Python's `isalpha`).
+    letters: bool,
+    /// Every character but the last is a letter.
+    letters_but_last: bool,
+    /// Every character is an ASCII digit.
+    digits: bool,
+}
+
+impl Default for Shape {
+    /// The shape of the empty chunk, to which characters are pushed.
+    fn default() -> Shape {
+        Shape {
+            letters: true,
+            letters_but_last: true,
+            digits: true,
+        }
+    }
+}
+
+impl Shape {
+    fn push_ascii(&mut self, b: u8) {
+        self.letters_but_last = self.letters;
+        self.letters &= b.is_ascii_alphabetic();
+        self.digits &= b.is_ascii_digit();
+    }
+
+    fn push_other(&mut self, c: char) {
+        self.letters_but_last = self.letters;
+        self.letters = self.letters && is_alpha(c);
+        self.digits = false;
+    }
+}
+
+/// Python's `str.isspace` for an ASCII byte: `\t \n \v \f \r`, the separators `\x1c`–`\x1f` and
+/// the space.
+fn is_ascii_py_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | 0x1c..=b' ')
+}
+
 /// A special case whose affix tokenization differs from a plain chunk: found by spaCy's second pass.
 struct MatcherRule {
     /// The tokens of the key as the affix rules alone split it.
@@ -49,6 +92,10 @@ pub(crate) struct EnglishTokenizer {
     /// instead of one per alternative).
     suffix_behind_any: Option<regex::Regex>,
     infix: Regex,
+    /// `infix`'s alternatives, each a plain regex that consumes its look-arounds (see
+    /// [`InfixAlternative`]): matched by hand at the few positions an infix can start, instead of running
+    /// `infix`'s backtracking engine over the whole string. `None` if the pattern is not of that form.
+    infix_alternatives: Option<Vec<InfixAlternative>>,
     /// `infix` with its look-behinds and look-aheads turned into plain groups (they then consume their
     /// character): a plain regex that matches somewhere whenever `infix` does, so a miss here means no
     /// infix without running `infix`.
@@ -60,7 +107,13 @@ pub(crate) struct EnglishTokenizer {
     specials: PrefilteredMap<&'static str, &'static [&'static str]>,
     /// Matcher rules by the text of their first token.
     matcher: PrefilteredMap<String, Vec<MatcherRule>>,
+    /// Whether a byte begins the second token of a matcher rule (`None` unless every rule has two or
+    /// more tokens): a token not followed by such a token starts no match, and is not looked up.
+    matcher_second: Option<[bool; 256]>,
     sent_punct: FxHashSet<&'static str>,
+    /// The characters of `sent_punct`'s tokens: the ASCII ones as a table, the others sorted.
+    sent_ascii: [bool; 128],
+    sent_other: Vec<char>,
 }
 
 /// Chunks (non-space runs) and their token spans, kept per thread like spaCy's own cache; emptied when it
@@ -118,6 +171,24 @@ pub(crate) fn split_into_words(text: &str) -> Vec<&str> {
     words
 }
 
+/// The number of words `split_into_words(text)` returns, counted without collecting them.
+pub(crate) fn count_words(text: &str) -> usize {
+    let cached = LAST_WORDS.with(|last| {
+        let last = last.borrow();
+        (last.0 == text).then_some(last.1.len())
+    });
+    cached.unwrap_or_else(|| {
+        let en = english();
+        en.with_tokens(text, |tokens| tokens.iter().filter_map(|t| word(text, t)).count())
+    })
+}
+
+/// The word a token is, if any: its text, unless it is whitespace.
+fn word<'t>(text: &'t str, t: &Token) -> Option<&'t str> {
+    text.get(t.start..t.end)
+        .filter(|w| !t.space && !w.chars().all(is_py_space))
+}
+
 /// The number of sentences datatrove's `split_into_sentences(text, "en")` returns.
 pub(crate) fn count_sentences(text: &str) -> usize {
     english().count_sentences(text)
@@ -164,6 +235,102 @@ fn without_negative_lookaheads(pattern: &str) -> String {
     out
 }
 
+/// One top-level alternative `(?<=[B])M(?=[A])` of spaCy's infix pattern (each look-around optional, and
+/// one character wide), as the plain regex `^[B]M[A]`: matched from the character before a position (when
+/// it has `[B]`), its match less the last character (when it has `[A]`) is the infix. A backtracking
+/// engine tries M's choices in order and keeps the first that the look-ahead accepts; `regex`'s
+/// leftmost-first search returns that same match.
+struct InfixAlternative {
+    regex: regex::Regex,
+    behind: bool,
+    ahead: bool,
+}
+
+/// The top-level alternatives of `(?:a|b|…)`, split at the `|` outside groups, classes and escapes.
+fn top_level_alternatives(pattern: &str) -> Option<Vec<&str>> {
+    let body = pattern.strip_prefix("(?:")?.strip_suffix(')')?;
+    let mut alternatives = Vec::new();
+    let (mut depth, mut in_class, mut start) = (0usize, false, 0);
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth = depth.checked_sub(1)?,
+            '|' if !in_class && depth == 0 => {
+                alternatives.push(body.get(start..i)?);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    alternatives.push(body.get(start..)?);
+    (depth == 0).then_some(alternatives)
+}
+
+/// The length of the bracketed class at the start of `s` (`[` to its closing `]`), if `s` starts with one.
+fn class_len(s: &str) -> Option<usize> {
+    let mut chars = s.char_indices();
+    if chars.next()?.1 != '[' {
+        return None;
+    }
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' => return None, // nested classes: not the generated form
+            ']' => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `pattern`'s alternatives as [`InfixAlternative`]s, or `None` if one is not of that form.
+fn infix_alternatives(pattern: &str) -> Option<Vec<InfixAlternative>> {
+    top_level_alternatives(pattern)?
+        .into_iter()
+        .map(|alternative| {
+            let (behind, rest) = match alternative.strip_prefix("(?<=") {
+                Some(rest) => {
+                    let len = class_len(rest)?;
+                    (rest.get(..len), rest.get(len..)?.strip_prefix(')')?)
+                }
+                None => (None, alternative),
+            };
+            let (body, ahead) = match rest.rfind("(?=") {
+                Some(i) => {
+                    let class = rest.get(i + 3..)?.strip_suffix(')')?;
+                    if class_len(class)? != class.len() {
+                        return None;
+                    }
+                    (rest.get(..i)?, Some(class))
+                }
+                None => (rest, None),
+            };
+            if ["(?=", "(?!", "(?<"].iter().any(|look| body.contains(look)) {
+                return None;
+            }
+            let regex = regex::Regex::new(&format!(
+                "^{}(?:{body}){}",
+                behind.unwrap_or_default(),
+                ahead.unwrap_or_default()
+            ))
+            .ok()?;
+            Some(InfixAlternative {
+                regex,
+                behind: behind.is_some(),
+                ahead: ahead.is_some(),
+            })
+        })
+        .collect()
+}
+
 fn compile(pattern: &str) -> Regex {
     // The patterns are generated constants; the unit test `tables_compile` proves they compile, so a
     // failure here is a broken build, not bad input.
@@ -195,6 +362,7 @@ impl EnglishTokenizer {
             )
             .ok(),
             infix: compile(spacy_en_tables::INFIX),
+            infix_alternatives: infix_alternatives(spacy_en_tables::INFIX),
             infix_superset: regex::Regex::new(
                 &spacy_en_tables::INFIX
                     .replace("(?<=", "(?:")
@@ -205,8 +373,19 @@ impl EnglishTokenizer {
             url_superset: regex::Regex::new(&without_negative_lookaheads(spacy_en_tables::URL)).ok(),
             specials: PrefilteredMap::new(spacy_en_tables::SPECIALS.iter().copied().collect()),
             matcher: PrefilteredMap::new(FxHashMap::default()),
+            matcher_second: None,
             sent_punct: spacy_en_tables::SENT_PUNCT.iter().copied().collect(),
+            sent_ascii: [false; 128],
+            sent_other: Vec::new(),
         };
+        for c in spacy_en_tables::SENT_PUNCT.iter().flat_map(|p| p.chars()) {
+            match tokenizer.sent_ascii.get_mut(c as usize) {
+                Some(flag) => *flag = true,
+                None => tokenizer.sent_other.push(c),
+            }
+        }
+        tokenizer.sent_other.sort_unstable();
+        tokenizer.sent_other.dedup();
         // spaCy (faster_heuristics) adds to its matcher the special cases containing an affix or a space.
         let mut matcher: FxHashMap<String, Vec<MatcherRule>> = FxHashMap::default();
         for &(key, _) in spacy_en_tables::SPECIALS {
@@ -227,12 +406,29 @@ impl EnglishTokenizer {
                 .filter_map(|t| key.get(t.start..t.end))
                 .map(str::to_owned)
                 .collect();
+            // a one-token rule whose special case is that token changes nothing (it is taken after every
+            // longer match, so it blocks none)
+            let unchanged = |parts: &&[&str]| parts.len() == 1 && parts.first() == Some(&key);
+            if pattern.len() == 1 && tokenizer.specials.get(key).is_some_and(unchanged) {
+                continue;
+            }
             if let Some(first) = pattern.first() {
                 matcher
                     .entry(first.clone())
                     .or_default()
                     .push(MatcherRule { pattern });
             }
+        }
+        let rules = || matcher.values().flatten();
+        if rules().all(|rule| rule.pattern.len() >= 2) {
+            let mut second = [false; 256];
+            for rule in rules() {
+                let first = rule.pattern.get(1).and_then(|token| token.bytes().next());
+                if let Some(flag) = first.and_then(|b| second.get_mut(usize::from(b))) {
+                    *flag = true;
+                }
+            }
+            tokenizer.matcher_second = Some(second);
         }
         tokenizer.matcher = PrefilteredMap::new(matcher);
         tokenizer
@@ -286,6 +482,54 @@ impl EnglishTokenizer {
             .any(|c| unicode::in_ranges(spacy_en_tables::INFIX_FIRST, c))
     }
 
+    /// Where `infix` matches in `s`, in order, as `re.finditer` finds them: the matches as byte ranges.
+    fn infix_spans(&self, s: &str) -> Vec<(usize, usize)> {
+        let Some(alternatives) = &self.infix_alternatives else {
+            return self
+                .infix
+                .find_iter(s)
+                .map_while(Result::ok)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+        };
+        let mut spans = Vec::new();
+        let (mut at, mut before) = (0usize, 0usize); // a position, and the width of the character before it
+        while let Some(c) = s.get(at..).and_then(|rest| rest.chars().next()) {
+            let end = unicode::in_ranges(spacy_en_tables::INFIX_FIRST, c)
+                .then(|| {
+                    alternatives.iter().find_map(|alternative| {
+                        let from = if alternative.behind {
+                            at.checked_sub(before).filter(|_| before > 0)?
+                        } else {
+                            at
+                        };
+                        let found = alternative.regex.find(s.get(from..)?)?;
+                        let mut end = from + found.end();
+                        if alternative.ahead {
+                            end -= found.as_str().chars().next_back()?.len_utf8();
+                        }
+                        (end > at).then_some(end)
+                    })
+                })
+                .flatten();
+            match end {
+                Some(end) => {
+                    spans.push((at, end));
+                    before = s
+                        .get(..end)
+                        .and_then(|done| done.chars().next_back())
+                        .map_or(0, char::len_utf8);
+                    at = end;
+                }
+                None => {
+                    before = c.len_utf8();
+                    at += before;
+                }
+            }
+        }
+        spans
+    }
+
     fn has_infix(&self, s: &str) -> bool {
         Self::may_have_infix(s) && matches!(self.infix.find(s), Ok(Some(_)))
     }
@@ -310,59 +554,87 @@ impl EnglishTokenizer {
         true
     }
 
-    /// spaCy's `_tokenize_affixes`: splits at whitespace, then tokenizes each chunk.
+    /// spaCy's `_tokenize_affixes`: splits at whitespace, then tokenizes each chunk. One pass over the
+    /// bytes finds each chunk's end and its [`Shape`]; a single space after a chunk is that chunk's
+    /// trailing space, any other run of whitespace a whitespace token.
     fn tokenize_affixes(&self, text: &str, with_specials: bool, out: &mut Vec<Token>) {
-        let mut start = 0;
-        let mut in_ws = match text.chars().next() {
-            Some(c) => is_py_space(c),
-            None => return,
-        };
-        for (i, c) in text.char_indices() {
-            if is_py_space(c) != in_ws {
-                if start < i {
-                    self.tokenize_span(text, start, i, in_ws, with_specials, out);
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            let mut shape = Shape::default();
+            while let Some(&b) = bytes.get(i) {
+                if b.is_ascii() {
+                    if is_ascii_py_space(b) {
+                        break;
+                    }
+                    shape.push_ascii(b);
+                    i += 1;
+                } else {
+                    let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                        break;
+                    };
+                    if is_py_space(c) {
+                        break;
+                    }
+                    shape.push_other(c);
+                    i += c.len_utf8();
                 }
-                start = if c == ' ' { i + 1 } else { i };
-                in_ws = !in_ws;
             }
-        }
-        if start < text.len() {
-            self.tokenize_span(text, start, text.len(), in_ws, with_specials, out);
+            if start < i {
+                self.tokenize_span(text, start, i, shape, with_specials, out);
+            }
+            let ws_from = i;
+            while let Some(&b) = bytes.get(i) {
+                if b.is_ascii() {
+                    if !is_ascii_py_space(b) {
+                        break;
+                    }
+                    i += 1;
+                } else {
+                    match text.get(i..).and_then(|rest| rest.chars().next()) {
+                        Some(c) if is_py_space(c) => i += c.len_utf8(),
+                        _ => break,
+                    }
+                }
+            }
+            // after a chunk (not at the start of the text), a first ' ' belongs to the chunk
+            let ws_start = if ws_from > 0 && bytes.get(ws_from) == Some(&b' ') {
+                ws_from + 1
+            } else {
+                ws_from
+            };
+            if ws_start < i {
+                out.push(Token {
+                    start: ws_start,
+                    end: i,
+                    space: true,
+                });
+            }
         }
     }
 
+    /// One chunk (a non-space run) at `start..end` of `text`, of the given shape.
     fn tokenize_span(
         &self,
         text: &str,
         start: usize,
         end: usize,
-        in_ws: bool,
+        shape: Shape,
         with_specials: bool,
         out: &mut Vec<Token>,
     ) {
         let Some(chunk) = text.get(start..end) else {
             return;
         };
-        if in_ws {
-            // a whitespace span: no rule splits whitespace
-            out.push(Token {
-                start,
-                end,
-                space: true,
-            });
-            return;
-        }
         if !with_specials {
             self.tokenize_chunk(chunk, start, false, out);
             return;
         }
-        // fast path: ASCII letters only, or ASCII digits only, and no special case: no prefix, suffix or
-        // infix rule applies (each needs a symbol or punctuation, or letters and digits together), and
-        // a URL needs a `.`, so the chunk is one token
-        let bytes = chunk.as_bytes();
-        if (bytes.iter().all(u8::is_ascii_alphabetic) || bytes.iter().all(u8::is_ascii_digit))
-            && !self.specials.contains_key(chunk)
-        {
+        // fast path: letters only (Python's `isalpha`), or ASCII digits only, and no special case: no
+        // prefix, suffix or infix rule applies (each needs a symbol or punctuation, or letters and digits
+        // together), and a URL needs a `.`, so the chunk is one token
+        if (shape.letters || shape.digits) && !self.specials.contains_key(chunk) {
             out.push(Token {
                 start,
                 end,
@@ -370,12 +642,12 @@ impl EnglishTokenizer {
             });
             return;
         }
-        // fast path: ASCII letters and one final `,` `;` `:` `!` `?` (or `.` after a lowercase letter),
-        // not a special case: the mark is the only suffix (spaCy's LIST_PUNCT, or its `.` after a
-        // lowercase letter), and the letters are one token or a special case
+        // fast path: letters and one final `,` `;` `:` `!` `?` (or `.` after an ASCII lowercase
+        // letter), not a special case: the mark is the only suffix (spaCy's LIST_PUNCT, or its `.` after
+        // a lowercase letter), and the letters are one token or a special case
         if let Some((&last, letters)) = chunk.as_bytes().split_last()
             && !letters.is_empty()
-            && letters.iter().all(u8::is_ascii_alphabetic)
+            && shape.letters_but_last
             && (matches!(last, b',' | b';' | b':' | b'!' | b'?')
                 || (last == b'.' && letters.last().is_some_and(u8::is_ascii_lowercase)))
             && !self.specials.contains_key(chunk)
@@ -502,19 +774,18 @@ impl EnglishTokenizer {
             } else {
                 let mut start = 0usize;
                 let mut any = false;
-                for m in self.infix.find_iter(rest) {
-                    let Ok(m) = m else { break };
+                for (m_start, m_end) in self.infix_spans(rest) {
                     any = true;
-                    if m.start() == 0 {
+                    if m_start == 0 {
                         continue;
                     }
-                    if m.start() != start {
-                        push(out, lo + start, lo + m.start());
+                    if m_start != start {
+                        push(out, lo + start, lo + m_start);
                     }
-                    if m.start() != m.end() {
-                        push(out, lo + m.start(), lo + m.end());
+                    if m_start != m_end {
+                        push(out, lo + m_start, lo + m_end);
                     }
-                    start = m.end();
+                    start = m_end;
                 }
                 if !any {
                     push(out, lo, hi);
@@ -556,7 +827,21 @@ impl EnglishTokenizer {
         let tok_text = |t: &Token| text.get(t.start..t.end).unwrap_or_default();
         // (start, end) token ranges of every match
         let mut found: Vec<(usize, usize)> = Vec::new();
+        let bytes = text.as_bytes();
         for (i, t) in tokens.iter().enumerate() {
+            let next_may_follow = |second: &[bool; 256]| {
+                tokens
+                    .get(i + 1)
+                    .and_then(|next| bytes.get(next.start))
+                    .is_some_and(|&b| second.get(usize::from(b)) == Some(&true))
+            };
+            if self
+                .matcher_second
+                .as_ref()
+                .is_some_and(|second| !next_may_follow(second))
+            {
+                continue; // every rule has a second token, and none begins with the next token's byte
+            }
             let Some(rules) = self.matcher.get(tok_text(t)) else {
                 continue;
             };
@@ -620,18 +905,26 @@ impl EnglishTokenizer {
     /// The word list of `text` (whitespace tokens removed).
     pub(crate) fn words<'t>(&self, text: &'t str) -> Vec<&'t str> {
         self.with_tokens(text, |tokens| {
-            tokens
-                .iter()
-                .filter(|t| !t.space)
-                .filter_map(|t| text.get(t.start..t.end))
-                .filter(|w| !w.chars().all(is_py_space))
-                .collect()
+            tokens.iter().filter_map(|t| word(text, t)).collect()
         })
     }
 
     /// The number of sentences spaCy's `sentencizer` finds in `text` (at least 1 for non-empty text).
+    /// The sentencizer starts a sentence only after a token of its punctuation, so a text without any of
+    /// those tokens' characters is one sentence, known without splitting it.
     pub(crate) fn count_sentences(&self, text: &str) -> usize {
+        if !text.chars().any(|c| self.in_sentence_punct(c)) {
+            return 1;
+        }
         self.with_tokens(text, |tokens| self.count_sentences_of(text, tokens))
+    }
+
+    /// Whether `c` is a character of one of the sentencizer's punctuation tokens.
+    fn in_sentence_punct(&self, c: char) -> bool {
+        match self.sent_ascii.get(c as usize) {
+            Some(&flag) => flag,
+            None => self.sent_other.binary_search(&c).is_ok(),
+        }
     }
 
     fn count_sentences_of(&self, text: &str, tokens: &[Token]) -> usize {
@@ -642,9 +935,11 @@ impl EnglishTokenizer {
         let mut seen_period = false;
         for (i, t) in tokens.iter().enumerate() {
             let s = text.get(t.start..t.end).unwrap_or_default();
-            let in_punct_chars = self.sent_punct.contains(s);
-            let is_punct = !s.is_empty() && s.chars().all(unicode::is_punct);
-            if seen_period && !is_punct && !in_punct_chars {
+            // a token of the sentencizer's punctuation starts with one of its characters
+            let in_punct_chars =
+                s.chars().next().is_some_and(|c| self.in_sentence_punct(c)) && self.sent_punct.contains(s);
+            let is_punct = || !s.is_empty() && s.chars().all(unicode::is_punct);
+            if seen_period && !in_punct_chars && !is_punct() {
                 if i != 0 {
                     sentences += 1;
                 }

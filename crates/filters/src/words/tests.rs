@@ -107,3 +107,358 @@ fn infix_superset_never_misses_an_infix() {
     }
     assert!(!superset.is_match("3.5") && superset.is_match("well-known"));
 }
+
+/// The tokens of `text` by the slow path alone: the whitespace split character by character as spaCy
+/// writes it, every chunk through `tokenize_chunk` (no fast path, no cache), then the matcher pass.
+fn slow_tokens(en: &EnglishTokenizer, text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let flush = |start: usize, end: usize, ws: bool, out: &mut Vec<Token>| {
+        if ws {
+            out.push(Token {
+                start,
+                end,
+                space: true,
+            });
+        } else if let Some(chunk) = text.get(start..end) {
+            en.tokenize_chunk(chunk, start, true, out);
+        }
+    };
+    let Some(first) = text.chars().next() else {
+        return out;
+    };
+    let (mut start, mut in_ws) = (0, is_py_space(first));
+    for (i, c) in text.char_indices() {
+        if is_py_space(c) != in_ws {
+            if start < i {
+                flush(start, i, in_ws, &mut out);
+            }
+            start = if c == ' ' { i + 1 } else { i };
+            in_ws = !in_ws;
+        }
+    }
+    if start < text.len() {
+        flush(start, text.len(), in_ws, &mut out);
+    }
+    unfiltered().apply_special_matches(text, &out).unwrap_or(out)
+}
+
+/// The tokenizer with every token looked up in the matcher (no filter by the next token).
+fn unfiltered() -> &'static EnglishTokenizer {
+    static PLAIN: OnceLock<EnglishTokenizer> = OnceLock::new();
+    PLAIN.get_or_init(|| {
+        let mut en = EnglishTokenizer::new();
+        en.matcher_second = None;
+        en
+    })
+}
+
+/// The tokens of `text` by the tokenizer as it runs (fast paths and cache), twice, so that the second
+/// run answers from the cache what the first put there.
+fn fast_tokens(en: &EnglishTokenizer, text: &str) -> Vec<Token> {
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    en.tokens(text, &mut first);
+    en.tokens(text, &mut second);
+    assert_eq!(first, second, "{text:?}: the cached run differs");
+    first
+}
+
+/// `infix_spans` by hand equals `infix`'s own matches on `text`.
+fn assert_infix_spans_agree(en: &EnglishTokenizer, text: &str) {
+    let fancy: Vec<(usize, usize)> = en
+        .infix
+        .find_iter(text)
+        .map(|m| m.map(|m| (m.start(), m.end())).unwrap())
+        .collect();
+    assert_eq!(en.infix_spans(text), fancy, "{text:?}");
+}
+
+#[test]
+fn matcher_rules_are_filtered_by_their_second_token() {
+    let en = english();
+    let second = en.matcher_second.as_ref().unwrap();
+    // the rules' second tokens begin with a minority of the bytes (no non-ASCII lead byte but a few)
+    assert!(second.iter().filter(|&&f| f).count() < 100);
+    assert!(second[usize::from(b'.')] && !second[usize::from(b'a')] && !second[usize::from(b',')]);
+    let text = "Mr. Smith and/or e.g. :) (: 8) a.m. 10a.m. p.m. vs. co. Ill. doin' 'cause";
+    assert_eq!(fast_tokens(en, text), slow_tokens(en, text));
+}
+
+#[test]
+fn infix_alternatives_match_like_the_pattern() {
+    let en = english();
+    assert_eq!(en.infix_alternatives.as_ref().map(Vec::len), Some(8));
+    for text in [
+        "",
+        "well-known",
+        "a--b",
+        "a---b",
+        "a——b",
+        "a~b",
+        "a-",
+        "-a",
+        "3-4",
+        "3*-4",
+        "2^3",
+        "x..y",
+        "x.....",
+        "…",
+        "U.S",
+        "end.Next",
+        "a.b",
+        "é.É",
+        "a,b",
+        "1,000",
+        "a/b",
+        "a:b",
+        "a<b",
+        "a=b",
+        "a>b",
+        "x😀y",
+        "©2024",
+        "Straße-Bahn",
+        "中.文",
+        "a-—b",
+        "--",
+        "a--",
+        "7-8-9",
+        "x.'y",
+        "'.x",
+    ] {
+        assert_infix_spans_agree(en, text);
+    }
+    assert!(top_level_alternatives("(?:a|(b|c)|[|]|\\|)").is_some_and(|a| a == ["a", "(b|c)", "[|]", "\\|"]));
+    assert!(infix_alternatives("(?:a(?=b)c)").is_none());
+}
+
+/// The sentencizer's count over all the tokens of `text` (no shortcut).
+fn all_sentences(en: &EnglishTokenizer, text: &str) -> usize {
+    en.with_tokens(text, |tokens| en.count_sentences_of(text, tokens))
+}
+
+#[test]
+fn sentences_without_their_punctuation_are_one() {
+    let en = english();
+    for text in [
+        "",
+        " ",
+        "No stop here",
+        "a\n\nb",
+        "Done。 Next",
+        "x ! y",
+        "ok?",
+        "end. Start",
+        "१। २",
+    ] {
+        assert_eq!(en.count_sentences(text), all_sentences(en, text), "{text:?}");
+    }
+    assert!(en.in_sentence_punct('.') && en.in_sentence_punct('。') && !en.in_sentence_punct(','));
+}
+
+#[test]
+fn fast_paths_agree_with_the_slow_path_on_mixed_text() {
+    let en = english();
+    for text in [
+        "",
+        " ",
+        "  lead",
+        " a  b\n\nc\t d \u{a0}e\u{3000}f\u{1c}g",
+        "Größe, Maße; Straße: für! wäre? Café. ÉCOLE. naïve",
+        "Москва, Россия. 東京は大きい。 l'été, Don't it's e.g. U.S. a.m. 3.5km 10+ $5 US$3",
+        "well-known self—made x/y a:b 8-) :) <3 http://x.com/a?b=1 www.example.org 😀 👍🏽, 😀.",
+        "Mr. Smith went to Washington. He said \"hi!\" (really) [1] {x} 'quoted' — done…",
+        "ªº µm ǅ ʰ ᾼ ǈ ß. ÀÉ. ɐ. Ϳ,",
+    ] {
+        assert_eq!(fast_tokens(en, text), slow_tokens(en, text), "{text:?}");
+    }
+}
+
+#[test]
+fn letters_alone_meet_no_affix_rule() {
+    // the fast path's premise, for every letter on its own and in a run of all of them
+    let en = english();
+    let letters: Vec<char> = spacy_en_tables::ALPHA
+        .iter()
+        .flat_map(|&(lo, hi)| (lo..=hi).filter_map(char::from_u32))
+        .collect();
+    assert!(letters.len() > 100_000);
+    for &c in &letters {
+        let s = c.to_string();
+        assert_eq!(en.find_prefix(&s), 0, "{c:?}");
+        assert_eq!(en.find_suffix(&s), 0, "{c:?}");
+        assert_eq!(en.find_suffix(&format!("a{c}")), 0, "{c:?}");
+    }
+    // the infix pattern has only positive look-arounds, so a match inside any run of letters would be
+    // a match inside this one, and its superset (the look-arounds made plain groups) would match too
+    let run: String = letters.iter().collect();
+    let superset = en.infix_superset.as_ref().unwrap();
+    assert!(!superset.is_match(&run));
+}
+
+#[test]
+fn fast_paths_agree_with_the_slow_path_on_the_filter_documents() {
+    use std::io::{BufRead, BufReader};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/filters/documents.jsonl.gz");
+    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let en = english();
+    let mut documents = 0;
+    for line in BufReader::new(flate2::read::MultiGzDecoder::new(file)).lines() {
+        let line = line.unwrap();
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let text = value["text"].as_str().unwrap();
+        assert_eq!(fast_tokens(en, text), slow_tokens(en, text), "{}", value["id"]);
+        for line in text.lines() {
+            assert_eq!(en.count_sentences(line), all_sentences(en, line), "{line:?}");
+        }
+        for chunk in text.split(is_py_space) {
+            assert_infix_spans_agree(en, chunk);
+        }
+        documents += 1;
+    }
+    assert_eq!(documents, 2832);
+}
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of web text the fast paths and the affix rules treat differently.
+    const PIECES: &[&str] = &[
+        "a",
+        "Z",
+        "word",
+        "The",
+        "don",
+        "'t",
+        "'s",
+        "’s",
+        "n't",
+        "’",
+        "'",
+        "\"",
+        "-",
+        "--",
+        "—",
+        "–",
+        ".",
+        "..",
+        "...",
+        "…",
+        ",",
+        ";",
+        ":",
+        "!",
+        "?",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "<",
+        ">",
+        "/",
+        "\\",
+        "+",
+        "*",
+        "=",
+        "#",
+        "%",
+        "$",
+        "£",
+        "€",
+        "US$",
+        "°",
+        "°C",
+        "&",
+        "_",
+        "@",
+        "0",
+        "7",
+        "42",
+        "3.5",
+        "1,000",
+        "km",
+        "kg",
+        "a.m.",
+        "p.m",
+        "e.g.",
+        "U.S.",
+        "Mr.",
+        "vs.",
+        "co",
+        "http://x.com/a?b=1",
+        "https://www.example.org/p",
+        "www.site.de",
+        "mail@example.com",
+        "10.0.0.1",
+        "😀",
+        "👍🏽",
+        "❤",
+        "é",
+        "ü",
+        "ß",
+        "Größe",
+        "É",
+        "ª",
+        "µ",
+        "ǅ",
+        "ʰ",
+        "Москва",
+        "Ж",
+        "東京",
+        "。",
+        "，",
+        "ข",
+        "ا",
+        "अ",
+        "ि",
+        "\u{301}",
+        " ",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\t",
+        "\u{a0}",
+        "\u{3000}",
+        "\u{1c}",
+        "\r\n",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn fast_paths_agree_with_the_slow_path(
+            pieces in prop::collection::vec(prop::sample::select(PIECES), 0..24),
+            extra in prop::collection::vec(any::<char>(), 0..4),
+        ) {
+            let mut text: String = pieces.concat();
+            text.extend(extra);
+            let en = english();
+            prop_assert_eq!(fast_tokens(en, &text), slow_tokens(en, &text), "{:?}", text);
+            prop_assert_eq!(en.count_sentences(&text), all_sentences(en, &text), "{:?}", text);
+            assert_infix_spans_agree(en, &text);
+        }
+    }
+}
+
+#[test]
+fn words_are_counted_as_split() {
+    for text in [
+        "",
+        " \n ",
+        "Hello world, don't U.S. e.g.",
+        "a\u{a0}b\u{3000}c\t\td",
+        "😀 👍🏽 ...",
+    ] {
+        let n = split_into_words(text).len();
+        assert_eq!(count_words(text), n, "{text:?}"); // from the last split
+        assert_eq!(
+            english().with_tokens(text, |t| t.iter().filter_map(|t| word(text, t)).count()),
+            n
+        );
+        assert_eq!(count_words(&format!("{text} x")), n + 1, "{text:?}"); // counted afresh
+    }
+}
