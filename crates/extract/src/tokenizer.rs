@@ -100,9 +100,9 @@ fn ends_name(b: Option<u8>) -> bool {
     b.is_some_and(|b| is_space(b) || b == b'/' || b == b'>')
 }
 
-/// `s` ASCII-lowercased, borrowed when it already is.
-fn lowercase(s: &str) -> Cow<'_, str> {
-    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+/// `s` ASCII-lowercased when `upper` (it has an upper-case letter), else borrowed.
+fn lowercase(s: &str, upper: bool) -> Cow<'_, str> {
+    if upper {
         Cow::Owned(s.to_ascii_lowercase())
     } else {
         Cow::Borrowed(s)
@@ -277,13 +277,16 @@ impl<'a> Lexer<'a> {
     fn read_tag(&mut self, from: usize, sink: &impl Sink, attributes: bool) -> TagEnd {
         let len = self.bytes.len();
         let mut i = from;
-        while i < len && !ends_name(self.byte(i)) {
+        // Upper-case letters are noted on the way: no second pass over the name.
+        let mut upper = false;
+        while let Some(b) = self.byte(i).filter(|&b| !ends_name(Some(b))) {
+            upper |= b.is_ascii_uppercase();
             i += 1;
         }
         if i >= len {
             return TagEnd::Eof;
         }
-        self.tag.name = lowercase(self.slice(from, i));
+        self.tag.name = lowercase(self.slice(from, i), upper);
         self.tag.attrs.clear();
         self.tag.self_closing = false;
         loop {
@@ -313,10 +316,12 @@ impl<'a> Lexer<'a> {
     fn attribute(&mut self, from: usize, sink: &impl Sink, attributes: bool) -> Option<usize> {
         // The first character may be `=` (a parse error that starts a name).
         let mut i = from + 1;
+        let mut upper = self.byte(from).is_some_and(|b| b.is_ascii_uppercase());
         while let Some(b) = self.byte(i) {
             if is_space(b) || matches!(b, b'/' | b'>' | b'=') {
                 break;
             }
+            upper |= b.is_ascii_uppercase();
             i += 1;
         }
         let name = self.slice(from, i);
@@ -352,7 +357,7 @@ impl<'a> Lexer<'a> {
         if !attributes {
             return Some(i);
         }
-        let name = lowercase(name);
+        let name = lowercase(name, upper);
         if sink.wants_attribute(&self.tag.name, &name) && !self.tag.attrs.iter().any(|a| a.name == name) {
             let value = self.attribute_value(value.0, value.1);
             self.tag.attrs.push(Attr { name, value });
