@@ -533,6 +533,7 @@ impl State {
 impl Sink for State {
     /// The attributes the class/id rules, the metadata and `<html lang>` read; the tokenizer drops the
     /// rest (`href`, `src`, `data-*`, …) without decoding them.
+    #[inline]
     fn wants_attribute(&self, tag: &str, attr: &str) -> bool {
         rules::reads_attribute(attr)
             || metadata::reads_attribute(tag, attr)
