@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-/// A tag name: borrowed from [`KNOWN_TAGS`] for HTML's own elements ([`known`]), owned for the rest.
+/// A tag name: borrowed from [`KNOWN_TAGS`] for HTML's own elements ([`known_packed`]), owned for the rest.
 pub(crate) type Name = Cow<'static, str>;
 
 /// HTML's element names (and a few obsolete ones), sorted: most tag names cost no allocation.
@@ -150,23 +150,35 @@ const KNOWN_TAGS: &[&str] = &[
 ];
 
 /// `name` if it is one of HTML's own element names: its index in [`known_names`] and the static name.
-pub(crate) fn known(name: &str) -> Option<(usize, &'static str)> {
-    let key = pack(name)?;
-    let table = known_keys();
-    let i = table.binary_search_by_key(&key, |&(k, _)| k).ok()?;
-    // Padding makes `h1` and `h1\0` one key: the length tells them apart.
-    let &(_, known) = table.get(i)?;
-    (known.len() == name.len()).then_some((i, known))
+#[cfg(test)]
+fn known(name: &str) -> Option<(usize, &'static str)> {
+    known_packed(pack(name)?, name.len())
 }
 
-/// HTML's own element names in the order of [`known`]'s indices, for tables built over them.
+/// The name of `len` bytes whose [`pack`] key is `key`, if it is one of HTML's own element names: its
+/// index in [`known_names`] and the static name.
+pub(crate) fn known_packed(key: u128, len: usize) -> Option<(usize, &'static str)> {
+    let table = known_table();
+    let mut slot = slot_of(key);
+    loop {
+        let i = usize::from(*table.slots.get(slot)?);
+        let &(k, known) = table.keys.get(i)?;
+        // Padding makes `h1` and `h1\0` one key: the length tells them apart.
+        if k == key {
+            return (known.len() == len).then_some((i, known));
+        }
+        slot = (slot + 1) % KNOWN_SLOTS;
+    }
+}
+
+/// HTML's own element names in the order of [`known_packed`]'s indices, for tables built over them.
 pub(crate) fn known_names() -> impl Iterator<Item = &'static str> {
-    known_keys().iter().map(|&(_, name)| name)
+    known_table().keys.iter().map(|&(_, name)| name)
 }
 
 /// `name`'s bytes packed into one integer (first byte highest, zero-padded), for names of at most 16
 /// bytes: every known name fits, and comparing integers is cheaper than comparing strings.
-fn pack(name: &str) -> Option<u128> {
+pub(crate) fn pack(name: &str) -> Option<u128> {
     let bytes = name.as_bytes();
     if bytes.len() > 16 {
         return None;
@@ -177,16 +189,47 @@ fn pack(name: &str) -> Option<u128> {
     Some(key.checked_shl(pad).unwrap_or(0))
 }
 
-/// [`KNOWN_TAGS`] by their [`pack`] keys, sorted by key; built once.
-fn known_keys() -> &'static [(u128, &'static str)] {
-    static KEYS: std::sync::OnceLock<Vec<(u128, &'static str)>> = std::sync::OnceLock::new();
-    KEYS.get_or_init(|| {
-        let mut keys: Vec<_> = KNOWN_TAGS
+/// Slots of [`KnownTable::slots`]: a power of two, under a third full.
+const KNOWN_SLOTS: usize = 512;
+
+/// An empty slot of [`KnownTable::slots`].
+const EMPTY_SLOT: u16 = u16::MAX;
+
+/// [`KNOWN_TAGS`] by their [`pack`] keys, with an open-addressing hash index over them: one multiply
+/// and (mostly) one probe per name, where a binary search takes eight unpredictable branches.
+struct KnownTable {
+    /// Keys and names, in [`KNOWN_TAGS`]'s order.
+    keys: Vec<(u128, &'static str)>,
+    /// For each of [`KNOWN_SLOTS`] slots, an index into `keys` or [`EMPTY_SLOT`]; a key lives in its
+    /// [`slot_of`] slot or the first free one after it.
+    slots: Vec<u16>,
+}
+
+/// The home slot of a [`pack`] key.
+fn slot_of(key: u128) -> usize {
+    let folded = (key as u64) ^ ((key >> 64) as u64);
+    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 55) as usize % KNOWN_SLOTS
+}
+
+/// The [`KnownTable`], built once.
+fn known_table() -> &'static KnownTable {
+    static TABLE: std::sync::OnceLock<KnownTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let keys: Vec<_> = KNOWN_TAGS
             .iter()
             .filter_map(|&name| Some((pack(name)?, name)))
             .collect();
-        keys.sort_unstable();
-        keys
+        let mut slots = vec![EMPTY_SLOT; KNOWN_SLOTS];
+        for (i, &(key, _)) in keys.iter().enumerate() {
+            let mut slot = slot_of(key);
+            while slots.get(slot).is_some_and(|&s| s != EMPTY_SLOT) {
+                slot = (slot + 1) % KNOWN_SLOTS;
+            }
+            if let (Some(free), Ok(i)) = (slots.get_mut(slot), u16::try_from(i)) {
+                *free = i;
+            }
+        }
+        KnownTable { keys, slots }
     })
 }
 
@@ -494,17 +537,31 @@ impl Drop for Dom {
     }
 }
 
+/// Text runs up to this many bytes (most are: the whitespace between tags) are counted in one pass.
+const SHORT_TEXT: usize = 32;
+
 /// Non-whitespace characters and commas in `text` (whitespace as [`char::is_whitespace`]); ASCII bytes
-/// are counted without decoding, and all-ASCII text (most text nodes) in two branch-free passes.
+/// are counted without decoding, short all-ASCII text in one pass, and longer all-ASCII text in two
+/// branch-free passes that the compiler vectorises.
 fn count(text: &str) -> (u32, u32) {
     let bytes = text.as_bytes();
-    if bytes.is_ascii() {
+    let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    if bytes.len() <= SHORT_TEXT {
+        let (mut spaces, mut commas, mut high) = (0usize, 0usize, 0u8);
+        for &b in bytes {
+            spaces += usize::from(matches!(b, b'\t'..=b'\r' | b' '));
+            commas += usize::from(b == b',');
+            high |= b;
+        }
+        if high.is_ascii() {
+            return (narrow(bytes.len() - spaces), narrow(commas));
+        }
+    } else if bytes.is_ascii() {
         let spaces = bytes
             .iter()
             .filter(|&&b| matches!(b, b'\t'..=b'\r' | b' '))
             .count();
         let commas = bytes.iter().filter(|&&b| b == b',').count();
-        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         return (narrow(bytes.len() - spaces), narrow(commas));
     }
     let (mut chars, mut commas) = (0u32, 0u32);

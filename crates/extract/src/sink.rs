@@ -13,6 +13,8 @@ use crate::tokenizer::{Flow, Sink, Tag, Token};
 struct Open {
     /// Tag name.
     name: Name,
+    /// The name's [`dom::pack`] key (0 for names too long to have one), compared before the name.
+    key: u128,
     /// Its content is skipped for sure (by tag name, hidden, `<head>`, …).
     skip: bool,
     /// Its arena node (the enclosing element's node when it is skipped).
@@ -117,9 +119,10 @@ fn kind_of(name: &str) -> Kind {
 }
 
 /// `name` interned, with its [`Kind`]: from a table for HTML's own names, worked out for the rest.
-fn lookup(name: &str) -> (Name, Kind) {
+/// `key` is `name`'s [`dom::pack`] key, if it has one.
+fn lookup(name: &str, key: Option<u128>) -> (Name, Kind) {
     static KINDS: std::sync::OnceLock<Vec<Kind>> = std::sync::OnceLock::new();
-    match dom::known(name) {
+    match key.and_then(|key| dom::known_packed(key, name.len())) {
         Some((i, known)) => {
             let kinds = KINDS.get_or_init(|| dom::known_names().map(kind_of).collect());
             (
@@ -255,7 +258,7 @@ impl State {
             }
             Raw::None => {}
         }
-        if self.top_is("head") && !chars.chars().all(char::is_whitespace) {
+        if self.top_is_head() && !chars.chars().all(char::is_whitespace) {
             self.pop();
         }
         if self.h1_open && self.foreign == 0 {
@@ -280,8 +283,9 @@ impl State {
                 .filter(|lang| !lang.is_empty());
         }
         let json_ld = self.foreign == 0 && self.head.start_tag(name, &tag.attrs);
-        let (interned, kind) = lookup(name);
-        if self.top_is("head") && kind.bits & IS_HEAD_CONTENT == 0 {
+        let key = dom::pack(name);
+        let (interned, kind) = lookup(name, key);
+        if self.top_is_head() && kind.bits & IS_HEAD_CONTENT == 0 {
             self.pop();
         }
         if let Some(raw) = kind.raw.filter(|_| !(self.foreign > 0 && name == "title")) {
@@ -366,6 +370,7 @@ impl State {
         };
         let open = Open {
             name: interned,
+            key: key.unwrap_or(0),
             skip,
             node,
             owns_node,
@@ -446,7 +451,13 @@ impl State {
             self.raw = Raw::None;
             return;
         }
-        if let Some(i) = self.stack.iter().rposition(|open| open.name == name) {
+        // Equal keys and lengths are equal names (a long name's key 0 is no short name's length).
+        let key = dom::pack(name);
+        let matches = |open: &Open| match key {
+            Some(key) => open.key == key && open.name.len() == name.len(),
+            None => open.name == name,
+        };
+        if let Some(i) = self.stack.iter().rposition(matches) {
             self.pop_to(i);
         } else if (name == "p" || name == "br") && self.skip == 0 {
             // A stray `</p>` or `</br>` still ends a block, as it does in a browser.
@@ -512,15 +523,17 @@ impl State {
         self.stack.last().map_or(0, |open| open.node)
     }
 
-    /// Whether the top open element is `name`.
-    fn top_is(&self, name: &str) -> bool {
-        self.stack.last().is_some_and(|open| &*open.name == name)
+    /// Whether the top open element is `<head>` (by its [`Scope`] bit: no string comparison on every
+    /// start tag and text).
+    fn top_is_head(&self) -> bool {
+        self.stack.last().is_some_and(|open| open.scope & HEAD != 0)
     }
 }
 
 impl Sink for State {
     /// The attributes the class/id rules, the metadata and `<html lang>` read; the tokenizer drops the
     /// rest (`href`, `src`, `data-*`, …) without decoding them.
+    #[inline]
     fn wants_attribute(&self, tag: &str, attr: &str) -> bool {
         rules::reads_attribute(attr)
             || metadata::reads_attribute(tag, attr)

@@ -3,47 +3,67 @@
 /// Appends `text` to `out` with every whitespace run (U+00A0 included) collapsed to one space, no
 /// leading space, and control characters dropped. `pending_space` carries a space across calls, so a
 /// trailing space is only written once more text follows. Returns the number of non-whitespace
-/// characters of `text` (dropped ones included). Runs of printable ASCII are copied whole.
+/// characters of `text` (dropped ones included). Runs of characters kept as they are (printable ASCII,
+/// and other characters that are neither whitespace, control nor invisible) are copied whole, and
+/// ASCII bytes are handled without decoding.
 pub(crate) fn push_collapsed(out: &mut String, pending_space: &mut bool, text: &str) -> usize {
-    let printable = |b: &u8| (b'!'..=b'~').contains(b);
     let bytes = text.as_bytes();
     let mut seen = 0;
     let mut i = 0;
-    while let Some(b) = bytes.get(i) {
-        if printable(b) {
-            let run = bytes
-                .get(i..)
-                .unwrap_or_default()
-                .iter()
-                .position(|b| !printable(b))
-                .unwrap_or(bytes.len() - i);
+    while i < bytes.len() {
+        let (run, run_chars) = kept_run(text, i);
+        if run > i {
             if *pending_space {
                 out.push(' ');
                 *pending_space = false;
             }
-            out.push_str(text.get(i..i + run).unwrap_or_default());
-            seen += run;
-            i += run;
-            continue;
+            out.push_str(text.get(i..run).unwrap_or_default());
+            seen += run_chars;
+            i = run;
         }
-        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-            break;
+        // The character at `i`, if any, is whitespace, a control character or invisible.
+        let Some(&b) = bytes.get(i) else { break };
+        let (whitespace, len) = if b.is_ascii() {
+            (matches!(b, b'\t'..=b'\r' | b' '), 1)
+        } else {
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            (c.is_whitespace(), c.len_utf8())
         };
-        i += c.len_utf8();
-        if c.is_whitespace() {
+        i += len;
+        if whitespace {
             *pending_space = !out.is_empty();
         } else {
             seen += 1;
-            if !c.is_control() && !is_invisible(c) {
-                if *pending_space {
-                    out.push(' ');
-                    *pending_space = false;
-                }
-                out.push(c);
-            }
         }
     }
     seen
+}
+
+/// The end of the run of characters from `from` on that [`push_collapsed`] copies as they are, and
+/// how many characters it holds.
+fn kept_run(text: &str, from: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    let mut chars = 0;
+    while let Some(&b) = bytes.get(i) {
+        if (b'!'..=b'~').contains(&b) {
+            i += 1;
+        } else if b.is_ascii() {
+            break;
+        } else {
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            if c.is_whitespace() || c.is_control() || is_invisible(c) {
+                break;
+            }
+            i += c.len_utf8();
+        }
+        chars += 1;
+    }
+    (i, chars)
 }
 
 /// Invisible format characters dropped from text: soft hyphen, zero-width space, byte-order mark.

@@ -84,6 +84,8 @@ pub(crate) fn tokenize(input: &str, sink: &mut impl Sink) {
         src: input,
         bytes: input.as_bytes(),
         tag: Tag::default(),
+        plain: memchr2(b'\r', 0, input.as_bytes()).is_none(),
+        normalised: std::cell::Cell::default(),
     };
     lexer.run(sink);
 }
@@ -98,9 +100,9 @@ fn ends_name(b: Option<u8>) -> bool {
     b.is_some_and(|b| is_space(b) || b == b'/' || b == b'>')
 }
 
-/// `s` ASCII-lowercased, borrowed when it already is.
-fn lowercase(s: &str) -> Cow<'_, str> {
-    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+/// `s` ASCII-lowercased when `upper` (it has an upper-case letter), else borrowed.
+fn lowercase(s: &str, upper: bool) -> Cow<'_, str> {
+    if upper {
         Cow::Owned(s.to_ascii_lowercase())
     } else {
         Cow::Borrowed(s)
@@ -115,6 +117,11 @@ struct Lexer<'a> {
     bytes: &'a [u8],
     /// The tag being read, reused so that its attribute vector is allocated once.
     tag: Tag<'a>,
+    /// The page has no CR and no NUL (most pages): its text runs need no normalising, and one search
+    /// over the page spares one per text run.
+    plain: bool,
+    /// The buffer text runs with CR or NUL are normalised into, reused from run to run.
+    normalised: std::cell::Cell<String>,
 }
 
 /// Where a tag's reading ended.
@@ -203,13 +210,10 @@ impl<'a> Lexer<'a> {
         match self.byte(at + 1) {
             Some(b'/') => {
                 if self.byte(at + 2).is_some_and(|b| b.is_ascii_alphabetic()) {
-                    let TagEnd::At(after) = self.read_tag(at + 2, &|_, _| false) else {
+                    let TagEnd::At(after) = self.read_tag(at + 2, &*sink, false) else {
                         return None;
                     };
-                    let tag = std::mem::take(&mut self.tag);
-                    let flow = sink.token(Token::End(&tag.name));
-                    self.tag = tag;
-                    (flow != Flow::Stop).then_some(after)
+                    (sink.token(Token::End(&self.tag.name)) != Flow::Stop).then_some(after)
                 } else if self.byte(at + 2) == Some(b'>') {
                     Some(at + 3)
                 } else {
@@ -225,18 +229,13 @@ impl<'a> Lexer<'a> {
             }
             Some(b'?') => self.bogus_comment(sink, at + 1),
             _ => {
-                let TagEnd::At(after) = self.read_tag(at + 1, &|tag, attr| sink.wants_attribute(tag, attr))
-                else {
+                let TagEnd::At(after) = self.read_tag(at + 1, &*sink, true) else {
                     return None;
                 };
-                let tag = std::mem::take(&mut self.tag);
-                let flow = sink.token(Token::Start(&tag));
-                let name = tag.name.clone();
-                self.tag = tag;
-                match flow {
+                match sink.token(Token::Start(&self.tag)) {
                     Flow::Continue => Some(after),
                     Flow::Stop => None,
-                    Flow::Raw(kind) => self.raw_text(sink, after, &name, kind),
+                    Flow::Raw(kind) => self.raw_text(sink, after, kind),
                 }
             }
         }
@@ -272,18 +271,22 @@ impl<'a> Lexer<'a> {
         (sink.token(Token::Comment) != Flow::Stop).then_some(end?)
     }
 
-    /// Reads a tag whose name starts at `from` into `self.tag`, with the attributes `wanted(tag, attr)`
-    /// accepts (end tags want none: their attributes are read and dropped).
-    fn read_tag(&mut self, from: usize, wanted: &dyn Fn(&str, &str) -> bool) -> TagEnd {
+    /// Reads a tag whose name starts at `from` into `self.tag`, with the attributes `sink` wants
+    /// ([`Sink::wants_attribute`]) when `attributes` is set (end tags want none: their attributes are
+    /// read and dropped).
+    fn read_tag(&mut self, from: usize, sink: &impl Sink, attributes: bool) -> TagEnd {
         let len = self.bytes.len();
         let mut i = from;
-        while i < len && !ends_name(self.byte(i)) {
+        // Upper-case letters are noted on the way: no second pass over the name.
+        let mut upper = false;
+        while let Some(b) = self.byte(i).filter(|&b| !ends_name(Some(b))) {
+            upper |= b.is_ascii_uppercase();
             i += 1;
         }
         if i >= len {
             return TagEnd::Eof;
         }
-        self.tag.name = lowercase(self.slice(from, i));
+        self.tag.name = lowercase(self.slice(from, i), upper);
         self.tag.attrs.clear();
         self.tag.self_closing = false;
         loop {
@@ -300,7 +303,7 @@ impl<'a> Lexer<'a> {
                     }
                     i += 1;
                 }
-                Some(_) => match self.attribute(i, wanted) {
+                Some(_) => match self.attribute(i, sink, attributes) {
                     Some(after) => i = after,
                     None => return TagEnd::Eof,
                 },
@@ -309,14 +312,16 @@ impl<'a> Lexer<'a> {
     }
 
     /// An attribute whose name starts at `from`; adds it to the tag (unless its name is a duplicate or
-    /// not `wanted`) and returns where the tag goes on, or `None` at the end of input.
-    fn attribute(&mut self, from: usize, wanted: &dyn Fn(&str, &str) -> bool) -> Option<usize> {
+    /// not wanted) and returns where the tag goes on, or `None` at the end of input.
+    fn attribute(&mut self, from: usize, sink: &impl Sink, attributes: bool) -> Option<usize> {
         // The first character may be `=` (a parse error that starts a name).
         let mut i = from + 1;
+        let mut upper = self.byte(from).is_some_and(|b| b.is_ascii_uppercase());
         while let Some(b) = self.byte(i) {
             if is_space(b) || matches!(b, b'/' | b'>' | b'=') {
                 break;
             }
+            upper |= b.is_ascii_uppercase();
             i += 1;
         }
         let name = self.slice(from, i);
@@ -349,8 +354,11 @@ impl<'a> Lexer<'a> {
             }
         }
         self.byte(i)?;
-        let name = lowercase(name);
-        if wanted(&self.tag.name, &name) && !self.tag.attrs.iter().any(|a| a.name == name) {
+        if !attributes {
+            return Some(i);
+        }
+        let name = lowercase(name, upper);
+        if sink.wants_attribute(&self.tag.name, &name) && !self.tag.attrs.iter().any(|a| a.name == name) {
             let value = self.attribute_value(value.0, value.1);
             self.tag.attrs.push(Attr { name, value });
         }
@@ -459,21 +467,38 @@ impl<'a> Lexer<'a> {
             return Flow::Continue;
         }
         let raw = self.slice(from, to);
-        if memchr2(b'\r', 0, raw.as_bytes()).is_none() {
+        if self.plain || memchr2(b'\r', 0, raw.as_bytes()).is_none() {
             return sink.token(Token::Text(raw));
         }
-        // Rare (CR line ends, NUL bytes), so plain replacements.
-        let nul = if data { "" } else { "\u{fffd}" };
-        let out = raw.replace("\r\n", "\n").replace('\r', "\n").replace('\0', nul);
-        sink.token(Token::Text(&out))
+        // CR line ends (a page in five) or NUL bytes: one pass into the reused buffer.
+        let mut out = self.normalised.take();
+        out.clear();
+        let mut rest = raw;
+        while let Some(at) = memchr2(b'\r', 0, rest.as_bytes()) {
+            out.push_str(rest.get(..at).unwrap_or_default());
+            let used = match rest.as_bytes().get(at..at + 2) {
+                Some(b"\r\n") => 2,
+                _ => 1,
+            };
+            if rest.as_bytes().get(at) == Some(&b'\r') {
+                out.push('\n');
+            } else if !data {
+                out.push('\u{fffd}');
+            }
+            rest = rest.get(at + used..).unwrap_or_default();
+        }
+        out.push_str(rest);
+        let flow = sink.token(Token::Text(&out));
+        self.normalised.set(out);
+        flow
     }
 
-    /// The content of a raw-text element named `name` from `from` to its end tag, then the end tag;
-    /// returns where the data state goes on.
-    fn raw_text(&mut self, sink: &mut impl Sink, from: usize, name: &str, kind: RawText) -> Option<usize> {
+    /// The content of the raw-text element just read (`self.tag`) from `from` to its end tag, then the
+    /// end tag; returns where the data state goes on.
+    fn raw_text(&mut self, sink: &mut impl Sink, from: usize, kind: RawText) -> Option<usize> {
         let end = match kind {
             RawText::Script => self.script_end(from),
-            RawText::Raw | RawText::Rcdata => self.raw_end(from, name.as_bytes()),
+            RawText::Raw | RawText::Rcdata => self.raw_end(from, self.tag.name.as_bytes()),
         };
         let to = end.unwrap_or(self.bytes.len());
         let flow = if kind == RawText::Rcdata {
@@ -698,6 +723,16 @@ mod tests {
         );
         assert_eq!(tokens("&nbsp"), "\"\u{a0}\"");
         assert_eq!(tokens("a\r\nb\rc\0d"), "\"a\nb\ncd\"");
+    }
+
+    #[test]
+    fn cr_and_nul_are_normalised_in_one_pass() {
+        assert_eq!(tokens("a\r\r\nb\r"), "\"a\n\nb\n\"");
+        assert_eq!(tokens("x\0\ry\r\0\nz"), "\"x\ny\n\nz\"");
+        assert_eq!(
+            tokens("<p>a\r\n</p>\r<script>s\0t\r\nu</script>"),
+            "<p> \"a\n\" </p> \"\n\" <script> \"s\u{fffd}t\nu\" </script>"
+        );
     }
 
     #[test]
