@@ -30,7 +30,7 @@ use saring_core::{Document, Provenance};
 
 use crate::DedupError;
 use crate::doc_hasher::TokenLines;
-use crate::work::{AtomicFile, io_error};
+use crate::work::{AtomicFile, Durability, io_error};
 
 /// Buffer of the readers.
 const READ_BUFFER_BYTES: usize = 1 << 20;
@@ -44,9 +44,9 @@ struct GatheredFile {
 }
 
 impl GatheredFile {
-    fn create(path: &Path) -> Result<GatheredFile, DedupError> {
+    fn create(path: &Path, durability: Durability) -> Result<GatheredFile, DedupError> {
         Ok(GatheredFile {
-            file: AtomicFile::create(path)?,
+            file: AtomicFile::create(path, durability)?,
             pending: Vec::with_capacity(WRITE_BUFFER_BYTES),
         })
     }
@@ -76,12 +76,18 @@ pub(crate) struct CopyWriter {
 
 impl CopyWriter {
     /// Starts the work copy; `docs` is `None` when no stage will read the documents back (a run that
-    /// writes only the clusters).
-    pub(crate) fn create(docs: Option<&Path>, tokens: &Path) -> Result<CopyWriter, DedupError> {
+    /// writes only the clusters); the files are written with `durability`.
+    pub(crate) fn create(
+        docs: Option<&Path>,
+        tokens: &Path,
+        durability: Durability,
+    ) -> Result<CopyWriter, DedupError> {
         Ok(CopyWriter {
             docs_path: docs.map(Path::to_path_buf).unwrap_or_default(),
-            docs: docs.map(GatheredFile::create).transpose()?,
-            tokens: GatheredFile::create(tokens)?,
+            docs: docs
+                .map(|docs| GatheredFile::create(docs, durability))
+                .transpose()?,
+            tokens: GatheredFile::create(tokens, durability)?,
         })
     }
 
@@ -351,7 +357,7 @@ mod tests {
             tokens: vec![1, 2, 3],
             line_lens: vec![2, 1],
         };
-        let mut w = CopyWriter::create(Some(&docs), &tokens).unwrap();
+        let mut w = CopyWriter::create(Some(&docs), &tokens, Durability::Synced).unwrap();
         w.write(&full, Some(9), &lines).unwrap();
         w.write(&bare, None, &TokenLines::default()).unwrap();
         w.finish().unwrap();
@@ -381,7 +387,7 @@ mod tests {
     fn a_truncated_work_file_is_an_error_naming_the_record() {
         let dir = tempfile::tempdir().unwrap();
         let (docs, tokens) = (dir.path().join("docs"), dir.path().join("tokens"));
-        let mut w = CopyWriter::create(Some(&docs), &tokens).unwrap();
+        let mut w = CopyWriter::create(Some(&docs), &tokens, Durability::Scratch).unwrap();
         for id in ["a", "b"] {
             let doc = Document {
                 id: id.to_owned(),

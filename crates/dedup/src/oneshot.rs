@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::cluster::{ClusterStats, OverMerged};
 use crate::stages::{Stage, StageTask, run_stage_keeping};
-use crate::work::io_error;
+use crate::work::{Durability, io_error};
 use crate::{DedupConfig, DedupError};
 use saring_io::process_cpu_secs;
 
@@ -157,7 +157,7 @@ fn one_shot(
     };
     let mut stats = None;
     for stage in Stage::ALL {
-        stats = run_stage_keeping(stage, &task, config, out_dir.is_some())?.stats;
+        stats = run_stage_keeping(stage, &task, config, out_dir.is_some(), Durability::Scratch)?.stats;
     }
     std::fs::remove_dir_all(&work).map_err(|e| io_error(&work, e))?;
     let mut stats = stats.unwrap_or_default();

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use crate::DedupError;
 use crate::minhash::{LINE_PERMS, Signature};
 use crate::runs::le_u64;
-use crate::work::{AtomicFile, io_error, split_address};
+use crate::work::{AtomicFile, Durability, io_error, split_address};
 
 /// What the cluster stage needs to know of a document besides its signature.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,11 +79,16 @@ pub(crate) struct SketchWriter {
 }
 
 impl SketchWriter {
-    pub(crate) fn create(sketch: &Path, sidx: &Path, num_perm: usize) -> Result<SketchWriter, DedupError> {
-        let mut sidx = AtomicFile::create(sidx)?;
+    pub(crate) fn create(
+        sketch: &Path,
+        sidx: &Path,
+        num_perm: usize,
+        durability: Durability,
+    ) -> Result<SketchWriter, DedupError> {
+        let mut sidx = AtomicFile::create(sidx, durability)?;
         sidx.write(&0u64.to_le_bytes())?;
         Ok(SketchWriter {
-            sketch: AtomicFile::create(sketch)?,
+            sketch: AtomicFile::create(sketch, durability)?,
             sidx,
             num_perm,
             written: 0,
@@ -330,11 +335,11 @@ pub(crate) struct IdWriter {
 }
 
 impl IdWriter {
-    pub(crate) fn create(ids: &Path, idx: &Path) -> Result<IdWriter, DedupError> {
-        let mut idx = AtomicFile::create(idx)?;
+    pub(crate) fn create(ids: &Path, idx: &Path, durability: Durability) -> Result<IdWriter, DedupError> {
+        let mut idx = AtomicFile::create(idx, durability)?;
         idx.write(&0u64.to_le_bytes())?;
         Ok(IdWriter {
-            ids: AtomicFile::create(ids)?,
+            ids: AtomicFile::create(ids, durability)?,
             idx,
             written: 0,
         })
@@ -367,7 +372,7 @@ mod tests {
             lines: vec![[1, 2, 3, 4], [9, 9, 9, 9]],
         };
         for s in 0..2 {
-            let mut w = SketchWriter::create(&p("sketch", s), &p("sidx", s), 4).unwrap();
+            let mut w = SketchWriter::create(&p("sketch", s), &p("sidx", s), 4, Durability::Synced).unwrap();
             w.write(None).unwrap();
             w.write(Some(&sig)).unwrap();
             w.write(Some(&Signature {
@@ -381,7 +386,7 @@ mod tests {
             }))
             .unwrap();
             w.finish().unwrap();
-            let mut ids = IdWriter::create(&p("ids", s), &p("idx", s)).unwrap();
+            let mut ids = IdWriter::create(&p("ids", s), &p("idx", s), Durability::Scratch).unwrap();
             ids.write("a").unwrap();
             ids.write(&format!("doc-{s}")).unwrap();
             ids.finish().unwrap();

@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 
 use saring_io::AtomicFile;
 
+use crate::work::Durability;
+
 /// One entry of a run, sorted by key then value.
 pub(crate) type Pair = (u64, u64);
 
@@ -35,9 +37,9 @@ pub(crate) struct RunWriter {
 }
 
 impl RunWriter {
-    /// Starts `path` (written as a temporary file until [`RunWriter::finish`]).
-    pub(crate) fn create(path: &Path, cap: usize) -> io::Result<RunWriter> {
-        let mut out = AtomicFile::create(path)?;
+    /// Starts `path` (written as a temporary file until [`RunWriter::finish`]) with `durability`.
+    pub(crate) fn create(path: &Path, cap: usize, durability: Durability) -> io::Result<RunWriter> {
+        let mut out = durability.create(path)?;
         out.write_all(MAGIC)?;
         Ok(RunWriter {
             out,
@@ -192,7 +194,7 @@ mod tests {
         let mut paths = Vec::new();
         for f in 0..3u64 {
             let path = dir.path().join(format!("{f}.runs"));
-            let mut w = RunWriter::create(&path, 7).unwrap();
+            let mut w = RunWriter::create(&path, 7, Durability::Synced).unwrap();
             for i in 0..50u64 {
                 let pair = ((i * 7919 + f * 13) % 101, f);
                 w.push(pair).unwrap();
@@ -206,7 +208,10 @@ mod tests {
         assert_eq!(merged, expected);
         // An empty file merges to nothing; a truncated one is an error.
         let empty = dir.path().join("empty.runs");
-        RunWriter::create(&empty, 4).unwrap().finish().unwrap();
+        RunWriter::create(&empty, 4, Durability::Scratch)
+            .unwrap()
+            .finish()
+            .unwrap();
         assert_eq!(merge_runs(&[empty]).unwrap().count(), 0);
         let bytes = std::fs::read(&paths[0]).unwrap();
         let cut = dir.path().join("cut.runs");

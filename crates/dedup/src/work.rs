@@ -38,6 +38,31 @@ pub(crate) struct Plan {
     pub listing_errors: Vec<String>,
     /// Hash of the config and the input list: a marker with another fingerprint is stale.
     pub fingerprint: String,
+    /// Whether the work files and markers are synced to disk before they are renamed into place.
+    pub durability: Durability,
+}
+
+/// Whether a work file is synced to disk before it is renamed into place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// Synced: a staged run's files outlive its processes, and a later stage or a rerun trusts every file
+    /// with a final name.
+    Synced,
+    /// Not synced: a one-shot run's work directory is created empty at its start and removed at its end,
+    /// so a crash leaves no file that is read again (about 50 syncs saved per input shard).
+    Scratch,
+}
+
+impl Durability {
+    /// Starts writing `path` as a [`saring_io::AtomicFile`] that is synced before it is renamed into place
+    /// unless `self` is [`Durability::Scratch`].
+    pub(crate) fn create(self, path: &Path) -> std::io::Result<saring_io::AtomicFile> {
+        let file = saring_io::AtomicFile::create(path)?;
+        Ok(match self {
+            Durability::Synced => file,
+            Durability::Scratch => file.unsynced(),
+        })
+    }
 }
 
 /// A completion marker: the fingerprint of the work and what the task counted.
@@ -54,7 +79,7 @@ const WORK_FORMAT: u32 = 4;
 
 impl Plan {
     /// Lists the inputs and fingerprints them with `config` and the [`WORK_FORMAT`].
-    pub(crate) fn new(inputs: &[String], work: &Path, config: &DedupConfig) -> Plan {
+    pub(crate) fn new(inputs: &[String], work: &Path, config: &DedupConfig, durability: Durability) -> Plan {
         let (files, errors) = list_inputs(inputs);
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(&WORK_FORMAT.to_le_bytes());
@@ -68,6 +93,7 @@ impl Plan {
             files,
             listing_errors: errors.iter().map(ToString::to_string).collect(),
             fingerprint: format!("{:016x}", hasher.digest()),
+            durability,
         }
     }
 
@@ -110,7 +136,19 @@ impl Plan {
         };
         let path = self.marker(stage, task);
         let json = serde_json::to_vec_pretty(&marker).map_err(|e| io_error(&path, e.into()))?;
-        write_atomic(&path, &json)
+        match self.durability {
+            Durability::Synced => write_atomic(&path, &json),
+            Durability::Scratch => {
+                let mut file = AtomicFile::create(&path, Durability::Scratch)?;
+                file.write(&json)?;
+                file.finish()
+            }
+        }
+    }
+
+    /// Starts writing the work file `path` with this plan's [`Durability`].
+    pub(crate) fn create(&self, path: &Path) -> Result<AtomicFile, DedupError> {
+        AtomicFile::create(path, self.durability)
     }
 
     /// Creates `WORK/stage`.
@@ -144,9 +182,10 @@ pub(crate) fn is_mine(task: usize, rank: u32, world_size: u32) -> bool {
 pub(crate) struct AtomicFile(saring_io::AtomicFile);
 
 impl AtomicFile {
-    /// Starts writing `path`.
-    pub(crate) fn create(path: &Path) -> Result<AtomicFile, DedupError> {
-        saring_io::AtomicFile::create(path)
+    /// Starts writing `path` with `durability`.
+    pub(crate) fn create(path: &Path, durability: Durability) -> Result<AtomicFile, DedupError> {
+        durability
+            .create(path)
             .map(AtomicFile)
             .map_err(|e| io_error(path, e))
     }
@@ -158,7 +197,7 @@ impl AtomicFile {
             .map_err(|e| io_error(file.temporary_path(), e))
     }
 
-    /// Flushes, syncs and renames the file to its final name.
+    /// Flushes, syncs (unless created as [`Durability::Scratch`]) and renames the file to its final name.
     pub(crate) fn finish(self) -> Result<(), DedupError> {
         let tmp = self.0.temporary_path().to_path_buf();
         self.0.finish().map_err(|e| io_error(&tmp, e))
@@ -185,7 +224,7 @@ mod tests {
     #[test]
     fn markers_need_the_same_fingerprint() {
         let dir = tempfile::tempdir().unwrap();
-        let plan = Plan::new(&[], dir.path(), &DedupConfig::default());
+        let plan = Plan::new(&[], dir.path(), &DedupConfig::default(), Durability::Synced);
         plan.stage_dir("lines").unwrap();
         assert!(plan.require::<u64>("lines", "00000").is_err());
         plan.mark_done("lines", "00000", &7u64).unwrap();
@@ -197,8 +236,17 @@ mod tests {
                 seed: 2,
                 ..DedupConfig::default()
             },
+            Durability::Scratch,
         );
         assert_eq!(other.done::<u64>("lines", "00000"), None);
+        // A scratch plan's unsynced marker is as readable as a synced one, and leaves no temporary file.
+        other.mark_done("lines", "00000", &9u64).unwrap();
+        assert_eq!(other.done::<u64>("lines", "00000"), Some(9));
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("lines"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["00000.done.json"]);
         assert_eq!(split_address(address(3, 9)), (3, 9));
         assert!(is_mine(5, 1, 4) && !is_mine(5, 0, 4) && is_mine(5, 0, 1));
     }

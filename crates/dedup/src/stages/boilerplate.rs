@@ -51,7 +51,8 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
                 pending
                     .contains(&p)
                     .then(|| {
-                        RunWriter::create(&part_path(p), 1 << 16).map_err(|e| io_error(&part_path(p), e))
+                        RunWriter::create(&part_path(p), 1 << 16, plan.durability)
+                            .map_err(|e| io_error(&part_path(p), e))
                     })
                     .transpose()
             })

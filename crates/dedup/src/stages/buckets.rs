@@ -101,7 +101,8 @@ fn band_edges(
         .map(|s| plan.path("signatures", &band_file(s, band)))
         .collect();
     let out_path = plan.path("buckets", &format!("{}.runs", band_name(band)));
-    let mut out = RunWriter::create(&out_path, SORT_BUFFER_PAIRS / 4).map_err(|e| io_error(&out_path, e))?;
+    let mut out = RunWriter::create(&out_path, SORT_BUFFER_PAIRS / 4, plan.durability)
+        .map_err(|e| io_error(&out_path, e))?;
     let mut counts = BandCounts::default();
     let mut bucket = Bucket {
         key: 0,

@@ -21,7 +21,7 @@ use crate::cluster::{ClusterStats, OverMerged, UnionFind, split_edge_earlier};
 use crate::minhash::{jaccard_estimate, line_coverage};
 use crate::records::{DocInfo, INFO_BYTES, RecordReader, ShardRecords, ShardSketches};
 use crate::runs::merge_runs;
-use crate::work::{AtomicFile, Plan, address, io_error, shard_name, split_address};
+use crate::work::{Plan, address, io_error, shard_name, split_address};
 use crate::{DedupConfig, DedupError};
 
 /// Bytes of one `assign` record: representative (global index), cluster size, kept flag.
@@ -334,7 +334,7 @@ fn write_assignments(
             pair.get(1).copied().unwrap_or(0),
         );
         let path = plan.path("cluster", &format!("{}.assign", shard_name(shard)));
-        let mut out = AtomicFile::create(&path)?;
+        let mut out = plan.create(&path)?;
         for d in start as u32..end as u32 {
             let r = root.get(d as usize).copied().unwrap_or(d);
             let s = size.get(r as usize).copied().unwrap_or(1);

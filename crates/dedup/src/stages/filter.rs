@@ -18,7 +18,7 @@ use super::signatures::SignatureCounts;
 use super::{LinesCounts, StageOutcome, StageTask, check_count, for_my_tasks, keep_messages};
 use crate::copy::CopyReader;
 use crate::records::{RecordReader, ShardRecords};
-use crate::work::{AtomicFile, Plan, address, io_error, shard_name, write_atomic};
+use crate::work::{AtomicFile, Durability, Plan, address, io_error, shard_name, write_atomic};
 use crate::{DedupConfig, DedupError, DedupStats, clusters_stats_path};
 
 /// Counts of one shard's output.
@@ -71,7 +71,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         };
         let mut assign = RecordReader::open(&plan.path("cluster", &format!("{name}.assign")), ASSIGN_BYTES)?;
         let tsv_path = plan.path("filter", &format!("{name}.tsv"));
-        let mut tsv = AtomicFile::create(&tsv_path)?;
+        let mut tsv = plan.create(&tsv_path)?;
         let mut cluster_ids: HashMap<u32, String> = HashMap::new();
         let mut counts = FilterCounts::default();
         let mut docs = 0u64;
@@ -164,7 +164,7 @@ fn finish(plan: &Plan, stats_json: &Path, clusters_tsv: &Path) -> Result<DedupSt
     if let Some(parent) = clusters_tsv.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
     }
-    let mut tsv = AtomicFile::create(clusters_tsv)?;
+    let mut tsv = AtomicFile::create(clusters_tsv, Durability::Synced)?;
     let mut stats = DedupStats {
         files: plan.files.len() as u64,
         errored: plan.listing_errors.len() as u64,

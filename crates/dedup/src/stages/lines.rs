@@ -14,7 +14,7 @@ use crate::copy::CopyWriter;
 use crate::doc_hasher::{DocHasher, Scratch};
 use crate::records::{DocInfo, IdWriter};
 use crate::runs::RunWriter;
-use crate::work::{AtomicFile, Plan, address, io_error, shard_name};
+use crate::work::{Plan, address, io_error, shard_name};
 use crate::{DedupConfig, DedupError};
 
 /// Runs rank `task.rank`'s shards; `documents`: whether to keep the documents in the work copy (the
@@ -35,12 +35,16 @@ pub(super) fn run(
         let path = |ext: &str| plan.path("lines", &format!("{name}.{ext}"));
         let runs = |ext: &str| {
             let p = path(ext);
-            RunWriter::create(&p, SORT_BUFFER_PAIRS / 2).map_err(|e| io_error(&p, e))
+            RunWriter::create(&p, SORT_BUFFER_PAIRS / 2, plan.durability).map_err(|e| io_error(&p, e))
         };
         let (mut lines, mut exact, mut urls) = (runs("lines.runs")?, runs("exact.runs")?, runs("urls.runs")?);
-        let mut info = AtomicFile::create(&path("info"))?;
-        let mut ids = IdWriter::create(&path("ids"), &path("idx"))?;
-        let mut copy = CopyWriter::create(documents.then(|| path("docs")).as_deref(), &path("tokens"))?;
+        let mut info = plan.create(&path("info"))?;
+        let mut ids = IdWriter::create(&path("ids"), &path("idx"), plan.durability)?;
+        let mut copy = CopyWriter::create(
+            documents.then(|| path("docs")).as_deref(),
+            &path("tokens"),
+            plan.durability,
+        )?;
         let mut errors = Vec::new();
         let mut docs = 0u64;
         read_batches(file, &config.input, &mut errors, |batch| {

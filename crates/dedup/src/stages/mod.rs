@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use filter::write_stats;
 
-use crate::work::Plan;
+use crate::work::{Durability, Plan};
 use crate::{DedupConfig, DedupError, DedupStats};
 
 /// Documents handed to the worker threads at a time: few enough that a batch's texts (or token lines)
@@ -110,16 +110,18 @@ pub struct StageOutcome {
 /// Runs rank `task.rank`'s tasks of `stage`. Earlier stages must be complete for the tasks they feed; if
 /// not, the error names the missing stage.
 pub fn run_stage(stage: Stage, task: &StageTask, config: &DedupConfig) -> Result<StageOutcome, DedupError> {
-    run_stage_keeping(stage, task, config, true)
+    run_stage_keeping(stage, task, config, true, Durability::Synced)
 }
 
 /// [`run_stage`], where `documents` says whether the `lines` stage keeps a copy of the documents for the
-/// `filter` stage; a one-shot run that writes only the clusters keeps none.
+/// `filter` stage (a one-shot run that writes only the clusters keeps none), and `durability` whether the
+/// work files are synced (a one-shot run's are scratch).
 pub(crate) fn run_stage_keeping(
     stage: Stage,
     task: &StageTask,
     config: &DedupConfig,
     documents: bool,
+    durability: Durability,
 ) -> Result<StageOutcome, DedupError> {
     config.validate()?;
     if task.rank >= task.world_size.max(1) {
@@ -135,7 +137,7 @@ pub(crate) fn run_stage_keeping(
             threads: task.threads,
             message: e.to_string(),
         })?;
-    let plan = Plan::new(&task.inputs, &task.work, config);
+    let plan = Plan::new(&task.inputs, &task.work, config, durability);
     pool.install(|| match stage {
         Stage::Lines => lines::run(&plan, task, config, documents),
         Stage::Boilerplate => boilerplate::run(&plan, task, config),

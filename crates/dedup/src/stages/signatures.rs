@@ -53,11 +53,12 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             &path(&format!("{name}.sketch")),
             &path(&format!("{name}.sidx")),
             hasher.num_perm(),
+            plan.durability,
         )?;
         let mut band_runs = (0..bands)
             .map(|b| {
                 let p = path(&band_file(shard, b));
-                RunWriter::create(&p, SORT_BUFFER_PAIRS / bands).map_err(|e| io_error(&p, e))
+                RunWriter::create(&p, SORT_BUFFER_PAIRS / bands, plan.durability).map_err(|e| io_error(&p, e))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mut counts = SignatureCounts::default();

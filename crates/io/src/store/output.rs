@@ -410,6 +410,8 @@ pub struct AtomicFile {
     path: PathBuf,
     tmp: PathBuf,
     out: BufWriter<File>,
+    /// Whether [`finish`](AtomicFile::finish) syncs the file before renaming it.
+    sync: bool,
 }
 
 impl AtomicFile {
@@ -421,7 +423,16 @@ impl AtomicFile {
             path: path.to_path_buf(),
             tmp,
             out: BufWriter::new(file),
+            sync: true,
         })
+    }
+
+    /// The same file, renamed into place by [`finish`](AtomicFile::finish) without being synced first:
+    /// for scratch files of a run that starts from an empty directory and removes it at its end, where a
+    /// crash leaves nothing that is read again, so waiting for the disk buys nothing.
+    pub fn unsynced(mut self) -> AtomicFile {
+        self.sync = false;
+        self
     }
 
     /// The temporary file being written, for error messages.
@@ -429,10 +440,13 @@ impl AtomicFile {
         &self.tmp
     }
 
-    /// Flushes and syncs the file and renames it to its final name.
+    /// Flushes and syncs the file (unless [`unsynced`](AtomicFile::unsynced)) and renames it to its final
+    /// name.
     pub fn finish(self) -> io::Result<()> {
         let file = self.out.into_inner().map_err(|e| at(&self.tmp, e.into_error()))?;
-        file.sync_all().map_err(|e| at(&self.tmp, e))?;
+        if self.sync {
+            file.sync_all().map_err(|e| at(&self.tmp, e))?;
+        }
         fs::rename(&self.tmp, &self.path).map_err(|e| at(&self.path, e))
     }
 }
