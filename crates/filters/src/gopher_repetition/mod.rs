@@ -111,6 +111,10 @@ struct WordPrefixes {
     /// Scratch of `mark_may_repeat`: each word's window class (its first start) and each class's count.
     class: Vec<u32>,
     count: Vec<u32>,
+    /// Scratch of `top_n_gram_chars`, reused from document to document: which (n-1)-grams repeat, and
+    /// each start's class.
+    top_repeated: Vec<bool>,
+    top_class: Vec<u32>,
 }
 
 /// The bytes of the window [`WordPrefixes::mark_may_repeat`] compares.
@@ -243,7 +247,13 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
     if n == 0 || words.len() < n {
         return 0;
     }
-    index.reset(words.len() - n + 1);
+    // sized for the starts that may repeat (the others are neither looked up nor added)
+    let starts = words.len() - n + 1;
+    let candidates = prefixes
+        .may_repeat
+        .get(..starts)
+        .map_or(starts, |flags| flags.iter().filter(|&&f| f).count());
+    index.reset(candidates);
     let gram = |i: usize| words.get(i..i + n).unwrap_or_default();
     let (mut repeated, mut idx) = (0usize, 0usize);
     while idx + n <= words.len() {
@@ -281,12 +291,22 @@ fn top_n_gram_chars(
         return None;
     }
     let starts = words.len() - n + 1;
-    index.reset(starts);
     let seq_pow = (0..n).fold(1u64, |p, _| p.wrapping_mul(SEQ));
     let gram = |i: usize| words.get(i..i + n);
     let known = !repeated.is_empty();
     let may_repeat =
         |i: usize| !known || (repeated.get(i) == Some(&true) && repeated.get(i + 1) == Some(&true));
+    // the table is sized for the starts looked up, not all starts: smaller to clear, denser in cache
+    let candidates = if known {
+        repeated
+            .windows(2)
+            .take(starts)
+            .filter(|pair| pair == &[true, true])
+            .count()
+    } else {
+        starts
+    };
+    index.reset(candidates);
     // (count, first start) of the most frequent n-gram so far
     let mut best = (1u32, 0u32);
     class.clear();
@@ -307,21 +327,24 @@ fn top_n_gram_chars(
             }
         }
     }
-    // an n-gram repeats when its class (its first start) is seen again: mark the classes, then all
-    let mut seen_again = vec![false; starts];
+    // an n-gram repeats when its class (its first start) is seen again: mark the classes (in `repeated`,
+    // whose old flags are no longer needed), then every start from its class's mark. In place, in
+    // order: a class is never after its members, and a class's own mark is left as it is.
+    repeated.clear();
+    repeated.resize(starts, false);
     for (idx, &c) in class.iter().enumerate() {
         if c as usize != idx
-            && let Some(flag) = seen_again.get_mut(c as usize)
+            && let Some(flag) = repeated.get_mut(c as usize)
         {
             *flag = true;
         }
     }
-    repeated.clear();
-    repeated.extend(
-        class
-            .iter()
-            .map(|&c| seen_again.get(c as usize).copied().unwrap_or(false)),
-    );
+    for (idx, &c) in class.iter().enumerate() {
+        let mark = repeated.get(c as usize).copied().unwrap_or(false);
+        if let Some(flag) = repeated.get_mut(idx) {
+            *flag = mark;
+        }
+    }
     let first = best.1 as usize;
     Some((prefixes.chars(first, first + n) + n - 1) * best.0 as usize)
 }
@@ -451,7 +474,10 @@ impl GopherRepetition {
             prefixes.fill(words);
             with_indexes(|index, _| {
                 // which (n-1)-grams repeat, from the previous n when the n are consecutive
-                let (mut repeated, mut class, mut last_n) = (Vec::new(), Vec::new(), 0);
+                let mut repeated = std::mem::take(&mut prefixes.top_repeated);
+                let mut class = std::mem::take(&mut prefixes.top_class);
+                repeated.clear();
+                let mut last_n = 0;
                 for &(n, frac) in &c.top_n_grams {
                     if n != last_n + 1 {
                         repeated.clear();
@@ -467,6 +493,8 @@ impl GopherRepetition {
                     }
                     signals.push((format!("top_{n}_gram_char_frac"), value));
                 }
+                prefixes.top_repeated = repeated;
+                prefixes.top_class = class;
                 let min_n = c.dup_n_grams.iter().map(|&(n, _)| n).min().unwrap_or(1).max(1);
                 prefixes.mark_may_repeat(index, min_n);
                 for &(n, frac) in &c.dup_n_grams {
