@@ -73,6 +73,28 @@ fn helpers_follow_datatrove() {
 }
 
 #[test]
+fn word_hash_is_the_bytewise_polynomial() {
+    // the four-bytes-at-a-time hash and character count against their byte-at-a-time definition
+    for w in [
+        "",
+        "a",
+        "abc",
+        "abcd",
+        "abcde",
+        "internationalization",
+        "é",
+        "naïve",
+        "日本語の",
+        "a😀bc",
+    ] {
+        let bytewise = w
+            .bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(POLY).wrapping_add(u64::from(b) + 1));
+        assert_eq!(word_hash(w.as_bytes()), (bytewise, w.chars().count()), "{w}");
+    }
+}
+
+#[test]
 fn drops_repeated_lines_and_keeps_varied_text() {
     assert_eq!(run(""), Verdict::Drop(DropReason::Empty));
     assert_eq!(
