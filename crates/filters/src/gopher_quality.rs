@@ -153,6 +153,23 @@ fn ratio(a: usize, b: usize) -> Option<f64> {
     (b != 0).then(|| a as f64 / b as f64)
 }
 
+/// The first position from `i` that is not in a run of printable ASCII (0x20–0x7f, where no line break
+/// begins), found eight bytes at a time; it may stop early, at a position that is still printable ASCII.
+fn skip_printable_ascii(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(&[a, b, c, d, e, f, g, h]) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes([a, b, c, d, e, f, g, h]);
+        // a byte of 0x80 or above has its high bit; one below 0x20 borrows (the lowest such one
+        // always, so none is missed; a borrow may flag a later byte too, which only stops early)
+        if (x.wrapping_sub(ONES * 0x20) | x) & HIGH != 0 {
+            break;
+        }
+        i += 8;
+    }
+    i
+}
+
 /// Python's `str.splitlines()`.
 pub(crate) fn py_splitlines(text: &str) -> Vec<&str> {
     let mut lines = Vec::new();
@@ -168,7 +185,12 @@ pub(crate) fn py_splitlines(text: &str) -> Vec<&str> {
             _ => 0,
         };
         if len == 0 {
-            i += 1;
+            // after printable ASCII, more is likely: skip it eight bytes at a time
+            i = if (0x20..0x80).contains(&b) {
+                skip_printable_ascii(bytes, i + 1)
+            } else {
+                i + 1
+            };
             continue;
         }
         lines.push(text.get(start..i).unwrap_or_default());
@@ -423,6 +445,7 @@ mod tests {
             pieces in proptest::collection::vec(proptest::sample::select(&[
                 "a", "é", "\n", "\r", "\r\n", "\u{b}", "\u{c}", "\u{1c}", "\u{1d}", "\u{1e}", "\u{1f}",
                 "\u{85}", "\u{86}", "\u{2028}", "\u{2029}", "\u{2027}", "\u{202a}", "Ā", "—", "😀", " ",
+                "plain ascii text", "0123456", "~\u{7f}",
             ][..]), 0..30),
         ) {
             let text = pieces.concat();
