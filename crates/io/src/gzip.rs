@@ -7,12 +7,14 @@
 //! many input bytes the member took, so the next member starts right after it), and serves that buffer as
 //! a [`BufRead`]. A member whose compressed or decompressed size is over a cap, and a first member that does
 //! not fit the first block (1 MiB in and out: a whole-file gzip, detected without retries), is handed,
-//! with everything after it, to flate2's streaming multi-member decoder, so memory stays bounded
+//! with everything after it, to ISA-L's streaming decoder ([`IgzipMembers`]), so memory stays bounded
 //! whatever the file holds. A member that is truncated or corrupt is an `InvalidData` error naming its
 //! offset in the compressed file.
 
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::ptr::NonNull;
+
+use crate::igzip::IgzipMembers;
 
 /// Compressed bytes read from the file at a time.
 const READ_BYTES: usize = 4 << 20;
@@ -238,7 +240,7 @@ impl<R: Read + Send + 'static> GzipMembers<R> {
         }
     }
 
-    /// Hands the undecoded input, from the current member on, to flate2's streaming decoder.
+    /// Hands the undecoded input, from the current member on, to the streaming decoder.
     fn stream_rest(&mut self) -> io::Result<bool> {
         let Some(inner) = self.inner.take() else {
             return Ok(false);
@@ -248,10 +250,7 @@ impl<R: Read + Send + 'static> GzipMembers<R> {
         let mut buffered = Cursor::new(input);
         buffered.set_position(self.start as u64);
         let compressed = BufReader::with_capacity(STREAM_BUFFER_BYTES, buffered.chain(inner));
-        self.stream = Some(Box::new(BufReader::with_capacity(
-            STREAM_BUFFER_BYTES,
-            flate2::bufread::MultiGzDecoder::new(compressed),
-        )));
+        self.stream = Some(Box::new(IgzipMembers::new(compressed, self.compressed_offset)));
         self.output = Vec::new();
         (self.start, self.end, self.pos, self.len) = (0, 0, 0, 0);
         Ok(true)

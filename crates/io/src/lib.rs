@@ -16,6 +16,7 @@
 mod compression;
 mod cpu;
 mod gzip;
+mod igzip;
 mod read;
 mod store;
 mod write;
