@@ -18,14 +18,9 @@ use crate::{ByteCounter, open_decompressed};
 
 /// A streaming reader of one JSONL file.
 pub(crate) struct JsonlDocs {
-    path: PathBuf,
-    /// The path as shown in ids, provenance and errors.
-    shown: String,
     input: Box<dyn BufRead + Send>,
     counter: ByteCounter,
-    text_field: String,
-    id_field: String,
-    url_field: String,
+    parser: LineParser,
     max_record_bytes: u64,
     /// The current line, without its newline; never longer than `max_record_bytes`.
     line: Vec<u8>,
@@ -35,6 +30,16 @@ pub(crate) struct JsonlDocs {
     offset: u64,
     done: bool,
     skipped: BTreeMap<String, u64>,
+}
+
+/// Turns a line into a document: the file's names and the config's field names.
+struct LineParser {
+    path: PathBuf,
+    /// The path as shown in ids, provenance and errors.
+    shown: String,
+    text_field: String,
+    id_field: String,
+    url_field: String,
 }
 
 /// What reading one line found.
@@ -50,13 +55,15 @@ impl JsonlDocs {
     pub(crate) fn open(path: &Path, config: &ReaderConfig) -> Result<JsonlDocs, ReadError> {
         let (input, counter) = open_decompressed(path)?;
         Ok(JsonlDocs {
-            path: path.to_path_buf(),
-            shown: path.display().to_string(),
             input,
             counter,
-            text_field: config.text_field.clone(),
-            id_field: config.id_field.clone(),
-            url_field: config.url_field.clone(),
+            parser: LineParser {
+                path: path.to_path_buf(),
+                shown: path.display().to_string(),
+                text_field: config.text_field.clone(),
+                id_field: config.id_field.clone(),
+                url_field: config.url_field.clone(),
+            },
             max_record_bytes: config.max_record_bytes,
             line: Vec::new(),
             line_number: 0,
@@ -102,13 +109,32 @@ impl JsonlDocs {
         Ok(any.then_some(LineRead { len, too_long }))
     }
 
-    /// Turns the line in `self.line` (number `record`, starting at byte `offset`) into a document.
-    fn parse_line(&self, record: u64, offset: u64) -> Result<Option<Document>, ReadError> {
+    /// The next line when the input's buffer holds all of it (most lines), parsed in place, without a
+    /// copy; `None` when it does not (a line across two buffers, the last line without a newline, a read
+    /// error), which [`read_line`](Self::read_line) then reads.
+    fn next_in_place(&mut self) -> Option<Result<Option<Document>, ReadError>> {
+        let available = self.input.fill_buf().ok()?;
+        let len = memchr::memchr(b'\n', available)?;
+        if len as u64 > self.max_record_bytes {
+            return None;
+        }
+        let (record, offset) = (self.line_number, self.offset);
+        let parsed = self.parser.parse(available.get(..len)?, record, offset);
+        self.input.consume(len + 1);
+        self.offset += len as u64 + 1;
+        self.line_number += 1;
+        Some(parsed)
+    }
+}
+
+impl LineParser {
+    /// Turns `line` (number `record`, starting at byte `offset`, without its newline) into a document.
+    fn parse(&self, line: &[u8], record: u64, offset: u64) -> Result<Option<Document>, ReadError> {
         let error =
             |kind, message: String| ReadError::new(&self.path, Some(record), Some(offset), kind, message);
         // The SIMD check first; the standard one only to word the error of a line that fails it.
-        let line = simdutf8::basic::from_utf8(&self.line).or_else(|_| {
-            std::str::from_utf8(&self.line)
+        let line = simdutf8::basic::from_utf8(line).or_else(|_| {
+            std::str::from_utf8(line)
                 .map_err(|e| error(ReadErrorKind::InvalidJson, format!("invalid UTF-8: {e}")))
         })?;
         let line = if record == 0 {
@@ -368,38 +394,44 @@ impl Iterator for JsonlDocs {
 
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
-            let (record, offset) = (self.line_number, self.offset);
-            let line = match self.read_line() {
-                Ok(Some(line)) => line,
-                Ok(None) => {
-                    self.done = true;
-                    return None;
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(ReadError::from_io(
-                        &self.path,
-                        Some(record),
-                        Some(self.offset),
-                        e,
-                    )));
+            let parsed = match self.next_in_place() {
+                Some(parsed) => parsed,
+                None => {
+                    let (record, offset) = (self.line_number, self.offset);
+                    let line = match self.read_line() {
+                        Ok(Some(line)) => line,
+                        Ok(None) => {
+                            self.done = true;
+                            return None;
+                        }
+                        Err(e) => {
+                            self.done = true;
+                            return Some(Err(ReadError::from_io(
+                                &self.parser.path,
+                                Some(record),
+                                Some(self.offset),
+                                e,
+                            )));
+                        }
+                    };
+                    self.line_number += 1;
+                    if line.too_long {
+                        let message = format!(
+                            "the line is {} bytes, larger than max_record_bytes = {}",
+                            line.len, self.max_record_bytes
+                        );
+                        return Some(Err(ReadError::new(
+                            &self.parser.path,
+                            Some(record),
+                            Some(offset),
+                            ReadErrorKind::TooLarge,
+                            message,
+                        )));
+                    }
+                    self.parser.parse(&self.line, record, offset)
                 }
             };
-            self.line_number += 1;
-            if line.too_long {
-                let message = format!(
-                    "the line is {} bytes, larger than max_record_bytes = {}",
-                    line.len, self.max_record_bytes
-                );
-                return Some(Err(ReadError::new(
-                    &self.path,
-                    Some(record),
-                    Some(offset),
-                    ReadErrorKind::TooLarge,
-                    message,
-                )));
-            }
-            match self.parse_line(record, offset) {
+            match parsed {
                 Ok(Some(doc)) => return Some(Ok(doc)),
                 Ok(None) => continue,
                 Err(e) => return Some(Err(e)),
@@ -501,6 +533,40 @@ mod tests {
         assert_eq!(docs[1].id, stable_id(&shown, 14));
         assert_eq!(docs[1].provenance.record, 2);
         assert_eq!(docs[1].provenance.offset, 14);
+    }
+
+    #[test]
+    fn lines_across_buffer_ends_read_like_lines_inside_one() {
+        // Over 1 MB of lines of varied lengths: most are parsed in place in the decoder's buffer, some
+        // cross its end and are gathered first; a bad line and a blank one on the way, no final newline.
+        let mut content = Vec::new();
+        let mut expected = Vec::new();
+        for i in 0..6000usize {
+            let offset = content.len() as u64;
+            match i % 1000 {
+                500 => content.extend_from_slice(b"{oops"),
+                700 => {}
+                _ => {
+                    let text = "x\\ny".repeat(i % 97);
+                    content.extend_from_slice(format!(r#"{{"id":"d{i}","text":"{text}"}}"#).as_bytes());
+                    expected.push((format!("d{i}"), "x\ny".repeat(i % 97), i as u64, offset));
+                }
+            }
+            if i < 5999 {
+                content.push(b'\n');
+            }
+        }
+        assert!(content.len() > 1 << 20);
+        let (_, docs) = read(&content, &ReaderConfig::default());
+        let errors: Vec<_> = docs.iter().filter_map(|d| d.as_ref().err()).collect();
+        assert_eq!(errors.len(), 6);
+        assert!(errors[1].to_string().contains("1500"), "{}", errors[1]);
+        let got: Vec<_> = docs
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|d| (d.id, d.text, d.provenance.record, d.provenance.offset))
+            .collect();
+        assert!(got == expected);
     }
 
     #[test]
