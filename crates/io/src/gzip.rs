@@ -291,14 +291,19 @@ impl<R: Read + Send + 'static> BufRead for GzipMembers<R> {
 
 impl<R: Read + Send + 'static> Read for GzipMembers<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        if let (Some(to), Some(from)) = (buf.get_mut(..n), available.get(..n)) {
-            to.copy_from_slice(from);
-        }
-        self.consume(n);
-        Ok(n)
+        read_through_buffer(self, buf)
     }
+}
+
+/// `Read::read` of a decoder that serves its output as a [`BufRead`]: copies from its buffer.
+pub(crate) fn read_through_buffer(reader: &mut impl BufRead, buf: &mut [u8]) -> io::Result<usize> {
+    let available = reader.fill_buf()?;
+    let n = available.len().min(buf.len());
+    if let (Some(to), Some(from)) = (buf.get_mut(..n), available.get(..n)) {
+        to.copy_from_slice(from);
+    }
+    reader.consume(n);
+    Ok(n)
 }
 
 #[cfg(test)]

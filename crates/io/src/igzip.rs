@@ -131,13 +131,7 @@ impl<R: BufRead> BufRead for IgzipMembers<R> {
 
 impl<R: BufRead> Read for IgzipMembers<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        if let (Some(to), Some(from)) = (buf.get_mut(..n), available.get(..n)) {
-            to.copy_from_slice(from);
-        }
-        self.consume(n);
-        Ok(n)
+        crate::gzip::read_through_buffer(self, buf)
     }
 }
 
