@@ -39,9 +39,17 @@ impl<R: BufRead> IgzipMembers<R> {
     /// A decoder over the compressed stream `input`, which starts with a gzip member at byte `at` of the
     /// compressed file (for error messages).
     pub(crate) fn new(input: R, at: u64) -> IgzipMembers<R> {
-        // SAFETY: `inflate_state` is a C struct of integers, arrays and raw pointers, for which all zero
-        // bytes are a valid value; `isal_inflate_init` then sets it up as the library wants.
-        let mut state = unsafe { Box::<isal::inflate_state>::new_zeroed().assume_init() };
+        let layout = std::alloc::Layout::new::<isal::inflate_state>();
+        // SAFETY: the layout is the struct's, which is not zero-sized; a null pointer is handled.
+        let zeroed = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<isal::inflate_state>();
+        if zeroed.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        // SAFETY: `zeroed` was allocated with the global allocator and the layout of `inflate_state`, as
+        // `Box` requires, and is owned by nothing else; `inflate_state` is a C struct of integers, arrays
+        // and raw pointers, for which all zero bytes are a valid value. `isal_inflate_init` then sets it
+        // up as the library wants.
+        let mut state = unsafe { Box::from_raw(zeroed) };
         // SAFETY: `state` is a valid, exclusively borrowed `inflate_state`.
         unsafe { isal::isal_inflate_init(&mut *state) };
         state.crc_flag = isal::ISAL_GZIP;
