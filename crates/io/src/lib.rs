@@ -16,6 +16,7 @@
 mod compression;
 mod cpu;
 mod gzip;
+#[cfg(feature = "isal")]
 mod igzip;
 mod read;
 mod store;
