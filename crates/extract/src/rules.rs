@@ -445,11 +445,45 @@ struct ValueInfo {
 /// Class values remembered per thread: most of a page's elements repeat a few dozen values.
 const VALUE_CACHE_ENTRIES: usize = 4096;
 
-/// A class/id value memo, by lowercased value.
-///
-/// Hashed with FxHash (`rustc-hash`), much cheaper than SipHash on these short keys; the memo holds only a
-/// pure function's results, so a collision costs time, never a wrong answer.
-type ValueMemo = rustc_hash::FxHashMap<Box<[u8]>, ValueInfo>;
+/// A class/id value memo: the values' bytes one after another in `bytes`, and for each value's FxHash
+/// (`rustc-hash`, much cheaper than SipHash on these short keys) where its bytes are and its
+/// [`ValueInfo`]. No allocation per value (about 70,000 values are new to the memo on the 862 bench
+/// pages). The bytes are compared on a hit, so two values with one hash cost time, never a wrong answer.
+#[derive(Default)]
+struct ValueMemo {
+    /// Every remembered value's lowercased bytes.
+    bytes: Vec<u8>,
+    /// By hash of the value: its offset and length in `bytes`, and its info.
+    infos: rustc_hash::FxHashMap<u64, (usize, usize, ValueInfo)>,
+}
+
+impl ValueMemo {
+    /// The info of `lower`, worked out on a miss and remembered.
+    fn info(&mut self, lower: &[u8]) -> ValueInfo {
+        let hash = hash_value(lower);
+        if let Some(&(start, len, info)) = self.infos.get(&hash)
+            && self.bytes.get(start..start.saturating_add(len)) == Some(lower)
+        {
+            return info;
+        }
+        if self.infos.len() >= VALUE_CACHE_ENTRIES {
+            self.infos.clear();
+            self.bytes.clear();
+        }
+        let info = value_info(lower);
+        self.infos.insert(hash, (self.bytes.len(), lower.len(), info));
+        self.bytes.extend_from_slice(lower);
+        info
+    }
+}
+
+/// The FxHash of a lowercased class value, the key of [`ValueMemo`].
+fn hash_value(lower: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+    hasher.write(lower);
+    hasher.finish()
+}
 
 thread_local! {
     static VALUES: std::cell::RefCell<ValueMemo> = std::cell::RefCell::default();
@@ -459,18 +493,7 @@ thread_local! {
 fn class_value(value: &str) -> ValueInfo {
     let lower = lowercase(value);
     let lower = lower.as_slice();
-    let cached = VALUES.try_with(|cache| {
-        let mut cache = cache.try_borrow_mut().ok()?;
-        if let Some(&info) = cache.get(lower) {
-            return Some(info);
-        }
-        if cache.len() >= VALUE_CACHE_ENTRIES {
-            cache.clear();
-        }
-        let info = value_info(lower);
-        cache.insert(lower.into(), info);
-        Some(info)
-    });
+    let cached = VALUES.try_with(|cache| Some(cache.try_borrow_mut().ok()?.info(lower)));
     cached.ok().flatten().unwrap_or_else(|| value_info(lower))
 }
 
@@ -832,6 +855,31 @@ mod tests {
         assert!(has_boilerplate_word("ad-note"));
         assert!(!has_boilerplate_word("adhoc-note"));
         assert!(!has_boilerplate_word(""));
+    }
+
+    #[test]
+    fn value_memo_remembers_without_mixing_up_values() {
+        let same = |a: ValueInfo, b: ValueInfo| {
+            (a.words, a.content_token, a.patterns, a.body_hint, a.hid)
+                == (b.words, b.content_token, b.patterns, b.body_hint, b.hid)
+        };
+        let mut memo = ValueMemo::default();
+        let values: [&[u8]; 3] = [b"sidebar", b"entry-content", b"comments hid"];
+        for value in values.iter().chain(&values) {
+            assert!(same(memo.info(value), value_info(value)));
+        }
+        assert_eq!(memo.infos.len(), 3);
+        assert_eq!(memo.bytes, b"sidebarentry-contentcomments hid");
+        // Another value under the same hash (a collision) is recomputed, not taken from the entry.
+        let forged = memo.infos[&hash_value(b"sidebar")];
+        memo.infos.insert(hash_value(b"entry-content"), forged);
+        assert!(same(memo.info(b"entry-content"), value_info(b"entry-content")));
+        assert!(!same(value_info(b"entry-content"), value_info(b"sidebar")));
+        for i in 0..VALUE_CACHE_ENTRIES {
+            memo.info(format!("v{i}").as_bytes());
+        }
+        assert!(memo.infos.len() <= VALUE_CACHE_ENTRIES);
+        assert!(memo.bytes.len() < VALUE_CACHE_ENTRIES * 6);
     }
 
     #[test]
