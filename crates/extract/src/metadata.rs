@@ -48,11 +48,60 @@ pub struct Metadata {
     pub sources: Vec<String>,
 }
 
+/// Meta keys for the site name, in order of preference.
+const SITE_NAME_KEYS: &[&str] = &["og:site_name", "application-name"];
+/// Meta keys for the title.
+const TITLE_KEYS: &[&str] = &["og:title", "twitter:title"];
+/// Meta keys for the author.
+const AUTHOR_KEYS: &[&str] = &[
+    "author",
+    "article:author",
+    "dc.creator",
+    "parsely-author",
+    "sailthru.author",
+];
+/// The meta key for the publication date, first choice.
+const PUBLISHED_KEYS: &[&str] = &["article:published_time"];
+/// Meta keys for the publication date after JSON-LD and `<time>`.
+const DATE_KEYS: &[&str] = &[
+    "datepublished",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "pubdate",
+    "publish-date",
+];
+/// Meta keys for the URL after the canonical link.
+const URL_KEYS: &[&str] = &["og:url"];
+/// Meta keys for the description.
+const DESCRIPTION_KEYS: &[&str] = &["description", "og:description", "twitter:description"];
+/// The meta key of categories.
+const CATEGORY_KEY: &str = "article:section";
+/// The meta key of tags.
+const TAG_KEY: &str = "article:tag";
+/// Meta keys for the language after `<html lang>`.
+const LOCALE_KEYS: &[&str] = &["og:locale"];
+/// Every meta key [`build`] reads: [`HeadData`] keeps only these.
+const META_KEYS: &[&[&str]] = &[
+    SITE_NAME_KEYS,
+    TITLE_KEYS,
+    AUTHOR_KEYS,
+    PUBLISHED_KEYS,
+    DATE_KEYS,
+    URL_KEYS,
+    DESCRIPTION_KEYS,
+    &[CATEGORY_KEY, TAG_KEY],
+    LOCALE_KEYS,
+];
+
 /// What the sink gathers for metadata while it reads the page.
 #[derive(Debug, Default)]
 pub(crate) struct HeadData {
-    /// `(key, content)` of `<meta>` elements; the key is the lowercased `property`, `name` or `itemprop`.
-    metas: Vec<(String, String)>,
+    /// `(key, content)` of the `<meta>` elements whose lowercased `property`, `name` or `itemprop` is one
+    /// of the [`META_KEYS`] [`build`] reads (the others are only counted).
+    metas: Vec<(&'static str, String)>,
+    /// `<meta>` elements with a key and content seen, read or not, up to [`MAX_METAS`].
+    metas_seen: usize,
     /// The first `<link rel="canonical">` href.
     canonical: Option<String>,
     /// The first `<time>` datetime with `itemprop="datePublished"`.
@@ -85,10 +134,18 @@ impl HeadData {
                     .or_else(|| attr("name"))
                     .or_else(|| attr("itemprop"));
                 if let (Some(key), Some(content)) = (key, attr("content"))
-                    && self.metas.len() < MAX_METAS
+                    && self.metas_seen < MAX_METAS
                     && !content.is_empty()
                 {
-                    self.metas.push((key.to_ascii_lowercase(), bounded(content)));
+                    self.metas_seen += 1;
+                    // Only what `build` reads is kept: no copy of `viewport`, `og:image:width` and the like.
+                    if let Some(&key) = META_KEYS
+                        .iter()
+                        .flat_map(|keys| keys.iter())
+                        .find(|k| k.eq_ignore_ascii_case(key))
+                    {
+                        self.metas.push((key, bounded(content)));
+                    }
                 }
             }
             "link" => {
@@ -143,7 +200,7 @@ impl HeadData {
     fn metas_all(&self, key: &str) -> Vec<String> {
         self.metas
             .iter()
-            .filter(|(k, _)| k == key)
+            .filter(|(k, _)| *k == key)
             .map(|(_, v)| v.clone())
             .collect()
     }
@@ -359,66 +416,50 @@ pub(crate) fn build(
 ) -> Metadata {
     let ld = read_json_ld(&head.json_ld);
     let sitename = head
-        .meta(&["og:site_name", "application-name"])
+        .meta(SITE_NAME_KEYS)
         .map(str::to_owned)
         .or_else(|| ld.publisher.clone())
         .or_else(|| ld.site.clone());
     let site = sitename.as_deref();
     let title = h1
         .map(str::to_owned)
-        .or_else(|| head.meta(&["og:title", "twitter:title"]).map(str::to_owned))
+        .or_else(|| head.meta(TITLE_KEYS).map(str::to_owned))
         .or_else(|| ld.headline.clone())
         .or_else(|| html_title.map(str::to_owned))
         .map(|t| strip_site(&crate::text::collapse(&t), site))
         .filter(|t| !t.is_empty());
     let author = head
-        .meta(&[
-            "author",
-            "article:author",
-            "dc.creator",
-            "parsely-author",
-            "sailthru.author",
-        ])
+        .meta(AUTHOR_KEYS)
         .filter(|a| !a.starts_with("http"))
         .map(str::to_owned)
         .or_else(|| (!ld.authors.is_empty()).then(|| ld.authors.join("; ")))
         .filter(|a| Some(a.as_str()) != site);
     let date = head
-        .meta(&["article:published_time"])
+        .meta(PUBLISHED_KEYS)
         .map(str::to_owned)
         .or(ld.date_published.clone())
         .or_else(|| head.time_published.clone())
-        .or_else(|| {
-            head.meta(&[
-                "datepublished",
-                "date",
-                "dc.date",
-                "dc.date.issued",
-                "pubdate",
-                "publish-date",
-            ])
-            .map(str::to_owned)
-        })
+        .or_else(|| head.meta(DATE_KEYS).map(str::to_owned))
         .and_then(|d| iso_date(&d));
     let url = head
         .canonical
         .clone()
-        .or_else(|| head.meta(&["og:url"]).map(str::to_owned));
+        .or_else(|| head.meta(URL_KEYS).map(str::to_owned));
     let description = head
-        .meta(&["description", "og:description", "twitter:description"])
+        .meta(DESCRIPTION_KEYS)
         .map(str::to_owned)
         .or(ld.description.clone());
-    let mut categories = head.metas_all("article:section");
+    let mut categories = head.metas_all(CATEGORY_KEY);
     if categories.is_empty() {
         categories = ld.section.clone();
     }
-    let mut tags = head.metas_all("article:tag");
+    let mut tags = head.metas_all(TAG_KEY);
     if tags.is_empty() {
         tags = ld.keywords.clone();
     }
     let language = html_lang
         .and_then(primary_language)
-        .or_else(|| head.meta(&["og:locale"]).and_then(primary_language))
+        .or_else(|| head.meta(LOCALE_KEYS).and_then(primary_language))
         .or_else(|| ld.language.as_deref().and_then(primary_language));
     Metadata {
         title,
@@ -437,6 +478,39 @@ pub(crate) fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_read_meta_keys_are_kept_and_every_meta_counts_to_the_cap() {
+        use std::borrow::Cow;
+        let meta = |head: &mut HeadData, key: &'static str, content: &'static str| {
+            let attrs = [
+                Attr {
+                    name: Cow::Borrowed("name"),
+                    value: Cow::Borrowed(key),
+                },
+                Attr {
+                    name: Cow::Borrowed("content"),
+                    value: Cow::Borrowed(content),
+                },
+            ];
+            head.start_tag("meta", &attrs);
+        };
+        let mut head = HeadData::default();
+        meta(&mut head, "viewport", "width=device-width");
+        meta(&mut head, "OG:Title", " Kept ");
+        meta(&mut head, "article:tag", "a");
+        meta(&mut head, "article:tag", "b");
+        assert_eq!(head.metas.len(), 3);
+        assert_eq!(head.meta(TITLE_KEYS), Some("Kept"));
+        assert_eq!(head.metas_all(TAG_KEY), ["a", "b"]);
+        let mut head = HeadData::default();
+        for _ in 0..MAX_METAS {
+            meta(&mut head, "viewport", "x");
+        }
+        meta(&mut head, "description", "past the cap");
+        assert!(head.metas.is_empty());
+        assert_eq!(head.meta(DESCRIPTION_KEYS), None);
+    }
 
     #[test]
     fn dates_languages_titles_sources() {

@@ -97,8 +97,8 @@ fn is_numeric_date(token: &str) -> bool {
     let digits = |s: &str, min: usize, max: usize| {
         (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
     };
-    let parts: Vec<&str> = token.split(['.', '/']).collect();
-    if let [d, m, y] = parts.as_slice()
+    let mut parts = token.split(['.', '/']);
+    if let (Some(d), Some(m), Some(y), None) = (parts.next(), parts.next(), parts.next(), parts.next())
         && digits(d, 1, 2)
         && digits(m, 1, 2)
         && digits(y, 2, 4)
@@ -115,27 +115,54 @@ fn is_numeric_date(token: &str) -> bool {
 
 /// A time of day: `9:05`, `12:04AM`.
 fn is_clock(token: &str) -> bool {
-    let lower = token.to_ascii_lowercase();
-    let time = lower.trim_end_matches("am").trim_end_matches("pm");
-    let Some((h, m)) = time.split_once(':') else {
+    /// `s` without `suffix` at its end, as often as it repeats, case ignored.
+    fn trim<'a>(mut s: &'a [u8], suffix: &[u8]) -> &'a [u8] {
+        while let Some(rest) = s
+            .len()
+            .checked_sub(suffix.len())
+            .filter(|&at| s.get(at..).is_some_and(|end| end.eq_ignore_ascii_case(suffix)))
+            .and_then(|at| s.get(..at))
+        {
+            s = rest;
+        }
+        s
+    }
+    // On bytes, with no lowercased copy of the token.
+    let time = trim(trim(token.as_bytes(), b"am"), b"pm");
+    let Some(colon) = time.iter().position(|&b| b == b':') else {
         return false;
     };
-    (1..=2).contains(&h.len()) && m.len() == 2 && h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
+    let (h, m) = (
+        time.get(..colon).unwrap_or_default(),
+        time.get(colon + 1..).unwrap_or_default(),
+    );
+    (1..=2).contains(&h.len()) && m.len() == 2 && h.iter().chain(m).all(u8::is_ascii_digit)
 }
 
 /// A month name in English, German, French or Spanish, or a word starting with a three-letter English
 /// month abbreviation (`Nov`, `Sept.`, `Maret`).
 fn is_month(token: &str) -> bool {
-    let lower = token.to_lowercase();
-    lower.chars().count() >= 3
+    // The token's first characters lowercased on the stack (no lowercased copy of every token of a
+    // short block); one more than the longest month name tells a longer token.
+    let mut lower = ['\0'; MONTH_CHARS + 1];
+    let mut len = 0;
+    for (slot, c) in lower.iter_mut().zip(token.chars().flat_map(char::to_lowercase)) {
+        *slot = c;
+        len += 1;
+    }
+    let lower = lower.get(..len).unwrap_or_default();
+    len >= 3
         && MONTHS.iter().any(|m| {
             if m.len() == 3 {
-                lower.starts_with(m)
+                m.chars().zip(lower).all(|(a, &b)| a == b)
             } else {
-                lower == *m
+                m.chars().eq(lower.iter().copied())
             }
         })
 }
+
+/// Characters of the longest name in [`MONTHS`] (`septiembre`).
+const MONTH_CHARS: usize = 10;
 
 /// Month names for [`is_month`]: three-letter English prefixes, then whole names.
 const MONTHS: &[&str] = &[
@@ -358,6 +385,88 @@ fn render_blocks(dom: &Dom, roots: &[u32], excluded: &[bool], markdown: bool) ->
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn date_tokens_match_the_lowercasing_definitions() {
+        let clock = |token: &str| {
+            let lower = token.to_ascii_lowercase();
+            let time = lower.trim_end_matches("am").trim_end_matches("pm");
+            time.split_once(':').is_some_and(|(h, m)| {
+                (1..=2).contains(&h.len())
+                    && m.len() == 2
+                    && h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
+            })
+        };
+        let month = |token: &str| {
+            let lower = token.to_lowercase();
+            lower.chars().count() >= 3
+                && MONTHS.iter().any(|m| {
+                    if m.len() == 3 {
+                        lower.starts_with(m)
+                    } else {
+                        lower == *m
+                    }
+                })
+        };
+        let numeric = |token: &str| {
+            let digits = |s: &str, min: usize, max: usize| {
+                (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+            };
+            let parts: Vec<&str> = token.split(['.', '/']).collect();
+            let mut iso = token.splitn(3, '-');
+            matches!(parts.as_slice(), [d, m, y] if digits(d, 1, 2) && digits(m, 1, 2) && digits(y, 2, 4))
+                || matches!(
+                    (iso.next(), iso.next(), iso.next()),
+                    (Some(y), Some(m), Some(rest)) if digits(y, 4, 4) && digits(m, 2, 2)
+                        && rest.get(..2).is_some_and(|d| digits(d, 2, 2))
+                )
+        };
+        let tokens = [
+            "",
+            "9:05",
+            "12:04AM",
+            "12:04aMpM",
+            "1:2",
+            "123:45",
+            ":05",
+            "9:05amam",
+            "9:0a",
+            "ám:00",
+            "AM",
+            "12:04ÄM",
+            "Nov",
+            "nov.",
+            "NOVEMBER",
+            "Novembre",
+            "MÄRZ",
+            "märz",
+            "Mai",
+            "ma",
+            "Février",
+            "FÉVRIER",
+            "Augusta",
+            "Sept",
+            "Dec2019",
+            "ΣΣΣ",
+            "İstanbul",
+            "23.10.2018",
+            "1/2/99",
+            "1.2.3.4",
+            "2020-01-02T",
+            "2020-1-02",
+            "12.2020",
+            "a.b.c",
+        ];
+        for token in tokens {
+            assert_eq!(is_clock(token), clock(token), "{token}");
+            assert_eq!(is_month(token), month(token), "{token}");
+            assert_eq!(is_numeric_date(token), numeric(token), "{token}");
+        }
+        assert!(is_clock("12:04AM") && is_month("MÄRZ") && is_numeric_date("23.10.2018"));
+        assert_eq!(MONTHS.iter().map(|m| m.chars().count()).max(), Some(MONTH_CHARS));
+    }
+
     use super::is_date_line;
 
     #[test]
