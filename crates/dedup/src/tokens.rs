@@ -83,10 +83,10 @@ impl Tokenizer {
                 // A word of up to 15 bytes ended by an ASCII byte (most words): classified, lowercased and
                 // hashed in registers from two eight-byte loads.
                 if self.buf.is_empty()
-                    && let Some((len, hash)) = short_ascii_word(bytes, i)
+                    && let Some((advance, hash)) = short_ascii_word(bytes, i)
                 {
                     out.push(hash);
-                    i += len;
+                    i += advance;
                     continue;
                 }
                 // A whole run of ASCII letters and digits at once, noting any capital in the same scan;
@@ -196,8 +196,9 @@ fn classify_word_bytes(x: u64) -> (u64, u64) {
     ((digit | upper | lower) & ascii, upper & ascii)
 }
 
-/// The length and [`token_hash`] of the ASCII word that starts at `start` (an ASCII letter or digit),
-/// when it is shorter than 16 bytes, sixteen bytes can be loaded from `start`, and the byte after it
+/// How far to go on from `start` (past the word, and past the ASCII separators after it that are in the
+/// same eight bytes) and the [`token_hash`] of the ASCII word that starts at `start` (an ASCII letter or
+/// digit), when it is shorter than 16 bytes, sixteen bytes can be loaded from `start`, and the byte after it
 /// is ASCII (so the word ends there); `None` otherwise, and the caller takes the general way.
 #[inline(always)]
 fn short_ascii_word(bytes: &[u8], start: usize) -> Option<(usize, u64)> {
@@ -218,7 +219,11 @@ fn short_ascii_word(bytes: &[u8], start: usize) -> Option<(usize, u64)> {
             return None;
         }
         let kept = lower0 & ((1u64 << (8 * len)) - 1);
-        return Some((len, hash_short(kept, 0, len) & 0xFFFF_FFFF));
+        // The separators after the word end at the next word byte or multi-byte character; with none
+        // in these eight bytes (`trailing_zeros` is 64), the scan goes on at their end.
+        let next = ((word0 | x0) & HIGHS) >> (8 * len);
+        let next = (len + (next.trailing_zeros() / 8) as usize).min(8);
+        return Some((next, hash_short(kept, 0, len) & 0xFFFF_FFFF));
     }
     let (word1, caps1) = classify_word_bytes(x1);
     let stop1 = !word1 & HIGHS;
@@ -543,6 +548,19 @@ mod tests {
             ] {
                 assert_eq!(toks(&text)[0], want, "{text:?}");
             }
+            // Runs of separators of every length between words of every length.
+            let words: Vec<String> = (1..=6).map(|k| word.repeat(k)).collect();
+            let seps: Vec<String> = (1..=6)
+                .map(|k| " ,-.".repeat(k)[..2 * k + 1].to_owned())
+                .collect();
+            let text: String = words
+                .iter()
+                .zip(&seps)
+                .map(|(w, sep)| format!("{w}{sep}"))
+                .collect();
+            let want: Vec<u64> = words.iter().map(|w| token_hash(w.as_bytes())).collect();
+            assert_eq!(toks(&text), want, "{text:?}");
+            assert_eq!(toks(&text.to_uppercase()), want, "{text:?}");
             let accented = format!("{word}\u{e9} tail words past sixteen bytes");
             assert_eq!(toks(&accented)[0], token_hash(format!("{word}\u{e9}").as_bytes()));
         }
