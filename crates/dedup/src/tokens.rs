@@ -551,7 +551,7 @@ mod tests {
             // Runs of separators of every length between words of every length.
             let words: Vec<String> = (1..=6).map(|k| word.repeat(k)).collect();
             let seps: Vec<String> = (1..=6)
-                .map(|k| " ,-.".repeat(k)[..2 * k + 1].to_owned())
+                .map(|k| " ,-.".repeat(k).chars().take(2 * k + 1).collect())
                 .collect();
             let text: String = words
                 .iter()
