@@ -115,28 +115,11 @@ impl MinHasher {
         mins.resize(k, u32::MAX);
         let n = self.ngram_size.min(tokens.len());
         let mut lines = Vec::with_capacity(unit_starts.len());
-        let mut unit = 0;
-        let mut line_mins = [u32::MAX; LINE_PERMS];
-        for (start, window) in tokens.windows(n).enumerate() {
-            while unit_starts.get(unit + 1).is_some_and(|&next| next <= start) {
-                if line_mins[0] != u32::MAX {
-                    lines.push(line_mins.map(|v| v as u16));
-                }
-                line_mins = [u32::MAX; LINE_PERMS];
-                unit += 1;
-            }
-            let h = shingle_hash(window);
-            let v = fmix64(h ^ self.bin_seed);
-            if let Some(m) = mins.get_mut(bin_of(v, k)) {
-                *m = (*m).min(v as u32);
-            }
-            let x = (h as u32) ^ ((h >> 32) as u32);
-            for (m, &s) in line_mins.iter_mut().zip(&self.line_seeds) {
-                *m = (*m).min(fmix32(x ^ s));
-            }
-        }
-        if line_mins[0] != u32::MAX {
-            lines.push(line_mins.map(|v| v as u16));
+        // The default shingle size gets a loop with the window's length known at compile time.
+        if n == DEFAULT_NGRAM {
+            self.fold_shingles::<DEFAULT_NGRAM>(tokens, n, unit_starts, mins, &mut lines);
+        } else {
+            self.fold_shingles::<0>(tokens, n, unit_starts, mins, &mut lines);
         }
         self.densify(mins);
         let mut band_keys = Vec::with_capacity(self.bands);
@@ -158,6 +141,53 @@ impl MinHasher {
 }
 
 impl MinHasher {
+    /// Folds every shingle of `tokens` (windows of `n` tokens; `N` is `n`, or 0 when `n` is only known
+    /// at run time) into the bins of `mins`, and each line unit's [`LINE_PERMS`] minima into `lines`.
+    /// Unit by unit, so the inner loop over a unit's shingles checks no unit boundary.
+    fn fold_shingles<const N: usize>(
+        &self,
+        tokens: &[u64],
+        n: usize,
+        unit_starts: &[usize],
+        mins: &mut [u32],
+        lines: &mut Vec<[u16; LINE_PERMS]>,
+    ) {
+        let k = mins.len();
+        let windows = tokens.len() + 1 - n;
+        let mut units = unit_starts
+            .iter()
+            .skip(1)
+            .map(|&s| s.min(windows))
+            .chain([windows]);
+        let mut start = 0;
+        while start < windows {
+            let end = units.next().unwrap_or(windows);
+            if end <= start {
+                continue;
+            }
+            let mut line_mins = [u32::MAX; LINE_PERMS];
+            for window in tokens.get(start..end + n - 1).unwrap_or_default().windows(n) {
+                let h = if N > 0 {
+                    window.first_chunk::<N>().map_or(0, |w| shingle_hash(w))
+                } else {
+                    shingle_hash(window)
+                };
+                let v = fmix64(h ^ self.bin_seed);
+                if let Some(m) = mins.get_mut(bin_of(v, k)) {
+                    *m = (*m).min(v as u32);
+                }
+                let x = (h as u32) ^ ((h >> 32) as u32);
+                for (m, &s) in line_mins.iter_mut().zip(&self.line_seeds) {
+                    *m = (*m).min(fmix32(x ^ s));
+                }
+            }
+            if line_mins[0] != u32::MAX {
+                lines.push(line_mins.map(|v| v as u16));
+            }
+            start = end;
+        }
+    }
+
     /// Fills every empty bin of `mins` from the first filled bin on its probe sequence (see the module
     /// docs); leaves `mins` alone when every bin, or none, is filled.
     fn densify(&self, mins: &mut [u32]) {
@@ -183,7 +213,11 @@ impl MinHasher {
     }
 }
 
+/// The shingle size the loop of [`MinHasher::signature_with_lines`] is specialised for (the default).
+const DEFAULT_NGRAM: usize = 5;
+
 /// The hash of one shingle (a window of token hashes); see the module docs.
+#[inline(always)]
 pub fn shingle_hash(window: &[u64]) -> u64 {
     let mut acc = window.len() as u64;
     for &t in window {
