@@ -189,7 +189,7 @@ impl Group {
         if self.markers.iter().any(|m| !m.letters.is_empty()) {
             for c in text.chars().flat_map(char::to_lowercase) {
                 for markers in self.markers {
-                    if markers.letters.contains(c) {
+                    if has_letter(markers.letters, c) {
                         vote(markers, 1);
                     }
                 }
@@ -211,6 +211,18 @@ impl Group {
             }
         }
         votes
+    }
+}
+
+/// Whether `letters` holds `c`. An ASCII character is looked for among the bytes (no byte of a
+/// multi-byte character is ASCII), without the substring search `str::contains` runs for each of the
+/// text's characters; the marker letters are all non-ASCII, so for most of a text in Latin script this
+/// settles it in a few compares.
+#[inline]
+fn has_letter(letters: &str, c: char) -> bool {
+    match u8::try_from(c) {
+        Ok(byte) if byte.is_ascii() => letters.bytes().any(|b| b == byte),
+        _ => letters.contains(c),
     }
 }
 
@@ -856,6 +868,28 @@ mod tests {
         // `yang` votes Malay and Indonesian alike: still the pair's tie, which the second opinion decides.
         assert!(choose("id", "yang 12345").is_some());
         assert_eq!(choose("jv", "yang 12345"), None);
+    }
+
+    #[test]
+    fn has_letter_agrees_with_contains() {
+        let mut lists: Vec<&str> = GROUPS
+            .iter()
+            .flat_map(|g| g.markers.iter().map(|m| m.letters))
+            .collect();
+        lists.extend(["", "abc", "a\u{e4}z", "\u{10FFFF}x"]);
+        let chars = (0..0x800u32)
+            .chain(0x10000..0x10100)
+            .chain([0x10FFFF])
+            .filter_map(char::from_u32);
+        for c in chars {
+            for letters in &lists {
+                assert_eq!(
+                    has_letter(letters, c),
+                    letters.contains(c),
+                    "{c:?} in {letters:?}"
+                );
+            }
+        }
     }
 
     #[test]
