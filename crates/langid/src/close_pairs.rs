@@ -187,7 +187,14 @@ impl Group {
             }
         };
         if self.markers.iter().any(|m| !m.letters.is_empty()) {
-            for c in text.chars().flat_map(char::to_lowercase) {
+            // No marker letter is ASCII in the built-in groups: then the ASCII characters (most of a
+            // text in Latin script) cannot vote, and are skipped before lowercasing.
+            let ascii_letters = self
+                .markers
+                .iter()
+                .any(|m| m.letters.bytes().any(|b| b.is_ascii()));
+            let chars = text.chars().filter(|c| ascii_letters || !c.is_ascii());
+            for c in chars.flat_map(char::to_lowercase) {
                 for markers in self.markers {
                     if has_letter(markers.letters, c) {
                         vote(markers, 1);
@@ -890,6 +897,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn ascii_marker_letters_still_vote() {
+        // The built-in groups have no ASCII marker letter, so their votes skip ASCII characters; a
+        // group with one counts it, in either case.
+        const MARKERS: &[Markers] = &[Markers {
+            labels: &["x"],
+            words: &[],
+            endings: &[],
+            letters: "kř",
+        }];
+        let group = Group {
+            labels: &["x", "y"],
+            markers: MARKERS,
+            tiebreak: Tiebreak::Model,
+        };
+        assert_eq!(group.votes("Kok Řeka")[..2], [4, 0]);
+        assert_eq!(group.decide("kayak"), Some("x"));
+        assert_eq!(group.decide("aaa"), None);
     }
 
     #[test]
