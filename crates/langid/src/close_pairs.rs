@@ -238,6 +238,14 @@ fn lowercase<'b>(word: &str, buffer: &'b mut [u8; LONGEST]) -> Option<&'b str> {
     if word.is_empty() || word.len() > LONGEST {
         return None;
     }
+    if word.is_ascii() {
+        // The common case, without a `char::to_lowercase` iterator per character.
+        let out = buffer.get_mut(..word.len())?;
+        for (o, b) in out.iter_mut().zip(word.bytes()) {
+            *o = b.to_ascii_lowercase();
+        }
+        return std::str::from_utf8(out).ok();
+    }
     let mut len = 0;
     for c in word.chars().flat_map(char::to_lowercase) {
         let end = len + c.len_utf8();
@@ -917,6 +925,28 @@ mod tests {
         assert_eq!(group.votes("Kok Řeka")[..2], [4, 0]);
         assert_eq!(group.decide("kayak"), Some("x"));
         assert_eq!(group.decide("aaa"), None);
+    }
+
+    #[test]
+    fn lowercase_is_str_to_lowercase() {
+        let mut buffer = [0u8; LONGEST];
+        for word in [
+            "Kerana",
+            "ABC-def",
+            "Řeka",
+            "İstanbul",
+            "ǅ",
+            "x",
+            "KELVIN\u{212A}",
+        ] {
+            assert_eq!(
+                lowercase(word, &mut buffer),
+                Some(word.to_lowercase().as_str()),
+                "{word}"
+            );
+        }
+        assert_eq!(lowercase("", &mut buffer), None);
+        assert_eq!(lowercase(&"A".repeat(LONGEST + 1), &mut buffer), None);
     }
 
     #[test]
