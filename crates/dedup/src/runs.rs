@@ -11,6 +11,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::collections::binary_heap::PeekMut;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -179,11 +180,19 @@ impl Iterator for Merged {
     type Item = io::Result<Pair>;
 
     fn next(&mut self) -> Option<io::Result<Pair>> {
-        let Reverse((pair, i)) = self.heap.pop()?;
+        // The smallest pair is replaced by its run's next one in place: one sift down instead of the
+        // two sifts of a pop and a push.
+        let mut top = self.heap.peek_mut()?;
+        let Reverse((pair, i)) = *top;
         match self.cursors.get_mut(i).map(Cursor::next) {
-            Some(Ok(Some(next))) => self.heap.push(Reverse((next, i))),
-            Some(Err(e)) => return Some(Err(e)),
-            _ => {}
+            Some(Ok(Some(next))) => *top = Reverse((next, i)),
+            Some(Err(e)) => {
+                PeekMut::pop(top);
+                return Some(Err(e));
+            }
+            _ => {
+                PeekMut::pop(top);
+            }
         }
         Some(Ok(pair))
     }
