@@ -45,10 +45,27 @@ pub(crate) type PrehashedSet = HashSet<u64, BuildHasherDefault<PrehashedHasher>>
 /// line keys come grouped by host; the low 32 bits fold the host key with the line's token hashes (never
 /// 0).
 pub fn line_key(host: u64, line_tokens: &[u64]) -> u64 {
-    let mut acc = host ^ 0x6c69_6e65; // "line"
-    for &t in line_tokens {
-        acc = (acc.rotate_left(27) ^ t).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
+    let acc = line_tokens
+        .iter()
+        .fold(line_key_start(host), |acc, &t| line_key_step(acc, t));
+    line_key_finish(host, acc)
+}
+
+/// The state of a [`line_key`] before the line's first token.
+#[inline(always)]
+pub(crate) fn line_key_start(host: u64) -> u64 {
+    host ^ 0x6c69_6e65 // "line"
+}
+
+/// Folds token hash `t` into the state of a [`line_key`].
+#[inline(always)]
+pub(crate) fn line_key_step(acc: u64, t: u64) -> u64 {
+    (acc.rotate_left(27) ^ t).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// The [`line_key`] of host `host` from its state after the line's last token.
+#[inline(always)]
+pub(crate) fn line_key_finish(host: u64, acc: u64) -> u64 {
     let line = (acc ^ (acc >> 31)) as u32;
     (host & HOST_BITS) | u64::from(line.max(1))
 }

@@ -1,9 +1,9 @@
 //! Per-document work of both passes: the keys of a document (host, exact text hash, line keys) and its
 //! MinHash signature over the non-boilerplate lines. Takes `&str`, returns values; no I/O.
 
-use crate::boilerplate::{BoilerplateLines, line_key};
+use crate::boilerplate::{BoilerplateLines, line_key, line_key_finish, line_key_start, line_key_step};
 use crate::cluster::DocKeys;
-use crate::minhash::{MinHasher, Signature, shingle_hash};
+use crate::minhash::{MinHasher, Signature, shingle_finish, shingle_hash, shingle_step};
 use crate::tokens::Tokenizer;
 use crate::url::{host_key, url_key};
 
@@ -87,11 +87,11 @@ impl DocHasher {
         let host = url.and_then(host_key);
         tokenize_lines(text, &mut scratch.tokenizer, &mut scratch.lines);
         let tokens = scratch.lines.clone();
-        let line_keys = match host.filter(|_| lines) {
-            Some(host) => tokens.lines().map(|line| line_key(host, line)).collect(),
-            None => Vec::new(),
+        let (text_hash, line_keys) = match host.filter(|_| lines) {
+            Some(host) => text_hash_and_line_keys(host, &tokens),
+            None => (shingle_hash(&tokens.tokens), Vec::new()),
         };
-        let text_hash = (!tokens.tokens.is_empty()).then(|| shingle_hash(&tokens.tokens));
+        let text_hash = (!tokens.tokens.is_empty()).then_some(text_hash);
         FirstPass {
             keys: DocKeys {
                 text_hash,
@@ -166,6 +166,24 @@ impl DocHasher {
     }
 }
 
+/// The [`shingle_hash`] of all of `tokens` and the [`line_key`] of each of its lines on host `host`, in
+/// one pass: the two hashes are chains of dependent multiplies, and interleaved their latencies overlap.
+fn text_hash_and_line_keys(host: u64, tokens: &TokenLines) -> (u64, Vec<u64>) {
+    let mut text = tokens.tokens.len() as u64;
+    let keys = tokens
+        .lines()
+        .map(|line| {
+            let mut acc = line_key_start(host);
+            for &t in line {
+                text = shingle_step(text, t);
+                acc = line_key_step(acc, t);
+            }
+            line_key_finish(host, acc)
+        })
+        .collect();
+    (shingle_finish(text), keys)
+}
+
 /// The token hashes of `text`, line by line (lines without tokens left out), into `out` (cleared first).
 fn tokenize_lines(text: &str, tokenizer: &mut Tokenizer, out: &mut TokenLines) {
     out.tokens.clear();
@@ -227,6 +245,24 @@ mod tests {
                 .signature,
             None
         );
+    }
+
+    #[test]
+    fn one_pass_hashes_equal_the_separate_ones() {
+        let dh = DocHasher::new(MinHasher::new(5, 14, 8, 1), 3);
+        let mut scratch = Scratch::default();
+        let url = Some("https://x.example/1");
+        let host = url.and_then(host_key).unwrap();
+        let text = "First line, here.\n\n  Ünïcode Wörds and 漢字テキスト\nlast";
+        let first = dh.first_pass(text, url, true, &mut scratch);
+        let lines: Vec<&[u64]> = first.tokens.lines().collect();
+        assert_eq!(lines.len(), 3);
+        let keys: Vec<u64> = lines.iter().map(|line| line_key(host, line)).collect();
+        assert_eq!(first.line_keys, keys);
+        assert_eq!(first.keys.text_hash, Some(shingle_hash(&first.tokens.tokens)));
+        // Without line keys, the same text hash.
+        let plain = dh.first_pass(text, url, false, &mut scratch);
+        assert_eq!(plain.keys.text_hash, first.keys.text_hash);
     }
 
     #[test]

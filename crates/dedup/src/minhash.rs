@@ -219,10 +219,21 @@ const DEFAULT_NGRAM: usize = 5;
 /// The hash of one shingle (a window of token hashes); see the module docs.
 #[inline(always)]
 pub fn shingle_hash(window: &[u64]) -> u64 {
-    let mut acc = window.len() as u64;
-    for &t in window {
-        acc = (acc.rotate_left(23) ^ t).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
+    let acc = window
+        .iter()
+        .fold(window.len() as u64, |acc, &t| shingle_step(acc, t));
+    shingle_finish(acc)
+}
+
+/// Folds token hash `t` into the state of a [`shingle_hash`] (which starts at the window's length).
+#[inline(always)]
+pub(crate) fn shingle_step(acc: u64, t: u64) -> u64 {
+    (acc.rotate_left(23) ^ t).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// The [`shingle_hash`] from its state after the window's last token.
+#[inline(always)]
+pub(crate) fn shingle_finish(acc: u64) -> u64 {
     acc ^ (acc >> 29)
 }
 
