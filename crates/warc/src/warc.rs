@@ -552,10 +552,13 @@ mod tests {
         assert_eq!(bodies, [b"one".to_vec(), b"two".to_vec()]);
     }
 
+    /// A record's header fields and its block.
+    type FieldsAndBlock<'a> = (&'a [(&'a str, &'a str)], &'a [u8]);
+
     #[test]
     fn split_http_responses_yield_the_parsed_head_and_the_payload() {
         let http_ct = ("Content-Type", "application/http; msgtype=response");
-        let blocks: [(&[(&str, &str)], &[u8]); 6] = [
+        let blocks: [FieldsAndBlock; 6] = [
             (
                 &[("WARC-Type", "response"), http_ct],
                 b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>hi</p>",
