@@ -82,10 +82,12 @@ impl<R: BufRead> Tracked<R> {
     }
 
     /// Reads exactly `len` bytes (or fewer at the end of input) into a new vector. The first allocation is
-    /// capped so that a lying length cannot reserve memory the data never fills.
+    /// capped so that a lying length cannot reserve memory the data never fills: at 1 MiB, or at what the
+    /// input already holds buffered (a whole decoded gzip member), so a large body is not grown by copies.
     pub(crate) fn read_body(&mut self, len: u64) -> io::Result<Vec<u8>> {
         const FIRST_ALLOCATION_BYTES: u64 = 1 << 20;
-        let cap = usize::try_from(len.min(FIRST_ALLOCATION_BYTES)).unwrap_or(0);
+        let buffered = self.inner.fill_buf().map_or(0, <[u8]>::len) as u64;
+        let cap = usize::try_from(len.min(FIRST_ALLOCATION_BYTES.max(buffered))).unwrap_or(0);
         let mut body = Vec::with_capacity(cap);
         // Copies straight from the inner buffer: `read_to_end` would zero the spare capacity first.
         let mut left = len;
@@ -128,5 +130,26 @@ impl<R: BufRead> BufRead for Tracked<R> {
     fn consume(&mut self, amt: usize) {
         self.inner.consume(amt);
         self.pos += amt as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_body_allocates_a_buffered_body_once_and_caps_a_lying_length() {
+        let data = vec![7u8; 3 << 20];
+        let body = Tracked::new(&data[..]).read_body(data.len() as u64).unwrap();
+        assert_eq!((body.len(), body.capacity()), (data.len(), data.len()));
+        // The length claims more than the input holds: the allocation follows the data, not the claim.
+        let small = [1u8; 10];
+        let body = Tracked::new(&small[..]).read_body(1 << 40).unwrap();
+        assert_eq!(body, small);
+        assert!(body.capacity() <= 1 << 20);
+        // Read through a small buffer, a large body is still read whole.
+        let mut input = Tracked::new(io::BufReader::with_capacity(4096, &data[..]));
+        assert_eq!(input.read_body(data.len() as u64).unwrap(), data);
+        assert_eq!(input.pos(), data.len() as u64);
     }
 }

@@ -4,6 +4,7 @@ use std::io::{self, BufRead};
 
 use crate::error::{Error, ErrorKind};
 use crate::headers::{Headers, is_blank, trim_eol};
+use crate::http::{HttpResponse, parse_http_response};
 use crate::input::{Line, Tracked};
 use crate::records::{self, ReadRecord, State};
 
@@ -39,8 +40,13 @@ pub struct Record {
     /// The header fields, in order.
     pub headers: Headers,
     /// The record block: for a `response`, the HTTP response with its headers (see
-    /// [`parse_http_response`](crate::parse_http_response)).
+    /// [`parse_http_response`](crate::parse_http_response)), unless [`Record::http`] is set.
     pub body: Vec<u8>,
+    /// The HTTP response head, parsed by a reader asked to
+    /// ([`WarcReader::split_http_responses`]); `body` then holds only the payload, the block's bytes from
+    /// `http.body_offset` on, so it is copied once, straight where it is used. `None` when not asked, for
+    /// other records, and for a head the reader could not parse or see whole (the caller parses `body`).
+    pub http: Option<HttpResponse>,
 }
 
 impl Record {
@@ -101,6 +107,7 @@ pub struct WarcReader<R> {
     index: u64,
     state: State,
     line: Vec<u8>,
+    split_http: bool,
 }
 
 impl<R: BufRead> WarcReader<R> {
@@ -112,7 +119,16 @@ impl<R: BufRead> WarcReader<R> {
             index: 0,
             state: State::Ready,
             line: Vec::new(),
+            split_http: false,
         }
+    }
+
+    /// Makes the reader parse the HTTP head of `response` records (those whose `Content-Type`, when there
+    /// is one, is `application/http`) and yield it as [`Record::http`], with only the payload in
+    /// [`Record::body`]: the payload is then copied once, not copied and moved down past the head.
+    pub fn split_http_responses(mut self) -> WarcReader<R> {
+        self.split_http = true;
+        self
     }
 
     /// Bytes consumed from the underlying reader so far.
@@ -236,12 +252,19 @@ impl<R: BufRead> WarcReader<R> {
             let msg = format!("record of {length} bytes is larger than the limit of {max} bytes; skipped");
             return Err(self.bad(start, index, ErrorKind::TooLarge, msg, state));
         }
+        let http = if self.split_http && is_http_response(&headers) {
+            self.split_http_head(length)
+        } else {
+            None
+        };
+        let head_len = http.as_ref().map_or(0, |http| http.body_offset as u64);
         let body = self
             .input
-            .read_body(length)
+            .read_body(length - head_len)
             .map_err(|e| self.io_error(index, &e))?;
-        if (body.len() as u64) < length {
-            let msg = format!("record body ends after {} of its {length} bytes", body.len());
+        let read = head_len + body.len() as u64;
+        if read < length {
+            let msg = format!("record body ends after {read} of its {length} bytes");
             return Err(self.bad(
                 self.input.pos(),
                 index,
@@ -256,8 +279,40 @@ impl<R: BufRead> WarcReader<R> {
             version,
             headers,
             body,
+            http,
         }))
     }
+
+    /// Parses the HTTP head at the start of the next `length` bytes, from what the input has buffered,
+    /// and consumes it; `None` (nothing consumed) when the buffered bytes do not hold the whole head or it
+    /// does not parse, which leaves the caller to parse the whole block and report the error (and the
+    /// body read to report a failing input).
+    fn split_http_head(&mut self, length: u64) -> Option<HttpResponse> {
+        let buffered = self.input.fill_buf().ok()?;
+        let seen = buffered
+            .get(..usize::try_from(length).unwrap_or(usize::MAX))
+            .unwrap_or(buffered);
+        let http = parse_http_response(seen).ok()?;
+        // A head that runs to the end of what is seen may go on past it, unless that is the block's end.
+        if http.body_offset >= seen.len() && (seen.len() as u64) < length {
+            return None;
+        }
+        self.input.consume(http.body_offset);
+        Some(http)
+    }
+}
+
+/// Whether a record is one whose block [`WarcReader::split_http_responses`] parses: a `response` whose
+/// `Content-Type`, if any, is `application/http`.
+fn is_http_response(headers: &Headers) -> bool {
+    headers
+        .get("WARC-Type")
+        .is_some_and(|kind| kind.eq_ignore_ascii_case("response"))
+        && headers.get("Content-Type").is_none_or(|ct| {
+            ct.trim_start()
+                .get(..16)
+                .is_some_and(|p| p.eq_ignore_ascii_case("application/http"))
+        })
 }
 
 impl<R: BufRead> ReadRecord for WarcReader<R> {
@@ -497,6 +552,96 @@ mod tests {
         assert_eq!(bodies, [b"one".to_vec(), b"two".to_vec()]);
     }
 
+    /// A record's header fields and its block.
+    type FieldsAndBlock<'a> = (&'a [(&'a str, &'a str)], &'a [u8]);
+
+    #[test]
+    fn split_http_responses_yield_the_parsed_head_and_the_payload() {
+        let http_ct = ("Content-Type", "application/http; msgtype=response");
+        let blocks: [FieldsAndBlock; 6] = [
+            (
+                &[("WARC-Type", "response"), http_ct],
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>hi</p>",
+            ),
+            (
+                &[("WARC-Type", "Response")],
+                b"HTTP/1.0 404 Gone\nX-Folded: a\n b\n\n",
+            ),
+            (
+                &[("WARC-Type", "response"), http_ct],
+                b"HTTP/1.1 200 OK\r\nServer: x",
+            ),
+            (
+                &[("WARC-Type", "response"), http_ct],
+                b"not http at all\r\n\r\nbody",
+            ),
+            (
+                &[("WARC-Type", "response"), ("Content-Type", "text/dns")],
+                b"HTTP/1.1 200 OK\r\n\r\nx",
+            ),
+            (&[("WARC-Type", "request"), http_ct], b"GET / HTTP/1.1\r\n\r\n"),
+        ];
+        let mut data = Vec::new();
+        for (fields, block) in blocks {
+            data.extend(record_bytes(fields, block, "\r\n"));
+        }
+        // Buffers too small to hold a whole head leave the parsing to the caller; the result is the same.
+        for capacity in [1, 7, 30, 64, 100, 1 << 16] {
+            let reader = WarcReader::new(
+                io::BufReader::with_capacity(capacity, &data[..]),
+                Limits::default(),
+            );
+            let records: Vec<Record> = reader.split_http_responses().map(Result::unwrap).collect();
+            assert_eq!(records.len(), blocks.len());
+            for (record, (_, block)) in records.iter().zip(blocks) {
+                match &record.http {
+                    Some(http) => {
+                        assert_eq!(Ok(http), parse_http_response(block).as_ref());
+                        assert_eq!(record.body, &block[http.body_offset..]);
+                    }
+                    None => assert_eq!(record.body, block),
+                }
+            }
+            let split: Vec<bool> = records.iter().map(|r| r.http.is_some()).collect();
+            if capacity == 1 << 16 {
+                assert_eq!(split, [true, true, true, false, false, false]);
+                assert_eq!(records[0].body, b"<p>hi</p>");
+                assert_eq!(
+                    records[1].http.as_ref().unwrap().headers.get("x-folded"),
+                    Some("a b")
+                );
+            } else if capacity == 1 {
+                assert!(split.iter().all(|s| !s), "{split:?}");
+            }
+        }
+        // Without the setting, blocks stay whole.
+        assert!(
+            read_all(&data, Limits::default())
+                .iter()
+                .all(|r| r.as_ref().unwrap().http.is_none())
+        );
+    }
+
+    #[test]
+    fn split_http_response_cut_short_counts_its_head() {
+        let block = b"HTTP/1.1 200 OK\r\n\r\n0123456789";
+        let data = record_bytes(&[("WARC-Type", "response")], block, "\r\n");
+        let cut = &data[..data.len() - 8];
+        let items: Vec<_> = WarcReader::new(cut, Limits::default())
+            .split_http_responses()
+            .collect();
+        let err = items[0].as_ref().unwrap_err();
+        assert_eq!(
+            (items.len(), err.kind, err.offset),
+            (1, ErrorKind::BadContentLength, cut.len() as u64)
+        );
+        assert!(
+            err.message
+                .contains(&format!("after {} of its {} bytes", block.len() - 4, block.len())),
+            "{err}"
+        );
+    }
+
     fn field_name() -> impl Strategy<Value = String> {
         "[A-Za-z][A-Za-z0-9-]{0,20}"
     }
@@ -517,9 +662,12 @@ mod tests {
 
     proptest! {
         #[test]
-        fn arbitrary_bytes_never_panic(data in prop::collection::vec(any::<u8>(), 0..2000), small in any::<bool>()) {
+        fn arbitrary_bytes_never_panic(data in prop::collection::vec(any::<u8>(), 0..2000), small in any::<bool>(), split in any::<bool>()) {
             let limits = if small { Limits { max_header_bytes: 40, max_record_bytes: 50 } } else { Limits::default() };
             let mut reader = WarcReader::new(&data[..], limits);
+            if split {
+                reader = reader.split_http_responses();
+            }
             let mut n = 0;
             while let Some(item) = reader.next_record() {
                 if let Err(err) = item {
@@ -542,12 +690,12 @@ mod tests {
 
         #[test]
         fn warc_like_garbage_never_panics(parts in prop::collection::vec(prop_oneof![
-            Just(&b"WARC/1.0\r\n"[..]), Just(&b"Content-Length: 5\r\n"[..]), Just(&b"\r\n"[..]), Just(&b"\n"[..]),
+            Just(&b"WARC/1.0\r\n"[..]), Just(&b"Content-Length: 5\r\n"[..]), Just(&b"HTTP/1.1 200 OK\r\n"[..]), Just(&b"\r\n"[..]), Just(&b"\n"[..]),
             Just(&b" cont\r\n"[..]), Just(&b"WARC-Type: response\n"[..]), Just(&b"abcde"[..]), Just(&b"x"[..]),
             Just(&b"Content-Length: 99999999999999999999\r\n"[..]),
         ], 0..40)) {
             let data = parts.concat();
-            let mut reader = WarcReader::new(&data[..], Limits { max_header_bytes: 64, max_record_bytes: 20 });
+            let mut reader = WarcReader::new(&data[..], Limits { max_header_bytes: 64, max_record_bytes: 20 }).split_http_responses();
             while let Some(item) = reader.next_record() {
                 if let Err(err) = item {
                     prop_assert!(err.offset <= reader.bytes_consumed());

@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use saring_core::{Document, Provenance};
-use saring_warc::{ErrorKind, Limits, Record, WarcReader, parse_http_response};
+use saring_warc::{ErrorKind, HttpResponse, Limits, Record, WarcReader, parse_http_response};
 use serde_json::Value;
 
 use super::charset::decode_html_in_place;
@@ -34,7 +34,7 @@ impl WarcDocs {
         };
         Ok(WarcDocs {
             path: path.to_path_buf(),
-            reader: WarcReader::new(stream, limits),
+            reader: WarcReader::new(stream, limits).split_http_responses(),
             counter,
             skipped: BTreeMap::new(),
         })
@@ -88,7 +88,7 @@ impl WarcDocs {
         }
     }
 
-    fn response(&mut self, record: Record) -> Result<Option<Document>, ReadError> {
+    fn response(&mut self, mut record: Record) -> Result<Option<Document>, ReadError> {
         // Crawlers also store DNS lookups and other non-HTTP fetches as `response` records.
         if record.content_type().is_some_and(|ct| {
             !ct.trim_start()
@@ -98,17 +98,11 @@ impl WarcDocs {
             self.skip("not_http");
             return Ok(None);
         }
-        let http = parse_http_response(&record.body).map_err(|e| {
-            let offset = record.offset;
-            let message = format!("{} (WARC record body offset {})", e.message, e.offset);
-            ReadError::new(
-                &self.path,
-                Some(record.index),
-                Some(offset),
-                ReadErrorKind::BadHeader,
-                message,
-            )
-        })?;
+        // The reader has parsed the head and left only the payload in `body`, unless it could not.
+        let (http, payload_start) = match record.http.take() {
+            Some(http) => (http, 0),
+            None => self.parse_http(&record)?,
+        };
         if !http.is_success() {
             self.skip("not_ok_status");
             return Ok(None);
@@ -127,10 +121,26 @@ impl WarcDocs {
             .insert("http_status".to_owned(), Value::from(http.status));
         doc.html = Some(decode_html_in_place(
             record.body,
-            http.body_offset,
+            payload_start,
             http.content_type(),
         ));
         Ok(Some(doc))
+    }
+
+    /// Parses the HTTP head at the start of a record's block; returns it with where the payload starts.
+    fn parse_http(&self, record: &Record) -> Result<(HttpResponse, usize), ReadError> {
+        let http = parse_http_response(&record.body).map_err(|e| {
+            let message = format!("{} (WARC record body offset {})", e.message, e.offset);
+            ReadError::new(
+                &self.path,
+                Some(record.index),
+                Some(record.offset),
+                ReadErrorKind::BadHeader,
+                message,
+            )
+        })?;
+        let start = http.body_offset;
+        Ok((http, start))
     }
 
     /// A document with the record's id, URL, date and provenance.
