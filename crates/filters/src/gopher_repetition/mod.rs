@@ -202,6 +202,11 @@ impl WordPrefixes {
         self.starts.push(self.bytes.len());
     }
 
+    /// The bytes of words `i..j`, concatenated.
+    fn concatenation(&self, i: usize, j: usize) -> Option<&[u8]> {
+        self.bytes.get(*self.starts.get(i)?..*self.starts.get(j)?)
+    }
+
     /// The `WINDOW` bytes of the concatenation from the start of word `i`, if that many remain.
     fn window(&self, i: usize) -> Option<&[u8]> {
         let start = self.starts.get(i).copied()?;
@@ -271,15 +276,6 @@ impl WordPrefixes {
     }
 }
 
-/// Whether the concatenations of two runs of words are equal.
-fn same_concatenation(a: &[&str], b: &[&str]) -> bool {
-    let len = |ws: &[&str]| ws.iter().map(|w| w.len()).sum::<usize>();
-    len(a) == len(b)
-        && a.iter()
-            .flat_map(|w| w.bytes())
-            .eq(b.iter().flat_map(|w| w.bytes()))
-}
-
 /// datatrove's `find_all_duplicate(words, n)`: walks the word n-grams (joined without a separator); a
 /// repeat counts its characters and skips n words, a new one moves one word on.
 ///
@@ -296,7 +292,6 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
         .get(..starts)
         .map_or(starts, |flags| flags.iter().filter(|&&f| f).count());
     index.reset(candidates);
-    let gram = |i: usize| words.get(i..i + n).unwrap_or_default();
     let (mut repeated, mut idx) = (0usize, 0usize);
     while idx + n <= words.len() {
         if !prefixes.may_repeat.get(idx).copied().unwrap_or(true) {
@@ -304,7 +299,10 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
             continue;
         }
         let hash = prefixes.concat_hash(idx, idx + n);
-        let same = |j: u32| same_concatenation(gram(j as usize), gram(idx));
+        let same = |j: u32| {
+            let j = j as usize;
+            prefixes.concatenation(j, j + n) == prefixes.concatenation(idx, idx + n)
+        };
         if index.see(hash, position(idx), same).is_some() {
             repeated += prefixes.chars(idx, idx + n);
             idx += n;
