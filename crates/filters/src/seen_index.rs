@@ -111,7 +111,8 @@ impl SeenIndex {
 
     /// Records one sighting of the item at `position` with hash `key`: if an entry with this key passes
     /// `same(its first position)`, bumps its count and returns `Some((first position, new count))`;
-    /// otherwise adds the item (count 1) and returns `None`.
+    /// otherwise adds the item (count 1) and returns `None`. Inlined: it is the inner step of every walk.
+    #[inline(always)]
     pub(crate) fn see(
         &mut self,
         key: u64,
