@@ -222,7 +222,8 @@ pub(crate) fn count_words(text: &str) -> usize {
     })
 }
 
-/// The word a token is, if any: its text, unless it is whitespace.
+/// The word a token is, if any: its text, unless it is whitespace. Inlined into the per-token walks.
+#[inline]
 fn word<'t>(text: &'t str, t: &Token) -> Option<&'t str> {
     text.get(t.start..t.end)
         .filter(|w| !t.space && !w.chars().all(is_py_space))
