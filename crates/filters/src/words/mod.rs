@@ -53,9 +53,10 @@ const SPACE: u8 = 4;
 /// The class bits of each ASCII byte: one lookup per byte in [`EnglishTokenizer::tokenize_affixes`].
 const ASCII_CLASS: [u8; 128] = {
     let mut table = [0u8; 128];
+    let mut rest: &mut [u8] = &mut table;
     let mut b = 0u8;
-    while b < 128 {
-        table[b as usize] = if b.is_ascii_alphabetic() {
+    while let [class, tail @ ..] = rest {
+        *class = if b.is_ascii_alphabetic() {
             LETTER
         } else if b.is_ascii_digit() {
             DIGIT
@@ -65,6 +66,7 @@ const ASCII_CLASS: [u8; 128] = {
             0
         };
         b += 1;
+        rest = tail;
     }
     table
 };
