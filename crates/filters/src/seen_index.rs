@@ -9,11 +9,13 @@
 
 use std::cell::RefCell;
 
-/// One slot: the item's hash, its first position, and how often it was seen (0: an empty slot). 16
-/// bytes, four to a cache line.
+/// One slot: the top half of the item's hash, the reset it was filled after, the item's first position,
+/// and how often it was seen. 16 bytes, four to a cache line. A slot from an earlier reset (another
+/// generation) is empty, so a reset need not clear the slots.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
-    key: u64,
+    key: u32,
+    generation: u32,
     first: u32,
     count: u32,
 }
@@ -28,6 +30,8 @@ pub(crate) struct SeenIndex {
     shift: u32,
     /// Entries since the last reset.
     len: usize,
+    /// The current generation: the slots holding it are in use (0 marks none, as new slots hold 0).
+    generation: u32,
 }
 
 thread_local! {
@@ -53,47 +57,62 @@ impl SeenIndex {
     /// Empties the table and sizes it for up to `items` entries.
     pub(crate) fn reset(&mut self, items: usize) {
         let size = (items.saturating_mul(2)).next_power_of_two().max(16);
+        self.generation = self.generation.wrapping_add(1);
         if self.slots.len() < size {
             self.slots = vec![Slot::default(); size];
-        } else if let Some(used) = self.slots.get_mut(..size) {
-            used.fill(Slot::default());
+        }
+        if self.generation == 0 {
+            // the generations wrapped: slots may hold any old one, so clear them all once
+            self.slots.fill(Slot::default());
+            self.generation = 1;
         }
         self.mask = size - 1;
         self.shift = 64 - size.trailing_zeros();
         self.len = 0;
     }
 
-    fn home(&self, key: u64) -> usize {
-        (key.wrapping_mul(SPREAD) >> self.shift) as usize
+    /// The part of a hash a slot keeps: the top half of the spread hash, whose top bits pick the slot.
+    fn short_key(key: u64) -> u32 {
+        (key.wrapping_mul(SPREAD) >> 32) as u32
+    }
+
+    /// The home slot of a short key (tables have at most 2^32 slots, so its bits suffice).
+    fn home(&self, short: u32) -> usize {
+        (u64::from(short) >> self.shift.saturating_sub(32)) as usize & self.mask
     }
 
     /// Doubles the slots in use, keeping the entries (only when a caller sees more items than it reset
     /// for; the table stays at most half full, so probing always ends).
     fn grow(&mut self) {
+        let generation = self.generation;
         let live: Vec<Slot> = self
             .slots
             .get(..=self.mask)
             .unwrap_or_default()
             .iter()
-            .filter(|s| s.count != 0)
+            .filter(|s| s.generation == generation)
             .copied()
             .collect();
         self.reset(self.mask + 1);
         self.len = live.len();
         for slot in live {
             let mut i = self.home(slot.key);
-            while self.slots.get(i).is_some_and(|s| s.count != 0) {
+            while self.slots.get(i).is_some_and(|s| s.generation == self.generation) {
                 i = (i + 1) & self.mask;
             }
             if let Some(s) = self.slots.get_mut(i) {
-                *s = slot;
+                *s = Slot {
+                    generation: self.generation,
+                    ..slot
+                };
             }
         }
     }
 
     /// Records one sighting of the item at `position` with hash `key`: if an entry with this key passes
     /// `same(its first position)`, bumps its count and returns `Some((first position, new count))`;
-    /// otherwise adds the item (count 1) and returns `None`.
+    /// otherwise adds the item (count 1) and returns `None`. Inlined: it is the inner step of every walk.
+    #[inline(always)]
     pub(crate) fn see(
         &mut self,
         key: u64,
@@ -103,21 +122,23 @@ impl SeenIndex {
         if (self.len + 1) * 2 > self.mask + 1 {
             self.grow();
         }
-        let mut i = self.home(key);
+        let short = Self::short_key(key);
+        let mut i = self.home(short);
         loop {
             let Some(slot) = self.slots.get_mut(i) else {
                 return None; // unreachable: `i` is masked into the slots in use
             };
-            if slot.count == 0 {
+            if slot.generation != self.generation {
                 *slot = Slot {
-                    key,
+                    key: short,
+                    generation: self.generation,
                     first: position,
                     count: 1,
                 };
                 self.len += 1;
                 return None;
             }
-            if slot.key == key && same(slot.first) {
+            if slot.key == short && same(slot.first) {
                 slot.count += 1;
                 return Some((slot.first, slot.count));
             }
@@ -149,5 +170,21 @@ mod tests {
             assert_eq!(index.see(u64::from(i), i, |j| j == i), None);
         }
         assert_eq!(index.see(42, 100, |j| j == 42), Some((42, 2)));
+    }
+
+    #[test]
+    fn wrapping_generations_leave_no_stale_entries() {
+        let mut index = SeenIndex::default();
+        index.reset(4);
+        assert_eq!(index.see(1, 0, |_| true), None);
+        // the next reset wraps the generation to 0: every slot is cleared, the old entry is gone
+        index.generation = u32::MAX;
+        index.reset(4);
+        assert_eq!(index.generation, 1);
+        assert_eq!(index.see(1, 3, |_| true), None);
+        assert_eq!(index.see(1, 4, |_| true), Some((3, 2)));
+        // a plain reset forgets the entries too
+        index.reset(4);
+        assert_eq!(index.see(1, 5, |_| true), None);
     }
 }

@@ -120,19 +120,38 @@ fn word_hash(bytes: &[u8]) -> (u64, usize) {
 /// The base of the hash of word sequences (over the words' own hashes).
 const SEQ: u64 = 0x9e37_79b9_7f4a_7c15;
 
+/// The prefix sums over a document's first k words (see [`WordPrefixes`]), kept together so that filling
+/// them pushes once per word.
+#[derive(Debug, Clone, Copy)]
+struct Prefix {
+    /// The characters of the first k words.
+    chars: usize,
+    /// The polynomial hash (base `POLY`) of the first k words' bytes, concatenated.
+    concat: u64,
+    /// `POLY` to the power of the first k words' byte count, and its inverse.
+    pow: u64,
+    inv: u64,
+    /// The polynomial hash (base `SEQ`) of the first k words' own hashes.
+    seq: u64,
+}
+
+impl Prefix {
+    /// The sums over no words.
+    const EMPTY: Prefix = Prefix {
+        chars: 0,
+        concat: 0,
+        pow: 1,
+        inv: 1,
+        seq: 0,
+    };
+}
+
 /// Prefix sums over a document's words, in buffers reused from document to document: with them an
 /// n-gram's characters and hashes take O(1) whatever n.
 #[derive(Debug, Default)]
 struct WordPrefixes {
-    /// `chars[k]`: the characters of the first k words.
-    chars: Vec<usize>,
-    /// `concat[k]`: the polynomial hash (base `POLY`) of the first k words' bytes, concatenated.
-    concat: Vec<u64>,
-    /// `pow[k]`: `POLY` to the power of the first k words' byte count; `inv[k]`: its inverse.
-    pow: Vec<u64>,
-    inv: Vec<u64>,
-    /// `seq[k]`: the polynomial hash (base `SEQ`) of the first k words' own hashes.
-    seq: Vec<u64>,
+    /// `sums[k]`: the sums over the first k words.
+    sums: Vec<Prefix>,
     /// The words' bytes, concatenated, and where each word starts in them (`starts[len]`: the end).
     bytes: Vec<u8>,
     starts: Vec<usize>,
@@ -156,39 +175,36 @@ thread_local! {
 
 impl WordPrefixes {
     fn fill(&mut self, words: &[&str]) {
-        for v in [&mut self.concat, &mut self.seq] {
-            v.clear();
-            v.push(0);
-        }
-        for v in [&mut self.pow, &mut self.inv] {
-            v.clear();
-            v.push(1);
-        }
-        self.chars.clear();
-        self.chars.push(0);
+        self.sums.clear();
+        self.sums.reserve(words.len() + 1);
+        self.sums.push(Prefix::EMPTY);
         self.bytes.clear();
         self.starts.clear();
-        let (mut chars, mut concat, mut pow, mut inv, mut seq) = (0usize, 0u64, 1u64, 1u64, 0u64);
+        self.starts.reserve(words.len() + 1);
+        let mut sum = Prefix::EMPTY;
         for w in words {
             let (h, word_chars) = word_hash(w.as_bytes());
-            chars += word_chars;
             let (p, q) = match (POWERS.get(w.len()), INVERSE_POWERS.get(w.len())) {
                 (Some(&p), Some(&q)) => (p, q),
                 _ => (power(POLY, w.len()), power(INV_POLY, w.len())),
             };
             self.starts.push(self.bytes.len());
             self.bytes.extend_from_slice(w.as_bytes());
-            concat = concat.wrapping_mul(p).wrapping_add(h);
-            pow = pow.wrapping_mul(p);
-            inv = inv.wrapping_mul(q);
-            seq = seq.wrapping_mul(SEQ).wrapping_add(h);
-            self.chars.push(chars);
-            self.concat.push(concat);
-            self.pow.push(pow);
-            self.inv.push(inv);
-            self.seq.push(seq);
+            sum = Prefix {
+                chars: sum.chars + word_chars,
+                concat: sum.concat.wrapping_mul(p).wrapping_add(h),
+                pow: sum.pow.wrapping_mul(p),
+                inv: sum.inv.wrapping_mul(q),
+                seq: sum.seq.wrapping_mul(SEQ).wrapping_add(h),
+            };
+            self.sums.push(sum);
         }
         self.starts.push(self.bytes.len());
+    }
+
+    /// The bytes of words `i..j`, concatenated.
+    fn concatenation(&self, i: usize, j: usize) -> Option<&[u8]> {
+        self.bytes.get(*self.starts.get(i)?..*self.starts.get(j)?)
     }
 
     /// The `WINDOW` bytes of the concatenation from the start of word `i`, if that many remain.
@@ -235,33 +251,29 @@ impl WordPrefixes {
         }
     }
 
+    /// The sums over the first k words (those over none past the end, which no caller asks for).
+    fn at(&self, k: usize) -> Prefix {
+        self.sums.get(k).copied().unwrap_or(Prefix::EMPTY)
+    }
+
     /// The characters of words `i..j`.
     fn chars(&self, i: usize, j: usize) -> usize {
-        let at = |k: usize| self.chars.get(k).copied().unwrap_or_default();
-        at(j) - at(i)
+        self.at(j).chars - self.at(i).chars
     }
 
     /// The polynomial hash of the bytes of words `i..j`, concatenated.
     fn concat_hash(&self, i: usize, j: usize) -> u64 {
-        let at = |v: &Vec<u64>, k: usize| v.get(k).copied().unwrap_or_default();
-        let shift = at(&self.pow, j).wrapping_mul(at(&self.inv, i));
-        at(&self.concat, j).wrapping_sub(at(&self.concat, i).wrapping_mul(shift))
+        let (a, b) = (self.at(i), self.at(j));
+        let shift = b.pow.wrapping_mul(a.inv);
+        b.concat.wrapping_sub(a.concat.wrapping_mul(shift))
     }
 
     /// The hash of the word sequence `i..i + n`; `seq_pow` is `SEQ` to the power n.
     fn seq_hash(&self, i: usize, n: usize, seq_pow: u64) -> u64 {
-        let at = |k: usize| self.seq.get(k).copied().unwrap_or_default();
-        at(i + n).wrapping_sub(at(i).wrapping_mul(seq_pow))
+        self.at(i + n)
+            .seq
+            .wrapping_sub(self.at(i).seq.wrapping_mul(seq_pow))
     }
-}
-
-/// Whether the concatenations of two runs of words are equal.
-fn same_concatenation(a: &[&str], b: &[&str]) -> bool {
-    let len = |ws: &[&str]| ws.iter().map(|w| w.len()).sum::<usize>();
-    len(a) == len(b)
-        && a.iter()
-            .flat_map(|w| w.bytes())
-            .eq(b.iter().flat_map(|w| w.bytes()))
 }
 
 /// datatrove's `find_all_duplicate(words, n)`: walks the word n-grams (joined without a separator); a
@@ -280,7 +292,6 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
         .get(..starts)
         .map_or(starts, |flags| flags.iter().filter(|&&f| f).count());
     index.reset(candidates);
-    let gram = |i: usize| words.get(i..i + n).unwrap_or_default();
     let (mut repeated, mut idx) = (0usize, 0usize);
     while idx + n <= words.len() {
         if !prefixes.may_repeat.get(idx).copied().unwrap_or(true) {
@@ -288,7 +299,10 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
             continue;
         }
         let hash = prefixes.concat_hash(idx, idx + n);
-        let same = |j: u32| same_concatenation(gram(j as usize), gram(idx));
+        let same = |j: u32| {
+            let j = j as usize;
+            prefixes.concatenation(j, j + n) == prefixes.concatenation(idx, idx + n)
+        };
         if index.see(hash, position(idx), same).is_some() {
             repeated += prefixes.chars(idx, idx + n);
             idx += n;

@@ -32,46 +32,87 @@ struct Token {
 }
 
 /// What one pass over a chunk learns of its characters, for the fast paths of
-/// [`EnglishTokenizer::tokenize_span`].
+/// [`EnglishTokenizer::tokenize_span`]: bit sets of [`LETTER`] and [`DIGIT`], each set while every
+/// character counted has the property.
 #[derive(Debug, Clone, Copy)]
 struct Shape {
-    /// Every character is a letter (Python's `isalpha`).
-    letters: bool,
-    /// Every character but the last is a letter.
-    letters_but_last: bool,
-    /// Every character is an ASCII digit.
-    digits: bool,
+    /// Of every character.
+    all: u8,
+    /// Of every character but the last.
+    all_but_last: u8,
 }
+
+/// A [`Shape`] and [`ASCII_CLASS`] bit: a letter (Python's `isalpha`).
+const LETTER: u8 = 1;
+/// A [`Shape`] and [`ASCII_CLASS`] bit: an ASCII digit.
+const DIGIT: u8 = 2;
+/// An [`ASCII_CLASS`] bit: Python's `str.isspace` (`\t \n \v \f \r`, the separators `\x1c`–`\x1f`
+/// and the space).
+const SPACE: u8 = 4;
+
+/// The class bits of each ASCII byte: one lookup per byte in [`EnglishTokenizer::tokenize_affixes`].
+const ASCII_CLASS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut rest: &mut [u8] = &mut table;
+    let mut b = 0u8;
+    while let [class, tail @ ..] = rest {
+        *class = if b.is_ascii_alphabetic() {
+            LETTER
+        } else if b.is_ascii_digit() {
+            DIGIT
+        } else if matches!(b, b'\t'..=b'\r' | 0x1c..=b' ') {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
+        rest = tail;
+    }
+    table
+};
 
 impl Default for Shape {
     /// The shape of the empty chunk, to which characters are pushed.
     fn default() -> Shape {
         Shape {
-            letters: true,
-            letters_but_last: true,
-            digits: true,
+            all: LETTER | DIGIT,
+            all_but_last: LETTER | DIGIT,
         }
     }
 }
 
 impl Shape {
-    fn push_ascii(&mut self, b: u8) {
-        self.letters_but_last = self.letters;
-        self.letters &= b.is_ascii_alphabetic();
-        self.digits &= b.is_ascii_digit();
+    /// Counts one more character, of the given class bits.
+    fn push(&mut self, class: u8) {
+        self.all_but_last = self.all;
+        self.all &= class;
     }
 
     fn push_other(&mut self, c: char) {
-        self.letters_but_last = self.letters;
-        self.letters = self.letters && is_alpha(c);
-        self.digits = false;
+        self.push(if is_alpha(c) { LETTER } else { 0 });
+    }
+
+    /// Every character is a letter.
+    fn letters(self) -> bool {
+        self.all & LETTER != 0
+    }
+
+    /// Every character is an ASCII digit.
+    fn digits(self) -> bool {
+        self.all & DIGIT != 0
+    }
+
+    /// Every character but the last is a letter.
+    fn letters_but_last(self) -> bool {
+        self.all_but_last & LETTER != 0
     }
 }
 
-/// Python's `str.isspace` for an ASCII byte: `\t \n \v \f \r`, the separators `\x1c`–`\x1f` and
-/// the space.
+/// Python's `str.isspace` for an ASCII byte.
 fn is_ascii_py_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | 0x1c..=b' ')
+    ASCII_CLASS
+        .get(usize::from(b))
+        .is_some_and(|&class| class & SPACE != 0)
 }
 
 /// A special case whose affix tokenization differs from a plain chunk: found by spaCy's second pass.
@@ -183,7 +224,8 @@ pub(crate) fn count_words(text: &str) -> usize {
     })
 }
 
-/// The word a token is, if any: its text, unless it is whitespace.
+/// The word a token is, if any: its text, unless it is whitespace. Inlined into the per-token walks.
+#[inline]
 fn word<'t>(text: &'t str, t: &Token) -> Option<&'t str> {
     text.get(t.start..t.end)
         .filter(|w| !t.space && !w.chars().all(is_py_space))
@@ -564,11 +606,11 @@ impl EnglishTokenizer {
             let start = i;
             let mut shape = Shape::default();
             while let Some(&b) = bytes.get(i) {
-                if b.is_ascii() {
-                    if is_ascii_py_space(b) {
+                if let Some(&class) = ASCII_CLASS.get(usize::from(b)) {
+                    if class & SPACE != 0 {
                         break;
                     }
-                    shape.push_ascii(b);
+                    shape.push(class);
                     i += 1;
                 } else {
                     let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
@@ -634,7 +676,7 @@ impl EnglishTokenizer {
         // fast path: letters only (Python's `isalpha`), or ASCII digits only, and no special case: no
         // prefix, suffix or infix rule applies (each needs a symbol or punctuation, or letters and digits
         // together), and a URL needs a `.`, so the chunk is one token
-        if (shape.letters || shape.digits) && !self.specials.contains_key(chunk) {
+        if (shape.letters() || shape.digits()) && !self.specials.contains_key(chunk) {
             out.push(Token {
                 start,
                 end,
@@ -647,7 +689,7 @@ impl EnglishTokenizer {
         // a lowercase letter), and the letters are one token or a special case
         if let Some((&last, letters)) = chunk.as_bytes().split_last()
             && !letters.is_empty()
-            && shape.letters_but_last
+            && shape.letters_but_last()
             && (matches!(last, b',' | b';' | b':' | b'!' | b'?')
                 || (last == b'.' && letters.last().is_some_and(u8::is_ascii_lowercase)))
             && !self.specials.contains_key(chunk)

@@ -462,3 +462,15 @@ fn words_are_counted_as_split() {
         assert_eq!(count_words(&format!("{text} x")), n + 1, "{text:?}"); // counted afresh
     }
 }
+
+#[test]
+fn ascii_classes_agree_with_python() {
+    for b in 0u8..128 {
+        let class = ASCII_CLASS[usize::from(b)];
+        let c = char::from(b);
+        assert_eq!(class & LETTER != 0, is_alpha(c), "{b:#x} isalpha");
+        assert_eq!(class & DIGIT != 0, c.is_ascii_digit(), "{b:#x} digit");
+        assert_eq!(class & SPACE != 0, is_py_space(c), "{b:#x} isspace");
+        assert_eq!(is_ascii_py_space(b), is_py_space(c), "{b:#x}");
+    }
+}

@@ -23,7 +23,9 @@ pub(crate) fn is_py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-/// Python's `str.isalpha` for one character (general categories Lu, Ll, Lt, Lm, Lo).
+/// Python's `str.isalpha` for one character (general categories Lu, Ll, Lt, Lm, Lo). Inlined, so
+/// the ASCII test runs in its caller (and only other characters pay for a call and a search).
+#[inline]
 pub(crate) fn is_alpha(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphabetic();
