@@ -8,8 +8,8 @@
 //! a [`BufRead`]. A member whose compressed or decompressed size is over a cap, and a first member that does
 //! not fit the first block (1 MiB in and out: a whole-file gzip, detected without retries), is handed,
 //! with everything after it, to a streaming decoder (flate2's zlib-rs; ISA-L's igzip, about a quarter
-//! less CPU, when built with the `isal` feature), so memory stays bounded whatever the file holds. A member that is truncated or corrupt is an `InvalidData` error naming its
-//! offset in the compressed file.
+//! less CPU, when built with the `isal` feature), so memory stays bounded whatever the file holds. A
+//! member that is truncated or corrupt is an `InvalidData` error naming its offset in the compressed file.
 
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::ptr::NonNull;
@@ -264,10 +264,12 @@ impl<R: Read + Send + 'static> GzipMembers<R> {
 
 impl<R: Read + Send + 'static> BufRead for GzipMembers<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        // A decoding error is returned again on every later call: a decoder that failed must not be read
+        // on (flate2's streaming decoder, for one, reports a bad trailer once and then a clean end).
+        if let Some((kind, message)) = &self.failed {
+            return Err(io::Error::new(*kind, message.clone()));
+        }
         if self.pos >= self.len && self.stream.is_none() {
-            if let Some((kind, message)) = &self.failed {
-                return Err(io::Error::new(*kind, message.clone()));
-            }
             // Empty members decode to nothing: go on to the next one.
             loop {
                 match self.next_member() {
@@ -280,7 +282,14 @@ impl<R: Read + Send + 'static> BufRead for GzipMembers<R> {
                 }
             }
         }
+        if let Some(stream) = self.stream.as_mut()
+            && let Some(e) = stream.fill_buf().err()
+        {
+            self.failed = Some((e.kind(), e.to_string()));
+            return Err(e);
+        }
         match self.stream {
+            // Buffered by the call above: this one only hands the buffer out.
             Some(ref mut stream) => stream.fill_buf(),
             None => Ok(self.output.get(self.pos..self.len).unwrap_or_default()),
         }
@@ -360,6 +369,25 @@ mod tests {
             max_output: 1 << 20,
         };
         assert_eq!(decode(packed, small_input).unwrap(), plain);
+    }
+
+    #[test]
+    fn a_streamed_member_with_a_bad_trailer_fails_on_every_later_read() {
+        let (_, mut packed) = members(&[50_000]);
+        let crc = packed.len() - 8;
+        packed[crc] ^= 0xff;
+        let small_output = MemberLimits {
+            max_input: 1 << 20,
+            max_output: 1000,
+        };
+        let mut reader = GzipMembers::new(Cursor::new(packed), small_output).unwrap();
+        let mut out = Vec::new();
+        let first = reader.read_to_end(&mut out).unwrap_err();
+        let again = reader.fill_buf().unwrap_err();
+        assert_eq!(
+            (again.kind(), again.to_string()),
+            (first.kind(), first.to_string())
+        );
     }
 
     #[test]

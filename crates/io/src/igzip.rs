@@ -102,7 +102,6 @@ impl<R: BufRead> IgzipMembers<R> {
         (self.state.next_in, self.state.next_out) = (std::ptr::null_mut(), std::ptr::null_mut());
         self.input.consume(used);
         self.compressed_offset += used as u64;
-        (self.pos, self.len) = (0, written);
         if ret < 0 {
             let what = match ret {
                 isal::ISAL_INCORRECT_CHECKSUM => "wrong CRC-32 or length",
@@ -111,6 +110,8 @@ impl<R: BufRead> IgzipMembers<R> {
             };
             return Err(self.invalid(what));
         }
+        // Output of a failed call is not handed out.
+        (self.pos, self.len) = (0, written);
         if self.state.block_state == isal::isal_block_state_ISAL_BLOCK_FINISH {
             // SAFETY: as for `isal_inflate_init`.
             unsafe { isal::isal_inflate_reset(&mut *self.state) };

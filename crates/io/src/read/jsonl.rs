@@ -3,7 +3,8 @@
 //! The reader is the inverse of the JSONL writer: `text_field` → `text`, `id_field` → `id`, `url_field` →
 //! `url`; inside a `metadata` object, `language`, `date` and `signals` go back to their own fields and the
 //! rest to `metadata`; every other top-level field also goes to `metadata` (a nested entry wins over a
-//! top-level one of the same name). Lines are read through a buffer bounded by `max_record_bytes`.
+//! top-level one of the same name). A line the input's buffer holds whole is parsed where it lies; the others
+//! (across two buffers, or over `max_record_bytes`) are copied into a line buffer bounded by that limit.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead};
@@ -22,7 +23,8 @@ pub(crate) struct JsonlDocs {
     counter: ByteCounter,
     parser: LineParser,
     max_record_bytes: u64,
-    /// The current line, without its newline; never longer than `max_record_bytes`.
+    /// A line the input's buffer did not hold whole, without its newline; never longer than
+    /// `max_record_bytes`.
     line: Vec<u8>,
     /// 0-based number of the next line.
     line_number: u64,
@@ -110,20 +112,40 @@ impl JsonlDocs {
     }
 
     /// The next line when the input's buffer holds all of it (most lines), parsed in place, without a
-    /// copy; `None` when it does not (a line across two buffers, the last line without a newline, a read
-    /// error), which [`read_line`](Self::read_line) then reads.
-    fn next_in_place(&mut self) -> Option<Result<Option<Document>, ReadError>> {
-        let available = self.input.fill_buf().ok()?;
-        let len = memchr::memchr(b'\n', available)?;
+    /// copy; `Ok(None)` when it does not (a line across two buffers, the last line without a newline, an
+    /// interrupted read), which [`read_line`](Self::read_line) then reads.
+    fn next_in_place(&mut self) -> io::Result<Option<Result<Option<Document>, ReadError>>> {
+        let available = match self.input.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let Some(len) = memchr::memchr(b'\n', available) else {
+            return Ok(None);
+        };
         if len as u64 > self.max_record_bytes {
-            return None;
+            return Ok(None);
         }
+        let Some(line) = available.get(..len) else {
+            return Ok(None);
+        };
         let (record, offset) = (self.line_number, self.offset);
-        let parsed = self.parser.parse(available.get(..len)?, record, offset);
+        let parsed = self.parser.parse(line, record, offset);
         self.input.consume(len + 1);
         self.offset += len as u64 + 1;
         self.line_number += 1;
-        Some(parsed)
+        Ok(Some(parsed))
+    }
+
+    /// Ends the reading with the input's read error `e`, met at line number `record`.
+    fn read_failed(&mut self, record: u64, e: io::Error) -> Option<Result<Document, ReadError>> {
+        self.done = true;
+        Some(Err(ReadError::from_io(
+            &self.parser.path,
+            Some(record),
+            Some(self.offset),
+            e,
+        )))
     }
 }
 
@@ -150,31 +172,17 @@ impl LineParser {
             id: &self.id_field,
             url: &self.url_field,
         };
-        // Only an object is parsed straight into its fields; anything else, and any line that fails
-        // that parse, goes through a `Value`, which words the error.
-        let fields = line
-            .trim_start()
-            .starts_with('{')
-            .then(|| {
-                let mut de = serde_json::Deserializer::from_str(line);
-                de::DeserializeSeed::deserialize(seed, &mut de)
-                    .and_then(|fields| de.end().map(|()| fields))
-                    .ok()
-            })
-            .flatten();
-        let fields = match fields {
-            Some(fields) => fields,
-            None => {
-                let value: Value = serde_json::from_str(line)
-                    .map_err(|e| error(ReadErrorKind::InvalidJson, format!("invalid JSON: {e}")))?;
-                let Value::Object(object) = value else {
-                    return Err(error(
-                        ReadErrorKind::InvalidJson,
-                        "the line is not a JSON object".to_owned(),
-                    ));
-                };
-                seed.split(object)
-            }
+        // Parsed straight into its fields; a line that fails is parsed again as a `Value` only to word the
+        // error (not JSON at all, or JSON that is not an object).
+        let mut de = serde_json::Deserializer::from_str(line);
+        let parsed =
+            de::DeserializeSeed::deserialize(seed, &mut de).and_then(|fields| de.end().map(|()| fields));
+        let Ok(fields) = parsed else {
+            let message = match serde_json::from_str::<Value>(line) {
+                Ok(_) => "the line is not a JSON object".to_owned(),
+                Err(e) => format!("invalid JSON: {e}"),
+            };
+            return Err(error(ReadErrorKind::InvalidJson, message));
         };
         let LineFields {
             text,
@@ -287,15 +295,6 @@ impl FieldsSeed<'_> {
             FieldKey::Other(key.to_owned())
         }
     }
-
-    /// The same split of an object already parsed.
-    fn split(&self, object: Map<String, Value>) -> LineFields {
-        let mut fields = LineFields::default();
-        for (key, value) in object {
-            fields.put(self.key(&key), value);
-        }
-        fields
-    }
 }
 
 impl LineFields {
@@ -395,8 +394,9 @@ impl Iterator for JsonlDocs {
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
             let parsed = match self.next_in_place() {
-                Some(parsed) => parsed,
-                None => {
+                Ok(Some(parsed)) => parsed,
+                Err(e) => return self.read_failed(self.line_number, e),
+                Ok(None) => {
                     let (record, offset) = (self.line_number, self.offset);
                     let line = match self.read_line() {
                         Ok(Some(line)) => line,
@@ -404,15 +404,7 @@ impl Iterator for JsonlDocs {
                             self.done = true;
                             return None;
                         }
-                        Err(e) => {
-                            self.done = true;
-                            return Some(Err(ReadError::from_io(
-                                &self.parser.path,
-                                Some(record),
-                                Some(self.offset),
-                                e,
-                            )));
-                        }
+                        Err(e) => return self.read_failed(record, e),
                     };
                     self.line_number += 1;
                     if line.too_long {
@@ -662,6 +654,24 @@ mod tests {
             .unwrap()
             .collect();
         assert!(results.last().unwrap().is_err());
+        assert!(results.iter().rev().skip(1).all(Result::is_ok));
+    }
+
+    #[test]
+    fn whole_file_gzip_with_a_bad_trailer_ends_with_an_error() {
+        // Over the 1 MiB that member-at-a-time decoding takes, so the file is decoded as a stream.
+        let lines: String = (0..60_000u64)
+            .map(|i| format!("{{\"text\":\"line {i} {}\"}}\n", i * 7919 % 10007))
+            .collect();
+        assert!(lines.len() > 1 << 20);
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut enc, lines.as_bytes()).unwrap();
+        let mut bytes = enc.finish().unwrap();
+        let crc = bytes.len() - 8;
+        bytes[crc] ^= 0xff;
+        let (_, results) = read(&bytes, &ReaderConfig::default());
+        let last = results.last().unwrap().as_ref().unwrap_err();
+        assert_eq!(last.kind, ReadErrorKind::Truncated, "{last}");
         assert!(results.iter().rev().skip(1).all(Result::is_ok));
     }
 }

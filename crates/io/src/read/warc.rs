@@ -89,19 +89,18 @@ impl WarcDocs {
     }
 
     fn response(&mut self, mut record: Record) -> Result<Option<Document>, ReadError> {
-        // Crawlers also store DNS lookups and other non-HTTP fetches as `response` records.
-        if record.content_type().is_some_and(|ct| {
-            !ct.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/http")
-        }) {
+        if !record.block_is_http() {
             self.skip("not_http");
             return Ok(None);
         }
         // The reader has parsed the head and left only the payload in `body`, unless it could not.
         let (http, payload_start) = match record.http.take() {
             Some(http) => (http, 0),
-            None => self.parse_http(&record)?,
+            None => {
+                let http = self.parse_http(&record)?;
+                let start = http.body_offset;
+                (http, start)
+            }
         };
         if !http.is_success() {
             self.skip("not_ok_status");
@@ -127,9 +126,9 @@ impl WarcDocs {
         Ok(Some(doc))
     }
 
-    /// Parses the HTTP head at the start of a record's block; returns it with where the payload starts.
-    fn parse_http(&self, record: &Record) -> Result<(HttpResponse, usize), ReadError> {
-        let http = parse_http_response(&record.body).map_err(|e| {
+    /// Parses the HTTP head at the start of a record's block.
+    fn parse_http(&self, record: &Record) -> Result<HttpResponse, ReadError> {
+        parse_http_response(&record.body).map_err(|e| {
             let message = format!("{} (WARC record body offset {})", e.message, e.offset);
             ReadError::new(
                 &self.path,
@@ -138,9 +137,7 @@ impl WarcDocs {
                 ReadErrorKind::BadHeader,
                 message,
             )
-        })?;
-        let start = http.body_offset;
-        Ok((http, start))
+        })
     }
 
     /// A document with the record's id, URL, date and provenance.
