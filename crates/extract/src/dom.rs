@@ -161,11 +161,14 @@ pub(crate) fn known_packed(key: u128, len: usize) -> Option<(usize, &'static str
     let table = known_table();
     let mut slot = slot_of(key);
     loop {
-        let i = usize::from(*table.slots.get(slot)?);
-        let &(k, known) = table.keys.get(i)?;
+        let i = *table.slots.get(slot)?;
+        if i == EMPTY_SLOT {
+            return None;
+        }
+        let &(k, known) = table.keys.get(usize::from(i))?;
         // Padding makes `h1` and `h1\0` one key: the length tells them apart.
         if k == key {
-            return (known.len() == len).then_some((i, known));
+            return (known.len() == len).then_some((usize::from(i), known));
         }
         slot = (slot + 1) % KNOWN_SLOTS;
     }
@@ -208,7 +211,7 @@ struct KnownTable {
 /// The home slot of a [`pack`] key.
 fn slot_of(key: u128) -> usize {
     let folded = (key as u64) ^ ((key >> 64) as u64);
-    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 55) as usize % KNOWN_SLOTS
+    (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - KNOWN_SLOTS.trailing_zeros())) as usize
 }
 
 /// The [`KnownTable`], built once.

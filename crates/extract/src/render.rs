@@ -467,8 +467,6 @@ mod tests {
         assert_eq!(MONTHS.iter().map(|m| m.chars().count()).max(), Some(MONTH_CHARS));
     }
 
-    use super::is_date_line;
-
     #[test]
     fn date_lines_are_dates_with_few_words() {
         let date_line = |text: &str| is_date_line(text, text.chars().filter(|c| !c.is_whitespace()).count());

@@ -40,7 +40,9 @@ impl HttpResponse {
     }
 
     /// The payload: the part of `block` after the headers. `block` must be the bytes this response was
-    /// parsed from; an out-of-range offset gives an empty payload rather than a panic.
+    /// parsed from; an out-of-range offset gives an empty payload rather than a panic. (A record split by
+    /// [`WarcReader::split_http_responses`](crate::WarcReader::split_http_responses) holds only the payload
+    /// in its `body`: that is not the block.)
     pub fn payload<'a>(&self, block: &'a [u8]) -> &'a [u8] {
         block.get(self.body_offset..).unwrap_or_default()
     }

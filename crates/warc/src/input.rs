@@ -142,7 +142,7 @@ mod tests {
         let data = vec![7u8; 3 << 20];
         let body = Tracked::new(&data[..]).read_body(data.len() as u64).unwrap();
         assert_eq!((body.len(), body.capacity()), (data.len(), data.len()));
-        // The length claims more than the input holds: the allocation follows the data, not the claim.
+        // The length claims more than the input holds: the allocation is capped at 1 MiB, not the claim.
         let small = [1u8; 10];
         let body = Tracked::new(&small[..]).read_body(1 << 40).unwrap();
         assert_eq!(body, small);

@@ -80,7 +80,13 @@ impl Record {
         self.headers.get("Content-Type")
     }
 
-    /// `Content-Length` as a number; it equals `body.len()` for every record the reader yields.
+    /// Whether the block is an HTTP message: the record's `Content-Type`, if any, is `application/http`.
+    pub fn block_is_http(&self) -> bool {
+        block_is_http(&self.headers)
+    }
+
+    /// `Content-Length` as a number; for every record the reader yields it equals `body.len()`, plus
+    /// `http.body_offset` when [`Record::http`] is set.
     pub fn content_length(&self) -> Option<u64> {
         self.headers
             .get("Content-Length")
@@ -303,16 +309,22 @@ impl<R: BufRead> WarcReader<R> {
 }
 
 /// Whether a record is one whose block [`WarcReader::split_http_responses`] parses: a `response` whose
-/// `Content-Type`, if any, is `application/http`.
+/// block is HTTP ([`block_is_http`]).
 fn is_http_response(headers: &Headers) -> bool {
     headers
         .get("WARC-Type")
         .is_some_and(|kind| kind.eq_ignore_ascii_case("response"))
-        && headers.get("Content-Type").is_none_or(|ct| {
-            ct.trim_start()
-                .get(..16)
-                .is_some_and(|p| p.eq_ignore_ascii_case("application/http"))
-        })
+        && block_is_http(headers)
+}
+
+/// Whether a record's block is an HTTP message: its `Content-Type`, if any, is `application/http`
+/// (crawlers also store DNS lookups and other non-HTTP fetches as `response` records).
+fn block_is_http(headers: &Headers) -> bool {
+    headers.get("Content-Type").is_none_or(|ct| {
+        ct.trim_start()
+            .get(..16)
+            .is_some_and(|p| p.eq_ignore_ascii_case("application/http"))
+    })
 }
 
 impl<R: BufRead> ReadRecord for WarcReader<R> {
