@@ -1,11 +1,11 @@
 //! A reusable table of the items seen so far in one document (lines, paragraphs, word n-grams), keyed by
-//! a 64-bit hash of the item and holding the item's first position and count.
+//! 32 bits of a 64-bit hash of the item and holding the item's first position and count.
 //!
 //! The filters look every line and n-gram of every document up once, so this table is their hot path:
 //! open addressing with linear probing over one flat array, kept per thread and reused from document to
-//! document (emptied by zeroing only the slots the next document uses), so no document allocates. Hashes may collide: an entry
-//! matches only when the caller's `same` test confirms it is the same item, else probing goes on, so
-//! results are exact whatever the hash.
+//! document (emptied by starting a new generation: slots of an older one count as empty), so no document
+//! allocates. Hashes may collide: an entry matches only when the caller's `same` test confirms it is the
+//! same item, else probing goes on, so results are exact whatever the hash.
 
 use std::cell::RefCell;
 
@@ -26,7 +26,7 @@ pub(crate) struct SeenIndex {
     slots: Vec<Slot>,
     /// The number of slots in use, minus 1 (a power of two minus 1).
     mask: usize,
-    /// 64 minus log2 of the number of slots in use: the shift that turns a spread key into a slot.
+    /// 32 minus log2 of the number of slots in use: the shift that turns a short key into a slot.
     shift: u32,
     /// Entries since the last reset.
     len: usize,
@@ -67,7 +67,7 @@ impl SeenIndex {
             self.generation = 1;
         }
         self.mask = size - 1;
-        self.shift = 64 - size.trailing_zeros();
+        self.shift = 32u32.saturating_sub(size.trailing_zeros());
         self.len = 0;
     }
 
@@ -78,7 +78,7 @@ impl SeenIndex {
 
     /// The home slot of a short key (tables have at most 2^32 slots, so its bits suffice).
     fn home(&self, short: u32) -> usize {
-        (u64::from(short) >> self.shift.saturating_sub(32)) as usize & self.mask
+        (short >> self.shift) as usize & self.mask
     }
 
     /// Doubles the slots in use, keeping the entries (only when a caller sees more items than it reset

@@ -4,7 +4,8 @@
 //! (estimated Jaccard similarity and line coverage; a pair that passes the coverage test in one direction
 //! only is marked as a containment pair, with its contained side, for the cluster stage); without the check, with the bucket's first member, as
 //! datatrove does. The pairs are written as sorted `(later, earlier)` edges. Sketches are read by document
-//! from the shards' files, and only a bucket's first members are held.
+//! from the shards' files (each read once while a cache of up to 16 MiB has room, `SKETCH_CACHE_BYTES`), and
+//! only a bucket's first members are held.
 
 use std::sync::Arc;
 
