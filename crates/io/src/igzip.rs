@@ -77,7 +77,8 @@ impl<R: BufRead> IgzipMembers<R> {
     }
 
     /// One decoder call: fills `output` with what the next input decodes to (possibly nothing, at the end
-    /// of an empty member); sets `done` at the end of the input.
+    /// of an empty member); sets `done` at the end of the input. An error is final: the decoder must not
+    /// be read on ([`GzipMembers`](crate::gzip::GzipMembers) returns it again on every later read).
     fn decode(&mut self) -> io::Result<()> {
         let input = self.input.fill_buf()?;
         if input.is_empty() && !self.in_member {
@@ -97,9 +98,15 @@ impl<R: BufRead> IgzipMembers<R> {
         // `avail_out` writable bytes of `output`, both alive and unaliased for the call; igzip reads and
         // writes only within them (it never writes through `next_in`).
         let ret = unsafe { isal::isal_inflate(&mut *self.state) };
-        let used = available - self.state.avail_in as usize;
-        let written = self.output.len() - self.state.avail_out as usize;
         (self.state.next_in, self.state.next_out) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // On some corrupt input igzip hands back bytes it buffered from an earlier call's input, which
+        // this reader has already consumed: that is an error, never a negative count.
+        let (Some(used), Some(written)) = (
+            available.checked_sub(self.state.avail_in as usize),
+            self.output.len().checked_sub(self.state.avail_out as usize),
+        ) else {
+            return Err(self.invalid("corrupt deflate data"));
+        };
         self.input.consume(used);
         self.compressed_offset += used as u64;
         if ret < 0 {
