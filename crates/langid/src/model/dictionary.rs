@@ -63,16 +63,17 @@ pub(crate) struct FeatureScratch {
 impl FeatureScratch {
     /// Lets go of buffers a huge token grew, so a thread does not keep them for good.
     pub(crate) fn trim(&mut self) {
-        const KEEP_BYTES: usize = 1 << 16;
-        if self.bracketed.capacity() > KEEP_BYTES {
-            self.bracketed = Vec::new();
-        }
-        if self.word_hashes.capacity() > KEEP_BYTES {
-            self.word_hashes = Vec::new();
-        }
-        if self.buckets.capacity() > KEEP_BYTES {
-            self.buckets = Vec::new();
-        }
+        trim_over(&mut self.bracketed);
+        trim_over(&mut self.word_hashes);
+        trim_over(&mut self.buckets);
+    }
+}
+
+/// Drops `buffer` when it holds more than 64 KiB.
+fn trim_over<T>(buffer: &mut Vec<T>) {
+    const KEEP_BYTES: usize = 1 << 16;
+    if buffer.capacity().saturating_mul(size_of::<T>()) > KEEP_BYTES {
+        *buffer = Vec::new();
     }
 }
 
