@@ -284,10 +284,17 @@ fn token_vectors_are_their_rows_summed_cold_warm_and_after_a_reset() {
         "after a reset"
     );
 
-    // Another dictionary (another load) never reads this one's vectors.
+    // Another dictionary (another load) never reads this one's vectors; the cache starts again in the
+    // buffers it had.
+    let buffer = scratch.tokens.vector_buffer();
     let other = lid176();
     assert_ne!(other.dictionary.id(), model.dictionary.id());
     cached_vector(&other, "zzqx", &mut scratch);
     assert_eq!(scratch.tokens.dictionary(), other.dictionary.id());
     assert_eq!(scratch.tokens.len(), 1);
+    assert_eq!(scratch.tokens.vector_buffer(), buffer);
+    assert_eq!(
+        cached_vector(&other, "zzqx", &mut scratch),
+        summed_rows(&other, "zzqx")
+    );
 }
