@@ -76,6 +76,41 @@ fn negative_lookaheads_are_removed_whole() {
 }
 
 #[test]
+fn widened_classes_keep_their_ascii_and_take_every_other_character() {
+    assert_eq!(
+        widen_non_ascii_classes(
+            "^[\\x{30}-\\x{39}\\x{660}]\\x{2E}[\\x{41}-\\x{5A}][\\x{61}-\\x{2C1}\\x{3B1}]+$"
+        ),
+        "^[\\x{30}-\\x{39}\\x{80}-\\x{10FFFF}]\\x{2E}[\\x{41}-\\x{5A}][\\x{61}-\\x{7F}\\x{80}-\\x{10FFFF}]+$"
+    );
+    // classes of another form, and escaped brackets, are left alone
+    assert_eq!(
+        widen_non_ascii_classes("[^\\x{100}]\\[x[a-z]"),
+        "[^\\x{100}]\\[x[a-z]"
+    );
+    // spaCy's URL pattern, widened, still matches every URL it matches, in any script
+    let en = english();
+    let superset = en.url_superset.as_ref().unwrap();
+    for s in [
+        "münchen.de",
+        "пример.рф",
+        "例え.jp",
+        "http://例え.テスト/パス",
+        "user:pässword@host.com",
+        "١٢٣.com",
+        "example.com:8080/é",
+        "x.co",
+    ] {
+        assert!(
+            superset.is_match(s) || !matches!(en.url.is_match(s), Ok(true)),
+            "{s}"
+        );
+    }
+    assert!(superset.is_match("пример.рф") && en.is_url("пример.рф"));
+    assert!(!superset.is_match("слово.") && !superset.is_match("т.е."));
+}
+
+#[test]
 fn one_search_for_the_look_behind_suffixes() {
     let en = english();
     let any = en.suffix_behind_any.as_ref().unwrap();
