@@ -122,15 +122,25 @@ impl MinHasher {
             self.fold_shingles::<0>(tokens, n, unit_starts, mins, &mut lines);
         }
         self.densify(mins);
-        let mut band_keys = Vec::with_capacity(self.bands);
-        let mut bytes = Vec::with_capacity(self.rows * 4);
-        for (band, chunk) in mins.chunks(self.rows).enumerate() {
-            bytes.clear();
-            for v in chunk {
-                bytes.extend_from_slice(&v.to_le_bytes());
+        // A band's bytes in a buffer on the stack for the usual band sizes.
+        let (mut stack, mut heap) = ([0u8; 4 * STACK_ROWS], Vec::new());
+        let bytes = match stack.get_mut(..self.rows * 4) {
+            Some(bytes) => bytes,
+            None => {
+                heap.resize(self.rows * 4, 0);
+                heap.as_mut_slice()
             }
-            band_keys.push(xxh3_64_with_seed(&bytes, band as u64));
-        }
+        };
+        let band_keys = mins
+            .chunks(self.rows)
+            .enumerate()
+            .map(|(band, chunk)| {
+                for (slot, v) in bytes.chunks_exact_mut(4).zip(chunk) {
+                    slot.copy_from_slice(&v.to_le_bytes());
+                }
+                xxh3_64_with_seed(bytes, band as u64)
+            })
+            .collect();
         let sketch = mins.iter().map(|&v| v as u16).collect();
         Some(Signature {
             band_keys,
@@ -190,16 +200,18 @@ impl MinHasher {
 
     /// Fills every empty bin of `mins` from the first filled bin on its probe sequence (see the module
     /// docs); leaves `mins` alone when every bin, or none, is filled.
-    fn densify(&self, mins: &mut [u32]) {
+    fn densify(&self, mins: &mut Vec<u32>) {
         let k = mins.len();
         let filled = mins.iter().filter(|&&m| m != u32::MAX).count();
         if filled == 0 || filled == k {
             return;
         }
-        // Probes look at the bins as filled by shingles, never at values filled in here.
-        let original = mins.to_vec();
+        // Probes look at the bins as filled by shingles, never at values filled in here: a copy of them
+        // past the bins, in the vector's spare capacity (no allocation once it has grown).
+        mins.extend_from_within(..);
+        let (bins, original) = mins.split_at_mut(k);
         let value_of = |bin: usize| original.get(bin).copied().filter(|&m| m != u32::MAX);
-        for (i, m) in mins.iter_mut().enumerate() {
+        for (i, m) in bins.iter_mut().enumerate() {
             if *m != u32::MAX {
                 continue;
             }
@@ -210,8 +222,13 @@ impl MinHasher {
                 .or_else(|| (1..k).find_map(|d| value_of((i + d) % k)))
                 .unwrap_or(u32::MAX);
         }
+        mins.truncate(k);
     }
 }
+
+/// Rows per band up to which a band's bytes are gathered on the stack to compute its key (the default is
+/// 8).
+const STACK_ROWS: usize = 64;
 
 /// The shingle size the loop of [`MinHasher::signature_with_lines`] is specialised for (the default).
 const DEFAULT_NGRAM: usize = 5;
