@@ -133,13 +133,9 @@ impl CopyWriter {
             None => b.push(0),
         }
         put_len(b, lines.line_lens.len());
-        for len in &lines.line_lens {
-            b.extend_from_slice(&len.to_le_bytes());
-        }
-        for &token in &lines.tokens {
-            // Token hashes have 32 bits (see `Tokenizer`): the high half is always zero.
-            b.extend_from_slice(&(token as u32).to_le_bytes());
-        }
+        put_u32s(b, lines.line_lens.iter().copied());
+        // Token hashes have 32 bits (see `Tokenizer`): the high half is always zero.
+        put_u32s(b, lines.tokens.iter().map(|&token| token as u32));
         self.tokens.record_done()
     }
 
@@ -153,6 +149,18 @@ impl CopyWriter {
 
 fn put_len(b: &mut Vec<u8>, len: usize) {
     b.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
+}
+
+/// Appends `values` as little-endian `u32`s: the room made at once and filled in one loop (one
+/// `extend_from_slice` per value checks the capacity and moves the length every time, and is not
+/// vectorised).
+fn put_u32s(b: &mut Vec<u8>, values: impl ExactSizeIterator<Item = u32>) {
+    let start = b.len();
+    b.resize(start + 4 * values.len(), 0);
+    let (room, _) = b.get_mut(start..).unwrap_or_default().as_chunks_mut::<4>();
+    for (slot, v) in room.iter_mut().zip(values) {
+        *slot = v.to_le_bytes();
+    }
 }
 
 fn put_str(b: &mut Vec<u8>, s: &str) {
@@ -221,8 +229,7 @@ impl CopyReader {
     }
 
     fn u32(&mut self) -> Result<u32, DedupError> {
-        let b = self.exact(4)?;
-        Ok(b.try_into().map(u32::from_le_bytes).unwrap_or(0))
+        Ok(le_u32(self.exact(4)?))
     }
 
     fn u64(&mut self) -> Result<u64, DedupError> {
@@ -306,20 +313,26 @@ impl CopyReader {
             _ => return Err(self.damaged("bad presence byte")),
         };
         let lines = self.u32()? as usize;
-        let line_lens: Vec<u32> = self
-            .exact(lines * 4)?
-            .chunks_exact(4)
-            .map(|c| c.try_into().map(u32::from_le_bytes).unwrap_or(0))
-            .collect();
+        let line_lens = read_u32s(self.exact(lines * 4)?, |n| n);
         let count = line_lens.iter().map(|&n| n as usize).sum::<usize>();
-        let tokens = self
-            .exact(count * 4)?
-            .chunks_exact(4)
-            .map(|c| c.try_into().map(u32::from_le_bytes).map_or(0, u64::from))
-            .collect();
+        let tokens = read_u32s(self.exact(count * 4)?, u64::from);
         self.records += 1;
         Ok(Some((host, TokenLines { tokens, line_lens })))
     }
+}
+
+/// The little-endian `u32` of four bytes.
+fn le_u32(bytes: &[u8]) -> u32 {
+    bytes.try_into().map_or(0, u32::from_le_bytes)
+}
+
+/// The little-endian `u32`s of `bytes`, each turned into a `T` by `f`, in a vector of their number (read as
+/// whole four-byte arrays, in a loop the compiler vectorises).
+fn read_u32s<T>(bytes: &[u8], f: impl Fn(u32) -> T) -> Vec<T> {
+    let (words, _) = bytes.as_chunks::<4>();
+    let mut out = Vec::with_capacity(words.len());
+    out.extend(words.iter().map(|&w| f(u32::from_le_bytes(w))));
+    out
 }
 
 #[cfg(test)]
@@ -354,7 +367,7 @@ mod tests {
             ..Document::default()
         };
         let lines = TokenLines {
-            tokens: vec![1, 2, 3],
+            tokens: vec![1, 0x8000_0002, 0xFFFF_FFFF],
             line_lens: vec![2, 1],
         };
         let mut w = CopyWriter::create(Some(&docs), &tokens, Durability::Synced).unwrap();

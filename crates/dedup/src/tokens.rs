@@ -61,6 +61,7 @@ impl Tokenizer {
         self.single = false;
         let bytes = text.as_bytes();
         let classes = ascii_classes();
+        let two_bytes = two_byte_table();
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
             // ASCII fast path: letters and digits extend the word, anything else ends it.
@@ -112,6 +113,33 @@ impl Tokenizer {
                 }
                 continue;
             }
+            // A two-byte character (Latin with accents, Greek, Cyrillic, Hebrew, Arabic…) through its
+            // table entry, and the rest of its word with it.
+            if let Some(entry) = two_byte_entry(two_bytes, bytes, i) {
+                match entry {
+                    TwoByte::Word(lower) => {
+                        if self.single {
+                            self.flush(out);
+                        }
+                        self.buf.extend_from_slice(&lower);
+                        i = self.extend_word(classes, two_bytes, bytes, i + 2);
+                        continue;
+                    }
+                    TwoByte::Mark(char_bytes) => {
+                        if !self.buf.is_empty() {
+                            self.buf.extend_from_slice(&char_bytes);
+                        }
+                        i += 2;
+                        continue;
+                    }
+                    TwoByte::Separator => {
+                        self.flush(out);
+                        i += 2;
+                        continue;
+                    }
+                    TwoByte::Other => {}
+                }
+            }
             // `i` is always at a character boundary: it only advances by whole characters.
             let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
                 break;
@@ -139,6 +167,32 @@ impl Tokenizer {
             }
         }
         self.flush(out);
+    }
+
+    /// Appends the lowercased ASCII letters and digits and two-byte word characters (the common
+    /// [`TwoByte::Word`]s) of the word that goes on at `i` to the token being built; returns where they end
+    /// (at anything else, which [`Tokenizer::hash_tokens`] then takes as usual).
+    #[inline]
+    fn extend_word(
+        &mut self,
+        classes: &[u8; 256],
+        two_bytes: &TwoByteTable,
+        bytes: &[u8],
+        mut i: usize,
+    ) -> usize {
+        while let Some(&b) = bytes.get(i) {
+            let class = ascii_class(classes, b);
+            if class & (ASCII_LOWER | ASCII_UPPER) != 0 {
+                self.buf.push(b.to_ascii_lowercase());
+                i += 1;
+            } else if let Some(TwoByte::Word(lower)) = two_byte_entry(two_bytes, bytes, i) {
+                self.buf.extend_from_slice(&lower);
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        i
     }
 
     #[inline(always)]
@@ -313,6 +367,67 @@ fn ascii_class(classes: &[u8; 256], b: u8) -> u8 {
 #[inline]
 fn token_hash(bytes: &[u8]) -> u64 {
     xxh3_64(bytes) & 0xFFFF_FFFF
+}
+
+/// How a two-byte character (U+0080 to U+07FF) takes part in tokens: what [`Tokenizer::hash_tokens`]
+/// does with it, decided once per character when the table is built.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum TwoByte {
+    /// A word character whose lowercase is one two-byte character: these UTF-8 bytes.
+    Word([u8; 2]),
+    /// A combining mark: these (its own) UTF-8 bytes extend the current token.
+    Mark([u8; 2]),
+    /// Ends the current token.
+    Separator,
+    /// Anything else (a lowercase of another length, or of several characters): the general way.
+    Other,
+}
+
+/// First code point with a two-byte UTF-8 encoding.
+const TWO_BYTE_FIRST: u32 = 0x80;
+/// The [`TwoByte`] of every two-byte character, by code point from [`TWO_BYTE_FIRST`].
+type TwoByteTable = [TwoByte; 0x800 - TWO_BYTE_FIRST as usize];
+
+/// The [`TwoByte`] table, built once from [`classify`] and [`single_lowercase`], so that it agrees with the
+/// general way by construction.
+fn two_byte_table() -> &'static TwoByteTable {
+    static TABLE: std::sync::OnceLock<TwoByteTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|k| {
+            let Some(c) = u32::try_from(k)
+                .ok()
+                .and_then(|k| char::from_u32(TWO_BYTE_FIRST + k))
+            else {
+                return TwoByte::Other;
+            };
+            let utf8 = |c: char| {
+                let mut bytes = [0u8; 2];
+                (c.len_utf8() == 2).then(|| {
+                    c.encode_utf8(&mut bytes);
+                    bytes
+                })
+            };
+            match (classify(c), single_lowercase(c).and_then(utf8)) {
+                (CharClass::Word, Some(lower)) => TwoByte::Word(lower),
+                (CharClass::Mark, _) => utf8(c).map_or(TwoByte::Other, TwoByte::Mark),
+                (CharClass::Separator, _) => TwoByte::Separator,
+                _ => TwoByte::Other,
+            }
+        })
+    })
+}
+
+/// The [`TwoByte`] entry of the character at `i` of `bytes` (valid UTF-8, `i` at a character boundary)
+/// when it is a two-byte character; `None` otherwise.
+#[inline(always)]
+fn two_byte_entry(table: &TwoByteTable, bytes: &[u8], i: usize) -> Option<TwoByte> {
+    let (&lead, &next) = (bytes.get(i)?, bytes.get(i + 1)?);
+    // Lead bytes of two-byte characters are 0xC2 to 0xDF; the next byte is a continuation byte.
+    if lead & 0xE0 != 0xC0 {
+        return None;
+    }
+    let cp = (u32::from(lead & 0x1F) << 6) | u32::from(next & 0x3F);
+    table.get(cp.checked_sub(TWO_BYTE_FIRST)? as usize).copied()
 }
 
 /// Appends the UTF-8 bytes of `c`: four bytes copied at once (a fixed-size copy, not a call to
@@ -639,6 +754,90 @@ mod tests {
             assert_eq!(classify_cached(c), (classify(c), single_lowercase(c)), "{c:?}");
         }
         assert_eq!(classify_cached('\u{20000}'), (CharClass::Single, None));
+    }
+
+    /// The rules of the module docs applied character by character, the slow way: what every fast path
+    /// of [`Tokenizer::hash_tokens`] must agree with.
+    fn reference_tokens(text: &str) -> Vec<u64> {
+        fn flush(buf: &mut String, single: &mut bool, out: &mut Vec<u64>) {
+            if !buf.is_empty() {
+                out.push(token_hash(buf.as_bytes()));
+                buf.clear();
+            }
+            *single = false;
+        }
+        let (mut out, mut buf, mut single) = (Vec::new(), String::new(), false);
+        for c in text.chars() {
+            match classify(c) {
+                CharClass::Word => {
+                    if single {
+                        flush(&mut buf, &mut single, &mut out);
+                    }
+                    buf.extend(c.to_lowercase());
+                }
+                CharClass::Mark => {
+                    if !buf.is_empty() {
+                        buf.push(c);
+                    }
+                }
+                CharClass::Single => {
+                    flush(&mut buf, &mut single, &mut out);
+                    buf.extend(c.to_lowercase());
+                    single = true;
+                }
+                CharClass::Separator => flush(&mut buf, &mut single, &mut out),
+            }
+        }
+        flush(&mut buf, &mut single, &mut out);
+        out
+    }
+
+    #[test]
+    fn every_two_byte_character_tokenizes_by_the_rules() {
+        for c in (0x80..0x800).filter_map(char::from_u32) {
+            for text in [
+                format!("{c}"),
+                format!("A{c}b"),
+                format!("{c}{c}X z"),
+                format!("x {c}, \u{e9}{c}Q\u{301} end of a longer line"),
+                format!("\u{4e2d}{c}\u{3099}{c}"),
+            ] {
+                assert_eq!(toks(&text), reference_tokens(&text), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn mixed_scripts_tokenize_by_the_rules() {
+        // Random texts over characters that take every way through the tokenizer: ASCII words of every
+        // case and length, separators, two-byte letters, marks and signs, characters whose lowercase
+        // is longer or of another length, scripts without spaces, and four-byte characters.
+        let alphabet: Vec<char> = "aZq09 ,.-'\n\té\u{c9}\u{df}\u{430}\u{416}\u{3a3}\u{5d0}\u{627}\u{301}\u{64b}\u{b7}\u{a9}\
+             \u{130}\u{23a}\u{1e9e}\u{212a}\u{4e2d}\u{3042}\u{3099}\u{e01}\u{e48}\u{2019}\u{200d}\u{ff01}\u{20000}\u{1f600}"
+            .chars()
+            .collect();
+        let mut state = 5u64;
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = (state >> 59) as usize * 2;
+            let text: String = (0..len)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let pick = (state >> 33) as usize;
+                    // Runs of ASCII letters half the time, so that words of every length occur.
+                    if pick & 1 == 0 {
+                        char::from(b'a' + (pick / 2 % 26) as u8)
+                    } else {
+                        alphabet[pick / 2 % alphabet.len()]
+                    }
+                })
+                .collect();
+            assert_eq!(toks(&text), reference_tokens(&text), "{text:?}");
+        }
     }
 
     #[test]

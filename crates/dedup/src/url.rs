@@ -51,13 +51,14 @@ pub fn url_key(url: &str) -> Option<u64> {
     if authority.is_empty() {
         return None;
     }
-    let normal = format!(
-        "{}://{}{}",
-        scheme.to_ascii_lowercase(),
-        authority.to_ascii_lowercase(),
-        if tail.is_empty() { "/" } else { tail }
-    );
-    Some(xxh3_64(normal.as_bytes()))
+    let tail = if tail.is_empty() { "/" } else { tail };
+    // Built in one allocation of its final size.
+    let mut normal = Vec::with_capacity(scheme.len() + 3 + authority.len() + tail.len());
+    normal.extend(scheme.bytes().map(|b| b.to_ascii_lowercase()));
+    normal.extend_from_slice(b"://");
+    normal.extend(authority.bytes().map(|b| b.to_ascii_lowercase()));
+    normal.extend_from_slice(tail.as_bytes());
+    Some(xxh3_64(&normal))
 }
 
 #[cfg(test)]
@@ -82,6 +83,12 @@ mod tests {
             url_key("https://a.example/?x=2")
         );
         assert_eq!(url_key("a.example/page"), None);
+        // The key is the hash of the normalised URL.
+        assert_eq!(
+            url_key(" HTTP://WWW.A.Example?q=B#F"),
+            Some(xxh3_64(b"http://www.a.example?q=B"))
+        );
+        assert_eq!(url_key("https://a.example"), Some(xxh3_64(b"https://a.example/")));
         assert_eq!(url_key("https:///page"), None);
     }
 }

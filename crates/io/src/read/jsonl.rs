@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use saring_core::{Document, Provenance, stable_id};
 use serde::de;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::{DocReader, ReadError, ReadErrorKind, ReaderConfig};
@@ -174,15 +175,18 @@ impl LineParser {
         };
         // Parsed straight into its fields; a line that fails is parsed again as a `Value` only to word the
         // error (not JSON at all, or JSON that is not an object).
-        let mut de = serde_json::Deserializer::from_str(line);
-        let parsed =
-            de::DeserializeSeed::deserialize(seed, &mut de).and_then(|fields| de.end().map(|()| fields));
-        let Ok(fields) = parsed else {
+        let invalid = || {
             let message = match serde_json::from_str::<Value>(line) {
                 Ok(_) => "the line is not a JSON object".to_owned(),
                 Err(e) => format!("invalid JSON: {e}"),
             };
-            return Err(error(ReadErrorKind::InvalidJson, message));
+            error(ReadErrorKind::InvalidJson, message)
+        };
+        let mut de = serde_json::Deserializer::from_str(line);
+        let parsed =
+            de::DeserializeSeed::deserialize(seed, &mut de).and_then(|fields| de.end().map(|()| fields));
+        let Ok(fields) = parsed else {
+            return Err(invalid());
         };
         let LineFields {
             text,
@@ -191,9 +195,12 @@ impl LineParser {
             metadata,
             mut rest,
         } = fields;
-        let text = match text {
-            Some(Value::String(text)) => text,
-            Some(other) => {
+        let text = match text.map(|raw| (raw, json_string(raw.get()))) {
+            Some((_, Some(Ok(text)))) => text,
+            // A string serde_json does not take (a lone surrogate escape): the line is not valid JSON.
+            Some((_, Some(Err(_)))) => return Err(invalid()),
+            Some((raw, None)) => {
+                let other = serde_json::from_str::<Value>(raw.get()).unwrap_or(Value::Null);
                 let message = format!(
                     "field `{}` is {}, not a string. Is your `text_field` correct?",
                     self.text_field,
@@ -252,10 +259,11 @@ impl LineParser {
 }
 
 /// A line's object split into the fields the reader maps to their own places (`None`: absent) and the
-/// rest. When a key repeats, its last value counts, as in a parsed `Value`.
+/// rest. When a key repeats, its last value counts, as in a parsed `Value`. The text is kept as the JSON
+/// of its value, a slice of the line, and decoded by [`json_string`].
 #[derive(Default)]
-struct LineFields {
-    text: Option<Value>,
+struct LineFields<'a> {
+    text: Option<&'a RawValue>,
     id: Option<Value>,
     url: Option<Value>,
     metadata: Option<Value>,
@@ -297,42 +305,68 @@ impl FieldsSeed<'_> {
     }
 }
 
-impl LineFields {
-    fn put(&mut self, key: FieldKey, value: Value) {
-        match key {
-            FieldKey::Text => self.text = Some(value),
-            FieldKey::Id => self.id = Some(value),
-            FieldKey::Url => self.url = Some(value),
-            FieldKey::Metadata => self.metadata = Some(value),
-            FieldKey::Other(key) => {
-                self.rest.insert(key, value);
-            }
-        }
-    }
-}
-
 impl<'de> de::DeserializeSeed<'de> for FieldsSeed<'_> {
-    type Value = LineFields;
+    type Value = LineFields<'de>;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<LineFields, D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<LineFields<'de>, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
 impl<'de> de::Visitor<'de> for FieldsSeed<'_> {
-    type Value = LineFields;
+    type Value = LineFields<'de>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<LineFields, A::Error> {
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<LineFields<'de>, A::Error> {
         let mut fields = LineFields::default();
         while let Some(key) = map.next_key_seed(&self)? {
-            fields.put(key, map.next_value()?);
+            match key {
+                FieldKey::Text => fields.text = Some(map.next_value()?),
+                FieldKey::Id => fields.id = Some(map.next_value()?),
+                FieldKey::Url => fields.url = Some(map.next_value()?),
+                FieldKey::Metadata => fields.metadata = Some(map.next_value()?),
+                FieldKey::Other(key) => {
+                    fields.rest.insert(key, map.next_value()?);
+                }
+            }
         }
         Ok(fields)
     }
+}
+
+/// The string the JSON value `raw` stands for, when it is a string: `None` when it is another value,
+/// an error when serde_json would not take it. Decoded straight into a string of its final size (a text
+/// parsed by serde_json grows its scratch buffer by doubling at every escape, then is copied out of it);
+/// a string with a `\u` escape, rarer, is left to serde_json, so every value is serde_json's.
+fn json_string(raw: &str) -> Option<serde_json::Result<String>> {
+    let body = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let by_serde_json = || Some(serde_json::from_str(raw));
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+        // A backslash and the byte after it are ASCII: both ends are character boundaries.
+        let (Some(before), Some(after)) = (rest.get(..at), rest.get(at + 2..)) else {
+            return by_serde_json();
+        };
+        out.push_str(before);
+        out.push(match rest.as_bytes().get(at + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            _ => return by_serde_json(),
+        });
+        rest = after;
+    }
+    out.push_str(rest);
+    Some(Ok(out))
 }
 
 /// Keys are read through the seed too: compared in place, copied only when kept.
@@ -496,6 +530,37 @@ mod tests {
         assert_eq!(doc.metadata["url"]["a"], 1);
         assert_eq!(doc.metadata["metadata"], 3);
         assert_eq!(doc.metadata["z"], Value::Null);
+    }
+
+    #[test]
+    fn texts_decode_as_serde_json_decodes_them() {
+        let literals = [
+            r#""""#,
+            r#""plain é 中 text""#,
+            r#""\"quoted\" \\ \/ \b\f\n\r\t end""#,
+            r#""\n""#,
+            r#""\\\\""#,
+            r#""a\\""#,
+            r#""\u00e9t\u00C9 \ud83d\ude00 x""#,
+            r#""\u0041\n""#,
+            r#""lone \ud83d surrogate""#,
+            r#""\udc00""#,
+        ];
+        for literal in literals {
+            let ours = json_string(literal).expect("a string");
+            match serde_json::from_str::<String>(literal) {
+                Ok(want) => assert_eq!(ours.unwrap(), want, "{literal}"),
+                Err(_) => assert!(ours.is_err(), "{literal}"),
+            }
+        }
+        for other in ["3", "null", r#"["a"]"#, r#"{"a":"b"}"#] {
+            assert!(json_string(other).is_none(), "{other}");
+        }
+        // Through the reader: a lone surrogate is invalid JSON, as it was when serde_json parsed the text.
+        let lines = concat!(r#"{"text":"x\ud800y"}"#, "\n", r#"{"text":"tab\tquote\"\u00e9"}"#);
+        let (_, docs) = read(lines.as_bytes(), &ReaderConfig::default());
+        assert_eq!(docs[0].as_ref().unwrap_err().kind, ReadErrorKind::InvalidJson);
+        assert_eq!(docs[1].as_ref().unwrap().text, "tab\tquote\"\u{e9}");
     }
 
     #[test]
