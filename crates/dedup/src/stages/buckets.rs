@@ -3,11 +3,9 @@
 //! `max_bucket_checks` first members of its bucket and paired with the first that passes the check
 //! (estimated Jaccard similarity and line coverage; a pair that passes the coverage test in one direction
 //! only is marked as a containment pair, with its contained side, for the cluster stage); without the check, with the bucket's first member, as
-//! datatrove does. The pairs are written as sorted `(later, earlier)` edges. Sketches are read by document
-//! from the shards' files (each read once while a cache of up to 16 MiB has room, `SKETCH_CACHE_BYTES`), and
-//! only a bucket's first members are held.
-
-use std::sync::Arc;
+//! datatrove does. The pairs are written as sorted `(later, earlier)` edges. Sketches come from the shards'
+//! files through a [`ShardSketches`] (the first 48 MiB of records read whole, the rest by document with a
+//! cache), and only a bucket's first members are held.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -16,7 +14,7 @@ use super::signatures::band_file;
 use super::{SORT_BUFFER_PAIRS, StageOutcome, StageTask, for_my_tasks};
 use crate::cluster::{ClusterParams, contained_side, edge_earlier};
 use crate::minhash::{jaccard_estimate, line_coverages};
-use crate::records::{ShardSketches, Sketch};
+use crate::records::{ShardSketches, SketchRef};
 use crate::runs::{RunWriter, merge_runs};
 use crate::work::{Plan, io_error, is_mine, shard_name};
 use crate::{DedupConfig, DedupError};
@@ -86,9 +84,9 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
 }
 
 /// A bucket being read: its key, its first members (with sketches once read) and its size so far.
-struct Bucket {
+struct Bucket<'a> {
     key: u64,
-    first: Vec<(u64, Option<Arc<Sketch>>)>,
+    first: Vec<(u64, Option<SketchRef<'a>>)>,
     size: usize,
 }
 
@@ -140,13 +138,13 @@ fn band_edges(
                 continue;
             };
             counts.candidate_pairs += 1;
-            if jaccard_estimate(&other.sketch, &this.sketch) < threshold {
+            if jaccard_estimate(other.sketch(), this.sketch()) < threshold {
                 counts.rejected_pairs += 1;
                 continue;
             }
             let contained = match params.line_coverage_threshold {
                 Some(t) => {
-                    let (earlier_in_later, later_in_earlier) = line_coverages(&other.lines, &this.lines);
+                    let (earlier_in_later, later_in_earlier) = line_coverages(other.lines(), this.lines());
                     if earlier_in_later.max(later_in_earlier) < t {
                         counts.rejected_pairs += 1;
                         continue;

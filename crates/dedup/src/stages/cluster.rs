@@ -140,8 +140,8 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             let ka = sketches.sketch(numbering.address(ra))?;
             let kb = sketches.sketch(numbering.address(rb))?;
             if let (Some(ka), Some(kb)) = (ka, kb)
-                && (jaccard_estimate(&ka.sketch, &kb.sketch) < link
-                    || coverage.is_some_and(|t| line_coverage(&ka.lines, &kb.lines) < t))
+                && (jaccard_estimate(ka.sketch(), kb.sketch()) < link
+                    || coverage.is_some_and(|t| line_coverage(ka.lines(), kb.lines()) < t))
             {
                 counts.stats.rejected_pairs += 1;
                 continue;
@@ -298,7 +298,7 @@ fn report(
                 .or_default() += 1;
             if let Some(first) = &first
                 && let Some(this) = sketches.sketch(numbering.address(d))?
-                && jaccard_estimate(&first.sketch, &this.sketch) < FAR_JACCARD
+                && jaccard_estimate(first.sketch(), this.sketch()) < FAR_JACCARD
             {
                 far += 1;
             }
