@@ -7,11 +7,13 @@
 //! files through a [`ShardSketches`] (the first 48 MiB of records read whole, the rest by document with a
 //! cache), and only a bucket's first members are held.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::signatures::band_file;
-use super::{SORT_BUFFER_PAIRS, StageOutcome, StageTask, for_my_tasks};
+use super::{SORT_BUFFER_PAIRS, Shared, StageOutcome, StageTask, for_my_tasks};
 use crate::cluster::{ClusterParams, contained_side, edge_earlier};
 use crate::minhash::{jaccard_estimate, line_coverages};
 use crate::records::{ShardSketches, SketchRef};
@@ -38,7 +40,7 @@ pub(super) fn band_name(band: usize) -> String {
 }
 
 /// The sketch files of every shard, for reads by document.
-pub(super) fn open_sketches(plan: &Plan, num_perm: usize) -> Result<ShardSketches, DedupError> {
+fn open_sketches(plan: &Plan, num_perm: usize) -> Result<ShardSketches, DedupError> {
     for shard in 0..plan.files.len() {
         plan.require::<serde_json::Value>("signatures", &shard_name(shard))?;
     }
@@ -50,7 +52,26 @@ pub(super) fn open_sketches(plan: &Plan, num_perm: usize) -> Result<ShardSketche
     )
 }
 
-pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result<StageOutcome, DedupError> {
+/// The sketches of every shard, shared with the other stages of a one-shot run (`shared`; the cluster
+/// stage is the `last` to read them) or opened for this stage alone.
+pub(super) fn sketches_for(
+    plan: &Plan,
+    num_perm: usize,
+    shared: Option<&Shared>,
+    last: bool,
+) -> Result<Arc<ShardSketches>, DedupError> {
+    match shared {
+        Some(shared) => shared.sketches(last, || open_sketches(plan, num_perm)),
+        None => open_sketches(plan, num_perm).map(Arc::new),
+    }
+}
+
+pub(super) fn run(
+    plan: &Plan,
+    task: &StageTask,
+    config: &DedupConfig,
+    shared: Option<&Shared>,
+) -> Result<StageOutcome, DedupError> {
     let bands = config.bands;
     let num_perm = config.bands * config.rows;
     let params = config.cluster_params();
@@ -62,7 +83,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
     let counts: Vec<(usize, BandCounts)> = if pending.is_empty() {
         Vec::new()
     } else {
-        let sketches = open_sketches(plan, num_perm)?;
+        let sketches = sketches_for(plan, num_perm, shared, false)?;
         pending
             .par_iter()
             .map(|&band| {

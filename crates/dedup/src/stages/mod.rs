@@ -26,6 +26,7 @@ mod lines;
 mod signatures;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use saring_core::Document;
 use saring_io::{ReaderConfig, open_input};
@@ -33,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use filter::write_stats;
 
+use crate::records::ShardSketches;
 use crate::work::{Durability, Plan};
 use crate::{DedupConfig, DedupError, DedupStats};
 
@@ -110,18 +112,53 @@ pub struct StageOutcome {
 /// Runs rank `task.rank`'s tasks of `stage`. Earlier stages must be complete for the tasks they feed; if
 /// not, the error names the missing stage.
 pub fn run_stage(stage: Stage, task: &StageTask, config: &DedupConfig) -> Result<StageOutcome, DedupError> {
-    run_stage_keeping(stage, task, config, true, Durability::Synced)
+    run_stage_keeping(stage, task, config, true, Durability::Synced, None)
+}
+
+/// What the stages of a one-shot run hand each other in memory besides the work files (the stages of a
+/// staged run, which may be separate processes, share only the files): the sketches the bucket stage
+/// read, for the cluster stage, which then needs not read them again.
+#[derive(Default)]
+pub(crate) struct Shared {
+    /// The sketches of every shard, once opened.
+    sketches: Mutex<Option<Arc<ShardSketches>>>,
+}
+
+impl Shared {
+    /// The sketches opened by an earlier stage of the run, or newly opened with `open` (and kept for a
+    /// later stage unless `last`, the last stage to read them).
+    fn sketches(
+        &self,
+        last: bool,
+        open: impl FnOnce() -> Result<ShardSketches, DedupError>,
+    ) -> Result<Arc<ShardSketches>, DedupError> {
+        // A poisoned lock only means another thread panicked; the value itself is whole.
+        let mut slot = self
+            .sketches
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let sketches = match slot.take() {
+            Some(sketches) => sketches,
+            None => Arc::new(open()?),
+        };
+        if !last {
+            *slot = Some(Arc::clone(&sketches));
+        }
+        Ok(sketches)
+    }
 }
 
 /// [`run_stage`], where `documents` says whether the `lines` stage keeps a copy of the documents for the
-/// `filter` stage (a one-shot run that writes only the clusters keeps none), and `durability` whether the
-/// work files are synced (a one-shot run's are scratch).
+/// `filter` stage (a one-shot run that writes only the clusters keeps none), `durability` whether the
+/// work files are synced (a one-shot run's are scratch), and `shared` what a one-shot run's stages hand
+/// each other in memory.
 pub(crate) fn run_stage_keeping(
     stage: Stage,
     task: &StageTask,
     config: &DedupConfig,
     documents: bool,
     durability: Durability,
+    shared: Option<&Shared>,
 ) -> Result<StageOutcome, DedupError> {
     config.validate()?;
     if task.rank >= task.world_size.max(1) {
@@ -142,8 +179,8 @@ pub(crate) fn run_stage_keeping(
         Stage::Lines => lines::run(&plan, task, config, documents),
         Stage::Boilerplate => boilerplate::run(&plan, task, config),
         Stage::Signatures => signatures::run(&plan, task, config),
-        Stage::Buckets => buckets::run(&plan, task, config),
-        Stage::Cluster => cluster::run(&plan, task, config),
+        Stage::Buckets => buckets::run(&plan, task, config, shared),
+        Stage::Cluster => cluster::run(&plan, task, config, shared),
         Stage::Filter => filter::run(&plan, task, config),
     })
 }
@@ -249,4 +286,25 @@ pub(crate) fn for_my_tasks(
 pub(crate) fn keep_messages(into: &mut Vec<String>, messages: impl IntoIterator<Item = String>) {
     let room = MAX_ERROR_MESSAGES.saturating_sub(into.len());
     into.extend(messages.into_iter().take(room));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_one_shot_run_reads_the_sketches_once_and_frees_them_after_the_last_stage() {
+        let shared = Shared::default();
+        let mut opened = 0;
+        let mut open = || {
+            opened += 1;
+            ShardSketches::open(0, |_| PathBuf::new(), |_| PathBuf::new(), 4)
+        };
+        let buckets = shared.sketches(false, &mut open).unwrap();
+        let cluster = shared.sketches(true, &mut open).unwrap();
+        assert!(Arc::ptr_eq(&buckets, &cluster));
+        drop((buckets, cluster));
+        shared.sketches(true, &mut open).unwrap();
+        assert_eq!(opened, 2, "the last stage let them go");
+    }
 }
