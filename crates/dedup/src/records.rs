@@ -157,9 +157,9 @@ impl SketchRef<'_> {
 }
 
 /// Reads of documents' sketches by address: every shard's record ends (`sidx`, 8 bytes per document) are
-/// held in memory. The records of the first documents, up to [`LOADED_SKETCH_BYTES`] over all shards, are
-/// read whole when opened, in large sequential reads, and served from memory; any other sketch is one
-/// positioned read of `sketch`, kept up to [`SKETCH_CACHE_BYTES`]: the members of a band's buckets are
+/// held in memory. When all the shards' records fit in [`LOADED_SKETCH_BYTES`], they are read whole when
+/// opened, in large sequential reads, and served from memory; otherwise each sketch is one positioned
+/// read of `sketch`, kept up to [`SKETCH_CACHE_BYTES`]: the members of a band's buckets are
 /// mostly the same near copies in every band, so most reads are repeats, and each was a system call, an
 /// allocation and a copy (on 100,000 documents, the bucket and cluster stages asked for about 37,000).
 pub(crate) struct ShardSketches {
@@ -174,13 +174,13 @@ struct ShardSketchFile {
     file: File,
     /// Where each record ends, after a leading 0.
     ends: Vec<u64>,
-    /// The file's first bytes, as `u16`s: the records of the documents below `loaded_docs`.
+    /// The file's records read whole, as `u16`s: those of the documents below `loaded_docs`.
     loaded: Vec<u16>,
     loaded_docs: usize,
 }
 
-/// Bytes of sketch records a [`ShardSketches`] reads into memory when opened (a fixed budget, so the
-/// memory does not grow with the corpus: 100,000 documents take about 26 MB).
+/// Bytes of sketch records a [`ShardSketches`] reads into memory when opened, if they all fit (a fixed
+/// budget, so the memory does not grow with the corpus: 100,000 documents take about 26 MB).
 const LOADED_SKETCH_BYTES: u64 = 48 << 20;
 /// Bytes of sketches read by document that a [`ShardSketches`] keeps at most (estimated); past that,
 /// further reads are not kept, so the memory does not grow with the corpus.
@@ -196,8 +196,8 @@ struct SketchCache {
 }
 
 impl ShardSketches {
-    /// Opens `sketch(shard)` and reads `sidx(shard)` for every shard, and the records of each shard's
-    /// first documents while the budget lasts.
+    /// Opens `sketch(shard)` and reads `sidx(shard)` for every shard, and every shard's records when
+    /// they fit the budget.
     pub(crate) fn open(
         shards: usize,
         sketch: impl Fn(usize) -> PathBuf,
@@ -213,31 +213,41 @@ impl ShardSketches {
         sketch: impl Fn(usize) -> PathBuf,
         sidx: impl Fn(usize) -> PathBuf,
         num_perm: usize,
-        mut budget: u64,
+        budget: u64,
     ) -> Result<ShardSketches, DedupError> {
-        let files = (0..shards)
+        let mut files = (0..shards)
             .map(|s| {
                 let (path, index) = (sketch(s), sidx(s));
-                let mut file = File::open(&path).map_err(|e| io_error(&path, e))?;
+                let file = File::open(&path).map_err(|e| io_error(&path, e))?;
                 let ends = std::fs::read(&index).map_err(|e| io_error(&index, e))?;
-                let ends: Vec<u64> = ends.chunks_exact(8).map(le_u64).collect();
-                let size = file.metadata().map_err(|e| io_error(&path, e))?.len();
-                // The longest run of whole records from the start that is in the file and the budget
-                // (a record cut short stays out, for a positioned read to report).
-                let fits = size.min(budget);
-                let loaded_docs = ends.iter().skip(1).take_while(|&&end| end <= fits).count();
-                let bytes = ends.get(loaded_docs).copied().unwrap_or(0);
-                budget -= bytes;
-                let loaded = load_u16s(&mut file, bytes).map_err(|e| io_error(&path, e))?;
                 Ok(ShardSketchFile {
                     path,
                     file,
-                    ends,
-                    loaded,
-                    loaded_docs,
+                    ends: ends.chunks_exact(8).map(le_u64).collect(),
+                    loaded: Vec::new(),
+                    loaded_docs: 0,
                 })
             })
-            .collect::<Result<_, DedupError>>()?;
+            .collect::<Result<Vec<_>, DedupError>>()?;
+        let sizes = files
+            .iter()
+            .map(|f| {
+                f.file
+                    .metadata()
+                    .map(|m| m.len())
+                    .map_err(|e| io_error(&f.path, e))
+            })
+            .collect::<Result<Vec<u64>, _>>()?;
+        // All or nothing: with a part loaded, the cache beside it would make the memory of a large corpus
+        // grow past that of a small one.
+        if sizes.iter().sum::<u64>() <= budget {
+            for (shard, size) in files.iter_mut().zip(sizes) {
+                // Whole records in the file (one cut short stays out, for a positioned read to report).
+                shard.loaded_docs = shard.ends.iter().skip(1).take_while(|&&end| end <= size).count();
+                let bytes = shard.ends.get(shard.loaded_docs).copied().unwrap_or(0);
+                shard.loaded = load_u16s(&mut shard.file, bytes).map_err(|e| io_error(&shard.path, e))?;
+            }
+        }
         Ok(ShardSketches {
             files,
             num_perm,
@@ -596,8 +606,8 @@ mod tests {
             ids.finish().unwrap();
         }
         let open = |budget| ShardSketches::open_within(2, |s| p("sketch", s), |s| p("sidx", s), 4, budget);
-        // Nothing read whole; shard 0's first two records and shard 1's first (empty) one; everything.
-        for (budget, loaded) in [(0, false), (30, false), (LOADED_SKETCH_BYTES, true)] {
+        // Read by document: without a budget, or with one too small for every shard's records.
+        for (budget, loaded) in [(0, false), (63, false), (64, true), (LOADED_SKETCH_BYTES, true)] {
             let sketches = open(budget).unwrap();
             assert!(sketches.sketch(address(1, 0)).unwrap().is_none());
             let back = sketches.sketch(address(1, 1)).unwrap().unwrap();
@@ -608,7 +618,7 @@ mod tests {
                 "budget {budget}"
             );
             let first = sketches.sketch(address(0, 1)).unwrap().unwrap();
-            assert_eq!(matches!(first, SketchRef::Loaded { .. }), budget > 0);
+            assert_eq!(matches!(first, SketchRef::Loaded { .. }), loaded);
             assert_eq!((first.sketch(), first.lines()), (&sig.sketch[..], &sig.lines[..]));
             let no_units = sketches.sketch(address(0, 2)).unwrap().unwrap();
             assert_eq!((no_units.sketch(), no_units.lines().len()), (&sig.sketch[..], 0));

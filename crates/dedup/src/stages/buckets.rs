@@ -4,7 +4,7 @@
 //! (estimated Jaccard similarity and line coverage; a pair that passes the coverage test in one direction
 //! only is marked as a containment pair, with its contained side, for the cluster stage); without the check, with the bucket's first member, as
 //! datatrove does. The pairs are written as sorted `(later, earlier)` edges. Sketches come from the shards'
-//! files through a [`ShardSketches`] (the first 48 MiB of records read whole, the rest by document with a
+//! files through a [`ShardSketches`] (read whole when they take at most 48 MiB, else by document with a
 //! cache), and only a bucket's first members are held.
 
 use std::sync::Arc;
