@@ -66,14 +66,15 @@ pub(super) fn sketches_for(
     }
 }
 
+/// Runs rank `task.rank`'s bands; `sketches` opens the sketches of every shard ([`sketches_for`]) when
+/// a band is left to do.
 pub(super) fn run(
     plan: &Plan,
     task: &StageTask,
     config: &DedupConfig,
-    shared: Option<&Shared>,
+    sketches: impl FnOnce() -> Result<Arc<ShardSketches>, DedupError>,
 ) -> Result<StageOutcome, DedupError> {
     let bands = config.bands;
-    let num_perm = config.bands * config.rows;
     let params = config.cluster_params();
     let pending: Vec<usize> = (0..bands)
         .filter(|&b| is_mine(b, task.rank, task.world_size))
@@ -83,7 +84,7 @@ pub(super) fn run(
     let counts: Vec<(usize, BandCounts)> = if pending.is_empty() {
         Vec::new()
     } else {
-        let sketches = sketches_for(plan, num_perm, shared, false)?;
+        let sketches = sketches()?;
         pending
             .par_iter()
             .map(|&band| {

@@ -179,7 +179,9 @@ pub(crate) fn run_stage_keeping(
         Stage::Lines => lines::run(&plan, task, config, documents),
         Stage::Boilerplate => boilerplate::run(&plan, task, config),
         Stage::Signatures => signatures::run(&plan, task, config),
-        Stage::Buckets => buckets::run(&plan, task, config, shared),
+        Stage::Buckets => buckets::run(&plan, task, config, || {
+            buckets::sketches_for(&plan, config.bands * config.rows, shared, false)
+        }),
         Stage::Cluster => cluster::run(&plan, task, config, shared),
         Stage::Filter => filter::run(&plan, task, config),
     })
