@@ -1,8 +1,8 @@
 //! One-shot dedup on one machine: the stages of a staged run ([`run_stage`](crate::run_stage)), run in sequence in one
 //! process as rank 0 of 1, in a work directory inside the output directory that is removed at the end.
 //!
-//! The stages also hand each other some of their results in memory ([`Shared`]: the sketches read
-//! whole), which a staged run reads from the work files.
+//! The stages share one pool of worker threads, and hand each other some of their results in memory
+//! ([`Shared`]: the sketches read whole), which a staged run reads from the work files.
 //!
 //! A run without an output directory ([`cluster_files_with`]) writes only the clusters TSV and its stats:
 //! its `lines` stage keeps no copy of the documents and its `filter` stage writes none.
@@ -159,7 +159,7 @@ fn one_shot(
         threads: options.threads,
     };
     let mut stats = None;
-    let shared = Shared::default();
+    let shared = Shared::new(options.threads)?;
     for stage in Stage::ALL {
         let documents = out_dir.is_some();
         stats = run_stage_keeping(
