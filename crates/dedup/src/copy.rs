@@ -15,7 +15,7 @@
 //! ```
 //!
 //! Token hashes are 32-bit ([`Tokenizer`](crate::Tokenizer)), so they are stored in 4 bytes each. Records
-//! are gathered into writes of about [`WRITE_BUFFER_BYTES`], so a long document is not a write of its
+//! are gathered into large writes ([`AtomicFile`]), so a long document is not a write of its
 //! own of an odd size (a partial page the file system zeroes first).
 //!
 //! A record that does not parse (a damaged or truncated work file) is an `InvalidData` error naming the
@@ -23,7 +23,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use saring_core::{Document, Provenance};
@@ -34,44 +34,12 @@ use crate::work::{AtomicFile, Durability, io_error};
 
 /// Buffer of the readers.
 const READ_BUFFER_BYTES: usize = 1 << 20;
-/// Bytes of records a writer gathers before writing them to its file.
-const WRITE_BUFFER_BYTES: usize = 1 << 20;
-
-/// A work file written in gathered writes of about [`WRITE_BUFFER_BYTES`].
-struct GatheredFile {
-    file: AtomicFile,
-    pending: Vec<u8>,
-}
-
-impl GatheredFile {
-    fn create(path: &Path, durability: Durability) -> Result<GatheredFile, DedupError> {
-        Ok(GatheredFile {
-            file: AtomicFile::create(path, durability)?,
-            pending: Vec::with_capacity(WRITE_BUFFER_BYTES),
-        })
-    }
-
-    /// Writes the gathered records once there are enough of them.
-    fn record_done(&mut self) -> Result<(), DedupError> {
-        if self.pending.len() >= WRITE_BUFFER_BYTES {
-            self.file.write(&self.pending)?;
-            self.pending.clear();
-        }
-        Ok(())
-    }
-
-    fn finish(mut self) -> Result<(), DedupError> {
-        self.file.write(&self.pending)?;
-        self.pending = Vec::new();
-        self.file.finish()
-    }
-}
 
 /// Writes a shard's `tokens` file and, unless the run writes no documents, its `docs` file.
 pub(crate) struct CopyWriter {
     docs_path: PathBuf,
-    docs: Option<GatheredFile>,
-    tokens: GatheredFile,
+    docs: Option<AtomicFile>,
+    tokens: AtomicFile,
 }
 
 impl CopyWriter {
@@ -85,9 +53,9 @@ impl CopyWriter {
         Ok(CopyWriter {
             docs_path: docs.map(Path::to_path_buf).unwrap_or_default(),
             docs: docs
-                .map(|docs| GatheredFile::create(docs, durability))
+                .map(|docs| AtomicFile::create(docs, durability))
                 .transpose()?,
-            tokens: GatheredFile::create(tokens, durability)?,
+            tokens: AtomicFile::create(tokens, durability)?,
         })
     }
 
@@ -99,7 +67,7 @@ impl CopyWriter {
         lines: &TokenLines,
     ) -> Result<(), DedupError> {
         if let Some(docs) = &mut self.docs {
-            let b = &mut docs.pending;
+            let b = docs.pending();
             b.extend_from_slice(&doc.provenance.record.to_le_bytes());
             b.extend_from_slice(&doc.provenance.offset.to_le_bytes());
             put_str(b, &doc.id);
@@ -121,10 +89,10 @@ impl CopyWriter {
                 put_str(b, key);
                 b.extend_from_slice(&value.to_bits().to_le_bytes());
             }
-            docs.record_done()?;
+            docs.gathered()?;
         }
 
-        let b = &mut self.tokens.pending;
+        let b = self.tokens.pending();
         match host {
             Some(host) => {
                 b.push(1);
@@ -136,7 +104,7 @@ impl CopyWriter {
         put_u32s(b, lines.line_lens.iter().copied());
         // Token hashes have 32 bits (see `Tokenizer`): the high half is always zero.
         put_u32s(b, lines.tokens.iter().map(|&token| token as u32));
-        self.tokens.record_done()
+        self.tokens.gathered()
     }
 
     pub(crate) fn finish(self) -> Result<(), DedupError> {
@@ -200,7 +168,6 @@ impl CopyReader {
 
     /// Whether the file has no more records.
     fn at_end(&mut self) -> Result<bool, DedupError> {
-        use std::io::BufRead;
         let buf = self.input.fill_buf().map_err(|e| io_error(&self.path, e))?;
         Ok(buf.is_empty())
     }
@@ -224,17 +191,27 @@ impl CopyReader {
         }
     }
 
+    /// `f` of the next `n` bytes: straight from the read buffer when it holds them all (most records),
+    /// else copied out of it first.
+    fn decode<T>(&mut self, n: usize, f: impl FnOnce(&[u8]) -> T) -> Result<T, DedupError> {
+        if let Some(bytes) = self.input.buffer().get(..n) {
+            let out = f(bytes);
+            self.input.consume(n);
+            return Ok(out);
+        }
+        Ok(f(self.exact(n)?))
+    }
+
     fn u8(&mut self) -> Result<u8, DedupError> {
-        Ok(self.exact(1)?.first().copied().unwrap_or(0))
+        self.decode(1, |b| b.first().copied().unwrap_or(0))
     }
 
     fn u32(&mut self) -> Result<u32, DedupError> {
-        Ok(le_u32(self.exact(4)?))
+        self.decode(4, le_u32)
     }
 
     fn u64(&mut self) -> Result<u64, DedupError> {
-        let b = self.exact(8)?;
-        Ok(b.try_into().map(u64::from_le_bytes).unwrap_or(0))
+        self.decode(8, |b| b.try_into().map(u64::from_le_bytes).unwrap_or(0))
     }
 
     fn string(&mut self) -> Result<String, DedupError> {
@@ -313,9 +290,9 @@ impl CopyReader {
             _ => return Err(self.damaged("bad presence byte")),
         };
         let lines = self.u32()? as usize;
-        let line_lens = read_u32s(self.exact(lines * 4)?, |n| n);
+        let line_lens = self.decode(lines * 4, |b| read_u32s(b, |n| n))?;
         let count = line_lens.iter().map(|&n| n as usize).sum::<usize>();
-        let tokens = read_u32s(self.exact(count * 4)?, u64::from);
+        let tokens = self.decode(count * 4, |b| read_u32s(b, u64::from))?;
         self.records += 1;
         Ok(Some((host, TokenLines { tokens, line_lens })))
     }

@@ -1,6 +1,9 @@
 //! One-shot dedup on one machine: the stages of a staged run ([`run_stage`](crate::run_stage)), run in sequence in one
 //! process as rank 0 of 1, in a work directory inside the output directory that is removed at the end.
 //!
+//! The stages share one pool of worker threads, and hand each other some of their results in memory
+//! ([`Shared`]: the sketches read whole), which a staged run reads from the work files.
+//!
 //! A run without an output directory ([`cluster_files_with`]) writes only the clusters TSV and its stats:
 //! its `lines` stage keeps no copy of the documents and its `filter` stage writes none.
 //!
@@ -12,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::cluster::{ClusterStats, OverMerged};
-use crate::stages::{Stage, StageTask, run_stage_keeping};
+use crate::stages::{Shared, Stage, StageTask, run_stage_keeping};
 use crate::work::{Durability, io_error};
 use crate::{DedupConfig, DedupError};
 use saring_io::process_cpu_secs;
@@ -156,8 +159,18 @@ fn one_shot(
         threads: options.threads,
     };
     let mut stats = None;
+    let shared = Shared::new(options.threads)?;
     for stage in Stage::ALL {
-        stats = run_stage_keeping(stage, &task, config, out_dir.is_some(), Durability::Scratch)?.stats;
+        let documents = out_dir.is_some();
+        stats = run_stage_keeping(
+            stage,
+            &task,
+            config,
+            documents,
+            Durability::Scratch,
+            Some(&shared),
+        )?
+        .stats;
     }
     std::fs::remove_dir_all(&work).map_err(|e| io_error(&work, e))?;
     let mut stats = stats.unwrap_or_default();

@@ -75,7 +75,6 @@ pub(crate) struct SketchWriter {
     sidx: AtomicFile,
     num_perm: usize,
     written: u64,
-    record: Vec<u8>,
 }
 
 impl SketchWriter {
@@ -92,20 +91,20 @@ impl SketchWriter {
             sidx,
             num_perm,
             written: 0,
-            record: Vec::new(),
         })
     }
 
     /// Appends the next document's signature (`None` or a wrong shape: it has none).
     pub(crate) fn write(&mut self, sig: Option<&Signature>) -> Result<(), DedupError> {
-        self.record.clear();
         if let Some(sig) = sig.filter(|s| s.sketch.len() == self.num_perm) {
+            let record = self.sketch.pending();
+            let before = record.len();
             for v in sig.sketch.iter().chain(sig.lines.iter().flatten()) {
-                self.record.extend_from_slice(&v.to_le_bytes());
+                record.extend_from_slice(&v.to_le_bytes());
             }
+            self.written += (record.len() - before) as u64;
+            self.sketch.gathered()?;
         }
-        self.sketch.write(&self.record)?;
-        self.written += self.record.len() as u64;
         self.sidx.write(&self.written.to_le_bytes())
     }
 
@@ -124,19 +123,70 @@ pub(crate) struct Sketch {
     pub lines: Vec<[u16; LINE_PERMS]>,
 }
 
+/// A document's sketch and line units as [`ShardSketches::sketch`] gives them: borrowed from a shard's
+/// records read whole when opened, or read by document (and perhaps cached).
+#[derive(Debug, Clone)]
+pub(crate) enum SketchRef<'a> {
+    /// In a shard's records held in memory.
+    Loaded {
+        /// Low 16 bits of every minimum.
+        sketch: &'a [u16],
+        /// Line units.
+        lines: &'a [[u16; LINE_PERMS]],
+    },
+    /// Read by a positioned read.
+    Read(Arc<Sketch>),
+}
+
+impl SketchRef<'_> {
+    /// Low 16 bits of every minimum.
+    pub(crate) fn sketch(&self) -> &[u16] {
+        match self {
+            SketchRef::Loaded { sketch, .. } => sketch,
+            SketchRef::Read(read) => &read.sketch,
+        }
+    }
+
+    /// Line units.
+    pub(crate) fn lines(&self) -> &[[u16; LINE_PERMS]] {
+        match self {
+            SketchRef::Loaded { lines, .. } => lines,
+            SketchRef::Read(read) => &read.lines,
+        }
+    }
+}
+
 /// Reads of documents' sketches by address: every shard's record ends (`sidx`, 8 bytes per document) are
-/// held in memory, so a sketch with its line units is one positioned read of `sketch`. Sketches read are
-/// kept, up to [`SKETCH_CACHE_BYTES`]: the members of a band's buckets are mostly the same near copies
-/// in every band, so most reads are repeats, and each was a system call and a copy.
+/// held in memory. When all the shards' records fit in [`LOADED_SKETCH_BYTES`], they are read whole when
+/// opened, in large sequential reads, and served from memory; otherwise each sketch is one positioned
+/// read of `sketch`, kept up to [`SKETCH_CACHE_BYTES`]: the members of a band's buckets are
+/// mostly the same near copies in every band, so most reads are repeats, and each was a system call, an
+/// allocation and a copy (on 100,000 documents, the bucket and cluster stages asked for about 37,000).
 pub(crate) struct ShardSketches {
-    files: Vec<(PathBuf, File, Vec<u64>)>,
+    files: Vec<ShardSketchFile>,
     num_perm: usize,
     cache: Mutex<SketchCache>,
 }
 
-/// Bytes of sketches a [`ShardSketches`] keeps at most (estimated); past that, further reads are not
-/// kept, so the memory does not grow with the corpus.
+/// One shard's sketch file in a [`ShardSketches`].
+struct ShardSketchFile {
+    path: PathBuf,
+    file: File,
+    /// Where each record ends, after a leading 0.
+    ends: Vec<u64>,
+    /// The file's records read whole, as `u16`s: those of the documents below `loaded_docs`.
+    loaded: Vec<u16>,
+    loaded_docs: usize,
+}
+
+/// Bytes of sketch records a [`ShardSketches`] reads into memory when opened, if they all fit (a fixed
+/// budget, so the memory does not grow with the corpus: 100,000 documents take about 26 MB).
+const LOADED_SKETCH_BYTES: u64 = 48 << 20;
+/// Bytes of sketches read by document that a [`ShardSketches`] keeps at most (estimated); past that,
+/// further reads are not kept, so the memory does not grow with the corpus.
 const SKETCH_CACHE_BYTES: usize = 16 << 20;
+/// Bytes read at a time when loading a shard's records.
+const LOAD_CHUNK_BYTES: usize = 1 << 20;
 
 /// The sketches a [`ShardSketches`] has read, by address, and their estimated bytes.
 #[derive(Default)]
@@ -146,22 +196,58 @@ struct SketchCache {
 }
 
 impl ShardSketches {
-    /// Opens `sketch(shard)` and reads `sidx(shard)` for every shard.
+    /// Opens `sketch(shard)` and reads `sidx(shard)` for every shard, and every shard's records when
+    /// they fit the budget.
     pub(crate) fn open(
         shards: usize,
         sketch: impl Fn(usize) -> PathBuf,
         sidx: impl Fn(usize) -> PathBuf,
         num_perm: usize,
     ) -> Result<ShardSketches, DedupError> {
-        let files = (0..shards)
+        ShardSketches::open_within(shards, sketch, sidx, num_perm, LOADED_SKETCH_BYTES)
+    }
+
+    /// [`ShardSketches::open`] with a budget of `budget` bytes of records read whole.
+    fn open_within(
+        shards: usize,
+        sketch: impl Fn(usize) -> PathBuf,
+        sidx: impl Fn(usize) -> PathBuf,
+        num_perm: usize,
+        budget: u64,
+    ) -> Result<ShardSketches, DedupError> {
+        let mut files = (0..shards)
             .map(|s| {
                 let (path, index) = (sketch(s), sidx(s));
                 let file = File::open(&path).map_err(|e| io_error(&path, e))?;
                 let ends = std::fs::read(&index).map_err(|e| io_error(&index, e))?;
-                let ends = ends.chunks_exact(8).map(le_u64).collect();
-                Ok((path, file, ends))
+                Ok(ShardSketchFile {
+                    path,
+                    file,
+                    ends: ends.chunks_exact(8).map(le_u64).collect(),
+                    loaded: Vec::new(),
+                    loaded_docs: 0,
+                })
             })
-            .collect::<Result<_, DedupError>>()?;
+            .collect::<Result<Vec<_>, DedupError>>()?;
+        let sizes = files
+            .iter()
+            .map(|f| {
+                f.file
+                    .metadata()
+                    .map(|m| m.len())
+                    .map_err(|e| io_error(&f.path, e))
+            })
+            .collect::<Result<Vec<u64>, _>>()?;
+        // All or nothing: with a part loaded, the cache beside it would make the memory of a large corpus
+        // grow past that of a small one.
+        if sizes.iter().sum::<u64>() <= budget {
+            for (shard, size) in files.iter_mut().zip(sizes) {
+                // Whole records in the file (one cut short stays out, for a positioned read to report).
+                shard.loaded_docs = shard.ends.iter().skip(1).take_while(|&&end| end <= size).count();
+                let bytes = shard.ends.get(shard.loaded_docs).copied().unwrap_or(0);
+                shard.loaded = load_u16s(&mut shard.file, bytes).map_err(|e| io_error(&shard.path, e))?;
+            }
+        }
         Ok(ShardSketches {
             files,
             num_perm,
@@ -170,7 +256,18 @@ impl ShardSketches {
     }
 
     /// The sketch of the document at `address` (`None`: it has no signature).
-    pub(crate) fn sketch(&self, address: u64) -> Result<Option<Arc<Sketch>>, DedupError> {
+    pub(crate) fn sketch(&self, address: u64) -> Result<Option<SketchRef<'_>>, DedupError> {
+        let (shard, index) = split_address(address);
+        let shard_file = self.files.get(shard).ok_or_else(|| DedupError::Io {
+            path: format!("shard {shard}"),
+            source: io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("no such input shard (document {index})"),
+            ),
+        })?;
+        if (index as usize) < shard_file.loaded_docs {
+            return shard_file.loaded(index, self.num_perm);
+        }
         // A poisoned lock only means another thread panicked; the map itself is whole.
         let cached = |cache: &Mutex<SketchCache>| {
             cache
@@ -181,9 +278,9 @@ impl ShardSketches {
                 .cloned()
         };
         if let Some(sketch) = cached(&self.cache) {
-            return Ok(Some(sketch));
+            return Ok(Some(SketchRef::Read(sketch)));
         }
-        let Some(sketch) = self.read(address)? else {
+        let Some(sketch) = shard_file.read(index, self.num_perm)? else {
             return Ok(None);
         };
         let sketch = Arc::new(sketch);
@@ -196,55 +293,103 @@ impl ShardSketches {
             cache.bytes += bytes;
             cache.sketches.insert(address, Arc::clone(&sketch));
         }
-        Ok(Some(sketch))
+        Ok(Some(SketchRef::Read(sketch)))
+    }
+}
+
+/// The error of a sketch record too short for a sketch.
+const SHORT_RECORD: &str = "sketch record shorter than a sketch";
+/// The error of a sketch record that ends inside a line unit.
+const PARTIAL_UNIT: &str = "sketch record with a partial line unit";
+
+/// Reads the first `bytes` bytes of `file` as little-endian `u16`s, a chunk at a time (so the bytes are
+/// never held twice).
+fn load_u16s(file: &mut File, bytes: u64) -> io::Result<Vec<u16>> {
+    let mut out = Vec::with_capacity((bytes / 2) as usize);
+    let mut chunk = vec![0u8; LOAD_CHUNK_BYTES.min(bytes as usize)];
+    let mut left = bytes as usize;
+    while left > 0 {
+        let Some(part) = chunk.get_mut(..left.min(LOAD_CHUNK_BYTES)) else {
+            break;
+        };
+        file.read_exact(part)?;
+        out.extend(part.chunks_exact(2).map(le_u16));
+        left -= part.len();
+    }
+    Ok(out)
+}
+
+impl ShardSketchFile {
+    /// The start and end of document `index`'s record.
+    fn range(&self, index: u32) -> Result<(u64, u64), DedupError> {
+        match self.ends.get(index as usize..index as usize + 2) {
+            Some(&[start, end]) if start <= end => Ok((start, end)),
+            _ => Err(self.bad(index, "no such document in the sketch index")),
+        }
     }
 
-    /// Reads the sketch of the document at `address` from its shard's file.
-    fn read(&self, address: u64) -> Result<Option<Sketch>, DedupError> {
-        let (shard, index) = split_address(address);
-        let bad = |path: &str, what: &str| DedupError::Io {
-            path: path.to_owned(),
+    fn bad(&self, index: u32, what: &str) -> DedupError {
+        DedupError::Io {
+            path: self.path.display().to_string(),
             source: io::Error::new(io::ErrorKind::InvalidData, format!("{what} (document {index})")),
+        }
+    }
+
+    /// Splits a record of `units` (`u16`s) into its sketch of `num_perm` and its line units.
+    fn split<'a>(
+        &self,
+        index: u32,
+        units: &'a [u16],
+        num_perm: usize,
+    ) -> Result<(&'a [u16], &'a [[u16; LINE_PERMS]]), DedupError> {
+        let Some((sketch, rest)) = units.split_at_checked(num_perm) else {
+            return Err(self.bad(index, SHORT_RECORD));
         };
-        let (path, file, ends) = self
-            .files
-            .get(shard)
-            .ok_or_else(|| bad(&format!("shard {shard}"), "no such input shard"))?;
-        let (start, end) = match ends.get(index as usize..index as usize + 2) {
-            Some(&[start, end]) if start <= end => (start, end),
-            _ => {
-                return Err(bad(
-                    &path.display().to_string(),
-                    "no such document in the sketch index",
-                ));
-            }
-        };
+        match rest.as_chunks::<LINE_PERMS>() {
+            (lines, []) => Ok((sketch, lines)),
+            _ => Err(self.bad(index, PARTIAL_UNIT)),
+        }
+    }
+
+    /// The sketch of loaded document `index`.
+    fn loaded(&self, index: u32, num_perm: usize) -> Result<Option<SketchRef<'_>>, DedupError> {
+        let (start, end) = self.range(index)?;
+        if start == end {
+            return Ok(None);
+        }
+        let record = self
+            .loaded
+            .get((start / 2) as usize..(end / 2) as usize)
+            .filter(|_| start % 2 == 0 && end % 2 == 0)
+            .ok_or_else(|| self.bad(index, "sketch record not on a 2-byte boundary"))?;
+        let (sketch, lines) = self.split(index, record, num_perm)?;
+        Ok(Some(SketchRef::Loaded { sketch, lines }))
+    }
+
+    /// Reads the sketch of document `index` from the file.
+    fn read(&self, index: u32, num_perm: usize) -> Result<Option<Sketch>, DedupError> {
+        let (start, end) = self.range(index)?;
         if start == end {
             return Ok(None);
         }
         let mut rec = vec![0u8; (end - start) as usize];
-        file.read_exact_at(&mut rec, start)
-            .map_err(|e| io_error(path, e))?;
-        let sketch_len = 2 * self.num_perm;
+        self.file
+            .read_exact_at(&mut rec, start)
+            .map_err(|e| io_error(&self.path, e))?;
         let unit_bytes = 2 * LINE_PERMS;
-        let (Some(head), Some(units)) = (rec.get(..sketch_len), rec.get(sketch_len..)) else {
-            return Err(bad(
-                &path.display().to_string(),
-                "sketch record shorter than a sketch",
-            ));
+        let Some((head, units)) = rec.split_at_checked(2 * num_perm) else {
+            return Err(self.bad(index, SHORT_RECORD));
         };
         if units.len() % unit_bytes != 0 {
-            return Err(bad(
-                &path.display().to_string(),
-                "sketch record with a partial line unit",
-            ));
+            return Err(self.bad(index, PARTIAL_UNIT));
         }
-        let sketch = head.chunks_exact(2).map(le_u16).collect();
-        let lines = units
-            .chunks_exact(unit_bytes)
-            .map(|u| std::array::from_fn(|p| le_u16(u.get(2 * p..2 * p + 2).unwrap_or_default())))
-            .collect();
-        Ok(Some(Sketch { sketch, lines }))
+        Ok(Some(Sketch {
+            sketch: head.chunks_exact(2).map(le_u16).collect(),
+            lines: units
+                .chunks_exact(unit_bytes)
+                .map(|u| std::array::from_fn(|p| le_u16(u.get(2 * p..2 * p + 2).unwrap_or_default())))
+                .collect(),
+        }))
     }
 }
 
@@ -297,9 +442,78 @@ impl ShardRecords {
     }
 }
 
+/// Reads a shard's ids in input order: its `idx` and `ids` files are read forward, buffered, skipping the
+/// documents not asked for, instead of two positioned reads per id (the clusters TSV of 100,000
+/// documents asked for about 14,000).
+pub(crate) struct IdReader {
+    idx: RecordReader,
+    ids_path: PathBuf,
+    ids: BufReader<File>,
+    /// The next document whose end `idx` gives.
+    next: u32,
+    /// Where document `next` starts in `ids`.
+    start: u64,
+    /// Bytes of `ids` consumed.
+    at: u64,
+}
+
+impl IdReader {
+    /// Opens a shard's `idx` and `ids` files.
+    pub(crate) fn open(idx: &Path, ids: &Path) -> Result<IdReader, DedupError> {
+        let mut idx = RecordReader::open(idx, 8)?;
+        let start = le_u64(idx.next_record()?);
+        let file = File::open(ids).map_err(|e| io_error(ids, e))?;
+        Ok(IdReader {
+            idx,
+            ids_path: ids.to_path_buf(),
+            ids: BufReader::with_capacity(RECORD_READ_BUFFER_BYTES, file),
+            next: 0,
+            start,
+            at: 0,
+        })
+    }
+
+    /// The id of document `index`, which must come after every document asked for before.
+    pub(crate) fn id(&mut self, index: u32) -> Result<String, DedupError> {
+        let bad = |what: &str| {
+            io_error(
+                &self.ids_path,
+                io::Error::new(io::ErrorKind::InvalidData, format!("{what} (document {index})")),
+            )
+        };
+        if index < self.next {
+            return Err(bad("ids asked for out of order"));
+        }
+        while self.next < index {
+            self.start = le_u64(self.idx.next_record()?);
+            self.next += 1;
+        }
+        let end = le_u64(self.idx.next_record()?);
+        let start = std::mem::replace(&mut self.start, end);
+        self.next += 1;
+        if start < self.at || end < start {
+            return Err(bad("id index out of order"));
+        }
+        let skip = i64::try_from(start - self.at).map_err(|_| bad("id index out of range"))?;
+        self.ids
+            .seek_relative(skip)
+            .map_err(|e| io_error(&self.ids_path, e))?;
+        let mut bytes = vec![0u8; (end - start) as usize];
+        self.ids
+            .read_exact(&mut bytes)
+            .map_err(|e| io_error(&self.ids_path, e))?;
+        self.at = end;
+        Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+}
+
 fn le_u16(b: &[u8]) -> u16 {
     b.try_into().map(u16::from_le_bytes).unwrap_or(0)
 }
+
+/// Buffer of a [`RecordReader`]: a shard's `info` file is read twice by the cluster stage, 21 bytes per
+/// document.
+const RECORD_READ_BUFFER_BYTES: usize = 64 << 10;
 
 /// Reads a file of fixed-size records in order.
 pub(crate) struct RecordReader {
@@ -313,7 +527,7 @@ impl RecordReader {
         let file = File::open(path).map_err(|e| io_error(path, e))?;
         Ok(RecordReader {
             path: path.to_path_buf(),
-            input: BufReader::new(file),
+            input: BufReader::with_capacity(RECORD_READ_BUFFER_BYTES, file),
             record: vec![0u8; record_bytes],
         })
     }
@@ -391,31 +605,64 @@ mod tests {
             ids.write(&format!("doc-{s}")).unwrap();
             ids.finish().unwrap();
         }
-        let sketches = ShardSketches::open(2, |s| p("sketch", s), |s| p("sidx", s), 4).unwrap();
-        assert_eq!(sketches.sketch(address(1, 0)).unwrap(), None);
-        let back = sketches.sketch(address(1, 1)).unwrap().unwrap();
-        assert_eq!((&back.sketch, &back.lines), (&sig.sketch, &sig.lines));
-        let no_units = sketches.sketch(address(0, 2)).unwrap().unwrap();
-        assert_eq!((&no_units.sketch, no_units.lines.len()), (&sig.sketch, 0));
-        assert!(
-            Arc::ptr_eq(&back, &sketches.sketch(address(1, 1)).unwrap().unwrap()),
-            "a sketch read again comes from the cache"
-        );
-        assert_eq!(
-            sketches.sketch(address(1, 3)).unwrap(),
-            None,
-            "a wrong shape is no signature"
-        );
-        assert!(sketches.sketch(address(1, 4)).is_err());
-        assert!(sketches.sketch(address(2, 0)).is_err());
+        let open = |budget| ShardSketches::open_within(2, |s| p("sketch", s), |s| p("sidx", s), 4, budget);
+        // Read by document: without a budget, or with one too small for every shard's records.
+        for (budget, loaded) in [(0, false), (63, false), (64, true), (LOADED_SKETCH_BYTES, true)] {
+            let sketches = open(budget).unwrap();
+            assert!(sketches.sketch(address(1, 0)).unwrap().is_none());
+            let back = sketches.sketch(address(1, 1)).unwrap().unwrap();
+            assert_eq!((back.sketch(), back.lines()), (&sig.sketch[..], &sig.lines[..]));
+            assert_eq!(
+                matches!(back, SketchRef::Loaded { .. }),
+                loaded,
+                "budget {budget}"
+            );
+            let first = sketches.sketch(address(0, 1)).unwrap().unwrap();
+            assert_eq!(matches!(first, SketchRef::Loaded { .. }), loaded);
+            assert_eq!((first.sketch(), first.lines()), (&sig.sketch[..], &sig.lines[..]));
+            let no_units = sketches.sketch(address(0, 2)).unwrap().unwrap();
+            assert_eq!((no_units.sketch(), no_units.lines().len()), (&sig.sketch[..], 0));
+            if let (SketchRef::Read(a), Some(SketchRef::Read(b))) =
+                (&back, sketches.sketch(address(1, 1)).unwrap())
+            {
+                assert!(Arc::ptr_eq(a, &b), "a sketch read again comes from the cache");
+            }
+            assert!(
+                sketches.sketch(address(1, 3)).unwrap().is_none(),
+                "a wrong shape is no signature"
+            );
+            assert!(sketches.sketch(address(1, 4)).is_err());
+            assert!(sketches.sketch(address(2, 0)).is_err());
+        }
         let mut units = std::fs::read(p("sketch", 0)).unwrap();
         units.truncate(units.len() - 1);
         std::fs::write(p("sketch", 0), &units).unwrap();
-        let sketches = ShardSketches::open(2, |s| p("sketch", s), |s| p("sidx", s), 4).unwrap();
-        assert!(
-            sketches.sketch(address(0, 2)).is_err(),
-            "a record cut short is an error"
+        for budget in [0, LOADED_SKETCH_BYTES] {
+            let sketches = open(budget).unwrap();
+            assert!(
+                sketches.sketch(address(0, 2)).is_err(),
+                "a record cut short is an error"
+            );
+            assert!(sketches.sketch(address(0, 1)).unwrap().is_some());
+        }
+        // A record of an odd length, or one shorter than a sketch, read whole or by document.
+        std::fs::write(p("sketch", 0), [0u8; 32]).unwrap();
+        let ends: Vec<u8> = [0u64, 0, 7, 9, 9].iter().flat_map(|e| e.to_le_bytes()).collect();
+        std::fs::write(p("sidx", 0), ends).unwrap();
+        for budget in [0, LOADED_SKETCH_BYTES] {
+            let sketches = open(budget).unwrap();
+            assert!(sketches.sketch(address(0, 1)).is_err(), "shorter than a sketch");
+            assert!(sketches.sketch(address(0, 2)).is_err(), "odd bounds");
+        }
+        let mut ids = IdReader::open(&p("idx", 1), &p("ids", 1)).unwrap();
+        assert_eq!(ids.id(1).unwrap(), "doc-1");
+        assert!(ids.id(0).is_err(), "ids are read forward only");
+        let mut ids = IdReader::open(&p("idx", 0), &p("ids", 0)).unwrap();
+        assert_eq!(
+            (ids.id(0).unwrap(), ids.id(1).unwrap()),
+            ("a".to_owned(), "doc-0".to_owned())
         );
+        assert!(ids.id(2).is_err(), "past the last document");
         let ids = ShardRecords::open(2, |s| p("idx", s), Some(&|s| p("ids", s))).unwrap();
         assert_eq!(ids.id(address(1, 1)).unwrap(), "doc-1");
         assert_eq!(ids.id(address(0, 0)).unwrap(), "a");

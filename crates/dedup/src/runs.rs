@@ -46,10 +46,13 @@ impl RunWriter {
     pub(crate) fn create(path: &Path, cap: usize, durability: Durability) -> io::Result<RunWriter> {
         let mut out = durability.create(path)?;
         out.write_all(MAGIC)?;
+        let cap = cap.max(1);
         Ok(RunWriter {
             out,
-            buffer: Vec::new(),
-            cap: cap.max(1),
+            // Reserved whole at once (address space only: pages are touched as pairs come) rather than
+            // grown by doubling, where every growth copied the pairs into fresh pages.
+            buffer: Vec::with_capacity(cap),
+            cap,
             runs: Vec::new(),
         })
     }

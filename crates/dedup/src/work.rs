@@ -178,29 +178,61 @@ pub(crate) fn is_mine(task: usize, rank: u32, world_size: u32) -> bool {
     task as u64 % u64::from(world_size.max(1)) == u64::from(rank)
 }
 
-/// A [`saring_io::AtomicFile`] whose errors are [`DedupError`]s naming the file.
-pub(crate) struct AtomicFile(saring_io::AtomicFile);
+/// Bytes a work file gathers before writing them: fewer, larger writes than the 8 KiB of a plain
+/// buffered file (a shard's sketch file was over 3,000 writes on 100,000 documents), and a record that
+/// is encoded in place ([`AtomicFile::pending`]) is not copied through a second buffer.
+const WRITE_BUFFER_BYTES: usize = 256 << 10;
+
+/// A [`saring_io::AtomicFile`] written in gathered writes of about [`WRITE_BUFFER_BYTES`], whose errors
+/// are [`DedupError`]s naming the file.
+pub(crate) struct AtomicFile {
+    file: saring_io::AtomicFile,
+    pending: Vec<u8>,
+}
 
 impl AtomicFile {
     /// Starts writing `path` with `durability`.
     pub(crate) fn create(path: &Path, durability: Durability) -> Result<AtomicFile, DedupError> {
-        durability
-            .create(path)
-            .map(AtomicFile)
-            .map_err(|e| io_error(path, e))
+        let file = durability.create(path).map_err(|e| io_error(path, e))?;
+        Ok(AtomicFile {
+            file,
+            pending: Vec::new(),
+        })
     }
 
     /// Appends bytes.
     pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<(), DedupError> {
-        let file = &mut self.0;
-        file.write_all(bytes)
-            .map_err(|e| io_error(file.temporary_path(), e))
+        self.pending.extend_from_slice(bytes);
+        self.gathered()
+    }
+
+    /// The bytes gathered and not yet written, for a record to be encoded straight into them; call
+    /// [`AtomicFile::gathered`] after each record.
+    pub(crate) fn pending(&mut self) -> &mut Vec<u8> {
+        &mut self.pending
+    }
+
+    /// Writes the gathered bytes once there are enough of them.
+    pub(crate) fn gathered(&mut self) -> Result<(), DedupError> {
+        if self.pending.len() >= WRITE_BUFFER_BYTES {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), DedupError> {
+        let file = &mut self.file;
+        file.write_all(&self.pending)
+            .map_err(|e| io_error(file.temporary_path(), e))?;
+        self.pending.clear();
+        Ok(())
     }
 
     /// Flushes, syncs (unless created as [`Durability::Scratch`]) and renames the file to its final name.
-    pub(crate) fn finish(self) -> Result<(), DedupError> {
-        let tmp = self.0.temporary_path().to_path_buf();
-        self.0.finish().map_err(|e| io_error(&tmp, e))
+    pub(crate) fn finish(mut self) -> Result<(), DedupError> {
+        self.flush()?;
+        let tmp = self.file.temporary_path().to_path_buf();
+        self.file.finish().map_err(|e| io_error(&tmp, e))
     }
 }
 

@@ -3,9 +3,9 @@
 //! `max_bucket_checks` first members of its bucket and paired with the first that passes the check
 //! (estimated Jaccard similarity and line coverage; a pair that passes the coverage test in one direction
 //! only is marked as a containment pair, with its contained side, for the cluster stage); without the check, with the bucket's first member, as
-//! datatrove does. The pairs are written as sorted `(later, earlier)` edges. Sketches are read by document
-//! from the shards' files (each read once while a cache of up to 16 MiB has room, `SKETCH_CACHE_BYTES`), and
-//! only a bucket's first members are held.
+//! datatrove does. The pairs are written as sorted `(later, earlier)` edges. Sketches come from the shards'
+//! files through a [`ShardSketches`] (read whole when they take at most 48 MiB, else by document with a
+//! cache), and only a bucket's first members are held.
 
 use std::sync::Arc;
 
@@ -13,10 +13,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::signatures::band_file;
-use super::{SORT_BUFFER_PAIRS, StageOutcome, StageTask, for_my_tasks};
+use super::{SORT_BUFFER_PAIRS, Shared, StageOutcome, StageTask, for_my_tasks};
 use crate::cluster::{ClusterParams, contained_side, edge_earlier};
 use crate::minhash::{jaccard_estimate, line_coverages};
-use crate::records::{ShardSketches, Sketch};
+use crate::records::{ShardSketches, SketchRef};
 use crate::runs::{RunWriter, merge_runs};
 use crate::work::{Plan, io_error, is_mine, shard_name};
 use crate::{DedupConfig, DedupError};
@@ -40,7 +40,7 @@ pub(super) fn band_name(band: usize) -> String {
 }
 
 /// The sketch files of every shard, for reads by document.
-pub(super) fn open_sketches(plan: &Plan, num_perm: usize) -> Result<ShardSketches, DedupError> {
+fn open_sketches(plan: &Plan, num_perm: usize) -> Result<ShardSketches, DedupError> {
     for shard in 0..plan.files.len() {
         plan.require::<serde_json::Value>("signatures", &shard_name(shard))?;
     }
@@ -52,9 +52,29 @@ pub(super) fn open_sketches(plan: &Plan, num_perm: usize) -> Result<ShardSketche
     )
 }
 
-pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result<StageOutcome, DedupError> {
+/// The sketches of every shard, shared with the other stages of a one-shot run (`shared`; the cluster
+/// stage is the `last` to read them) or opened for this stage alone.
+pub(super) fn sketches_for(
+    plan: &Plan,
+    num_perm: usize,
+    shared: Option<&Shared>,
+    last: bool,
+) -> Result<Arc<ShardSketches>, DedupError> {
+    match shared {
+        Some(shared) => shared.sketches(last, || open_sketches(plan, num_perm)),
+        None => open_sketches(plan, num_perm).map(Arc::new),
+    }
+}
+
+/// Runs rank `task.rank`'s bands; `sketches` opens the sketches of every shard ([`sketches_for`]) when
+/// a band is left to do.
+pub(super) fn run(
+    plan: &Plan,
+    task: &StageTask,
+    config: &DedupConfig,
+    sketches: impl FnOnce() -> Result<Arc<ShardSketches>, DedupError>,
+) -> Result<StageOutcome, DedupError> {
     let bands = config.bands;
-    let num_perm = config.bands * config.rows;
     let params = config.cluster_params();
     let pending: Vec<usize> = (0..bands)
         .filter(|&b| is_mine(b, task.rank, task.world_size))
@@ -64,7 +84,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
     let counts: Vec<(usize, BandCounts)> = if pending.is_empty() {
         Vec::new()
     } else {
-        let sketches = open_sketches(plan, num_perm)?;
+        let sketches = sketches()?;
         pending
             .par_iter()
             .map(|&band| {
@@ -86,9 +106,9 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
 }
 
 /// A bucket being read: its key, its first members (with sketches once read) and its size so far.
-struct Bucket {
+struct Bucket<'a> {
     key: u64,
-    first: Vec<(u64, Option<Arc<Sketch>>)>,
+    first: Vec<(u64, Option<SketchRef<'a>>)>,
     size: usize,
 }
 
@@ -140,13 +160,13 @@ fn band_edges(
                 continue;
             };
             counts.candidate_pairs += 1;
-            if jaccard_estimate(&other.sketch, &this.sketch) < threshold {
+            if jaccard_estimate(other.sketch(), this.sketch()) < threshold {
                 counts.rejected_pairs += 1;
                 continue;
             }
             let contained = match params.line_coverage_threshold {
                 Some(t) => {
-                    let (earlier_in_later, later_in_earlier) = line_coverages(&other.lines, &this.lines);
+                    let (earlier_in_later, later_in_earlier) = line_coverages(other.lines(), this.lines());
                     if earlier_in_later.max(later_in_earlier) < t {
                         counts.rejected_pairs += 1;
                         continue;

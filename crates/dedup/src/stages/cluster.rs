@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::buckets::{BandCounts, band_name, open_sketches};
-use super::{StageOutcome, StageTask, shard_offsets};
+use super::buckets::{BandCounts, band_name, sketches_for};
+use super::{Shared, StageOutcome, StageTask, shard_offsets};
 use crate::cluster::{ClusterStats, OverMerged, UnionFind, split_edge_earlier};
 use crate::minhash::{jaccard_estimate, line_coverage};
 use crate::records::{DocInfo, INFO_BYTES, RecordReader, ShardRecords, ShardSketches};
@@ -74,7 +74,12 @@ impl Numbering {
     }
 }
 
-pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result<StageOutcome, DedupError> {
+pub(super) fn run(
+    plan: &Plan,
+    task: &StageTask,
+    config: &DedupConfig,
+    shared: Option<&Shared>,
+) -> Result<StageOutcome, DedupError> {
     plan.stage_dir("cluster")?;
     if task.rank != 0 {
         return Ok(StageOutcome::default());
@@ -98,7 +103,7 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
         counts.cpu_secs += c.cpu_secs;
     }
     let num_perm = config.bands * config.rows;
-    let sketches = open_sketches(plan, num_perm)?;
+    let sketches = sketches_for(plan, num_perm, shared, true)?;
     let shard_files = |ext: &str| -> Vec<_> {
         (0..plan.files.len())
             .map(|s| plan.path("lines", &format!("{}.{ext}", shard_name(s))))
@@ -140,8 +145,8 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             let ka = sketches.sketch(numbering.address(ra))?;
             let kb = sketches.sketch(numbering.address(rb))?;
             if let (Some(ka), Some(kb)) = (ka, kb)
-                && (jaccard_estimate(&ka.sketch, &kb.sketch) < link
-                    || coverage.is_some_and(|t| line_coverage(&ka.lines, &kb.lines) < t))
+                && (jaccard_estimate(ka.sketch(), kb.sketch()) < link
+                    || coverage.is_some_and(|t| line_coverage(ka.lines(), kb.lines()) < t))
             {
                 counts.stats.rejected_pairs += 1;
                 continue;
@@ -298,7 +303,7 @@ fn report(
                 .or_default() += 1;
             if let Some(first) = &first
                 && let Some(this) = sketches.sketch(numbering.address(d))?
-                && jaccard_estimate(&first.sketch, &this.sketch) < FAR_JACCARD
+                && jaccard_estimate(first.sketch(), this.sketch()) < FAR_JACCARD
             {
                 far += 1;
             }

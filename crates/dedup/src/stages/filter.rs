@@ -17,7 +17,7 @@ use super::cluster::ASSIGN_BYTES;
 use super::signatures::SignatureCounts;
 use super::{LinesCounts, StageOutcome, StageTask, check_count, for_my_tasks, keep_messages};
 use crate::copy::CopyReader;
-use crate::records::{RecordReader, ShardRecords};
+use crate::records::{IdReader, RecordReader, ShardRecords};
 use crate::work::{AtomicFile, Durability, Plan, address, io_error, shard_name, write_atomic};
 use crate::{DedupConfig, DedupError, DedupStats, clusters_stats_path};
 
@@ -69,6 +69,10 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             Some(_) => Some(CopyReader::open(&plan.path("lines", &format!("{name}.docs")))?),
             None => None,
         };
+        let mut shard_ids = IdReader::open(
+            &plan.path("lines", &format!("{name}.idx")),
+            &plan.path("lines", &format!("{name}.ids")),
+        )?;
         let mut assign = RecordReader::open(&plan.path("cluster", &format!("{name}.assign")), ASSIGN_BYTES)?;
         let tsv_path = plan.path("filter", &format!("{name}.tsv"));
         let mut tsv = plan.create(&tsv_path)?;
@@ -96,19 +100,25 @@ pub(super) fn run(plan: &Plan, task: &StageTask, config: &DedupConfig) -> Result
             };
             let (rep, size, kept) = (word(0), word(4), record.get(8) == Some(&1));
             if size > 1 {
+                let id = match &doc {
+                    Some(doc) => doc.id.clone(),
+                    None => shard_ids.id(index)?,
+                };
+                // A representative is its cluster's smallest index, so one in this shard comes first:
+                // only those of earlier shards are looked up.
+                let rep_address = to_address(rep);
+                if rep_address == address(shard, index) {
+                    cluster_ids.insert(rep, id.clone());
+                }
                 let cluster_id = match cluster_ids.get(&rep) {
                     Some(id) => id.clone(),
                     None => {
-                        let id = ids.id(to_address(rep))?;
+                        let id = ids.id(rep_address)?;
                         cluster_ids.insert(rep, id.clone());
                         id
                     }
                 };
-                let id = match &doc {
-                    Some(doc) => escape(&doc.id),
-                    None => escape(&ids.id(address(shard, index))?),
-                };
-                tsv.write(format!("{id}\t{}\n", escape(&cluster_id)).as_bytes())?;
+                tsv.write(format!("{}\t{}\n", escape(&id), escape(&cluster_id)).as_bytes())?;
                 counts.docs_in_clusters += 1;
                 if let Some(doc) = &mut doc {
                     doc.metadata
