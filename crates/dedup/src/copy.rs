@@ -182,13 +182,18 @@ impl CopyReader {
         )
     }
 
+    /// The next `n` bytes, copied out. Read through `take`, so a damaged length asks for no more memory
+    /// than the file holds.
     fn exact(&mut self, n: usize) -> Result<&[u8], DedupError> {
-        self.bytes.resize(n, 0);
-        match self.input.read_exact(&mut self.bytes) {
-            Ok(()) => Ok(&self.bytes),
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Err(self.damaged("truncated")),
-            Err(e) => Err(io_error(&self.path, e)),
+        self.bytes.clear();
+        (&mut self.input)
+            .take(n as u64)
+            .read_to_end(&mut self.bytes)
+            .map_err(|e| io_error(&self.path, e))?;
+        if self.bytes.len() != n {
+            return Err(self.damaged("truncated"));
         }
+        Ok(&self.bytes)
     }
 
     /// `f` of the next `n` bytes: straight from the read buffer when it holds them all (most records),
@@ -216,8 +221,9 @@ impl CopyReader {
 
     fn string(&mut self) -> Result<String, DedupError> {
         let len = self.u32()? as usize;
-        // Read straight into the string's buffer: texts are most of the bytes.
-        let mut bytes = Vec::with_capacity(len);
+        // Read straight into the string's buffer: texts are most of the bytes. Reserved up to a bound, so
+        // a damaged length asks for no more memory than the file holds.
+        let mut bytes = Vec::with_capacity(len.min(READ_BUFFER_BYTES));
         (&mut self.input)
             .take(len as u64)
             .read_to_end(&mut bytes)
@@ -371,6 +377,42 @@ mod tests {
         assert_eq!(r.next_tokens().unwrap(), Some((Some(9), lines)));
         assert_eq!(r.next_tokens().unwrap(), Some((None, TokenLines::default())));
         assert_eq!(r.next_tokens().unwrap(), None);
+    }
+
+    #[test]
+    fn records_longer_than_the_read_buffer_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let (docs, tokens) = (dir.path().join("docs"), dir.path().join("tokens"));
+        let long = |n: usize, seed: u64| TokenLines {
+            tokens: (0..n as u64)
+                .map(|i| (i * 2_654_435_761 + seed) & 0xFFFF_FFFF)
+                .collect(),
+            line_lens: vec![n as u32],
+        };
+        // Records of 1.2 MiB and more straddle the 1 MiB read buffer: decoded from a copy, not in place.
+        let lines = [long(300_000, 1), long(5, 2), long(400_000, 3)];
+        let text = "word ".repeat(300_000);
+        let mut w = CopyWriter::create(Some(&docs), &tokens, Durability::Scratch).unwrap();
+        for (i, l) in lines.iter().enumerate() {
+            let doc = Document {
+                id: i.to_string(),
+                text: text.clone(),
+                ..Document::default()
+            };
+            w.write(&doc, None, l).unwrap();
+        }
+        w.finish().unwrap();
+        let mut r = CopyReader::open(&tokens).unwrap();
+        for l in &lines {
+            assert_eq!(r.next_tokens().unwrap(), Some((None, l.clone())));
+        }
+        assert_eq!(r.next_tokens().unwrap(), None);
+        let mut r = CopyReader::open(&docs).unwrap();
+        for i in 0..lines.len() {
+            let doc = r.next_doc(Path::new("x")).unwrap().unwrap();
+            assert_eq!((doc.id, doc.text.len()), (i.to_string(), text.len()));
+        }
+        assert!(r.next_doc(Path::new("x")).unwrap().is_none());
     }
 
     #[test]

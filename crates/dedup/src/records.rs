@@ -1,10 +1,11 @@
-//! Per-document work files of fixed-size records: read in order ([`RecordReader`]) or by document
-//! ([`ShardRecords`], positioned reads that leave no file data in the process's memory).
+//! Per-document work files of fixed-size records: read in order ([`RecordReader`], [`IdReader`]) or by
+//! document ([`ShardRecords`], positioned reads that leave no file data in the process's memory).
 //!
 //! - `info`: host key, text length and keep score of each document (from the `lines` stage);
 //! - `ids` and `idx`: document ids and where each starts (from the `lines` stage);
 //! - `sketch` and `sidx`: each document's MinHash sketch and line units, and where each record ends
-//!   (from the `signatures` stage; read by document with [`ShardSketches`]);
+//!   (from the `signatures` stage; read by document with [`ShardSketches`], from memory when every
+//!   shard's sketches fit its budget, else by positioned reads through a bounded cache);
 //! - `assign`: each document's representative, cluster size and whether it is kept (from `cluster`).
 
 use std::collections::HashMap;
@@ -244,7 +245,13 @@ impl ShardSketches {
             for (shard, size) in files.iter_mut().zip(sizes) {
                 // Whole records in the file (one cut short stays out, for a positioned read to report).
                 shard.loaded_docs = shard.ends.iter().skip(1).take_while(|&&end| end <= size).count();
-                let bytes = shard.ends.get(shard.loaded_docs).copied().unwrap_or(0);
+                // Never past the file's end, even when a damaged `sidx` says so of its first record.
+                let bytes = shard
+                    .ends
+                    .get(shard.loaded_docs)
+                    .copied()
+                    .filter(|&end| end <= size)
+                    .unwrap_or(0);
                 shard.loaded = load_u16s(&mut shard.file, bytes).map_err(|e| io_error(&shard.path, e))?;
             }
         }
@@ -498,10 +505,15 @@ impl IdReader {
         self.ids
             .seek_relative(skip)
             .map_err(|e| io_error(&self.ids_path, e))?;
-        let mut bytes = vec![0u8; (end - start) as usize];
-        self.ids
-            .read_exact(&mut bytes)
+        // Read through `take`, so a damaged index cannot ask for more memory than the file holds.
+        let mut bytes = Vec::new();
+        (&mut self.ids)
+            .take(end - start)
+            .read_to_end(&mut bytes)
             .map_err(|e| io_error(&self.ids_path, e))?;
+        if bytes.len() as u64 != end - start {
+            return Err(bad("ids file truncated"));
+        }
         self.at = end;
         Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }

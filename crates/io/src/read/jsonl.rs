@@ -200,7 +200,11 @@ impl LineParser {
             // A string serde_json does not take (a lone surrogate escape): the line is not valid JSON.
             Some((_, Some(Err(_)))) => return Err(invalid()),
             Some((raw, None)) => {
-                let other = serde_json::from_str::<Value>(raw.get()).unwrap_or(Value::Null);
+                // The raw value's skip checks less than a parse (number range, nesting depth, surrogates
+                // inside arrays): what serde_json does not take is invalid JSON, as before.
+                let Ok(other) = serde_json::from_str::<Value>(raw.get()) else {
+                    return Err(invalid());
+                };
                 let message = format!(
                     "field `{}` is {}, not a string. Is your `text_field` correct?",
                     self.text_field,
@@ -640,6 +644,22 @@ mod tests {
         );
         assert_eq!(docs[2].as_ref().unwrap_err().kind, ReadErrorKind::InvalidJson);
         assert_eq!(docs[3].as_ref().unwrap().text, "b");
+    }
+
+    #[test]
+    fn a_text_value_serde_json_refuses_is_invalid_json_not_a_wrong_type() {
+        // The raw value's skip takes these; a parse does not (out of range, a lone surrogate, too deep).
+        let deep = format!("{{\"text\":{}1{}}}\n", "[".repeat(200), "]".repeat(200));
+        let lines = [
+            "{\"text\":1e400}\n".to_owned(),
+            "{\"text\":[\"\\ud800\"]}\n".to_owned(),
+            deep,
+        ];
+        for line in lines {
+            let (_, docs) = read(line.as_bytes(), &ReaderConfig::default());
+            let e = docs[0].as_ref().unwrap_err();
+            assert_eq!(e.kind, ReadErrorKind::InvalidJson, "{line}: {}", e.message);
+        }
     }
 
     #[test]

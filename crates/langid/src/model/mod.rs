@@ -56,7 +56,8 @@ struct Scratch {
 }
 
 impl Scratch {
-    /// Lets go of buffers grown past their bounds.
+    /// Brings buffers grown past their bounds back within them: the token cache is emptied but keeps its
+    /// memory, the others are let go.
     fn trim(&mut self) {
         self.features.trim();
         self.tokens.trim();

@@ -36,7 +36,8 @@ pub(crate) struct TokenCache {
 }
 
 impl TokenCache {
-    /// Token bytes, vectors and table past which the cache is emptied (about 4 MB a thread).
+    /// Token bytes, vectors and table past which the cache is emptied (about 4 MB a thread, kept by the
+    /// thread once grown).
     const MAX_BYTES: usize = 4 << 20;
     /// Longer tokens (a URL, a run of symbols) are not remembered.
     pub(crate) const MAX_TOKEN_BYTES: usize = 64;
@@ -50,7 +51,9 @@ impl TokenCache {
         if self.dictionary != dictionary || self.dim != dim || bytes > Self::MAX_BYTES {
             self.dictionary = dictionary;
             self.dim = dim;
-            if self.table.is_empty() {
+            // A table past a quarter of the bound starts small again: with a model of very short vectors
+            // its slots alone would fill the bound, and each new token would empty the cache.
+            if self.table.is_empty() || 8 * self.table.len() > Self::MAX_BYTES / 4 {
                 self.table = vec![EMPTY; 1 << 12];
             } else {
                 self.table.fill(EMPTY);

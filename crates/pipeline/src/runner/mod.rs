@@ -40,9 +40,9 @@ use sources::Sources;
 
 /// Most documents in one batch.
 const BATCH_DOCS: usize = 32;
-/// A batch is also closed once its documents hold this many bytes of HTML and text. Small enough that a
-/// worker's batches in flight fit in a core's L2 cache and few fresh pages are touched: 4 MiB gave the
-/// chain 19–20k page faults and 78 MB peak RSS on the benchmark WARC, 512 KiB 13.8k and 62 MB.
+/// A batch is also closed once its documents hold this many bytes of HTML and text. Small, so that the
+/// batches in flight hold little and few fresh pages are touched: on the benchmark WARC, 4 MiB gave the
+/// chain 20.3k page faults and 78 MB peak RSS, 512 KiB 13.8k and 62 MB, for the same CPU time.
 const BATCH_BYTES: usize = 512 * 1024;
 /// Batches in flight per worker thread.
 const BATCHES_PER_THREAD: usize = 4;
