@@ -479,6 +479,59 @@ mod random {
     }
 }
 
+/// Pieces of URLs, in several scripts.
+const URL_PIECES: &[&str] = &[
+    "http://",
+    "https://",
+    "ftp://",
+    "www.",
+    "example",
+    "пример",
+    "例え",
+    "münchen",
+    "١٢٣",
+    "ελ",
+    "ß",
+    ".",
+    ".com",
+    ".рф",
+    ".jp",
+    ".co.uk",
+    ":8080",
+    "/",
+    "path",
+    "?q=1",
+    "#x",
+    "user@",
+    "user:pw@",
+    "-",
+    "xn--",
+    "10.0.0.1",
+    "é",
+    "_",
+    "~",
+];
+
+#[test]
+fn the_url_prefilter_takes_every_url_the_exact_pattern_takes() {
+    let en = english();
+    let superset = en.url_superset.as_ref().unwrap();
+    let mut urls = 0;
+    for a in URL_PIECES {
+        for b in URL_PIECES {
+            for c in URL_PIECES.iter().chain([&""]) {
+                let text = format!("{a}{b}{c}");
+                if matches!(en.url.is_match(&text), Ok(true)) {
+                    urls += 1;
+                    assert!(superset.is_match(&text), "{text:?}");
+                }
+            }
+        }
+    }
+    // the pieces make URLs in many scripts, so the check has cases to fail on
+    assert!(urls > 1000, "{urls}");
+}
+
 #[test]
 fn words_are_counted_as_split() {
     for text in [
