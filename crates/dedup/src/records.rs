@@ -173,6 +173,8 @@ pub(crate) struct ShardSketches {
 struct ShardSketchFile {
     path: PathBuf,
     file: File,
+    /// The file's length: no record reaches past it.
+    size: u64,
     /// Where each record ends, after a leading 0.
     ends: Vec<u64>,
     /// The file's records read whole, as `u16`s: those of the documents below `loaded_docs`.
@@ -219,31 +221,24 @@ impl ShardSketches {
         let mut files = (0..shards)
             .map(|s| {
                 let (path, index) = (sketch(s), sidx(s));
-                let file = File::open(&path).map_err(|e| io_error(&path, e))?;
+                let (file, size) = open_sized(&path)?;
                 let ends = std::fs::read(&index).map_err(|e| io_error(&index, e))?;
                 Ok(ShardSketchFile {
                     path,
                     file,
+                    size,
                     ends: ends.chunks_exact(8).map(le_u64).collect(),
                     loaded: Vec::new(),
                     loaded_docs: 0,
                 })
             })
             .collect::<Result<Vec<_>, DedupError>>()?;
-        let sizes = files
-            .iter()
-            .map(|f| {
-                f.file
-                    .metadata()
-                    .map(|m| m.len())
-                    .map_err(|e| io_error(&f.path, e))
-            })
-            .collect::<Result<Vec<u64>, _>>()?;
         // All or nothing: with a part loaded, the cache beside it would make the memory of a large corpus
         // grow past that of a small one.
-        if sizes.iter().sum::<u64>() <= budget {
-            for (shard, size) in files.iter_mut().zip(sizes) {
+        if files.iter().map(|f| f.size).sum::<u64>() <= budget {
+            for shard in &mut files {
                 // Whole records in the file (one cut short stays out, for a positioned read to report).
+                let size = shard.size;
                 shard.loaded_docs = shard.ends.iter().skip(1).take_while(|&&end| end <= size).count();
                 // Never past the file's end, even when a damaged `sidx` says so of its first record.
                 let bytes = shard
@@ -330,7 +325,10 @@ impl ShardSketchFile {
     /// The start and end of document `index`'s record.
     fn range(&self, index: u32) -> Result<(u64, u64), DedupError> {
         match self.ends.get(index as usize..index as usize + 2) {
-            Some(&[start, end]) if start <= end => Ok((start, end)),
+            Some(&[start, end]) if start <= end && end <= self.size => Ok((start, end)),
+            Some(&[_, end]) if end > self.size => {
+                Err(self.bad(index, "sketch record past the end of the file"))
+            }
             _ => Err(self.bad(index, "no such document in the sketch index")),
         }
     }
@@ -402,8 +400,18 @@ impl ShardSketchFile {
 
 /// Positioned reads of one kind of per-shard file, by document address.
 pub(crate) struct ShardRecords {
-    files: Vec<(PathBuf, File)>,
-    extra: Vec<(PathBuf, File)>,
+    files: Vec<SizedFile>,
+    extra: Vec<SizedFile>,
+}
+
+/// An open file, its path and its length.
+type SizedFile = (PathBuf, File, u64);
+
+/// `path` opened, with its length.
+fn open_sized(path: &Path) -> Result<(File, u64), DedupError> {
+    let file = File::open(path).map_err(|e| io_error(path, e))?;
+    let size = file.metadata().map_err(|e| io_error(path, e))?.len();
+    Ok((file, size))
 }
 
 impl ShardRecords {
@@ -413,9 +421,9 @@ impl ShardRecords {
         main: impl Fn(usize) -> PathBuf,
         extra: Option<&dyn Fn(usize) -> PathBuf>,
     ) -> Result<ShardRecords, DedupError> {
-        let open = |path: PathBuf| -> Result<(PathBuf, File), DedupError> {
-            let file = File::open(&path).map_err(|e| io_error(&path, e))?;
-            Ok((path, file))
+        let open = |path: PathBuf| -> Result<SizedFile, DedupError> {
+            let (file, size) = open_sized(&path)?;
+            Ok((path, file, size))
         };
         let files = (0..shards).map(|s| open(main(s))).collect::<Result<_, _>>()?;
         let extra = match extra {
@@ -425,11 +433,22 @@ impl ShardRecords {
         Ok(ShardRecords { files, extra })
     }
 
-    fn read(files: &[(PathBuf, File)], shard: usize, at: u64, len: usize) -> Result<Vec<u8>, DedupError> {
-        let (path, file) = files.get(shard).ok_or_else(|| DedupError::Io {
+    /// `len` bytes at `at` of shard `shard`'s file; a range past the file's end (a damaged index) is an
+    /// error before any memory is taken for it.
+    fn read(files: &[SizedFile], shard: usize, at: u64, len: usize) -> Result<Vec<u8>, DedupError> {
+        let (path, file, size) = files.get(shard).ok_or_else(|| DedupError::Io {
             path: format!("shard {shard}"),
             source: io::Error::new(io::ErrorKind::InvalidData, "no such input shard"),
         })?;
+        if at.checked_add(len as u64).is_none_or(|end| end > *size) {
+            return Err(io_error(
+                path,
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("record past the end of the file (at {at})"),
+                ),
+            ));
+        }
         let mut buf = vec![0u8; len];
         file.read_exact_at(&mut buf, at).map_err(|e| io_error(path, e))?;
         Ok(buf)
@@ -666,6 +685,18 @@ mod tests {
             assert!(sketches.sketch(address(0, 1)).is_err(), "shorter than a sketch");
             assert!(sketches.sketch(address(0, 2)).is_err(), "odd bounds");
         }
+        // A damaged index that points far past the file's end: an error naming it, and no memory taken
+        // for the range (a terabyte here), whether the records are read whole or by document.
+        let ends: Vec<u8> = [0u64, 1 << 40].iter().flat_map(|e| e.to_le_bytes()).collect();
+        std::fs::write(p("sidx", 0), ends).unwrap();
+        for budget in [0, LOADED_SKETCH_BYTES] {
+            let err = open(budget)
+                .unwrap()
+                .sketch(address(0, 0))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("past the end of the file (document 0)"), "{err}");
+        }
         let mut ids = IdReader::open(&p("idx", 1), &p("ids", 1)).unwrap();
         assert_eq!(ids.id(1).unwrap(), "doc-1");
         assert!(ids.id(0).is_err(), "ids are read forward only");
@@ -678,6 +709,16 @@ mod tests {
         let ids = ShardRecords::open(2, |s| p("idx", s), Some(&|s| p("ids", s))).unwrap();
         assert_eq!(ids.id(address(1, 1)).unwrap(), "doc-1");
         assert_eq!(ids.id(address(0, 0)).unwrap(), "a");
+        let mut idx = std::fs::read(p("idx", 1)).unwrap();
+        let last = idx.len() - 8;
+        idx[last..].copy_from_slice(&(1u64 << 40).to_le_bytes());
+        std::fs::write(p("idx", 1), &idx).unwrap();
+        let ids = ShardRecords::open(2, |s| p("idx", s), Some(&|s| p("ids", s))).unwrap();
+        let err = ids.id(address(1, 1)).unwrap_err().to_string();
+        assert!(err.contains("past the end of the file"), "{err}");
+        let mut forward = IdReader::open(&p("idx", 1), &p("ids", 1)).unwrap();
+        let err = forward.id(1).unwrap_err().to_string();
+        assert!(err.contains("ids file truncated (document 1)"), "{err}");
         let info = DocInfo {
             host: Some(3),
             text_bytes: 9,
