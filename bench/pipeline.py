@@ -78,7 +78,7 @@ def main():
     ap.add_argument('--datatrove-script', required=True)
     ap.add_argument('--warc', required=True)
     ap.add_argument('--work', required=True)
-    ap.add_argument('--rounds', type=int, default=3)
+    ap.add_argument('--rounds', type=int, default=5)
     a = ap.parse_args()
 
     stored, raw, responses, payload = warc_sizes(a.warc)

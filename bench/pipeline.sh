@@ -3,11 +3,11 @@
 # Trafilatura, fastText language filter, Gopher repetition and quality, C4, FineWeb, PII, JSONL writer), in one run,
 # on one WARC of the four extraction sets; writes bench/results/pipeline.md.
 #
-# Usage: bash bench/pipeline.sh [--rounds N]   (arguments go to bench/pipeline.py; default 3 rounds)
+# Usage: bash bench/pipeline.sh [--rounds N]   (arguments go to bench/pipeline.py; default 5 rounds)
 #
 # Needs python3 (with venv), cargo and ../shared next to the repository. Makes, once, the venv
 # bench/data/venv-pipeline (git-ignored) with the pinned packages below and bench/data/pipeline/all.warc.gz, builds
-# saring (release; CARGO_TARGET_DIR is honoured). About 5 minutes a round on 2 busy cores; datatrove is most of it.
+# saring (release; CARGO_TARGET_DIR is honoured). About a minute a round on a quiet machine; datatrove is most of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
