@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use saring_io::AtomicFile;
 
-use crate::work::Durability;
+use crate::work::{Durability, put_all};
 
 /// One entry of a run, sorted by key then value.
 pub(crate) type Pair = (u64, u64);
@@ -75,10 +75,10 @@ impl RunWriter {
         let mut bytes = Vec::with_capacity(SPILL_BLOCK_PAIRS * PAIR_BYTES as usize);
         for block in self.buffer.chunks(SPILL_BLOCK_PAIRS) {
             bytes.clear();
-            for &pair in block {
-                bytes.extend_from_slice(&((pair >> 64) as u64).to_le_bytes());
-                bytes.extend_from_slice(&(pair as u64).to_le_bytes());
-            }
+            // The halves swapped, so the key's little-endian bytes come first.
+            put_all(&mut bytes, block.iter(), |&pair| {
+                pair.rotate_left(64).to_le_bytes()
+            });
             self.out.write_all(&bytes)?;
         }
         self.runs.push(self.buffer.len() as u64);
