@@ -466,7 +466,10 @@ pub fn jaccard_estimate(a: &[u16], b: &[u16]) -> f64 {
     if a.is_empty() || a.len() != b.len() {
         return 0.0;
     }
-    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    // Summed as 0s and 1s, not counted through a filter: the filter compiled to a branch per position,
+    // mispredicted about every other time on a candidate pair, and the sum is branch-free and
+    // vectorised (sketches are at most 2^20 long: a `u32` holds the count).
+    let equal = a.iter().zip(b).map(|(x, y)| u32::from(x == y)).sum::<u32>();
     let p = equal as f64 / a.len() as f64;
     let chance = 1.0 / 65536.0;
     ((p - chance) / (1.0 - chance)).clamp(0.0, 1.0)
@@ -690,6 +693,18 @@ mod tests {
             );
         }
         assert_eq!(jaccard_estimate(&[], &[]), 0.0);
+        // Three positions of four agree, a long sketch of 300 agreeing in 100 (counted past one vector).
+        let chance = 1.0 / 65536.0;
+        assert_eq!(
+            jaccard_estimate(&[1, 2, 3, 4], &[1, 2, 0, 4]),
+            (0.75 - chance) / (1.0 - chance)
+        );
+        let long: Vec<u16> = (0..300).collect();
+        let third: Vec<u16> = (0..300).map(|v| if v % 3 == 0 { v } else { v + 1 }).collect();
+        assert_eq!(
+            jaccard_estimate(&long, &third),
+            (100.0 / 300.0 - chance) / (1.0 - chance)
+        );
         assert_eq!(jaccard_estimate(&[1, 2], &[1]), 0.0);
     }
 }
