@@ -510,6 +510,27 @@ mod tests {
     }
 
     #[test]
+    fn a_band_key_hashes_the_band_s_minima_as_little_endian_bytes() {
+        // Even and odd rows, and more rows than the stack buffer holds.
+        let words: Vec<String> = (0..60).map(|i| format!("w{i}")).collect();
+        let tokens = tokens(&words.join(" "));
+        for (bands, rows) in [(14, 8), (5, 3), (3, 1), (2, STACK_ROWS + 1)] {
+            let hasher = MinHasher::new(5, bands, rows, 3);
+            let mut mins = Vec::new();
+            let sig = hasher.signature(&tokens, &mut mins).unwrap();
+            let expected: Vec<u64> = mins
+                .chunks(rows)
+                .enumerate()
+                .map(|(band, chunk)| {
+                    let bytes: Vec<u8> = chunk.iter().flat_map(|v| v.to_le_bytes()).collect();
+                    xxh3_64_with_seed(&bytes, band as u64)
+                })
+                .collect();
+            assert_eq!(sig.band_keys, expected, "{bands} x {rows}");
+        }
+    }
+
+    #[test]
     fn line_units_and_coverage() {
         let hasher = MinHasher::new(2, 4, 4, 1);
         let lines = |text: &str| {
