@@ -30,7 +30,7 @@ use saring_core::{Document, Provenance};
 
 use crate::DedupError;
 use crate::doc_hasher::TokenLines;
-use crate::work::{AtomicFile, Durability, io_error};
+use crate::work::{AtomicFile, Durability, io_error, put_all};
 
 /// Buffer of the readers.
 const READ_BUFFER_BYTES: usize = 1 << 20;
@@ -101,9 +101,9 @@ impl CopyWriter {
             None => b.push(0),
         }
         put_len(b, lines.line_lens.len());
-        put_u32s(b, lines.line_lens.iter().copied());
+        put_all(b, lines.line_lens.iter(), |n| n.to_le_bytes());
         // Token hashes have 32 bits (see `Tokenizer`): the high half is always zero.
-        put_u32s(b, lines.tokens.iter().map(|&token| token as u32));
+        put_all(b, lines.tokens.iter(), |&token| (token as u32).to_le_bytes());
         self.tokens.gathered()
     }
 
@@ -117,18 +117,6 @@ impl CopyWriter {
 
 fn put_len(b: &mut Vec<u8>, len: usize) {
     b.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
-}
-
-/// Appends `values` as little-endian `u32`s: the room made at once and filled in one loop (one
-/// `extend_from_slice` per value checks the capacity and moves the length every time, and is not
-/// vectorised).
-fn put_u32s(b: &mut Vec<u8>, values: impl ExactSizeIterator<Item = u32>) {
-    let start = b.len();
-    b.resize(start + 4 * values.len(), 0);
-    let (room, _) = b.get_mut(start..).unwrap_or_default().as_chunks_mut::<4>();
-    for (slot, v) in room.iter_mut().zip(values) {
-        *slot = v.to_le_bytes();
-    }
 }
 
 fn put_str(b: &mut Vec<u8>, s: &str) {

@@ -37,7 +37,27 @@ pub struct MinHasher {
     bin_seed: u64,
     probe_seed: u64,
     line_seeds: [u32; LINE_PERMS],
+    /// The first probes of every bin's probe sequence, which depend on the bin alone.
+    probes: ProbeTable,
 }
+
+/// The first [`TABLED_PROBES`] probes of the probe sequence of every bin, bin by bin (empty when there
+/// are more than [`TABLED_BINS`] bins): densifying a document's signature then looks them up instead of
+/// hashing each (a short document leaves most bins empty, and each took a hash per probe).
+#[derive(Clone, Default)]
+struct ProbeTable(Vec<u16>);
+
+impl std::fmt::Debug for ProbeTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ProbeTable({} probes)", self.0.len())
+    }
+}
+
+/// Probes per bin in a [`ProbeTable`]: the first empty bin that all of them miss comes with a document
+/// that fills less than a tenth of its bins, and only then are further probes hashed.
+const TABLED_PROBES: usize = 32;
+/// Most bins for which a [`ProbeTable`] is built (64 KiB); bins are numbered in `u16`.
+const TABLED_BINS: usize = 1024;
 
 /// One document's signature: a key per band, and the 16-bit sketch of every minimum.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +86,14 @@ impl MinHasher {
         let probe_seed = splitmix64(&mut state);
         let mut state = seed ^ 0x6c69_6e65_7365_6564; // "lineseed"
         let line_seeds = std::array::from_fn(|_| splitmix64(&mut state) as u32);
+        let k = bands * rows;
+        let probes = if k <= TABLED_BINS {
+            (0..k)
+                .flat_map(|bin| (1..=TABLED_PROBES as u64).map(move |a| probe(probe_seed, bin, a, k) as u16))
+                .collect()
+        } else {
+            Vec::new()
+        };
         MinHasher {
             ngram_size,
             bands,
@@ -73,6 +101,7 @@ impl MinHasher {
             bin_seed,
             probe_seed,
             line_seeds,
+            probes: ProbeTable(probes),
         }
     }
 
@@ -258,8 +287,19 @@ impl MinHasher {
             if *m != u32::MAX {
                 continue;
             }
-            let probed = (1..=(k as u64) * 64)
-                .find_map(|a| value_of(bin_of(fmix64(self.probe_seed ^ ((i as u64) << 32 | a)), k)));
+            // The tabled probes first, then the rest of the sequence hashed.
+            let tabled = self
+                .probes
+                .0
+                .get(i * TABLED_PROBES..(i + 1) * TABLED_PROBES)
+                .unwrap_or_default();
+            let probed = tabled
+                .iter()
+                .find_map(|&bin| value_of(usize::from(bin)))
+                .or_else(|| {
+                    (tabled.len() as u64 + 1..=(k as u64) * 64)
+                        .find_map(|a| value_of(probe(self.probe_seed, i, a, k)))
+                });
             // Practically never reached: some filled bin exists, so a cyclic scan finds one.
             *m = probed
                 .or_else(|| (1..k).find_map(|d| value_of((i + d) % k)))
@@ -306,6 +346,11 @@ pub(crate) fn shingle_step(acc: u64, t: u64) -> u64 {
 #[inline(always)]
 pub(crate) fn shingle_finish(acc: u64) -> u64 {
     acc ^ (acc >> 29)
+}
+
+/// Probe `a` (from 1) of the probe sequence of bin `bin` among `k` with seed `probe_seed`.
+fn probe(probe_seed: u64, bin: usize, a: u64, k: usize) -> usize {
+    bin_of(fmix64(probe_seed ^ ((bin as u64) << 32 | a)), k)
 }
 
 /// The bin of hash `v` among `k`: its high 32 bits scaled to `0..k` (no modulo bias, no division).
@@ -421,7 +466,10 @@ pub fn jaccard_estimate(a: &[u16], b: &[u16]) -> f64 {
     if a.is_empty() || a.len() != b.len() {
         return 0.0;
     }
-    let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    // Summed as 0s and 1s, not counted through a filter: the filter compiled to a branch per position,
+    // mispredicted about every other time on a candidate pair, and the sum is branch-free and
+    // vectorised (sketches are at most 2^20 long: a `u32` holds the count).
+    let equal = a.iter().zip(b).map(|(x, y)| u32::from(x == y)).sum::<u32>();
     let p = equal as f64 / a.len() as f64;
     let chance = 1.0 / 65536.0;
     ((p - chance) / (1.0 - chance)).clamp(0.0, 1.0)
@@ -459,6 +507,27 @@ mod tests {
         assert_eq!(s.band_keys[0], 12441595983979453119);
         assert_eq!(&s.sketch[..4], &[37888, 57606, 57606, 11106]);
         assert_eq!(s.lines, vec![[0x4256, 0xdb50, 0x5015, 0x5d40]]);
+    }
+
+    #[test]
+    fn a_band_key_hashes_the_band_s_minima_as_little_endian_bytes() {
+        // Even and odd rows, and more rows than the stack buffer holds.
+        let words: Vec<String> = (0..60).map(|i| format!("w{i}")).collect();
+        let tokens = tokens(&words.join(" "));
+        for (bands, rows) in [(14, 8), (5, 3), (3, 1), (2, STACK_ROWS + 1)] {
+            let hasher = MinHasher::new(5, bands, rows, 3);
+            let mut mins = Vec::new();
+            let sig = hasher.signature(&tokens, &mut mins).unwrap();
+            let expected: Vec<u64> = mins
+                .chunks(rows)
+                .enumerate()
+                .map(|(band, chunk)| {
+                    let bytes: Vec<u8> = chunk.iter().flat_map(|v| v.to_le_bytes()).collect();
+                    xxh3_64_with_seed(&bytes, band as u64)
+                })
+                .collect();
+            assert_eq!(sig.band_keys, expected, "{bands} x {rows}");
+        }
     }
 
     #[test]
@@ -577,6 +646,35 @@ mod tests {
     }
 
     #[test]
+    fn tabled_probes_densify_as_hashed_ones_do() {
+        // Every fill level, from one filled bin (most bins probe past the table) to all but one.
+        let mut state = 11u64;
+        for (bands, rows) in [(14, 8), (2, 2), (32, 32)] {
+            let tabled = MinHasher::new(5, bands, rows, 4);
+            let hashed = MinHasher {
+                probes: ProbeTable::default(),
+                ..tabled.clone()
+            };
+            let k = tabled.num_perm();
+            assert_eq!(tabled.probes.0.len(), k * TABLED_PROBES);
+            for filled in [1, 2, k / 10, k / 2, k - 1] {
+                let mut mins = vec![u32::MAX; k];
+                for _ in 0..filled.max(1) {
+                    let bin = (splitmix64(&mut state) % k as u64) as usize;
+                    mins[bin] = splitmix64(&mut state) as u32 >> 1;
+                }
+                let mut again = mins.clone();
+                tabled.densify(&mut mins);
+                hashed.densify(&mut again);
+                assert_eq!(mins, again, "{k} bins, {filled} filled");
+                assert!(mins.iter().all(|&m| m != u32::MAX));
+            }
+        }
+        // Too many bins for a table: every probe hashed.
+        assert!(MinHasher::new(5, 64, 32, 4).probes.0.is_empty());
+    }
+
+    #[test]
     fn short_documents_agree_on_shared_shingles() {
         // Fewer shingles than bins: densified signatures still estimate the Jaccard similarity.
         let hasher = MinHasher::new(1, 16, 16, 5);
@@ -616,6 +714,18 @@ mod tests {
             );
         }
         assert_eq!(jaccard_estimate(&[], &[]), 0.0);
+        // Three positions of four agree, a long sketch of 300 agreeing in 100 (counted past one vector).
+        let chance = 1.0 / 65536.0;
+        assert_eq!(
+            jaccard_estimate(&[1, 2, 3, 4], &[1, 2, 0, 4]),
+            (0.75 - chance) / (1.0 - chance)
+        );
+        let long: Vec<u16> = (0..300).collect();
+        let third: Vec<u16> = (0..300).map(|v| if v % 3 == 0 { v } else { v + 1 }).collect();
+        assert_eq!(
+            jaccard_estimate(&long, &third),
+            (100.0 / 300.0 - chance) / (1.0 - chance)
+        );
         assert_eq!(jaccard_estimate(&[1, 2], &[1]), 0.0);
     }
 }

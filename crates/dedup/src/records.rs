@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use crate::DedupError;
 use crate::minhash::{LINE_PERMS, Signature};
 use crate::runs::le_u64;
-use crate::work::{AtomicFile, Durability, io_error, split_address};
+use crate::work::{AtomicFile, Durability, io_error, put_all, split_address};
 
 /// What the cluster stage needs to know of a document besides its signature.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -100,9 +100,8 @@ impl SketchWriter {
         if let Some(sig) = sig.filter(|s| s.sketch.len() == self.num_perm) {
             let record = self.sketch.pending();
             let before = record.len();
-            for v in sig.sketch.iter().chain(sig.lines.iter().flatten()) {
-                record.extend_from_slice(&v.to_le_bytes());
-            }
+            put_all(record, sig.sketch.iter(), |v| v.to_le_bytes());
+            put_all(record, sig.lines.as_flattened().iter(), |v| v.to_le_bytes());
             self.written += (record.len() - before) as u64;
             self.sketch.gathered()?;
         }

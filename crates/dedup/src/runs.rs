@@ -13,12 +13,12 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::collections::binary_heap::PeekMut;
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use saring_io::AtomicFile;
 
-use crate::work::Durability;
+use crate::work::{Durability, put_all};
 
 /// One entry of a run, sorted by key then value.
 pub(crate) type Pair = (u64, u64);
@@ -75,10 +75,10 @@ impl RunWriter {
         let mut bytes = Vec::with_capacity(SPILL_BLOCK_PAIRS * PAIR_BYTES as usize);
         for block in self.buffer.chunks(SPILL_BLOCK_PAIRS) {
             bytes.clear();
-            for &pair in block {
-                bytes.extend_from_slice(&((pair >> 64) as u64).to_le_bytes());
-                bytes.extend_from_slice(&(pair as u64).to_le_bytes());
-            }
+            // The halves swapped, so the key's little-endian bytes come first.
+            put_all(&mut bytes, block.iter(), |&pair| {
+                pair.rotate_left(64).to_le_bytes()
+            });
             self.out.write_all(&bytes)?;
         }
         self.runs.push(self.buffer.len() as u64);
@@ -105,15 +105,26 @@ struct Cursor {
 }
 
 impl Cursor {
-    fn next(&mut self) -> io::Result<Option<Pair>> {
+    fn next(&mut self) -> io::Result<Option<u128>> {
         if self.left == 0 {
             return Ok(None);
         }
-        let mut bytes = [0u8; 16];
-        self.input.read_exact(&mut bytes)?;
+        // Straight from the read buffer when it holds the whole pair (all but the last of a refill): a
+        // 16-byte `read_exact` is a call to `memcpy`.
+        let pair = match self.input.buffer().first_chunk::<16>() {
+            Some(bytes) => {
+                let pair = decode_pair(*bytes);
+                self.input.consume(16);
+                pair
+            }
+            None => {
+                let mut bytes = [0u8; 16];
+                self.input.read_exact(&mut bytes)?;
+                decode_pair(bytes)
+            }
+        };
         self.left -= 1;
-        let (a, b) = bytes.split_at(8);
-        Ok(Some((le_u64(a), le_u64(b))))
+        Ok(Some(pair))
     }
 }
 
@@ -158,10 +169,17 @@ fn open_runs(path: &Path) -> io::Result<Vec<Cursor>> {
     Ok(cursors)
 }
 
+/// A pair as written (key, then value, little-endian), as one `u128` with the key in the high half.
+fn decode_pair(bytes: [u8; 16]) -> u128 {
+    u128::from_le_bytes(bytes).rotate_left(64)
+}
+
 /// Every pair of every run of `paths`, in sorted order.
 pub(crate) struct Merged {
     cursors: Vec<Cursor>,
-    heap: BinaryHeap<Reverse<(Pair, usize)>>,
+    /// The next pair of each run not yet read to its end, as one `u128` (compared as one integer, in
+    /// the pairs' order), and the run's cursor.
+    heap: BinaryHeap<Reverse<(u128, usize)>>,
 }
 
 /// Opens the run files `paths` and merges all their runs.
@@ -187,6 +205,7 @@ impl Iterator for Merged {
         // two sifts of a pop and a push.
         let mut top = self.heap.peek_mut()?;
         let Reverse((pair, i)) = *top;
+        let pair = ((pair >> 64) as u64, pair as u64);
         match self.cursors.get_mut(i).map(Cursor::next) {
             Some(Ok(Some(next))) => *top = Reverse((next, i)),
             Some(Err(e)) => {
@@ -239,6 +258,31 @@ mod tests {
         let cut = dir.path().join("cut.runs");
         std::fs::write(&cut, &bytes[..bytes.len() - 20]).unwrap();
         assert!(merge_runs(&[cut]).is_err());
+    }
+
+    #[test]
+    fn a_pair_split_across_two_buffer_fills_reads_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("one.runs");
+        let pairs: Vec<Pair> = (0..5u64).map(|i| (i << 60 | i, u64::MAX - i)).collect();
+        let mut w = RunWriter::create(&path, 8, Durability::Scratch).unwrap();
+        for &pair in &pairs {
+            w.push(pair).unwrap();
+        }
+        w.finish().unwrap();
+        // A 24-byte buffer holds one and a half pairs: every other pair is read across two fills.
+        let mut file = File::open(&path).unwrap();
+        file.seek(SeekFrom::Start(8)).unwrap();
+        let mut cursor = Cursor {
+            input: BufReader::with_capacity(24, file),
+            left: pairs.len() as u64,
+        };
+        let read: Vec<u128> = std::iter::from_fn(|| cursor.next().unwrap()).collect();
+        let expected: Vec<u128> = pairs
+            .iter()
+            .map(|&(k, v)| u128::from(k) << 64 | u128::from(v))
+            .collect();
+        assert_eq!(read, expected);
     }
 
     #[test]

@@ -54,15 +54,16 @@ pub(super) fn run(
                     doc_hasher.first_pass(&doc.text, doc.url.as_deref(), config.boilerplate_lines, scratch)
                 })
                 .collect();
-            for (doc, mut first) in batch.iter().zip(firsts) {
+            for (doc, first) in batch.iter().zip(firsts) {
                 let index = u32::try_from(docs).map_err(|_| DedupError::TooManyDocuments)?;
                 let at = address(shard, index);
                 docs += 1;
                 let keys = first.keys;
                 if let (Some(host), Some(text_hash)) = (keys.host, keys.text_hash) {
                     let text_key = host ^ text_hash.rotate_left(17);
-                    first.line_keys.sort_unstable();
-                    first.line_keys.dedup();
+                    // A line repeated in the document is pushed as often (0.3% more pairs on the 100k
+                    // corpus): its pairs sort next to each other, and the boilerplate stage counts
+                    // distinct texts, so a sort and dedup per document would be work for nothing.
                     for &key in &first.line_keys {
                         lines
                             .push((key, text_key))
