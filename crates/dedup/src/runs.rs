@@ -109,8 +109,8 @@ impl Cursor {
         if self.left == 0 {
             return Ok(None);
         }
-        // Straight from the read buffer when it holds the whole pair (all but the last of a refill): a
-        // 16-byte `read_exact` is a call to `memcpy`.
+        // Straight from the read buffer when it holds the whole pair (every pair but the first after the
+        // buffer runs dry, which `read_exact` refills): a 16-byte `read_exact` is a call to `memcpy`.
         let pair = match self.input.buffer().first_chunk::<16>() {
             Some(bytes) => {
                 let pair = decode_pair(*bytes);
@@ -143,7 +143,8 @@ fn open_runs(path: &Path) -> io::Result<Vec<Cursor>> {
     file.read_exact(&mut tail)?;
     let (count, end) = tail.split_at(8);
     let count = le_u64(count);
-    if end != END || count > size / 8 {
+    // The magic, the lengths and the trailer must fit the file (size >= 24 was checked above).
+    if end != END || count > (size - 24) / 8 {
         return Err(bad("truncated run file"));
     }
     let lengths_at = size - 16 - count * 8;
@@ -151,8 +152,12 @@ fn open_runs(path: &Path) -> io::Result<Vec<Cursor>> {
     file.seek(SeekFrom::Start(lengths_at))?;
     file.read_exact(&mut lengths)?;
     let lengths: Vec<u64> = lengths.chunks_exact(8).map(le_u64).collect();
-    let pairs: u64 = lengths.iter().sum();
-    if 8 + pairs.saturating_mul(PAIR_BYTES) != lengths_at {
+    let run_bytes = lengths
+        .iter()
+        .try_fold(0u64, |sum, &len| sum.checked_add(len))
+        .and_then(|pairs| pairs.checked_mul(PAIR_BYTES))
+        .and_then(|bytes| bytes.checked_add(8));
+    if run_bytes != Some(lengths_at) {
         return Err(bad("run lengths do not match the file size"));
     }
     let mut cursors = Vec::with_capacity(lengths.len());
@@ -258,6 +263,33 @@ mod tests {
         let cut = dir.path().join("cut.runs");
         std::fs::write(&cut, &bytes[..bytes.len() - 20]).unwrap();
         assert!(merge_runs(&[cut]).is_err());
+    }
+
+    #[test]
+    fn damaged_run_counts_and_lengths_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        // A run file with no pairs, these run lengths and this count of runs in its trailer.
+        let damaged = |name: &str, lengths: &[u64], count: u64| {
+            let mut bytes = MAGIC.to_vec();
+            for len in lengths {
+                bytes.extend_from_slice(&len.to_le_bytes());
+            }
+            bytes.extend_from_slice(&count.to_le_bytes());
+            bytes.extend_from_slice(END);
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            merge_runs(&[path]).err().map(|e| e.to_string())
+        };
+        // More runs than the file has room for their lengths.
+        let e = damaged("count.runs", &[], 2).unwrap();
+        assert!(e.contains("truncated run file"), "{e}");
+        // Lengths whose sum does not fit in 64 bits, or whose size in bytes does not.
+        let e = damaged("sum.runs", &[1 << 63, 1 << 63], 2).unwrap();
+        assert!(e.contains("run lengths do not match"), "{e}");
+        let e = damaged("bytes.runs", &[u64::MAX / 8], 1).unwrap();
+        assert!(e.contains("run lengths do not match"), "{e}");
+        // The same file with honest lengths opens.
+        assert_eq!(damaged("empty-runs.runs", &[0, 0], 2), None);
     }
 
     #[test]
