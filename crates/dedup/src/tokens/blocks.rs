@@ -2,10 +2,10 @@
 //! and digits), non-ASCII bytes and newlines, with SSE2 on x86-64 (every x86-64 CPU has it) and a plain
 //! loop elsewhere. The ASCII words of a window are found with trailing-zero counts on the masks,
 //! lowercased by setting bit 0x20 (which every ASCII letter and digit of a word may take: digits have it
-//! already) and hashed in registers ([`hash_short`]). A stretch of text around non-ASCII bytes goes
-//! through [`Tokenizer::hash_scalar`], from the start of the ASCII word that runs into the first of them
-//! (or from that byte) to the first ASCII separator after the last: the tokenizer's state is empty at
-//! both ends, so the stretch gives the tokens it would give as part of the whole text. Newlines are
+//! already) and hashed in registers ([`hash_short`]). A stretch of text around a non-ASCII byte goes
+//! through [`Tokenizer::hash_scalar`], from the start of the ASCII word that runs into it (or from the
+//! byte) to the next ASCII separator: the tokenizer's state is empty at both ends, so the stretch gives
+//! the tokens it would give as part of the whole text, and the window goes on after it. Newlines are
 //! ASCII separators, so a text's tokens are those of its lines one after the other; the block way notes
 //! where each line ends instead of cutting the text into lines first.
 
@@ -73,45 +73,54 @@ impl Tokenizer {
                 }
             }
             let masks = classify(&buf);
-            // The words that end before the first non-ASCII byte are whole ASCII words.
-            let limit = masks.non_ascii.trailing_zeros();
             let all_starts = masks.word & !(masks.word << 1);
-            let mut starts = all_starts;
-            let mut ends = !masks.word & (masks.word << 1) & below(limit);
-            let first = out.len();
-            while ends != 0 {
-                let (s, e) = (starts.trailing_zeros(), ends.trailing_zeros());
-                starts &= starts - 1;
-                ends &= ends - 1;
-                out.push(self.window_word(&buf, s as usize, e as usize));
-            }
-            // Every word that starts before a newline ends before it.
-            let mut newlines = masks.newline & below(limit);
-            while newlines != 0 {
-                let at = newlines.trailing_zeros();
-                newlines &= newlines - 1;
-                line_end(first + (all_starts & below(at)).count_ones() as usize);
-            }
-            // The word left, if any, runs into the first non-ASCII byte or past the window.
-            let pending = (starts != 0).then(|| starts.trailing_zeros() as usize);
-            p = match (pending, limit) {
-                (Some(s), 64) if s > 0 => p + s,
-                (None, 64) => p + WINDOW,
-                _ => {
-                    // A word of 64 ASCII bytes or more, or non-ASCII bytes: the scalar way, up to the first
-                    // ASCII separator after the window's last non-ASCII byte.
-                    let start = p + pending.unwrap_or(limit as usize).min(limit as usize);
-                    let last = 64 - masks.non_ascii.leading_zeros();
-                    let separators = !masks.word & !masks.non_ascii & !below(last);
-                    let end = if separators != 0 {
-                        p + separators.trailing_zeros() as usize
-                    } else {
-                        next_separator(bytes, p + WINDOW)
-                    }
-                    .min(bytes.len());
-                    self.hash_stretch(text.get(start..end).unwrap_or_default(), out, line_end);
-                    end
+            let all_ends = !masks.word & (masks.word << 1);
+            // ASCII separators (and the padding past the text).
+            let separators = !masks.word & !masks.non_ascii;
+            // The first byte of the window not taken yet, with no token under way there.
+            let mut from = 0;
+            p = loop {
+                let after_from = !below(from);
+                // The words that end before the first non-ASCII byte are whole ASCII words.
+                let limit = (masks.non_ascii & after_from).trailing_zeros();
+                let mut starts = all_starts & after_from;
+                let mut ends = all_ends & below(limit) & !below(from + 1);
+                let first = out.len();
+                while ends != 0 {
+                    let (s, e) = (starts.trailing_zeros(), ends.trailing_zeros());
+                    starts &= starts - 1;
+                    ends &= ends - 1;
+                    out.push(self.window_word(&buf, s as usize, e as usize));
                 }
+                // Every word that starts before a newline ends before it.
+                let mut newlines = masks.newline & below(limit) & after_from;
+                while newlines != 0 {
+                    let at = newlines.trailing_zeros();
+                    newlines &= newlines - 1;
+                    line_end(first + (all_starts & below(at) & after_from).count_ones() as usize);
+                }
+                // The word left, if any, runs into the non-ASCII byte or past the window.
+                let pending = (starts != 0).then(|| starts.trailing_zeros());
+                match (pending, limit) {
+                    (Some(s), 64) if s > 0 => break p + s as usize,
+                    (None, 64) => break p + WINDOW,
+                    _ => {}
+                }
+                // A word of 64 ASCII bytes or more, or a non-ASCII byte: the scalar way, from the start of
+                // the word (or the byte) up to the next ASCII separator. That holds no newline, and
+                // leaves no token under way.
+                let start = p + pending.unwrap_or(limit).min(limit) as usize;
+                let next = separators & !below(limit);
+                let end = if next != 0 {
+                    p + next.trailing_zeros() as usize
+                } else {
+                    next_separator(bytes, p + WINDOW)
+                };
+                self.hash_scalar(text.get(start..end.min(bytes.len())).unwrap_or_default(), out);
+                if next == 0 {
+                    break end;
+                }
+                from = next.trailing_zeros();
             };
         }
         line_end(out.len());
@@ -136,19 +145,6 @@ impl Tokenizer {
         let hash = token_hash(&self.buf);
         self.buf.clear();
         hash
-    }
-
-    /// The tokens of `stretch` (a whole number of characters that starts and ends with no token under
-    /// way) the scalar way, line by line.
-    fn hash_stretch(&mut self, stretch: &str, out: &mut Vec<u64>, line_end: &mut impl FnMut(usize)) {
-        let mut lines = stretch.split('\n');
-        if let Some(line) = lines.next() {
-            self.hash_scalar(line, out);
-        }
-        for line in lines {
-            line_end(out.len());
-            self.hash_scalar(line, out);
-        }
     }
 }
 
