@@ -33,24 +33,27 @@ fn below(n: u32) -> u64 {
     1u64.checked_shl(n).map_or(u64::MAX, |bit| bit - 1)
 }
 
-/// `(low, high)` masks of the first `len` bytes of a 16-byte value held as two little-endian `u64`s.
-const LEN_MASKS: [(u64, u64); 17] = {
-    let mut masks = [(0, 0); 17];
-    let mut len = 1;
-    while len <= 16 {
-        masks[len] = if len < 8 {
-            ((1 << (8 * len)) - 1, 0)
-        } else if len == 8 {
-            (u64::MAX, 0)
-        } else if len < 16 {
-            (u64::MAX, (1 << (8 * (len - 8))) - 1)
-        } else {
-            (u64::MAX, u64::MAX)
-        };
-        len += 1;
-    }
-    masks
-};
+/// `(low, high)` masks of the first `len` bytes (the index, 0 to 16) of a 16-byte value held as two
+/// little-endian `u64`s: a table look-up is fewer instructions per word than shifts that must not overflow.
+const LEN_MASKS: [(u64, u64); 17] = [
+    (0x0, 0x0),
+    (0xff, 0x0),
+    (0xffff, 0x0),
+    (0xffffff, 0x0),
+    (0xffffffff, 0x0),
+    (0xffffffffff, 0x0),
+    (0xffffffffffff, 0x0),
+    (0xffffffffffffff, 0x0),
+    (0xffffffffffffffff, 0x0),
+    (0xffffffffffffffff, 0xff),
+    (0xffffffffffffffff, 0xffff),
+    (0xffffffffffffffff, 0xffffff),
+    (0xffffffffffffffff, 0xffffffff),
+    (0xffffffffffffffff, 0xffffffffff),
+    (0xffffffffffffffff, 0xffffffffffff),
+    (0xffffffffffffffff, 0xffffffffffffff),
+    (0xffffffffffffffff, 0xffffffffffffffff),
+];
 
 impl Tokenizer {
     /// Appends the token hashes of `text` to `out`, and calls `line_end` with the length of `out` at
