@@ -1,6 +1,6 @@
 //! The block way through text: 64 bytes classified at once into bit masks of word bytes (ASCII letters
-//! and digits), non-ASCII bytes and newlines, with SSE2 on x86-64 (every x86-64 CPU has it) and a plain
-//! loop elsewhere. The ASCII words of a window are found with trailing-zero counts on the masks,
+//! and digits), non-ASCII bytes and newlines, with AVX2 or SSE2 on x86-64 (every x86-64 CPU has SSE2)
+//! and a plain loop elsewhere. The ASCII words of a window are found with trailing-zero counts on the masks,
 //! lowercased by setting bit 0x20 (which every ASCII letter and digit of a word may take: digits have it
 //! already) and hashed in registers ([`hash_short`]). A stretch of text around a non-ASCII byte goes
 //! through [`Tokenizer::hash_scalar`], from the start of the ASCII word that runs into it (or from the
