@@ -188,22 +188,7 @@ fn text_hash_and_line_keys(host: u64, tokens: &TokenLines) -> (u64, Vec<u64>) {
 fn tokenize_lines(text: &str, tokenizer: &mut Tokenizer, out: &mut TokenLines) {
     out.tokens.clear();
     out.line_lens.clear();
-    // Cut at each newline with the SIMD search of `memchr` (`str::split` looks byte by byte or a word
-    // at a time); a newline byte is always a character boundary.
-    let mut start = 0;
-    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]);
-    for line in ends.map(|end| {
-        let line = text.get(start..end).unwrap_or_default();
-        start = end + 1;
-        line
-    }) {
-        let start = out.tokens.len();
-        tokenizer.hash_tokens(line, &mut out.tokens);
-        let len = out.tokens.len() - start;
-        if len > 0 {
-            out.line_lens.push(u32::try_from(len).unwrap_or(u32::MAX));
-        }
-    }
+    tokenizer.hash_lines(text, &mut out.tokens, &mut out.line_lens);
 }
 
 #[cfg(test)]

@@ -20,8 +20,13 @@
 //! them. 32 bits are plenty for a token (two distinct words of one shingle collide with probability
 //! 2⁻³²; shingles fold five of them into 64 bits), and halve the work copy that keeps every token of a
 //! corpus between two stages.
+//!
+//! Text is read 64 bytes at a time ([`blocks`]): the ASCII words of a block are found and hashed from bit
+//! masks, and only the stretches around non-ASCII bytes go character by character.
 
 use xxhash_rust::xxh3::xxh3_64;
+
+mod blocks;
 
 /// Splits text into normalised tokens and hashes them.
 ///
@@ -57,6 +62,25 @@ enum CharClass {
 impl Tokenizer {
     /// Appends the hash of each token of `text` to `out`, in order (32-bit values, see the module docs).
     pub fn hash_tokens(&mut self, text: &str, out: &mut Vec<u64>) {
+        self.hash_blocks(text, out, &mut |_| {});
+    }
+
+    /// Appends the hash of each token of `text` to `tokens`, in order, and the number of tokens of each
+    /// of its lines that has any (cut at `\n`) to `line_lens`: the tokens of each line by
+    /// [`Tokenizer::hash_tokens`], without cutting the text into lines first.
+    pub fn hash_lines(&mut self, text: &str, tokens: &mut Vec<u64>, line_lens: &mut Vec<u32>) {
+        let mut line_start = tokens.len();
+        self.hash_blocks(text, tokens, &mut |len| {
+            if len > line_start {
+                line_lens.push(u32::try_from(len - line_start).unwrap_or(u32::MAX));
+                line_start = len;
+            }
+        });
+    }
+
+    /// [`Tokenizer::hash_tokens`] character by character, with fast paths for ASCII words and two-byte
+    /// characters: the way of [`blocks`] for text around non-ASCII bytes.
+    fn hash_scalar(&mut self, text: &str, out: &mut Vec<u64>) {
         self.buf.clear();
         self.single = false;
         let bytes = text.as_bytes();
@@ -171,7 +195,7 @@ impl Tokenizer {
 
     /// Appends the lowercased ASCII letters and digits and two-byte word characters (the common
     /// [`TwoByte::Word`]s) of the word that goes on at `i` to the token being built; returns where they end
-    /// (at anything else, which [`Tokenizer::hash_tokens`] then takes as usual).
+    /// (at anything else, which [`Tokenizer::hash_scalar`] then takes as usual).
     #[inline]
     fn extend_word(
         &mut self,
@@ -213,7 +237,7 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// Scans the ASCII letters and digits of `bytes` from `start` eight bytes at a time (SWAR: the bytes of
 /// a `u64` classified by carry-free additions): returns where the scan stopped and whether it passed an
 /// uppercase letter. It stops at the first byte that is not an ASCII letter or digit, or fewer than eight
-/// bytes before the end; [`Tokenizer::hash_tokens`] goes on byte by byte from there.
+/// bytes before the end; [`Tokenizer::hash_scalar`] goes on byte by byte from there.
 #[inline]
 fn scan_ascii_word(bytes: &[u8], start: usize) -> (usize, bool) {
     let mut i = start;
@@ -343,7 +367,7 @@ const ASCII_UPPER: u8 = 2;
 const ASCII_SEPARATOR: u8 = 4;
 
 /// The class of every byte ([`ASCII_LOWER`], [`ASCII_UPPER`], [`ASCII_SEPARATOR`]; 0 for bytes of
-/// multi-byte characters): one table look-up per byte in the ASCII scans of [`Tokenizer::hash_tokens`]
+/// multi-byte characters): one table look-up per byte in the ASCII scans of [`Tokenizer::hash_scalar`]
 /// instead of three range checks. Built once.
 fn ascii_classes() -> &'static [u8; 256] {
     static TABLE: std::sync::OnceLock<[u8; 256]> = std::sync::OnceLock::new();
@@ -369,7 +393,7 @@ fn token_hash(bytes: &[u8]) -> u64 {
     xxh3_64(bytes) & 0xFFFF_FFFF
 }
 
-/// How a two-byte character (U+0080 to U+07FF) takes part in tokens: what [`Tokenizer::hash_tokens`]
+/// How a two-byte character (U+0080 to U+07FF) takes part in tokens: what [`Tokenizer::hash_scalar`]
 /// does with it, decided once per character when the table is built.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum TwoByte {
@@ -837,6 +861,116 @@ mod tests {
                 })
                 .collect();
             assert_eq!(toks(&text), reference_tokens(&text), "{text:?}");
+        }
+    }
+
+    /// The token hashes of each line of `text` with tokens, the scalar way, and their counts.
+    fn scalar_lines(text: &str) -> (Vec<u64>, Vec<u32>) {
+        let (mut tokens, mut lens) = (Vec::new(), Vec::new());
+        for line in text.split('\n') {
+            let before = tokens.len();
+            Tokenizer::default().hash_scalar(line, &mut tokens);
+            if tokens.len() > before {
+                lens.push((tokens.len() - before) as u32);
+            }
+        }
+        (tokens, lens)
+    }
+
+    /// Checks the block way against the scalar way and the reference on `text`, whole and by line.
+    fn check_ways(text: &str) {
+        let mut scalar = Vec::new();
+        Tokenizer::default().hash_scalar(text, &mut scalar);
+        assert_eq!(toks(text), scalar, "{text:?}");
+        assert_eq!(scalar, reference_tokens(text), "{text:?}");
+        let (mut tokens, mut lens) = (vec![7], Vec::new());
+        Tokenizer::default().hash_lines(text, &mut tokens, &mut lens);
+        let (want_tokens, want_lens) = scalar_lines(text);
+        assert_eq!(tokens.get(1..), Some(want_tokens.as_slice()), "{text:?}");
+        assert_eq!(lens, want_lens, "{text:?}");
+    }
+
+    #[test]
+    fn block_way_equals_the_scalar_way() {
+        // Random texts of pieces that take every way through both: ASCII words of every length up to
+        // past a block (capitals, digits), runs of separators with CR/LF and empty lines, non-ASCII
+        // letters, separators and marks (also right after ASCII letters), scripts without spaces and
+        // four-byte characters; hundreds of bytes, so words cross 64-byte blocks at every offset.
+        let others = [
+            "\u{e9}",
+            "\u{c9}t\u{e9}",
+            "\u{301}",
+            "\u{64b}",
+            "\u{2019}",
+            "\u{2014}",
+            "\u{a0}",
+            "\u{416}\u{438}\u{437}\u{43d}\u{44c}",
+            "\u{df}",
+            "\u{130}",
+            "\u{4e2d}\u{6587}",
+            "\u{e01}\u{e48}",
+            "\u{1f600}",
+            "\u{20000}",
+        ];
+        let seps = [" ", ", ", ".\n", "\r\n", "\n\n", " - ", "\t", "!?"];
+        let mut state = 17u64;
+        let mut next = |bound: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % bound
+        };
+        for _ in 0..6_000 {
+            let mut text = String::new();
+            let pieces = next(60);
+            for _ in 0..pieces {
+                match next(10) {
+                    0..=5 => {
+                        let len = match next(4) {
+                            0 => 1 + next(70),
+                            1 => 15 + next(3),
+                            _ => 1 + next(9),
+                        };
+                        text.extend((0..len).map(|_| {
+                            let k = next(40);
+                            match k {
+                                0..=25 => char::from(b'a' + k as u8),
+                                26..=29 => char::from(b'0' + k as u8 - 26),
+                                _ => char::from(b'A' + k as u8 - 30),
+                            }
+                        }));
+                    }
+                    6..=8 => text.push_str(seps[next(seps.len())]),
+                    _ => text.push_str(others[next(others.len())]),
+                }
+            }
+            check_ways(&text);
+        }
+    }
+
+    #[test]
+    fn block_edges_tokenize_like_the_scalar_way() {
+        // Words of the lengths around the in-register limits and past a block, at every offset from a
+        // block's start, ended by ASCII, by a mark, by a letter or separator of two or three bytes, by
+        // a newline, and by the end of the text.
+        for offset in 0..70 {
+            let pad = "ab ".repeat(offset / 3) + &" ".repeat(offset % 3);
+            for len in [1, 7, 8, 9, 15, 16, 17, 33, 63, 64, 65, 130] {
+                let word: String = (0..len).map(|k| char::from(b"Az9q"[k % 4])).collect();
+                for tail in [
+                    "",
+                    " x",
+                    "\u{301}y",
+                    "\u{e9} z",
+                    "\u{2019}s",
+                    "\n\nnext",
+                    "\r\n",
+                    "\u{4e2d}",
+                ] {
+                    check_ways(&format!("{pad}{word}{tail}"));
+                    check_ways(&format!("{pad}\u{e9}{word}{tail} after the tail, words"));
+                }
+            }
         }
     }
 
