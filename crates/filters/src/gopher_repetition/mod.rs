@@ -389,25 +389,16 @@ fn top_n_gram_chars(
     Some((prefixes.chars(first, first + n) + n - 1) * best.0 as usize)
 }
 
-/// Python's `re.split(r"\n{2,}", s)`.
+/// Python's `re.split(r"\n{2,}", s)`; the breaks are found by a vectorised search.
 fn split_paragraphs(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let bytes = s.as_bytes();
-    let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
-        if bytes.get(i) == Some(&b'\n') && bytes.get(i + 1) == Some(&b'\n') {
-            let mut j = i;
-            while bytes.get(j) == Some(&b'\n') {
-                j += 1;
-            }
-            out.push(s.get(start..i).unwrap_or_default());
-            start = j;
-            i = j;
-        } else {
-            i += 1;
-        }
+    let finder = memchr::memmem::Finder::new(b"\n\n");
+    let mut rest = s;
+    while let Some(i) = finder.find(rest.as_bytes()) {
+        out.push(rest.get(..i).unwrap_or_default());
+        rest = rest.get(i..).unwrap_or_default().trim_start_matches('\n');
     }
-    out.push(s.get(start..).unwrap_or_default());
+    out.push(rest);
     out
 }
 
