@@ -155,8 +155,9 @@ struct WordPrefixes {
     /// The words' bytes, concatenated, and where each word starts in them (`starts[len]`: the end).
     bytes: Vec<u8>,
     starts: Vec<usize>,
-    /// Per word: whether an n-gram starting there may repeat (see [`WordPrefixes::mark_may_repeat`]).
-    may_repeat: Vec<bool>,
+    /// The words where an n-gram that may repeat starts, in order (see
+    /// [`WordPrefixes::mark_may_repeat`]): the walks of `dup_n_gram_chars` visit only these.
+    may_repeat: Vec<u32>,
     /// Scratch of `mark_may_repeat`: each word's window class (its first start) and each class's count.
     class: Vec<u32>,
     count: Vec<u32>,
@@ -213,7 +214,7 @@ impl WordPrefixes {
         self.bytes.get(start..start + WINDOW)
     }
 
-    /// Sets `may_repeat[i]` false only where no n-gram (n ≥ `min_n`, joined without a separator)
+    /// Leaves word i out of `may_repeat` only where no n-gram (n ≥ `min_n`, joined without a separator)
     /// starting at word i can equal one starting at another word: where the n-gram is at least `WINDOW`
     /// bytes long and its first `WINDOW` bytes start at no other word. One pass, with exact keys; the
     /// walks of `dup_n_gram_chars` then skip those words (neither looking them up nor adding them).
@@ -247,7 +248,9 @@ impl WordPrefixes {
             let short = self.starts.get(i + min_n).is_none_or(|&end| end - start < WINDOW);
             let class = self.class.get(i).copied().unwrap_or(u32::MAX);
             let repeated = self.count.get(class as usize).is_some_and(|&c| c >= 2);
-            self.may_repeat.push(short || repeated);
+            if short || repeated {
+                self.may_repeat.push(position(i));
+            }
         }
     }
 
@@ -285,17 +288,16 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
     if n == 0 || words.len() < n {
         return 0;
     }
-    // sized for the starts that may repeat (the others are neither looked up nor added)
+    // only the starts that may repeat are visited (the others are new, and no later n-gram can equal
+    // them: nothing to look up or add), and the table is sized for them
     let starts = words.len() - n + 1;
-    let candidates = prefixes
-        .may_repeat
-        .get(..starts)
-        .map_or(starts, |flags| flags.iter().filter(|&&f| f).count());
-    index.reset(candidates);
-    let (mut repeated, mut idx) = (0usize, 0usize);
-    while idx + n <= words.len() {
-        if !prefixes.may_repeat.get(idx).copied().unwrap_or(true) {
-            idx += 1; // new, and no later n-gram can equal it: nothing to look up or add
+    let visited = prefixes.may_repeat.partition_point(|&i| (i as usize) < starts);
+    let candidates = prefixes.may_repeat.get(..visited).unwrap_or_default();
+    index.reset(candidates.len());
+    // `next`: the first word the walk may look at (a repeat skips its n words)
+    let (mut repeated, mut next) = (0usize, 0usize);
+    for idx in candidates.iter().map(|&i| i as usize) {
+        if idx < next {
             continue;
         }
         let hash = prefixes.concat_hash(idx, idx + n);
@@ -305,9 +307,9 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
         };
         if index.see(hash, position(idx), same).is_some() {
             repeated += prefixes.chars(idx, idx + n);
-            idx += n;
+            next = idx + n;
         } else {
-            idx += 1;
+            next = idx + 1;
         }
     }
     repeated
