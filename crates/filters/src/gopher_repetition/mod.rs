@@ -162,9 +162,9 @@ struct WordPrefixes {
     class: Vec<u32>,
     count: Vec<u32>,
     /// Scratch of `top_n_gram_chars`, reused from document to document: which (n-1)-grams repeat, and
-    /// each start's class.
+    /// each start looked up with its class.
     top_repeated: Vec<bool>,
-    top_class: Vec<u32>,
+    top_class: Vec<(u32, u32)>,
 }
 
 /// The bytes of the window [`WordPrefixes::mark_may_repeat`] compares.
@@ -326,7 +326,7 @@ fn top_n_gram_chars(
     index: &mut SeenIndex,
     n: usize,
     repeated: &mut Vec<bool>,
-    class: &mut Vec<u32>,
+    class: &mut Vec<(u32, u32)>,
 ) -> Option<usize> {
     if n == 0 || words.len() < n {
         repeated.clear();
@@ -335,55 +335,55 @@ fn top_n_gram_chars(
     let starts = words.len() - n + 1;
     let seq_pow = (0..n).fold(1u64, |p, _| p.wrapping_mul(SEQ));
     let gram = |i: usize| words.get(i..i + n);
-    let known = !repeated.is_empty();
-    let may_repeat =
-        |i: usize| !known || (repeated.get(i) == Some(&true) && repeated.get(i + 1) == Some(&true));
-    // the table is sized for the starts looked up, not all starts: smaller to clear, denser in cache
-    let candidates = if known {
-        repeated
-            .windows(2)
-            .take(starts)
-            .filter(|pair| pair == &[true, true])
-            .count()
+    // the starts looked up (all of them, unless the previous n's flags tell which (n-1)-grams repeat:
+    // then those whose two (n-1)-grams both do), each with its class, filled in below; the others
+    // occur once, and are neither looked up nor walked again
+    class.clear();
+    if repeated.is_empty() {
+        class.extend((0..starts).map(|i| (position(i), u32::MAX)));
     } else {
-        starts
-    };
-    index.reset(candidates);
+        class.extend(
+            repeated
+                .windows(2)
+                .take(starts)
+                .enumerate()
+                .filter(|(_, pair)| pair == &[true, true])
+                .map(|(i, _)| (position(i), u32::MAX)),
+        );
+    }
+    // the table is sized for the starts looked up, not all starts: smaller to clear, denser in cache
+    index.reset(class.len());
     // (count, first start) of the most frequent n-gram so far
     let mut best = (1u32, 0u32);
-    class.clear();
-    for idx in 0..starts {
-        if !may_repeat(idx) {
-            class.push(u32::MAX); // occurs once
-            continue;
-        }
+    for (start, start_class) in class.iter_mut() {
+        let idx = *start as usize;
         let hash = prefixes.seq_hash(idx, n, seq_pow);
         let same = |j: u32| gram(j as usize) == gram(idx);
-        match index.see(hash, position(idx), same) {
-            None => class.push(position(idx)),
+        *start_class = match index.see(hash, *start, same) {
+            None => *start,
             Some((first, count)) => {
-                class.push(first);
                 if count > best.0 || (count == best.0 && first < best.1) {
                     best = (count, first);
                 }
+                first
             }
-        }
+        };
     }
     // an n-gram repeats when its class (its first start) is seen again: mark the classes (in `repeated`,
     // whose old flags are no longer needed), then every start from its class's mark. In place, in
     // order: a class is never after its members, and a class's own mark is left as it is.
     repeated.clear();
     repeated.resize(starts, false);
-    for (idx, &c) in class.iter().enumerate() {
-        if c as usize != idx
+    for &(idx, c) in class.iter() {
+        if c != idx
             && let Some(flag) = repeated.get_mut(c as usize)
         {
             *flag = true;
         }
     }
-    for (idx, &c) in class.iter().enumerate() {
+    for &(idx, c) in class.iter() {
         let mark = repeated.get(c as usize).copied().unwrap_or(false);
-        if let Some(flag) = repeated.get_mut(idx) {
+        if let Some(flag) = repeated.get_mut(idx as usize) {
             *flag = mark;
         }
     }
