@@ -155,15 +155,16 @@ struct WordPrefixes {
     /// The words' bytes, concatenated, and where each word starts in them (`starts[len]`: the end).
     bytes: Vec<u8>,
     starts: Vec<usize>,
-    /// Per word: whether an n-gram starting there may repeat (see [`WordPrefixes::mark_may_repeat`]).
-    may_repeat: Vec<bool>,
+    /// The words where an n-gram that may repeat starts, in order (see
+    /// [`WordPrefixes::mark_may_repeat`]): the walks of `dup_n_gram_chars` visit only these.
+    may_repeat: Vec<u32>,
     /// Scratch of `mark_may_repeat`: each word's window class (its first start) and each class's count.
     class: Vec<u32>,
     count: Vec<u32>,
     /// Scratch of `top_n_gram_chars`, reused from document to document: which (n-1)-grams repeat, and
-    /// each start's class.
+    /// each start looked up with its class.
     top_repeated: Vec<bool>,
-    top_class: Vec<u32>,
+    top_class: Vec<(u32, u32)>,
 }
 
 /// The bytes of the window [`WordPrefixes::mark_may_repeat`] compares.
@@ -213,7 +214,7 @@ impl WordPrefixes {
         self.bytes.get(start..start + WINDOW)
     }
 
-    /// Sets `may_repeat[i]` false only where no n-gram (n ≥ `min_n`, joined without a separator)
+    /// Leaves word i out of `may_repeat` only where no n-gram (n ≥ `min_n`, joined without a separator)
     /// starting at word i can equal one starting at another word: where the n-gram is at least `WINDOW`
     /// bytes long and its first `WINDOW` bytes start at no other word. One pass, with exact keys; the
     /// walks of `dup_n_gram_chars` then skip those words (neither looking them up nor adding them).
@@ -247,7 +248,9 @@ impl WordPrefixes {
             let short = self.starts.get(i + min_n).is_none_or(|&end| end - start < WINDOW);
             let class = self.class.get(i).copied().unwrap_or(u32::MAX);
             let repeated = self.count.get(class as usize).is_some_and(|&c| c >= 2);
-            self.may_repeat.push(short || repeated);
+            if short || repeated {
+                self.may_repeat.push(position(i));
+            }
         }
     }
 
@@ -285,17 +288,16 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
     if n == 0 || words.len() < n {
         return 0;
     }
-    // sized for the starts that may repeat (the others are neither looked up nor added)
+    // only the starts that may repeat are visited (the others are new, and no later n-gram can equal
+    // them: nothing to look up or add), and the table is sized for them
     let starts = words.len() - n + 1;
-    let candidates = prefixes
-        .may_repeat
-        .get(..starts)
-        .map_or(starts, |flags| flags.iter().filter(|&&f| f).count());
-    index.reset(candidates);
-    let (mut repeated, mut idx) = (0usize, 0usize);
-    while idx + n <= words.len() {
-        if !prefixes.may_repeat.get(idx).copied().unwrap_or(true) {
-            idx += 1; // new, and no later n-gram can equal it: nothing to look up or add
+    let visited = prefixes.may_repeat.partition_point(|&i| (i as usize) < starts);
+    let candidates = prefixes.may_repeat.get(..visited).unwrap_or_default();
+    index.reset(candidates.len());
+    // `next`: the first word the walk may look at (a repeat skips its n words)
+    let (mut repeated, mut next) = (0usize, 0usize);
+    for idx in candidates.iter().map(|&i| i as usize) {
+        if idx < next {
             continue;
         }
         let hash = prefixes.concat_hash(idx, idx + n);
@@ -305,9 +307,9 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
         };
         if index.see(hash, position(idx), same).is_some() {
             repeated += prefixes.chars(idx, idx + n);
-            idx += n;
+            next = idx + n;
         } else {
-            idx += 1;
+            next = idx + 1;
         }
     }
     repeated
@@ -324,7 +326,7 @@ fn top_n_gram_chars(
     index: &mut SeenIndex,
     n: usize,
     repeated: &mut Vec<bool>,
-    class: &mut Vec<u32>,
+    class: &mut Vec<(u32, u32)>,
 ) -> Option<usize> {
     if n == 0 || words.len() < n {
         repeated.clear();
@@ -333,55 +335,55 @@ fn top_n_gram_chars(
     let starts = words.len() - n + 1;
     let seq_pow = (0..n).fold(1u64, |p, _| p.wrapping_mul(SEQ));
     let gram = |i: usize| words.get(i..i + n);
-    let known = !repeated.is_empty();
-    let may_repeat =
-        |i: usize| !known || (repeated.get(i) == Some(&true) && repeated.get(i + 1) == Some(&true));
-    // the table is sized for the starts looked up, not all starts: smaller to clear, denser in cache
-    let candidates = if known {
-        repeated
-            .windows(2)
-            .take(starts)
-            .filter(|pair| pair == &[true, true])
-            .count()
+    // the starts looked up (all of them, unless the previous n's flags tell which (n-1)-grams repeat:
+    // then those whose two (n-1)-grams both do), each with its class, filled in below; the others
+    // occur once, and are neither looked up nor walked again
+    class.clear();
+    if repeated.is_empty() {
+        class.extend((0..starts).map(|i| (position(i), u32::MAX)));
     } else {
-        starts
-    };
-    index.reset(candidates);
+        class.extend(
+            repeated
+                .windows(2)
+                .take(starts)
+                .enumerate()
+                .filter(|(_, pair)| pair == &[true, true])
+                .map(|(i, _)| (position(i), u32::MAX)),
+        );
+    }
+    // the table is sized for the starts looked up, not all starts: smaller to clear, denser in cache
+    index.reset(class.len());
     // (count, first start) of the most frequent n-gram so far
     let mut best = (1u32, 0u32);
-    class.clear();
-    for idx in 0..starts {
-        if !may_repeat(idx) {
-            class.push(u32::MAX); // occurs once
-            continue;
-        }
+    for (start, start_class) in class.iter_mut() {
+        let idx = *start as usize;
         let hash = prefixes.seq_hash(idx, n, seq_pow);
         let same = |j: u32| gram(j as usize) == gram(idx);
-        match index.see(hash, position(idx), same) {
-            None => class.push(position(idx)),
+        *start_class = match index.see(hash, *start, same) {
+            None => *start,
             Some((first, count)) => {
-                class.push(first);
                 if count > best.0 || (count == best.0 && first < best.1) {
                     best = (count, first);
                 }
+                first
             }
-        }
+        };
     }
     // an n-gram repeats when its class (its first start) is seen again: mark the classes (in `repeated`,
     // whose old flags are no longer needed), then every start from its class's mark. In place, in
     // order: a class is never after its members, and a class's own mark is left as it is.
     repeated.clear();
     repeated.resize(starts, false);
-    for (idx, &c) in class.iter().enumerate() {
-        if c as usize != idx
+    for &(idx, c) in class.iter() {
+        if c != idx
             && let Some(flag) = repeated.get_mut(c as usize)
         {
             *flag = true;
         }
     }
-    for (idx, &c) in class.iter().enumerate() {
+    for &(idx, c) in class.iter() {
         let mark = repeated.get(c as usize).copied().unwrap_or(false);
-        if let Some(flag) = repeated.get_mut(idx) {
+        if let Some(flag) = repeated.get_mut(idx as usize) {
             *flag = mark;
         }
     }
@@ -389,25 +391,16 @@ fn top_n_gram_chars(
     Some((prefixes.chars(first, first + n) + n - 1) * best.0 as usize)
 }
 
-/// Python's `re.split(r"\n{2,}", s)`.
+/// Python's `re.split(r"\n{2,}", s)`; the breaks are found by a vectorised search.
 fn split_paragraphs(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let bytes = s.as_bytes();
-    let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
-        if bytes.get(i) == Some(&b'\n') && bytes.get(i + 1) == Some(&b'\n') {
-            let mut j = i;
-            while bytes.get(j) == Some(&b'\n') {
-                j += 1;
-            }
-            out.push(s.get(start..i).unwrap_or_default());
-            start = j;
-            i = j;
-        } else {
-            i += 1;
-        }
+    let finder = memchr::memmem::Finder::new(b"\n\n");
+    let mut rest = s;
+    while let Some(i) = finder.find(rest.as_bytes()) {
+        out.push(rest.get(..i).unwrap_or_default());
+        rest = rest.get(i..).unwrap_or_default().trim_start_matches('\n');
     }
-    out.push(s.get(start..).unwrap_or_default());
+    out.push(rest);
     out
 }
 

@@ -12,6 +12,10 @@ fn run(text: &str) -> Verdict {
 fn helpers_follow_datatrove() {
     assert_eq!(find_duplicates(&["a", "bb", "a", "bb", "bb"]), (3, 5));
     assert_eq!(split_paragraphs("a\n\nb\n\n\nc\nd"), ["a", "b", "c\nd"]);
+    assert_eq!(split_paragraphs("\n\na\n\n"), ["", "a", ""]);
+    assert_eq!(split_paragraphs("\n"), ["\n"]);
+    assert_eq!(split_paragraphs(""), [""]);
+    assert_eq!(split_paragraphs("é\n\n\n\nü\nx\n\n"), ["é", "ü\nx", ""]);
     assert_eq!(split_lines("\na\n\nb\n"), ["", "a", "b", ""]);
     let mut prefixes = WordPrefixes::default();
     let mut index = SeenIndex::default();

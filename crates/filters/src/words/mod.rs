@@ -50,6 +50,13 @@ const DIGIT: u8 = 2;
 /// and the space).
 const SPACE: u8 = 4;
 
+/// A [`EnglishTokenizer::sent_class`] bit: Python's `str.isspace`.
+const SENT_SPACE: u8 = 1;
+/// A [`EnglishTokenizer::sent_class`] bit: a character of one of the sentencizer's punctuation tokens.
+const SENT_PUNCT: u8 = 2;
+/// A [`EnglishTokenizer::sent_class`] bit: not punctuation (spaCy's `is_punct`).
+const SENT_OTHER: u8 = 4;
+
 /// The class bits of each ASCII byte: one lookup per byte in [`EnglishTokenizer::tokenize_affixes`].
 const ASCII_CLASS: [u8; 128] = {
     let mut table = [0u8; 128];
@@ -152,10 +159,16 @@ pub(crate) struct EnglishTokenizer {
     /// Whether a byte begins the second token of a matcher rule (`None` unless every rule has two or
     /// more tokens): a token not followed by such a token starts no match, and is not looked up.
     matcher_second: Option<[bool; 256]>,
+    /// Whether a byte begins a token after the first of some matcher rule: a rule's match can run
+    /// across the space before a chunk (or whitespace token) only when the chunk begins with such a byte.
+    matcher_later: [bool; 256],
     sent_punct: FxHashSet<&'static str>,
     /// The characters of `sent_punct`'s tokens: the ASCII ones as a table, the others sorted.
     sent_ascii: [bool; 128],
     sent_other: Vec<char>,
+    /// The [`SENT_SPACE`], [`SENT_PUNCT`] and [`SENT_OTHER`] bits of each ASCII byte, for the scan of
+    /// [`EnglishTokenizer::count_sentences`].
+    sent_class: [u8; 128],
 }
 
 /// Chunks (non-space runs) and their token spans, kept per thread like spaCy's own cache; emptied when it
@@ -174,6 +187,19 @@ thread_local! {
 pub(crate) fn english() -> &'static EnglishTokenizer {
     static EN: OnceLock<EnglishTokenizer> = OnceLock::new();
     EN.get_or_init(EnglishTokenizer::new)
+}
+
+/// Runs `f` with this thread's token buffer, reused from text to text (a fresh one if re-entered).
+fn with_token_buffer<R>(f: impl FnOnce(&mut Vec<Token>) -> R) -> R {
+    TOKENS.with(|cell| {
+        let mut fresh = Vec::new();
+        let mut borrowed = cell.try_borrow_mut();
+        let tokens = match borrowed.as_deref_mut() {
+            Ok(tokens) => tokens,
+            Err(_) => &mut fresh, // re-entered on this thread: a buffer of its own
+        };
+        f(tokens)
+    })
 }
 
 thread_local! {
@@ -453,6 +479,34 @@ fn compile_plain(pattern: &str) -> regex::Regex {
     regex::Regex::new(pattern).expect("generated spaCy pattern compiles")
 }
 
+/// spaCy's sentencizer part-way through a text: the sentences so far and whether the last token that
+/// was not punctuation was followed by one of the sentencizer's punctuation tokens.
+#[derive(Debug, Clone, Copy)]
+struct Sentencizer {
+    sentences: usize,
+    seen_period: bool,
+}
+
+impl Default for Sentencizer {
+    /// Before the first token: one sentence.
+    fn default() -> Sentencizer {
+        Sentencizer {
+            sentences: 1,
+            seen_period: false,
+        }
+    }
+}
+
+/// Consecutive pieces (chunks and whitespace tokens) of a text that the special-case matcher may join,
+/// for [`EnglishTokenizer::count_sentences`]: their byte range, whether one holds a character of the
+/// sentencizer's punctuation, and whether one holds a character that is not punctuation.
+#[derive(Debug, Default)]
+struct Segment {
+    range: std::ops::Range<usize>,
+    punct: bool,
+    other: bool,
+}
+
 impl EnglishTokenizer {
     fn new() -> EnglishTokenizer {
         let mut tokenizer = EnglishTokenizer {
@@ -486,15 +540,26 @@ impl EnglishTokenizer {
             specials: PrefilteredMap::new(spacy_en_tables::SPECIALS.iter().copied().collect()),
             matcher: PrefilteredMap::new(FxHashMap::default()),
             matcher_second: None,
+            matcher_later: [false; 256],
             sent_punct: spacy_en_tables::SENT_PUNCT.iter().copied().collect(),
             sent_ascii: [false; 128],
             sent_other: Vec::new(),
+            sent_class: [0; 128],
         };
         for c in spacy_en_tables::SENT_PUNCT.iter().flat_map(|p| p.chars()) {
             match tokenizer.sent_ascii.get_mut(c as usize) {
                 Some(flag) => *flag = true,
                 None => tokenizer.sent_other.push(c),
             }
+        }
+        for (b, class) in (0u8..).zip(tokenizer.sent_class.iter_mut()) {
+            let c = char::from(b);
+            *class = if is_ascii_py_space(b) {
+                SENT_SPACE
+            } else {
+                let punct = tokenizer.sent_ascii.get(usize::from(b)) == Some(&true);
+                u8::from(punct) * SENT_PUNCT + u8::from(!unicode::is_punct(c)) * SENT_OTHER
+            };
         }
         tokenizer.sent_other.sort_unstable();
         tokenizer.sent_other.dedup();
@@ -532,6 +597,15 @@ impl EnglishTokenizer {
             }
         }
         let rules = || matcher.values().flatten();
+        for token in rules().flat_map(|rule| rule.pattern.iter().skip(1)) {
+            if let Some(flag) = token
+                .bytes()
+                .next()
+                .and_then(|b| tokenizer.matcher_later.get_mut(usize::from(b)))
+            {
+                *flag = true;
+            }
+        }
         if rules().all(|rule| rule.pattern.len() >= 2) {
             let mut second = [false; 256];
             for rule in rules() {
@@ -922,13 +996,7 @@ impl EnglishTokenizer {
 
     /// Runs `f` on the tokens of `text`, in a buffer this thread reuses from text to text.
     fn with_tokens<R>(&self, text: &str, f: impl FnOnce(&[Token]) -> R) -> R {
-        TOKENS.with(|cell| {
-            let mut fresh = Vec::new();
-            let mut borrowed = cell.try_borrow_mut();
-            let tokens = match borrowed.as_deref_mut() {
-                Ok(tokens) => tokens,
-                Err(_) => &mut fresh, // re-entered on this thread: a buffer of its own
-            };
+        with_token_buffer(|tokens| {
             self.tokens(text, tokens);
             f(tokens)
         })
@@ -1028,7 +1096,123 @@ impl EnglishTokenizer {
         if !text.chars().any(|c| self.in_sentence_punct(c)) {
             return 1;
         }
-        self.with_tokens(text, |tokens| self.count_sentences_of(text, tokens))
+        with_token_buffer(|tokens| self.count_sentences_in(text, tokens))
+    }
+
+    /// [`EnglishTokenizer::count_sentences`] on a text with some of the sentencizer's punctuation, with
+    /// a token buffer.
+    fn count_sentences_in(&self, text: &str, tokens: &mut Vec<Token>) -> usize {
+        let mut state = Sentencizer::default();
+        let mut segment = Segment::default();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // a chunk (a non-space run), as `tokenize_affixes` finds it
+            let start = i;
+            let (mut punct, mut other) = (false, false);
+            while let Some(&b) = bytes.get(i) {
+                if let Some(&class) = self.sent_class.get(usize::from(b)) {
+                    if class & SENT_SPACE != 0 {
+                        break;
+                    }
+                    punct |= class & SENT_PUNCT != 0;
+                    other |= class & SENT_OTHER != 0;
+                    i += 1;
+                    continue;
+                }
+                let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                if is_py_space(c) {
+                    break;
+                }
+                punct |= self.in_sentence_punct(c);
+                // one character that is not punctuation settles it: the search is skipped after
+                other = other || !unicode::is_punct(c);
+                i += c.len_utf8();
+            }
+            if start < i {
+                self.sentence_piece(text, start..i, punct, other, &mut segment, &mut state, tokens);
+            }
+            // the whitespace after it, a token unless it is the chunk's single trailing space
+            let ws_from = i;
+            while let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
+                if !is_py_space(c) {
+                    break;
+                }
+                i += c.len_utf8();
+            }
+            let ws_start = if ws_from > 0 && bytes.get(ws_from) == Some(&b' ') {
+                ws_from + 1
+            } else {
+                ws_from
+            };
+            if ws_start < i {
+                self.sentence_piece(text, ws_start..i, false, true, &mut segment, &mut state, tokens);
+            }
+        }
+        self.sentence_segment(text, &segment, &mut state, tokens);
+        state.sentences
+    }
+
+    /// Adds one piece of text (a chunk or a whitespace token, at `range`) to the current segment: the
+    /// pieces a matcher rule may join are tokenized together, so each segment's tokens are the whole
+    /// text's. A piece that no rule can continue into closes the segment before it (see
+    /// [`EnglishTokenizer::sentence_segment`]). `punct`: the piece has a character of the sentencizer's
+    /// punctuation; `other`: a character that is not punctuation.
+    #[allow(clippy::too_many_arguments)]
+    fn sentence_piece(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        punct: bool,
+        other: bool,
+        segment: &mut Segment,
+        state: &mut Sentencizer,
+        tokens: &mut Vec<Token>,
+    ) {
+        let joined = text
+            .as_bytes()
+            .get(range.start)
+            .is_some_and(|&b| self.matcher_later.get(usize::from(b)) == Some(&true));
+        if !joined && !segment.range.is_empty() {
+            self.sentence_segment(text, segment, state, tokens);
+            *segment = Segment {
+                range: range.start..range.start,
+                ..Segment::default()
+            };
+        }
+        if segment.range.is_empty() {
+            segment.range.start = range.start;
+        }
+        segment.range.end = range.end;
+        segment.punct |= punct;
+        segment.other |= other;
+    }
+
+    /// Runs the sentencizer over one segment's tokens. A segment without a character of the
+    /// sentencizer's punctuation has no token that marks a period, so only whether it has a token that
+    /// is not punctuation (a character that is not; whitespace tokens are not) matters, and it is not
+    /// tokenized.
+    fn sentence_segment(
+        &self,
+        text: &str,
+        segment: &Segment,
+        state: &mut Sentencizer,
+        tokens: &mut Vec<Token>,
+    ) {
+        if !segment.punct {
+            if state.seen_period && segment.other {
+                state.sentences += 1;
+                state.seen_period = false;
+            }
+            return;
+        }
+        let part = text.get(segment.range.clone()).unwrap_or_default();
+        self.tokens(part, tokens);
+        for t in tokens.iter() {
+            self.sentence_step(part.get(t.start..t.end).unwrap_or_default(), state);
+        }
     }
 
     /// Whether `c` is a character of one of the sentencizer's punctuation tokens.
@@ -1039,27 +1223,31 @@ impl EnglishTokenizer {
         }
     }
 
+    /// The sentencizer over all of a text's tokens: what [`EnglishTokenizer::count_sentences`] gives
+    /// without skipping any piece (the tests' reference).
+    #[cfg(test)]
     fn count_sentences_of(&self, text: &str, tokens: &[Token]) -> usize {
-        if tokens.is_empty() {
-            return 1; // datatrove's span arithmetic yields one (empty) sentence
+        // datatrove's span arithmetic yields one (empty) sentence for no tokens
+        let mut state = Sentencizer::default();
+        for t in tokens {
+            self.sentence_step(text.get(t.start..t.end).unwrap_or_default(), &mut state);
         }
-        let mut sentences = 1;
-        let mut seen_period = false;
-        for (i, t) in tokens.iter().enumerate() {
-            let s = text.get(t.start..t.end).unwrap_or_default();
-            // a token of the sentencizer's punctuation starts with one of its characters
-            let in_punct_chars =
-                s.chars().next().is_some_and(|c| self.in_sentence_punct(c)) && self.sent_punct.contains(s);
-            let is_punct = || !s.is_empty() && s.chars().all(unicode::is_punct);
-            if seen_period && !in_punct_chars && !is_punct() {
-                if i != 0 {
-                    sentences += 1;
-                }
-                seen_period = false;
-            } else if in_punct_chars {
-                seen_period = true;
-            }
+        state.sentences
+    }
+
+    /// spaCy's sentencizer on one more token: a token that is neither punctuation nor of the
+    /// sentencizer's punctuation starts a sentence after one that is of it.
+    fn sentence_step(&self, s: &str, state: &mut Sentencizer) {
+        // a token of the sentencizer's punctuation starts with one of its characters
+        let in_punct_chars =
+            s.chars().next().is_some_and(|c| self.in_sentence_punct(c)) && self.sent_punct.contains(s);
+        let is_punct = || !s.is_empty() && s.chars().all(unicode::is_punct);
+        if state.seen_period && !in_punct_chars && !is_punct() {
+            // a period was seen, so this is not the first token
+            state.sentences += 1;
+            state.seen_period = false;
+        } else if in_punct_chars {
+            state.seen_period = true;
         }
-        sentences
     }
 }

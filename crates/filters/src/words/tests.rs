@@ -290,6 +290,33 @@ fn sentences_without_their_punctuation_are_one() {
 }
 
 #[test]
+fn sentences_counted_by_segments_agree_where_special_cases_meet_spaces() {
+    // `count_sentences` tokenizes only the pieces with sentence punctuation, joined to their neighbours
+    // where a special-case rule may run across the space (a rule's later token begins the next piece)
+    let en = english();
+    assert!(en.matcher_later[usize::from(b'.')], "e.g. is `e.g` then `.`");
+    for text in [
+        "e.g . Next one",
+        "e.g .. x",
+        "U.S . a. b",
+        "Mr . Smith. ok . then",
+        "e.g e.g. now. Then",
+        "x. e.g. y",
+        ":) . x",
+        "a .  . b",
+        "end.\t\tStart here",
+        "end.  \u{a0} next",
+        "!!! ??? ... x",
+        "(a.) [b.] c",
+        "wait... what?! yes.",
+        "3.5 . 4",
+        " lead. in",
+    ] {
+        assert_eq!(en.count_sentences(text), all_sentences(en, text), "{text:?}");
+    }
+}
+
+#[test]
 fn fast_paths_agree_with_the_slow_path_on_mixed_text() {
     let en = english();
     for text in [

@@ -30,12 +30,11 @@ fn fnv_step(hash: u32, byte: u8) -> u32 {
     (hash ^ (byte as i8 as u32)).wrapping_mul(FNV_PRIME)
 }
 
-/// Whether `text` holds the bytes `</s>` (checked at each `<` only: a slice comparison per byte would
-/// cost more than the whole prediction).
+/// Whether `text` holds the bytes `</s>`: a vectorised substring search (a comparison per byte would
+/// cost more than the whole prediction; a byte loop that compares at each `<` cost a third of a percent
+/// of the fineweb chain).
 fn has_eos(text: &[u8]) -> bool {
-    text.iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'<' && text.get(i..i + EOS.len()).is_some_and(|w| same_bytes(w, EOS)))
+    memchr::memmem::find(text, EOS).is_some()
 }
 
 /// Whether two short byte strings are equal: a byte loop, cheaper than a `memcmp` call on words.
@@ -579,6 +578,16 @@ impl Dictionary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn end_of_sentence_is_found_anywhere_and_only_whole() {
+        for text in ["</s>", "a </s> b", "x</s>", "<</s>", "é</s>é"] {
+            assert!(has_eos(text.as_bytes()), "{text}");
+        }
+        for text in ["", "<", "</", "</s", "< /s>", "<s>", "</S>", "<//s>"] {
+            assert!(!has_eos(text.as_bytes()), "{text}");
+        }
+    }
 
     #[test]
     fn filtered_bucket_rows_are_the_rows_looked_up_one_by_one() {

@@ -258,6 +258,18 @@ impl Matrix {
             _ => 1.0,
         };
         let (dsub, centroids) = (quant.pq.dsub, quant.pq.centroids.as_slice());
+        if quant.pq.lastdsub == dsub && dsub == 2 {
+            // lid.176's shape (two columns a sub-quantizer), with the pair as fixed-size patterns: the same
+            // additions in the same order as below, without a loop per pair
+            for ((m, &code), x) in row_codes.iter().enumerate().zip(x.chunks_exact_mut(2)) {
+                let start = (m * KSUB + code as usize) * 2;
+                if let ([x0, x1], Some(&[c0, c1])) = (x, centroids.get(start..start + 2)) {
+                    *x0 += alpha * c0;
+                    *x1 += alpha * c1;
+                }
+            }
+            return;
+        }
         if quant.pq.lastdsub == dsub && dsub > 0 {
             // Every sub-quantizer has `dsub` columns: centroid `(m, code)` starts at `(m * KSUB + code) * dsub`.
             for ((m, &code), x) in row_codes.iter().enumerate().zip(x.chunks_exact_mut(dsub)) {
