@@ -22,7 +22,8 @@
 //! corpus between two stages.
 //!
 //! Text is read 64 bytes at a time ([`blocks`]): the ASCII words of a block are found and hashed from bit
-//! masks, and only the stretches around non-ASCII bytes go character by character.
+//! masks, and only the stretches around non-ASCII bytes (and ASCII words of 64 bytes or more) go character
+//! by character.
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -883,6 +884,9 @@ mod tests {
         Tokenizer::default().hash_scalar(text, &mut scalar);
         assert_eq!(toks(text), scalar, "{text:?}");
         assert_eq!(scalar, reference_tokens(text), "{text:?}");
+        let mut without_avx2 = Vec::new();
+        Tokenizer::default().hash_blocks_without_avx2(text, &mut without_avx2);
+        assert_eq!(without_avx2, scalar, "{text:?}");
         let (mut tokens, mut lens) = (vec![7], Vec::new());
         Tokenizer::default().hash_lines(text, &mut tokens, &mut lens);
         let (want_tokens, want_lens) = scalar_lines(text);

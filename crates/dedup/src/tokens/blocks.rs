@@ -2,7 +2,7 @@
 //! and digits), non-ASCII bytes and newlines, with AVX2 or SSE2 on x86-64 (every x86-64 CPU has SSE2)
 //! and a plain loop elsewhere. The ASCII words of a window are found with trailing-zero counts on the masks,
 //! lowercased by setting bit 0x20 (which every ASCII letter and digit of a word may take: digits have it
-//! already) and hashed in registers ([`hash_short`]). A stretch of text around a non-ASCII byte goes
+//! already) and hashed: in registers ([`hash_short`]) up to 16 bytes, through a copy beyond. A stretch of text around a non-ASCII byte goes
 //! through [`Tokenizer::hash_scalar`], from the start of the ASCII word that runs into it (or from the
 //! byte) to the next ASCII separator: the tokenizer's state is empty at both ends, so the stretch gives
 //! the tokens it would give as part of the whole text, and the window goes on after it. Newlines are
@@ -68,6 +68,13 @@ impl Tokenizer {
             return;
         }
         self.hash_blocks_with(text, out, line_end, classify);
+    }
+
+    /// [`Tokenizer::hash_blocks`] without AVX2 (SSE2 on x86-64), which the tests would otherwise never
+    /// take on a CPU that has AVX2.
+    #[cfg(test)]
+    pub(super) fn hash_blocks_without_avx2(&mut self, text: &str, out: &mut Vec<u64>) {
+        self.hash_blocks_with(text, out, &mut |_| {}, classify);
     }
 
     /// [`Tokenizer::hash_blocks`] compiled for AVX2 and BMI1; only to be called on a CPU that has them.
@@ -142,6 +149,7 @@ impl Tokenizer {
                 // the word (or the byte) up to the next ASCII separator. That holds no newline, and
                 // leaves no token under way.
                 let start = p + pending.unwrap_or(limit).min(limit) as usize;
+                debug_assert!(text.is_char_boundary(start), "scalar stretch from {start}");
                 let next = separators & !below(limit);
                 let end = if next != 0 {
                     p + next.trailing_zeros() as usize
@@ -253,7 +261,7 @@ fn classify_avx2(buf: &[u8; BUF]) -> Masks {
 use classify_bytes as classify;
 
 /// The [`Masks`] of the first [`WINDOW`] bytes of `buf`, byte by byte: the way on other CPUs, and what
-/// the SSE2 way is tested against.
+/// the SSE2 and AVX2 ways are tested against.
 #[cfg(any(test, not(target_arch = "x86_64")))]
 fn classify_bytes(buf: &[u8; BUF]) -> Masks {
     let mut masks = Masks::default();
