@@ -311,6 +311,9 @@ fn sentences_counted_by_segments_agree_where_special_cases_meet_spaces() {
         "wait... what?! yes.",
         "3.5 . 4",
         " lead. in",
+        // `o.O` (a rule running across the space) wins over `o.` and keeps `o` and `.` apart: the
+        // period then ends a sentence. Tokenized alone, `x-o.` would end in the token `o.`, no period.
+        "x-o. O",
     ] {
         assert_eq!(en.count_sentences(text), all_sentences(en, text), "{text:?}");
     }
