@@ -32,13 +32,17 @@
 //! Measured on FLORES-200 dev with `bench/langid.sh` (results and the rules tried in
 //! `bench/results/langid.md`).
 
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+
 use crate::second_opinion::{self, ModelView};
 
 /// Marker words, word endings and letters, and the labels each of them votes for.
 pub(crate) struct Markers {
     /// The labels (of the group) that every marker of this list votes for.
     labels: &'static [&'static str],
-    /// Lowercase words (sorted, for binary search); each occurrence in the text votes.
+    /// Lowercase words (sorted, each once); each occurrence in the text votes.
     words: &'static [&'static str],
     /// Lowercase word endings; a word that ends so and has at least two more letters before the ending
     /// votes.
@@ -176,12 +180,19 @@ impl Group {
 
     /// The markers' votes for each label, in the group's order (unused entries 0).
     fn votes(&self, text: &str) -> [u64; MAX_LABELS] {
+        let built;
+        let index = match self.index() {
+            Some(index) => index,
+            None => {
+                built = MarkerIndex::new(self);
+                &built
+            }
+        };
         let mut votes = [0u64; MAX_LABELS];
-        let mut vote = |markers: &Markers, times: u64| {
-            for label in markers.labels {
-                if let Some(i) = self.labels.iter().position(|l| l == label)
-                    && let Some(v) = votes.get_mut(i)
-                {
+        let mut vote = |list: usize, times: u64| {
+            let labels = index.labels.get(list).copied().unwrap_or(0);
+            for (i, v) in votes.iter_mut().enumerate() {
+                if labels >> i & 1 == 1 {
                     *v += times;
                 }
             }
@@ -195,9 +206,9 @@ impl Group {
                 .any(|m| m.letters.bytes().any(|b| b.is_ascii()));
             let chars = text.chars().filter(|c| ascii_letters || !c.is_ascii());
             for c in chars.flat_map(char::to_lowercase) {
-                for markers in self.markers {
+                for (list, markers) in self.markers.iter().enumerate() {
                     if markers.letters.contains(c) {
-                        vote(markers, 1);
+                        vote(list, 1);
                     }
                 }
             }
@@ -207,17 +218,62 @@ impl Group {
             let Some(word) = lowercase(word, &mut buffer) else {
                 continue;
             };
-            for markers in self.markers {
+            let listed = index.words.get(word).copied().unwrap_or(0);
+            for (list, markers) in self.markers.iter().enumerate() {
                 let ends = markers.endings.iter().any(|ending| {
                     word.strip_suffix(ending)
                         .is_some_and(|stem| stem.chars().nth(1).is_some())
                 });
-                if ends || markers.words.binary_search(&word).is_ok() {
-                    vote(markers, 1);
+                if ends || listed >> list & 1 == 1 {
+                    vote(list, 1);
                 }
             }
         }
         votes
+    }
+
+    /// This group's [`MarkerIndex`], built on first use; `None` for a group outside [`GROUPS`].
+    fn index(&self) -> Option<&'static MarkerIndex> {
+        static INDEXES: OnceLock<Vec<MarkerIndex>> = OnceLock::new();
+        let indexes = INDEXES.get_or_init(|| GROUPS.iter().map(MarkerIndex::new).collect());
+        // Groups are told apart by their labels: no label belongs to two groups.
+        let i = GROUPS.iter().position(|group| group.labels == self.labels)?;
+        indexes.get(i)
+    }
+}
+
+/// A group's marker words in one hash table, and its lists' labels as bit sets: a word is looked up
+/// once, not searched for in every list, and a vote adds to labels without comparing label strings.
+struct MarkerIndex {
+    /// Each marker word, and the lists it is in (bit `k` for the group's `k`-th list; a group has at most
+    /// 64 lists, which a test checks).
+    words: FxHashMap<&'static str, u64>,
+    /// For each list, the group's labels it votes for (bit `i` for the group's `i`-th label).
+    labels: Vec<u64>,
+}
+
+impl MarkerIndex {
+    fn new(group: &Group) -> MarkerIndex {
+        let mut words = FxHashMap::default();
+        for (list, markers) in group.markers.iter().enumerate() {
+            for &word in markers.words {
+                *words.entry(word).or_insert(0u64) |= 1 << list;
+            }
+        }
+        let labels = group
+            .markers
+            .iter()
+            .map(|markers| {
+                group.labels.iter().enumerate().fold(0u64, |bits, (i, label)| {
+                    if markers.labels.contains(label) {
+                        bits | 1 << i
+                    } else {
+                        bits
+                    }
+                })
+            })
+            .collect();
+        MarkerIndex { words, labels }
     }
 }
 
@@ -692,6 +748,10 @@ mod tests {
         let mut seen = Vec::new();
         for group in GROUPS {
             assert!(group.labels.len() <= MAX_LABELS);
+            assert!(
+                group.markers.len() <= 64,
+                "a list is a bit of a u64 in MarkerIndex"
+            );
             let mut votes: Vec<(&str, &str)> = Vec::new();
             for markers in group.markers {
                 assert!(!markers.labels.is_empty());
@@ -701,10 +761,7 @@ mod tests {
                 let mut sorted = markers.words.to_vec();
                 sorted.sort_unstable();
                 sorted.dedup();
-                assert_eq!(
-                    sorted, markers.words,
-                    "sorted and without repeats, for binary search"
-                );
+                assert_eq!(sorted, markers.words, "sorted and without repeats");
                 for word in markers.words.iter().chain(markers.endings) {
                     assert_eq!(&word.to_lowercase(), word);
                     assert!(word.len() <= LONGEST && !word.is_empty());
@@ -722,6 +779,77 @@ mod tests {
             for label in group.labels {
                 assert!(!seen.contains(label), "{label} is in two groups");
                 seen.push(*label);
+            }
+        }
+    }
+
+    /// The votes as counted before [`MarkerIndex`]: each list searched for each word, each label of a
+    /// vote found by name.
+    fn votes_list_by_list(group: &Group, text: &str) -> [u64; MAX_LABELS] {
+        let mut votes = [0u64; MAX_LABELS];
+        let mut vote = |markers: &Markers| {
+            for label in markers.labels {
+                if let Some(i) = group.labels.iter().position(|l| l == label) {
+                    votes[i] += 1;
+                }
+            }
+        };
+        for c in text.chars().flat_map(char::to_lowercase) {
+            for markers in group.markers {
+                if markers.letters.contains(c) {
+                    vote(markers);
+                }
+            }
+        }
+        let mut buffer = [0u8; LONGEST];
+        for word in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+            let Some(word) = lowercase(word, &mut buffer) else {
+                continue;
+            };
+            for markers in group.markers {
+                let ends = markers.endings.iter().any(|e| {
+                    word.strip_suffix(e)
+                        .is_some_and(|stem| stem.chars().nth(1).is_some())
+                });
+                if ends || markers.words.binary_search(&word).is_ok() {
+                    vote(markers);
+                }
+            }
+        }
+        votes
+    }
+
+    #[test]
+    fn indexed_votes_equal_list_by_list_votes() {
+        // Texts of every group's marker words, capitalised or not, with endings, letters and other
+        // words between them, in every group.
+        let mut words: Vec<String> = Vec::new();
+        for group in GROUPS {
+            for markers in group.markers {
+                words.extend(markers.words.iter().map(|w| w.to_string()));
+                words.extend(markers.endings.iter().map(|e| format!("kata{e}")));
+                words.extend(markers.letters.chars().map(|c| format!("x{c}y")));
+            }
+        }
+        words.extend(
+            [
+                "the", "and", "Bahwa", "KERANA", "ikkje.", "(unha)", "ř-ä", "-nyo", "a",
+            ]
+            .map(String::from),
+        );
+        let mut state = 5u64;
+        for _ in 0..400 {
+            let text: Vec<&str> = (0..60)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    words[(state >> 33) as usize % words.len()].as_str()
+                })
+                .collect();
+            let text = text.join(if state & 1 == 0 { " " } else { ", " });
+            for group in GROUPS {
+                assert_eq!(group.votes(&text), votes_list_by_list(group, &text), "{text}");
             }
         }
     }
