@@ -7,7 +7,7 @@ use saring_core::{Document, DropReason, Step, Verdict};
 use serde::{Deserialize, Serialize};
 
 use crate::gopher_quality::py_splitlines;
-use crate::words::{count_sentences, is_decimal, is_py_space, py_strip};
+use crate::words::{count_sentences, is_decimal, is_py_space, py_strip, py_strip_end, py_strip_start};
 
 /// Settings of the `c4_quality` filter; defaults are datatrove 0.10.1's.
 ///
@@ -133,12 +133,74 @@ fn remove_citations(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The number of words in `line` (Python's `line.split()`), and whether one has more than `max_len`
+/// characters (-1: no limit). The words are only counted and measured, so they are not collected. An
+/// ASCII line no longer than `max_len` cannot hold a long word, and its words are counted as the starts
+/// of non-space runs, in a branch-free pass the compiler vectorises.
+fn count_words(line: &str, max_len: i64) -> (i64, bool) {
+    let b = line.as_bytes();
+    if (max_len == -1 || b.len() as i64 <= max_len) && b.is_ascii() {
+        // `is_py_space` on ASCII: `\t`..=`\r`, U+001C..=U+001F and the space
+        let space = |x: u8| matches!(x, b'\t'..=b'\r' | 0x1c..=0x1f | b' ');
+        let first = b.first().is_some_and(|&x| !space(x));
+        let starts = b
+            .iter()
+            .zip(b.get(1..).unwrap_or_default())
+            .filter(|&(&before, &x)| space(before) && !space(x))
+            .count();
+        return ((usize::from(first) + starts) as i64, false);
+    }
+    let (mut words, mut too_long) = (0i64, false);
+    for w in line.split(is_py_space).filter(|w| !w.is_empty()) {
+        words += 1;
+        // a word has at most as many characters as bytes: only a long one is counted
+        too_long =
+            too_long || (max_len != -1 && w.len() as i64 > max_len && w.chars().count() as i64 > max_len);
+    }
+    (words, too_long)
+}
+
+/// `line.to_lowercase()` written into `buf` (cleared first): an ASCII line is copied and lowered in
+/// place, so the per-line walk reuses one buffer instead of allocating a lowered copy of every line.
+fn lowercase_into(line: &str, buf: &mut String) {
+    buf.clear();
+    if line.is_ascii() {
+        buf.push_str(line);
+        buf.make_ascii_lowercase();
+    } else {
+        // full Unicode rules (final sigma, `İ`, the Kelvin sign lowering to ASCII `k`, ...)
+        buf.push_str(&line.to_lowercase());
+    }
+}
+
+/// The kept lines joined with `\n` and stripped (Python's `strip()`), the text datatrove leaves in a
+/// kept document; stripped in place, so the joined text is not copied again.
+fn join_stripped(kept: &[Cow<'_, str>]) -> String {
+    let mut joined = kept.join("\n");
+    let end = py_strip_end(&joined).len();
+    joined.truncate(end);
+    let start = joined.len() - py_strip_start(&joined).len();
+    joined.drain(..start);
+    joined
+}
+
 /// What the C4 walk over a document's lines found.
 struct Walk<'t> {
     reason: Option<DropReason>,
     lines: usize,
     kept: Vec<Cow<'t, str>>,
     sentences: usize,
+}
+
+impl Walk<'_> {
+    /// The signals recorded on every document, as `(name, value)` pairs.
+    fn signals(&self) -> [(&'static str, f64); 3] {
+        [
+            ("lines", self.lines as f64),
+            ("kept_lines", self.kept.len() as f64),
+            ("sentences", self.sentences as f64),
+        ]
+    }
 }
 
 /// Drops documents with too few good sentences and removes the bad lines of the rest; records
@@ -166,18 +228,10 @@ impl C4Quality {
             kept: Vec::new(),
             sentences: 0,
         };
+        let mut lower = String::new();
         for line in lines {
             let line = py_strip(line);
-            // the words are only counted and measured, so they are not collected
-            let (mut words, mut too_long) = (0i64, false);
-            for w in line.split(is_py_space).filter(|w| !w.is_empty()) {
-                words += 1;
-                // a word has at most as many characters as bytes: only a long one is counted
-                too_long = too_long
-                    || (c.max_word_length != -1
-                        && w.len() as i64 > c.max_word_length
-                        && w.chars().count() as i64 > c.max_word_length);
-            }
+            let (words, too_long) = count_words(line, c.max_word_length);
             if too_long {
                 continue;
             }
@@ -194,7 +248,7 @@ impl C4Quality {
             if words < c.min_words_per_line {
                 continue;
             }
-            let lower = line.to_lowercase();
+            lowercase_into(&line, &mut lower);
             if c.filter_lorem_ipsum && lower.contains("lorem ipsum") {
                 walk.reason.get_or_insert(DropReason::LoremIpsum);
             }
@@ -222,13 +276,8 @@ impl C4Quality {
     /// kept document (the kept lines joined with `\n`, stripped).
     pub fn evaluate(&self, text: &str) -> (Option<DropReason>, Vec<(&'static str, f64)>, String) {
         let walk = self.walk(text);
-        let signals = vec![
-            ("lines", walk.lines as f64),
-            ("kept_lines", walk.kept.len() as f64),
-            ("sentences", walk.sentences as f64),
-        ];
-        let joined = walk.kept.join("\n");
-        (walk.reason, signals, py_strip(&joined).to_owned())
+        let signals = walk.signals().to_vec();
+        (walk.reason, signals, join_stripped(&walk.kept))
     }
 }
 
@@ -238,13 +287,15 @@ impl Step for C4Quality {
     }
 
     fn process(&self, doc: &mut Document) -> Verdict {
-        let (reason, signals, text) = self.evaluate(&doc.text);
-        for (name, value) in signals {
+        // `evaluate`'s work, but the kept text is only built for a kept document
+        let walk = self.walk(&doc.text);
+        for (name, value) in walk.signals() {
             doc.signals.insert(format!("c4_quality.{name}"), value);
         }
-        match reason {
+        match walk.reason {
             Some(reason) => Verdict::Drop(reason),
             None => {
+                let text = join_stripped(&walk.kept);
                 doc.text = text;
                 Verdict::Keep
             }
@@ -275,6 +326,111 @@ mod tests {
             remove_citations("no citation here"),
             Cow::Borrowed("no citation here")
         ));
+    }
+
+    /// `count_words` as the plain split it stands for.
+    fn split_count(line: &str, max_len: i64) -> (i64, bool) {
+        let words: Vec<&str> = line.split(is_py_space).filter(|w| !w.is_empty()).collect();
+        let too_long = max_len != -1 && words.iter().any(|w| w.chars().count() as i64 > max_len);
+        (words.len() as i64, too_long)
+    }
+
+    #[test]
+    fn count_words_is_pythons_split() {
+        for line in [
+            "",
+            " ",
+            "one",
+            "  two words  ",
+            "a\tb\nc\x0bd\x0ce\rf\x1cg\x1dh\x1ei\x1fj",
+            "abcdef gh",
+            "abcde fghij",
+            "ünïcödé wörds\u{3000}here\u{a0}too",
+            "äääääää b",
+            "x",
+            " x",
+            "x ",
+            &"long ".repeat(300),
+        ] {
+            for max_len in [-1, 0, 4, 5, 6, 1000] {
+                assert_eq!(
+                    count_words(line, max_len),
+                    split_count(line, max_len),
+                    "{line:?} {max_len}"
+                );
+            }
+        }
+        assert_eq!(count_words("abcdef gh", 5), (2, true));
+        assert_eq!(count_words("abcde fghij", 5), (2, false));
+        assert_eq!(count_words("a\x1cb c", -1), (3, false));
+    }
+
+    #[test]
+    fn lowercase_into_is_to_lowercase() {
+        let mut buf = String::from("left over");
+        for line in [
+            "",
+            "Plain ASCII Line, With JavaScript!",
+            "ΟΔΟΣ ΣΑΣ",
+            "\u{212A}elvin and İstanbul",
+            "Straße GROSS",
+        ] {
+            lowercase_into(line, &mut buf);
+            assert_eq!(buf, line.to_lowercase(), "{line:?}");
+        }
+        // the Kelvin sign lowers to an ASCII `k`, so a non-ASCII line must take the Unicode path
+        lowercase_into("Use Coo\u{212A}ies", &mut buf);
+        assert!(buf.contains("use cookies"));
+    }
+
+    #[test]
+    fn join_stripped_is_join_then_strip() {
+        let cases: [&[&str]; 5] = [
+            &[],
+            &["a b c."],
+            &["a b ", "c d."],
+            &[" \u{3000}x", "y\t "],
+            &["  ", " "],
+        ];
+        for lines in cases {
+            let kept: Vec<Cow<'_, str>> = lines.iter().map(|l| Cow::Borrowed(*l)).collect();
+            assert_eq!(join_stripped(&kept), py_strip(&lines.join("\n")), "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn process_matches_evaluate_for_kept_and_dropped_documents() {
+        // as the fineweb preset: a line ending in a space after citation removal is kept, so the
+        // joined text has to be stripped
+        let filter = C4Quality::new(&C4QualityConfig {
+            filter_no_terminal_punct: false,
+            ..C4QualityConfig::default()
+        });
+        let kept = "This is the first good line. It has two sentences.\nMenu\n\
+                    Another line that is good! And then more. And more here. [1]";
+        let dropped = "Only one good sentence is here.\nLorem ipsum dolor sit amet.";
+        for text in [kept, dropped] {
+            let (reason, signals, new_text) = filter.evaluate(text);
+            let mut doc = Document::new("d".into(), text.into());
+            let verdict = filter.process(&mut doc);
+            match reason {
+                Some(reason) => {
+                    assert_eq!(verdict, Verdict::Drop(reason));
+                    assert_eq!(doc.text, text);
+                }
+                None => {
+                    assert_eq!(verdict, Verdict::Keep);
+                    assert_eq!(doc.text, new_text);
+                }
+            }
+            for (name, value) in signals {
+                assert_eq!(doc.signals[&format!("c4_quality.{name}")], value);
+            }
+        }
+        assert_eq!(filter.evaluate(dropped).0, Some(DropReason::LoremIpsum));
+        assert_eq!(filter.evaluate(kept).0, None);
+        assert!(filter.evaluate(kept).2.ends_with("more here."));
+        assert!(filter.evaluate(kept).2.starts_with("This is"));
     }
 
     #[test]
