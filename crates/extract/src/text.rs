@@ -13,6 +13,10 @@ pub(crate) fn push_collapsed(out: &mut String, pending_space: &mut bool, text: &
     while i < bytes.len() {
         let (run, run_chars) = kept_run(text, i);
         if run > i {
+            // room for all that may still be written, so `out` grows at most once per call rather
+            // than doubling step by step (no-op once there is room; a call that writes nothing, as
+            // for whitespace between blocks, allocates nothing)
+            out.reserve(bytes.len() - i + 1);
             if *pending_space {
                 out.push(' ');
                 *pending_space = false;
@@ -178,6 +182,20 @@ mod tests {
         assert_eq!(collapse("\u{a0}"), "");
         assert_eq!(collapse("a\u{1}b"), "ab");
         assert_eq!(collapse("Mit\u{ad}tel\u{200b}al\u{feff}ter"), "Mittelalter");
+    }
+
+    #[test]
+    fn push_collapsed_grows_once_per_call_and_not_for_whitespace() {
+        // many short runs: one reservation for the rest of the text, not a doubling per few runs
+        let text = "ab ".repeat(100);
+        let (mut out, mut pending) = (String::new(), false);
+        push_collapsed(&mut out, &mut pending, &text);
+        assert_eq!(out, text.trim_end());
+        assert_eq!(out.capacity(), text.len() + 1);
+        // text with nothing to write allocates nothing
+        let (mut empty, mut pending) = (String::new(), false);
+        assert_eq!(push_collapsed(&mut empty, &mut pending, " \n\t\u{a0}\u{1}"), 1);
+        assert_eq!((empty.capacity(), pending), (0, false));
     }
 
     #[test]
