@@ -232,11 +232,11 @@ impl Group {
         votes
     }
 
-    /// This group's [`MarkerIndex`], built on first use; `None` for a group outside [`GROUPS`].
+    /// This group's [`MarkerIndex`], built on first use; `None` when no group of [`GROUPS`] has its
+    /// labels (a group is known by its labels: no label belongs to two of them).
     fn index(&self) -> Option<&'static MarkerIndex> {
         static INDEXES: OnceLock<Vec<MarkerIndex>> = OnceLock::new();
         let indexes = INDEXES.get_or_init(|| GROUPS.iter().map(MarkerIndex::new).collect());
-        // Groups are told apart by their labels: no label belongs to two groups.
         let i = GROUPS.iter().position(|group| group.labels == self.labels)?;
         indexes.get(i)
     }
@@ -821,8 +821,8 @@ mod tests {
 
     #[test]
     fn indexed_votes_equal_list_by_list_votes() {
-        // Texts of every group's marker words, capitalised or not, with endings, letters and other
-        // words between them, in every group.
+        // Texts of every group's marker words, endings and letters, a few capitalised words and other
+        // words between them, counted in every group.
         let mut words: Vec<String> = Vec::new();
         for group in GROUPS {
             for markers in group.markers {
