@@ -552,20 +552,11 @@ fn names_content(lower: &[u8]) -> bool {
 /// Computes [`ValueInfo`] of a lowercased class or id value.
 fn value_info(lower: &[u8]) -> ValueInfo {
     let found = find(lower);
-    let mut compact = [0u8; MAX_CLASS_BYTES];
-    let mut compact_len = 0;
-    for (dst, &src) in compact
-        .iter_mut()
-        .zip(lower.iter().filter(|b| !matches!(b, b'-' | b'_')))
-    {
-        *dst = src;
-        compact_len += 1;
-    }
     ValueInfo {
         words: found.words,
         content_token: found.words & FURNITURE_WORDS != 0 && names_content(lower),
         patterns: found.patterns,
-        body_hint: has_match(&matchers().hints, compact.get(..compact_len).unwrap_or_default()),
+        body_hint: has_compact_match(&matchers().hints, lower),
         hid: found.hid,
     }
 }
@@ -644,7 +635,25 @@ fn each_match(
     }
 }
 
-/// Whether a pattern of `dfa` occurs in `haystack`.
+/// Whether a pattern of `dfa` occurs in `lower` with its `-` and `_` removed, walked in place: no copy
+/// of the value without them, and the walk stops at the first match.
+fn has_compact_match(dfa: &aho_corasick::dfa::DFA, lower: &[u8]) -> bool {
+    use aho_corasick::automaton::Automaton;
+    let Ok(mut state) = dfa.start_state(aho_corasick::Anchored::No) else {
+        return false;
+    };
+    for &byte in lower.iter().filter(|b| !matches!(b, b'-' | b'_')) {
+        state = dfa.next_state(aho_corasick::Anchored::No, state, byte);
+        if dfa.is_special(state) && dfa.is_match(state) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a pattern of `dfa` occurs in `haystack`: the reference [`has_compact_match`] is tested
+/// against, on a copy of the value without `-` and `_`.
+#[cfg(test)]
 fn has_match(dfa: &aho_corasick::dfa::DFA, haystack: &[u8]) -> bool {
     let mut any = false;
     each_match(dfa, haystack, |_, _, _| {
@@ -965,6 +974,10 @@ mod tests {
         assert_eq!(find(b"main-sidebar").words, WORD_BOILERPLATE);
         assert!(has_match(&matchers().hints, b"entrycontent"));
         assert!(!has_match(&matchers().hints, b"entry-content"));
+        assert!(has_compact_match(&matchers().hints, b"x entry-content"));
+        assert!(has_compact_match(&matchers().hints, b"post__body_"));
+        assert!(!has_compact_match(&matchers().hints, b"entry content"));
+        assert!(!has_compact_match(&matchers().hints, b""));
         assert_eq!(find(b"xyz"), Found::default());
         assert_eq!(find(b""), Found::default());
         assert_eq!(find(b"lead-story").words, WORD_LEAD);
@@ -1031,6 +1044,29 @@ mod tests {
             proptest::prop_assert_eq!(found.patterns, patterns_by_search(lower), "{:?}", value);
             let hid = lower.split(u8::is_ascii_whitespace).any(|t| t == b"hid");
             proptest::prop_assert_eq!(found.hid, hid, "{:?}", value);
+        }
+
+        /// Walking the body-hint automaton past `-` and `_` finds what matching a copy without them
+        /// finds, on values built from the hints' own pieces and separators.
+        #[test]
+        fn compact_walk_equals_compact_copy(pieces in proptest::collection::vec(0usize..64, 0..10)) {
+            let vocabulary: Vec<&str> = BODY_HINTS
+                .iter()
+                .copied()
+                .chain(["article", "entry", "post", "story", "body", "content", "text", "full", "news"])
+                .chain(["-", "_", " ", "x", "con", "tent", "bo", "dy", "-_"])
+                .collect();
+            let value: String = pieces
+                .iter()
+                .filter_map(|&i| vocabulary.get(i % vocabulary.len()).copied())
+                .collect();
+            let compact: Vec<u8> = value.bytes().filter(|b| !matches!(b, b'-' | b'_')).collect();
+            let hints = &matchers().hints;
+            proptest::prop_assert_eq!(
+                has_compact_match(hints, value.as_bytes()),
+                has_match(hints, &compact),
+                "{:?}", value
+            );
         }
     }
 
