@@ -181,6 +181,9 @@ thread_local! {
     static CACHE: RefCell<ChunkCache> = RefCell::new(FxHashMap::default());
     /// The token buffer, reused from text to text.
     static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
+    /// The buffer the special-case matcher pass splices its tokens into, swapped with the token buffer
+    /// (so neither is allocated afresh for each text).
+    static SPLICED: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The shared English tokenizer.
@@ -191,7 +194,15 @@ pub(crate) fn english() -> &'static EnglishTokenizer {
 
 /// Runs `f` with this thread's token buffer, reused from text to text (a fresh one if re-entered).
 fn with_token_buffer<R>(f: impl FnOnce(&mut Vec<Token>) -> R) -> R {
-    TOKENS.with(|cell| {
+    with_buffer(&TOKENS, f)
+}
+
+/// Runs `f` with one of this thread's token buffers (a fresh one if re-entered).
+fn with_buffer<R>(
+    key: &'static std::thread::LocalKey<RefCell<Vec<Token>>>,
+    f: impl FnOnce(&mut Vec<Token>) -> R,
+) -> R {
+    key.with(|cell| {
         let mut fresh = Vec::new();
         let mut borrowed = cell.try_borrow_mut();
         let tokens = match borrowed.as_deref_mut() {
@@ -989,9 +1000,11 @@ impl EnglishTokenizer {
     fn tokens(&self, text: &str, tokens: &mut Vec<Token>) {
         tokens.clear();
         self.tokenize_affixes(text, true, tokens);
-        if let Some(merged) = self.apply_special_matches(text, tokens) {
-            *tokens = merged;
-        }
+        with_buffer(&SPLICED, |spliced| {
+            if self.apply_special_matches(text, tokens, spliced) {
+                std::mem::swap(tokens, spliced);
+            }
+        });
     }
 
     /// Runs `f` on the tokens of `text`, in a buffer this thread reuses from text to text.
@@ -1002,8 +1015,37 @@ impl EnglishTokenizer {
         })
     }
 
-    /// The tokens after spaCy's special-case matcher pass, when it changes any (else `None`).
-    fn apply_special_matches(&self, text: &str, tokens: &[Token]) -> Option<Vec<Token>> {
+    /// spaCy's special-case matcher pass: when it changes any token, writes the tokens after it to `out`
+    /// (emptied first) and returns true; otherwise returns false and leaves `out` as it was. The tokens
+    /// between matches are copied a run at a time.
+    fn apply_special_matches(&self, text: &str, tokens: &[Token], out: &mut Vec<Token>) -> bool {
+        let kept = self.special_matches(text, tokens);
+        if kept.is_empty() {
+            return false;
+        }
+        out.clear();
+        out.reserve(tokens.len());
+        // the kept matches do not overlap: copy the run before each, then the match's special case
+        let mut i = 0;
+        for &(s, e) in &kept {
+            out.extend_from_slice(tokens.get(i..s).unwrap_or_default());
+            let (Some(first), Some(last)) = (tokens.get(s), tokens.get(e - 1)) else {
+                break;
+            };
+            let span_text = text.get(first.start..last.end).unwrap_or_default();
+            if !self.push_special(span_text, first.start, out) {
+                out.extend_from_slice(tokens.get(s..e).unwrap_or_default());
+            }
+            i = e;
+        }
+        out.extend_from_slice(tokens.get(i..).unwrap_or_default());
+        true
+    }
+
+    /// The token ranges `(start, end)` the matcher pass replaces, in order and not overlapping: every
+    /// window of tokens that is a rule's pattern, taken longest first (spaCy's `len_start_cmp`), unless
+    /// its first or last token is in one taken before.
+    fn special_matches(&self, text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
         let tok_text = |t: &Token| text.get(t.start..t.end).unwrap_or_default();
         // (start, end) token ranges of every match
         let mut found: Vec<(usize, usize)> = Vec::new();
@@ -1040,7 +1082,7 @@ impl EnglishTokenizer {
             }
         }
         if found.is_empty() {
-            return None;
+            return found;
         }
         found.sort_unstable();
         found.dedup();
@@ -1055,31 +1097,7 @@ impl EnglishTokenizer {
             seen.extend(s..e);
         }
         kept.sort_by_key(|span| span.0);
-        let mut out = Vec::with_capacity(tokens.len());
-        let mut i = 0;
-        let mut next = kept.iter().peekable();
-        while i < tokens.len() {
-            match next.peek() {
-                Some(&&(s, e)) if s == i => {
-                    next.next();
-                    let (Some(first), Some(last)) = (tokens.get(s), tokens.get(e - 1)) else {
-                        break;
-                    };
-                    let span_text = text.get(first.start..last.end).unwrap_or_default();
-                    if !self.push_special(span_text, first.start, &mut out) {
-                        out.extend(tokens.get(s..e).unwrap_or_default());
-                    }
-                    i = e;
-                }
-                _ => {
-                    if let Some(t) = tokens.get(i) {
-                        out.push(*t);
-                    }
-                    i += 1;
-                }
-            }
-        }
-        Some(out)
+        kept
     }
 
     /// The word list of `text` (whitespace tokens removed).
