@@ -95,6 +95,13 @@ impl Shape {
         self.all &= class;
     }
 
+    /// Counts `n` more characters, all letters (`n` ≥ 1).
+    fn push_letters(&mut self, n: usize) {
+        let before = self.all;
+        self.all &= LETTER;
+        self.all_but_last = if n == 1 { before } else { self.all };
+    }
+
     fn push_other(&mut self, c: char) {
         self.push(if is_alpha(c) { LETTER } else { 0 });
     }
@@ -113,6 +120,25 @@ impl Shape {
     fn letters_but_last(self) -> bool {
         self.all_but_last & LETTER != 0
     }
+}
+
+/// How many of the 8 bytes from `i` on, counted from `i`, are ASCII letters before the first that is
+/// not; 0 when fewer than 8 bytes remain. The 8 bytes are classed at once: each is folded to lower
+/// case and tested against `a..=z` by two additions whose carries stop in the byte's top bit.
+fn leading_ascii_letters(bytes: &[u8], i: usize) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    let Some(&[a, b, c, d, e, f, g, h]) = bytes.get(i..i + 8) else {
+        return 0;
+    };
+    let v = u64::from_le_bytes([a, b, c, d, e, f, g, h]);
+    let folded = (v | (EACH * 0x20)) & LOW7;
+    // a byte's top bit: set from `a` (0x61) on, and from past `z` (0x7b) on
+    let from_a = folded + EACH * (0x80 - 0x61);
+    let past_z = folded + EACH * (0x80 - 0x7b);
+    let letters = from_a & !past_z & !v & HIGH;
+    ((!letters & HIGH).trailing_zeros() / 8) as usize
 }
 
 /// Python's `str.isspace` for an ASCII byte.
@@ -760,6 +786,12 @@ impl EnglishTokenizer {
         while i < bytes.len() {
             let start = i;
             let mut shape = Shape::default();
+            // most chunks begin with a run of ASCII letters: up to 8 of them are taken at once
+            let letters = leading_ascii_letters(bytes, i);
+            if letters > 0 {
+                shape.push_letters(letters);
+                i += letters;
+            }
             while let Some(&b) = bytes.get(i) {
                 if let Some(&class) = ASCII_CLASS.get(usize::from(b)) {
                     if class & SPACE != 0 {

@@ -295,6 +295,30 @@ fn special_matches_splice_runs_between_matches() {
 }
 
 #[test]
+fn leading_ascii_letters_agree_with_the_byte_classes() {
+    let reference = |bytes: &[u8], i: usize| match bytes.get(i..i + 8) {
+        Some(window) => window.iter().take_while(|b| b.is_ascii_alphabetic()).count(),
+        None => 0,
+    };
+    // every byte value in every position of a window of letters, and the ends of a text
+    for b in 0..=255u8 {
+        for at in 0..8 {
+            let mut window = *b"abcdWXYZ";
+            window[at] = b;
+            assert_eq!(
+                leading_ascii_letters(&window, 0),
+                reference(&window, 0),
+                "{b} at {at}"
+            );
+        }
+    }
+    let text = b"Hello, world! @[`{ 0123456789 the end";
+    for i in 0..text.len() + 2 {
+        assert_eq!(leading_ascii_letters(text, i), reference(text, i), "{i}");
+    }
+}
+
+#[test]
 fn infix_alternatives_match_like_the_pattern() {
     let en = english();
     assert_eq!(en.infix_alternatives.as_ref().map(Vec::len), Some(8));
