@@ -173,12 +173,17 @@ impl FineWebQuality {
             / n;
         let short = lines
             .iter()
-            .filter(|l| l.chars().count() as u64 <= c.short_line_length)
+            // a line has at most as many characters as bytes: most are settled by their length
+            .filter(|l| {
+                l.len() as u64 <= c.short_line_length || l.chars().count() as u64 <= c.short_line_length
+            })
             .count() as f64
             / n;
-        let non_newline_chars = text.chars().filter(|&ch| ch != '\n').count();
+        // '\n' is one byte and one character: the characters that are not one are all but those bytes
+        let newline_count = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let non_newline_chars = text.chars().count() - newline_count;
         let dup = find_duplicates(lines).1 as f64 / non_newline_chars as f64;
-        let newlines = text.matches('\n').count() as f64;
+        let newlines = newline_count as f64;
         let list = if n_words == 0 {
             f64::INFINITY
         } else {
@@ -255,6 +260,20 @@ mod tests {
             run(&format!("{long} And more words to make it longer than before.")),
             Verdict::Keep
         );
+    }
+
+    #[test]
+    fn lines_are_measured_in_characters_not_bytes() {
+        let filter = FineWebQuality::new(&FineWebQualityConfig::default());
+        // twice 20 characters in 40 bytes (short: at most 30 characters), then 31 characters (not short)
+        let e20 = "é".repeat(20);
+        let text = format!("{e20}\n{e20}\nThis line has thirty-one chars.\n");
+        let (_, signals) = filter.evaluate_count(&text, 10);
+        let signal = |name: &str| signals.iter().find(|(n, _)| *n == name).map(|&(_, v)| v);
+        assert_eq!(signal("short_line_ratio"), Some(2.0 / 3.0));
+        // the repeated line's 20 characters of the 71 that are not newlines
+        assert_eq!(signal("char_dup_ratio"), Some(20.0 / 71.0));
+        assert_eq!(signal("list_ratio"), Some(3.0 / 10.0));
     }
 
     #[test]

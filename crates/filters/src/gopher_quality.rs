@@ -149,6 +149,17 @@ struct Signals {
     stop_words: usize,
 }
 
+/// The characters of a word: its bytes less its UTF-8 continuation bytes (`10xxxxxx`), counted inline
+/// (words are short; `chars().count()` is a call into a general loop for each).
+fn char_count(w: &str) -> usize {
+    w.len() - w.bytes().filter(|&b| b & 0xc0 == 0x80).count()
+}
+
+/// Python's `text.count(needle)`: non-overlapping occurrences, leftmost first, by a vectorised search.
+fn count_substring(text: &str, needle: &str) -> usize {
+    memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()).count()
+}
+
 fn ratio(a: usize, b: usize) -> Option<f64> {
     (b != 0).then(|| a as f64 / b as f64)
 }
@@ -251,7 +262,7 @@ impl GopherQuality {
         for w in words {
             if w.chars().any(|c| !is_punctuation(c)) {
                 non_symbol += 1;
-                non_symbol_chars += w.chars().count();
+                non_symbol_chars += char_count(w);
             }
             if w.chars().any(is_alpha) {
                 alpha_words += 1;
@@ -285,8 +296,8 @@ impl GopherQuality {
         Signals {
             words: non_symbol,
             mean_word_length: ratio(non_symbol_chars, non_symbol),
-            hash_word_ratio: ratio(text.matches('#').count(), n),
-            ellipsis_word_ratio: ratio(text.matches("...").count() + text.matches('…').count(), n),
+            hash_word_ratio: ratio(memchr::memchr_iter(b'#', text.as_bytes()).count(), n),
+            ellipsis_word_ratio: ratio(count_substring(text, "...") + count_substring(text, "…"), n),
             bullet_lines_frac: ratio(bullets, lines.len()),
             end_ellipsis_lines_frac: ratio(end_ellipsis, lines.len()),
             alpha_words_frac: ratio(alpha_words, n),
@@ -376,6 +387,31 @@ impl Step for GopherQuality {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_are_counted_as_chars_counts_them() {
+        for w in ["", "the", "café", "—", "über-", "x…", "ß", "😀a", "\u{7f}\u{80}"] {
+            assert_eq!(char_count(w), w.chars().count(), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn substrings_are_counted_as_python_counts_them() {
+        for (text, needle) in [
+            ("....", "..."),
+            ("......", "..."),
+            ("a...b...", "..."),
+            ("……", "…"),
+            ("", "..."),
+            ("a#b##", "#"),
+        ] {
+            assert_eq!(
+                count_substring(text, needle),
+                text.matches(needle).count(),
+                "{text:?}"
+            );
+        }
+    }
 
     fn run(text: &str) -> (Verdict, Document) {
         let filter = GopherQuality::new(&GopherQualityConfig::default());

@@ -175,22 +175,19 @@ thread_local! {
 }
 
 impl WordPrefixes {
+    /// Fills the sums, bytes and starts for `words`. Each buffer is sized once and filled from an
+    /// iterator of known length (no capacity check per word).
     fn fill(&mut self, words: &[&str]) {
         self.sums.clear();
         self.sums.reserve(words.len() + 1);
         self.sums.push(Prefix::EMPTY);
-        self.bytes.clear();
-        self.starts.clear();
-        self.starts.reserve(words.len() + 1);
         let mut sum = Prefix::EMPTY;
-        for w in words {
+        self.sums.extend(words.iter().map(|w| {
             let (h, word_chars) = word_hash(w.as_bytes());
             let (p, q) = match (POWERS.get(w.len()), INVERSE_POWERS.get(w.len())) {
                 (Some(&p), Some(&q)) => (p, q),
                 _ => (power(POLY, w.len()), power(INV_POLY, w.len())),
             };
-            self.starts.push(self.bytes.len());
-            self.bytes.extend_from_slice(w.as_bytes());
             sum = Prefix {
                 chars: sum.chars + word_chars,
                 concat: sum.concat.wrapping_mul(p).wrapping_add(h),
@@ -198,9 +195,22 @@ impl WordPrefixes {
                 inv: sum.inv.wrapping_mul(q),
                 seq: sum.seq.wrapping_mul(SEQ).wrapping_add(h),
             };
-            self.sums.push(sum);
+            sum
+        }));
+        self.starts.clear();
+        self.starts.reserve(words.len() + 1);
+        let mut at = 0;
+        self.starts.extend(words.iter().map(|w| {
+            let start = at;
+            at += w.len();
+            start
+        }));
+        self.starts.push(at);
+        self.bytes.clear();
+        self.bytes.reserve(at);
+        for w in words {
+            self.bytes.extend_from_slice(w.as_bytes());
         }
-        self.starts.push(self.bytes.len());
     }
 
     /// The bytes of words `i..j`, concatenated.

@@ -95,6 +95,13 @@ impl Shape {
         self.all &= class;
     }
 
+    /// Counts `n` more characters, all letters (`n` ≥ 1).
+    fn push_letters(&mut self, n: usize) {
+        let before = self.all;
+        self.all &= LETTER;
+        self.all_but_last = if n == 1 { before } else { self.all };
+    }
+
     fn push_other(&mut self, c: char) {
         self.push(if is_alpha(c) { LETTER } else { 0 });
     }
@@ -113,6 +120,25 @@ impl Shape {
     fn letters_but_last(self) -> bool {
         self.all_but_last & LETTER != 0
     }
+}
+
+/// How many of the 8 bytes from `i` on, counted from `i`, are ASCII letters before the first that is
+/// not; 0 when fewer than 8 bytes remain. The 8 bytes are classed at once: each is folded to lower
+/// case and tested against `a..=z` by two additions whose carries stop in the byte's top bit.
+fn leading_ascii_letters(bytes: &[u8], i: usize) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    let Some(&[a, b, c, d, e, f, g, h]) = bytes.get(i..i + 8) else {
+        return 0;
+    };
+    let v = u64::from_le_bytes([a, b, c, d, e, f, g, h]);
+    let folded = (v | (EACH * 0x20)) & LOW7;
+    // a byte's top bit: set from `a` (0x61) on, and from past `z` (0x7b) on
+    let from_a = folded + EACH * (0x80 - 0x61);
+    let past_z = folded + EACH * (0x80 - 0x7b);
+    let letters = from_a & !past_z & !v & HIGH;
+    ((!letters & HIGH).trailing_zeros() / 8) as usize
 }
 
 /// Python's `str.isspace` for an ASCII byte.
@@ -181,6 +207,9 @@ thread_local! {
     static CACHE: RefCell<ChunkCache> = RefCell::new(FxHashMap::default());
     /// The token buffer, reused from text to text.
     static TOKENS: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
+    /// The buffer the special-case matcher pass splices its tokens into, swapped with the token buffer
+    /// (so neither is allocated afresh for each text).
+    static SPLICED: RefCell<Vec<Token>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The shared English tokenizer.
@@ -191,7 +220,15 @@ pub(crate) fn english() -> &'static EnglishTokenizer {
 
 /// Runs `f` with this thread's token buffer, reused from text to text (a fresh one if re-entered).
 fn with_token_buffer<R>(f: impl FnOnce(&mut Vec<Token>) -> R) -> R {
-    TOKENS.with(|cell| {
+    with_buffer(&TOKENS, f)
+}
+
+/// Runs `f` with one of this thread's token buffers (a fresh one if re-entered).
+fn with_buffer<R>(
+    key: &'static std::thread::LocalKey<RefCell<Vec<Token>>>,
+    f: impl FnOnce(&mut Vec<Token>) -> R,
+) -> R {
+    key.with(|cell| {
         let mut fresh = Vec::new();
         let mut borrowed = cell.try_borrow_mut();
         let tokens = match borrowed.as_deref_mut() {
@@ -749,6 +786,12 @@ impl EnglishTokenizer {
         while i < bytes.len() {
             let start = i;
             let mut shape = Shape::default();
+            // most chunks begin with a run of ASCII letters: up to 8 of them are taken at once
+            let letters = leading_ascii_letters(bytes, i);
+            if letters > 0 {
+                shape.push_letters(letters);
+                i += letters;
+            }
             while let Some(&b) = bytes.get(i) {
                 if let Some(&class) = ASCII_CLASS.get(usize::from(b)) {
                     if class & SPACE != 0 {
@@ -989,9 +1032,11 @@ impl EnglishTokenizer {
     fn tokens(&self, text: &str, tokens: &mut Vec<Token>) {
         tokens.clear();
         self.tokenize_affixes(text, true, tokens);
-        if let Some(merged) = self.apply_special_matches(text, tokens) {
-            *tokens = merged;
-        }
+        with_buffer(&SPLICED, |spliced| {
+            if self.apply_special_matches(text, tokens, spliced) {
+                std::mem::swap(tokens, spliced);
+            }
+        });
     }
 
     /// Runs `f` on the tokens of `text`, in a buffer this thread reuses from text to text.
@@ -1002,8 +1047,37 @@ impl EnglishTokenizer {
         })
     }
 
-    /// The tokens after spaCy's special-case matcher pass, when it changes any (else `None`).
-    fn apply_special_matches(&self, text: &str, tokens: &[Token]) -> Option<Vec<Token>> {
+    /// spaCy's special-case matcher pass: when it changes any token, writes the tokens after it to `out`
+    /// (emptied first) and returns true; otherwise returns false and leaves `out` as it was. The tokens
+    /// between matches are copied a run at a time.
+    fn apply_special_matches(&self, text: &str, tokens: &[Token], out: &mut Vec<Token>) -> bool {
+        let kept = self.special_matches(text, tokens);
+        if kept.is_empty() {
+            return false;
+        }
+        out.clear();
+        out.reserve(tokens.len());
+        // the kept matches do not overlap: copy the run before each, then the match's special case
+        let mut i = 0;
+        for &(s, e) in &kept {
+            out.extend_from_slice(tokens.get(i..s).unwrap_or_default());
+            let (Some(first), Some(last)) = (tokens.get(s), tokens.get(e - 1)) else {
+                break;
+            };
+            let span_text = text.get(first.start..last.end).unwrap_or_default();
+            if !self.push_special(span_text, first.start, out) {
+                out.extend_from_slice(tokens.get(s..e).unwrap_or_default());
+            }
+            i = e;
+        }
+        out.extend_from_slice(tokens.get(i..).unwrap_or_default());
+        true
+    }
+
+    /// The token ranges `(start, end)` the matcher pass replaces, in order and not overlapping: every
+    /// window of tokens that is a rule's pattern, taken longest first (spaCy's `len_start_cmp`), unless
+    /// its first or last token is in one taken before.
+    fn special_matches(&self, text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
         let tok_text = |t: &Token| text.get(t.start..t.end).unwrap_or_default();
         // (start, end) token ranges of every match
         let mut found: Vec<(usize, usize)> = Vec::new();
@@ -1040,7 +1114,7 @@ impl EnglishTokenizer {
             }
         }
         if found.is_empty() {
-            return None;
+            return found;
         }
         found.sort_unstable();
         found.dedup();
@@ -1055,31 +1129,7 @@ impl EnglishTokenizer {
             seen.extend(s..e);
         }
         kept.sort_by_key(|span| span.0);
-        let mut out = Vec::with_capacity(tokens.len());
-        let mut i = 0;
-        let mut next = kept.iter().peekable();
-        while i < tokens.len() {
-            match next.peek() {
-                Some(&&(s, e)) if s == i => {
-                    next.next();
-                    let (Some(first), Some(last)) = (tokens.get(s), tokens.get(e - 1)) else {
-                        break;
-                    };
-                    let span_text = text.get(first.start..last.end).unwrap_or_default();
-                    if !self.push_special(span_text, first.start, &mut out) {
-                        out.extend(tokens.get(s..e).unwrap_or_default());
-                    }
-                    i = e;
-                }
-                _ => {
-                    if let Some(t) = tokens.get(i) {
-                        out.push(*t);
-                    }
-                    i += 1;
-                }
-            }
-        }
-        Some(out)
+        kept
     }
 
     /// The word list of `text` (whitespace tokens removed).

@@ -174,7 +174,12 @@ fn slow_tokens(en: &EnglishTokenizer, text: &str) -> Vec<Token> {
     if start < text.len() {
         flush(start, text.len(), in_ws, &mut out);
     }
-    unfiltered().apply_special_matches(text, &out).unwrap_or(out)
+    let mut spliced = Vec::new();
+    if unfiltered().apply_special_matches(text, &out, &mut spliced) {
+        spliced
+    } else {
+        out
+    }
 }
 
 /// The tokenizer with every token looked up in the matcher (no filter by the next token).
@@ -216,6 +221,101 @@ fn matcher_rules_are_filtered_by_their_second_token() {
     assert!(second[usize::from(b'.')] && !second[usize::from(b'a')] && !second[usize::from(b',')]);
     let text = "Mr. Smith and/or e.g. :) (: 8) a.m. 10a.m. p.m. vs. co. Ill. doin' 'cause";
     assert_eq!(fast_tokens(en, text), slow_tokens(en, text));
+}
+
+/// The matcher pass token by token, as it was written before it copied runs: the reference of
+/// `special_matches_splice_runs_between_matches`.
+fn splice_token_by_token(
+    en: &EnglishTokenizer,
+    text: &str,
+    tokens: &[Token],
+    kept: &[(usize, usize)],
+) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut next = kept.iter().peekable();
+    while let Some(t) = tokens.get(i) {
+        match next.peek() {
+            Some(&&(s, e)) if s == i => {
+                next.next();
+                let span = text.get(t.start..tokens[e - 1].end).unwrap();
+                if !en.push_special(span, t.start, &mut out) {
+                    out.extend(&tokens[s..e]);
+                }
+                i = e;
+            }
+            _ => {
+                out.push(*t);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn special_matches_splice_runs_between_matches() {
+    let en = english();
+    // matches at the start, the end, next to each other and apart; and a text without any
+    let texts = [
+        ":) Mr. Smith and/or e.g. :) (: 8) a.m. 10a.m. p.m. vs. co. Ill. doin' 'cause",
+        "no special case here at all",
+        "e.g. e.g. e.g.",
+    ];
+    for text in texts {
+        let mut affixes = Vec::new();
+        en.tokenize_affixes(text, true, &mut affixes);
+        let mut fresh = Vec::new();
+        let changed = en.apply_special_matches(text, &affixes, &mut fresh);
+        // a buffer holding stale tokens is emptied first, and left alone when nothing changes
+        let stale = Token {
+            start: 0,
+            end: 1,
+            space: true,
+        };
+        let mut dirty = vec![stale; 3];
+        assert_eq!(
+            en.apply_special_matches(text, &affixes, &mut dirty),
+            changed,
+            "{text:?}"
+        );
+        if changed {
+            assert_eq!(dirty, fresh, "{text:?}");
+            let kept = en.special_matches(text, &affixes);
+            assert!(!kept.is_empty(), "{text:?}");
+            assert_eq!(
+                fresh,
+                splice_token_by_token(en, text, &affixes, &kept),
+                "{text:?}"
+            );
+        } else {
+            assert_eq!(dirty, vec![stale; 3], "{text:?}");
+        }
+    }
+}
+
+#[test]
+fn leading_ascii_letters_agree_with_the_byte_classes() {
+    let reference = |bytes: &[u8], i: usize| match bytes.get(i..i + 8) {
+        Some(window) => window.iter().take_while(|b| b.is_ascii_alphabetic()).count(),
+        None => 0,
+    };
+    // every byte value in every position of a window of letters, and the ends of a text
+    for b in 0..=255u8 {
+        for at in 0..8 {
+            let mut window = *b"abcdWXYZ";
+            window[at] = b;
+            assert_eq!(
+                leading_ascii_letters(&window, 0),
+                reference(&window, 0),
+                "{b} at {at}"
+            );
+        }
+    }
+    let text = b"Hello, world! @[`{ 0123456789 the end";
+    for i in 0..text.len() + 2 {
+        assert_eq!(leading_ascii_letters(text, i), reference(text, i), "{i}");
+    }
 }
 
 #[test]
