@@ -37,12 +37,6 @@ fn has_eos(text: &[u8]) -> bool {
     memchr::memmem::find(text, EOS).is_some()
 }
 
-/// Whether two short byte strings are equal: a byte loop, cheaper than a `memcmp` call on words.
-#[inline]
-pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
 /// fastText's `Dictionary::hash`.
 pub(crate) fn fnv(bytes: &[u8]) -> u32 {
     bytes.iter().fold(FNV_OFFSET, |h, &b| fnv_step(h, b))
@@ -478,9 +472,9 @@ impl Dictionary {
         each(EOS);
     }
 
-    /// The tokens of a line and, in the same pass, the part of it each belongs to: `each(token, part)`
-    /// gets every token but the end-of-sentence one, with the index of the part whose byte range holds
-    /// it. Each part must start and end at a token boundary, and `parts` be sorted and disjoint; each
+    /// The tokens of a line and, in the same pass, the part of it each belongs to: `each(token, start,
+    /// part)` gets every token but the end-of-sentence one, where it starts in `text`, and the index of
+    /// the part whose byte range holds it. Each part must start and end at a token boundary, and `parts` be sorted and disjoint; each
     /// line (the whole and every part) then ends with [`EOS`]. Returns false, passing nothing, when one
     /// pass cannot give each part exactly its own features: with word n-grams, or when the text has a
     /// literal `</s>` (where fastText's reader stops).
@@ -488,7 +482,7 @@ impl Dictionary {
         &self,
         text: &[u8],
         parts: &[std::ops::Range<usize>],
-        mut each: impl FnMut(&[u8], Option<usize>),
+        mut each: impl FnMut(&[u8], usize, Option<usize>),
     ) -> bool {
         if self.word_ngrams > 1 || has_eos(text) {
             return false;
@@ -510,7 +504,7 @@ impl Dictionary {
                 .get(part)
                 .filter(|p| p.start <= start && start + len <= p.end)
                 .map(|_| part);
-            each(token, inside);
+            each(token, start, inside);
             start += len;
         }
         true

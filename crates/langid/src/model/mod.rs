@@ -49,8 +49,8 @@ struct Scratch {
     features: FeatureScratch,
     /// The vectors of tokens seen lately.
     tokens: TokenCache,
-    /// The vector of a token too long to remember.
-    long: Vec<f32>,
+    /// The tokens of the text [`LanguageModel::hidden_vectors`] is on.
+    line: Vec<LineToken>,
     hidden: Vec<f32>,
     loss: LossScratch,
 }
@@ -61,10 +61,23 @@ impl Scratch {
     fn trim(&mut self) {
         self.features.trim();
         self.tokens.trim();
-        if self.long.capacity() > 1 << 14 {
-            self.long = Vec::new();
+        if self.line.capacity() > 1 << 15 {
+            self.line = Vec::new();
         }
     }
+}
+
+/// A token of the text [`LanguageModel::hidden_vectors`] is on.
+#[derive(Debug, Clone, Copy)]
+struct LineToken {
+    /// Where it starts in the text.
+    start: usize,
+    /// Its length in bytes.
+    len: usize,
+    /// The fused part that holds it, if any.
+    part: Option<usize>,
+    /// Its FNV hash.
+    hash: u32,
 }
 
 thread_local! {
@@ -286,24 +299,53 @@ impl LanguageModel {
             counts: vec![0; 1 + parts.len()],
         };
         with_scratch(|scratch| {
-            let one_pass = self
-                .dictionary
-                .line_tokens_with_parts(bytes, &fused_ranges, |token, part| {
-                    self.token_vector(token, scratch, |vector, rows| {
-                        vectors.add(0, vector, rows);
-                        if let Some(&i) = part.and_then(|j| fused.get(j)) {
-                            vectors.add(1 + i, vector, rows);
-                        }
+            // The tokens are listed first, so that the cache can be asked for a token's slot and
+            // record a few tokens before it is looked up: those are most likely cache misses, and
+            // otherwise each hit would wait on them in turn.
+            let mut line = std::mem::take(&mut scratch.line);
+            line.clear();
+            let one_pass =
+                self.dictionary
+                    .line_tokens_with_parts(bytes, &fused_ranges, |token, start, part| {
+                        line.push(LineToken {
+                            start,
+                            len: token.len(),
+                            part,
+                            hash: dictionary::fnv(token),
+                        });
                     });
-                });
-            if one_pass {
-                // Each line ends with `</s>`: the whole text's and every fused part's.
-                self.token_vector(dictionary::EOS, scratch, |vector, rows| {
+            scratch.tokens.reset_unless(self.dictionary.id(), self.dim);
+            for (i, token) in line.iter().enumerate() {
+                if let Some(ahead) = line.get(i + PREFETCH_SLOTS_AHEAD) {
+                    scratch.tokens.prefetch_slot(ahead.hash);
+                }
+                if let Some(ahead) = line.get(i + PREFETCH_RECORDS_AHEAD) {
+                    scratch.tokens.prefetch_record(ahead.hash);
+                }
+                let bytes = bytes
+                    .get(token.start..token.start + token.len)
+                    .unwrap_or_default();
+                self.token_vector(bytes, token.hash, scratch, |vector, rows| {
                     vectors.add(0, vector, rows);
-                    for &i in &fused {
+                    if let Some(&i) = token.part.and_then(|j| fused.get(j)) {
                         vectors.add(1 + i, vector, rows);
                     }
                 });
+            }
+            scratch.line = line;
+            if one_pass {
+                // Each line ends with `</s>`: the whole text's and every fused part's.
+                self.token_vector(
+                    dictionary::EOS,
+                    dictionary::fnv(dictionary::EOS),
+                    scratch,
+                    |vector, rows| {
+                        vectors.add(0, vector, rows);
+                        for &i in &fused {
+                            vectors.add(1 + i, vector, rows);
+                        }
+                    },
+                );
             }
             for i in 0..=parts.len() {
                 let alone = match i.checked_sub(1) {
@@ -333,7 +375,7 @@ impl LanguageModel {
         let ngrams = self.dictionary.has_word_ngrams();
         scratch.features.word_hashes.clear();
         self.dictionary.line_tokens(text, |token| {
-            let word = self.token_vector(token, scratch, |vector, rows| {
+            let word = self.token_vector(token, dictionary::fnv(token), scratch, |vector, rows| {
                 add(hidden, vector);
                 count += rows as usize;
             });
@@ -354,15 +396,15 @@ impl LanguageModel {
 
     /// Hands `token`'s vector (the sum of its input rows) and row count to `each`, from this thread's
     /// cache or computed; false, calling nothing, for a label (not a feature).
-    fn token_vector(&self, token: &[u8], scratch: &mut Scratch, each: impl FnOnce(&[f32], u32)) -> bool {
-        let hash = dictionary::fnv(token);
-        let Scratch {
-            features,
-            tokens,
-            long,
-            ..
-        } = scratch;
-        let mut compute = |vector: &mut [f32]| {
+    fn token_vector(
+        &self,
+        token: &[u8],
+        hash: u32,
+        scratch: &mut Scratch,
+        each: impl FnOnce(&[f32], u32),
+    ) -> bool {
+        let Scratch { features, tokens, .. } = scratch;
+        let compute = |vector: &mut [f32]| {
             let mut rows = 0u32;
             let word = self.dictionary.word_rows(token, hash, features, &mut |row| {
                 self.input.add_row_to(vector, row as usize);
@@ -370,15 +412,8 @@ impl LanguageModel {
             });
             word.then_some(rows)
         };
-        let found = if token.len() > TokenCache::MAX_TOKEN_BYTES {
-            long.clear();
-            long.resize(self.dim, 0.0);
-            compute(long).map(|rows| (long.as_slice(), rows))
-        } else {
-            tokens.reset_unless(self.dictionary.id(), self.dim);
-            tokens.vector(token, hash, compute)
-        };
-        match found {
+        tokens.reset_unless(self.dictionary.id(), self.dim);
+        match tokens.vector(token, hash, compute) {
             Some((vector, rows)) => {
                 if rows > 0 {
                     each(vector, rows);
@@ -418,6 +453,12 @@ impl LanguageModel {
         found
     }
 }
+
+/// How many tokens ahead of the one looked up [`LanguageModel::hidden_vectors`] has the token cache
+/// start loading a token's table slot.
+const PREFETCH_SLOTS_AHEAD: usize = 16;
+/// How many tokens ahead it starts loading a token's record (its slot loaded by then).
+const PREFETCH_RECORDS_AHEAD: usize = 8;
 
 /// Adds `vector` to `hidden`, element by element.
 #[inline]

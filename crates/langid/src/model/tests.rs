@@ -225,7 +225,8 @@ fn summed_rows(model: &LanguageModel, token: &str) -> Option<(Vec<f32>, u32)> {
 /// The vector and row count `token_vector` gives `token` with `scratch`.
 fn cached_vector(model: &LanguageModel, token: &str, scratch: &mut Scratch) -> Option<(Vec<f32>, u32)> {
     let mut got = None;
-    let word = model.token_vector(token.as_bytes(), scratch, |vector, rows| {
+    let hash = dictionary::fnv(token.as_bytes());
+    let word = model.token_vector(token.as_bytes(), hash, scratch, |vector, rows| {
         got = Some((vector.to_vec(), rows))
     });
     word.then(|| got.unwrap_or((vec![0.0; model.dim], 0)))
