@@ -540,56 +540,81 @@ impl Drop for Dom {
     }
 }
 
-/// Text runs up to this many bytes (most are: the whitespace between tags) are counted in one pass.
-const SHORT_TEXT: usize = 32;
+/// Bytes counted together in `u8` lanes by [`block_counts`]: no lane can overflow, so the compiler
+/// vectorises a whole block.
+const BLOCK: usize = 32;
 
-/// Non-whitespace characters and commas in `text` (whitespace as [`char::is_whitespace`]); ASCII bytes
-/// are counted without decoding, short all-ASCII text in one pass, and longer all-ASCII text in two
-/// branch-free passes that the compiler vectorises.
+/// Whether `b` leads a non-ASCII character that [`count`] must look at: every non-ASCII whitespace
+/// character ([`char::is_whitespace`]) and every non-ASCII comma it counts starts with one of these
+/// bytes (U+0085 and U+00A0; U+060C; U+1680; U+2000–U+205F and U+2E32/U+2E34; U+3000 and U+3001;
+/// U+FE10, U+FE11, U+FE50 and U+FF0C).
+fn is_special_lead(b: u8) -> bool {
+    matches!(b, 0xC2 | 0xD8 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
+}
+
+/// ASCII whitespace bytes, `,` bytes and UTF-8 continuation bytes of a run of at most 255 bytes, in
+/// `u8` counters: one branch-free pass.
+fn block_counts(block: &[u8]) -> [u8; 3] {
+    let (mut spaces, mut commas, mut continuation) = (0u8, 0u8, 0u8);
+    for &b in block {
+        spaces = spaces.wrapping_add(u8::from(matches!(b, b'\t'..=b'\r' | b' ')));
+        commas = commas.wrapping_add(u8::from(b == b','));
+        continuation = continuation.wrapping_add(u8::from(matches!(b, 0x80..=0xBF)));
+    }
+    [spaces, commas, continuation]
+}
+
+/// Non-whitespace characters and commas in `text` (whitespace as [`char::is_whitespace`]). Every
+/// byte is counted in vectorised blocks: the characters are the bytes less the ASCII whitespace and
+/// the continuation bytes. Only text with non-ASCII characters takes a second pass, which decodes
+/// just the characters whose lead byte may make them whitespace or a comma ([`is_special_lead`]).
 fn count(text: &str) -> (u32, u32) {
     let bytes = text.as_bytes();
-    let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    if bytes.len() <= SHORT_TEXT {
-        let (mut spaces, mut commas, mut high) = (0usize, 0usize, 0u8);
-        for &b in bytes {
-            spaces += usize::from(matches!(b, b'\t'..=b'\r' | b' '));
-            commas += usize::from(b == b',');
-            high |= b;
+    let (blocks, tail) = bytes.as_chunks::<BLOCK>();
+    let mut totals = [0usize; 3];
+    for counts in blocks
+        .iter()
+        .map(|block| block_counts(block))
+        .chain([block_counts(tail)])
+    {
+        for (total, n) in totals.iter_mut().zip(counts) {
+            *total += usize::from(n);
         }
-        if high.is_ascii() {
-            return (narrow(bytes.len() - spaces), narrow(commas));
-        }
-    } else if bytes.is_ascii() {
-        let spaces = bytes
-            .iter()
-            .filter(|&&b| matches!(b, b'\t'..=b'\r' | b' '))
-            .count();
-        let commas = bytes.iter().filter(|&&b| b == b',').count();
-        return (narrow(bytes.len() - spaces), narrow(commas));
     }
-    let (mut chars, mut commas) = (0u32, 0u32);
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b.is_ascii() {
-            if !matches!(b, b'\t'..=b'\r' | b' ') {
-                chars = chars.saturating_add(1);
-                commas = commas.saturating_add(u32::from(b == b','));
-            }
-            i += 1;
+    let [spaces, mut commas, continuation] = totals;
+    let mut chars = bytes.len().saturating_sub(spaces + continuation);
+    if continuation > 0 {
+        let (wide_spaces, wide_commas) = count_special(text);
+        chars = chars.saturating_sub(wide_spaces);
+        commas += wide_commas;
+    }
+    let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    (narrow(chars), narrow(commas))
+}
+
+/// The non-ASCII whitespace characters and non-ASCII commas of `text`: blocks without a
+/// [`is_special_lead`] byte (most blocks of most scripts) are passed over after one vectorised count.
+fn count_special(text: &str) -> (usize, usize) {
+    let (mut spaces, mut commas) = (0, 0);
+    for (at, block) in text.as_bytes().chunks(BLOCK).enumerate() {
+        let leads = block
+            .iter()
+            .fold(0u8, |n, &b| n.wrapping_add(u8::from(is_special_lead(b))));
+        if leads == 0 {
             continue;
         }
-        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-            break;
-        };
-        i += c.len_utf8();
-        if !c.is_whitespace() {
-            chars = chars.saturating_add(1);
-            if matches!(c, '，' | '、' | '،' | '﹐' | '︐' | '︑' | '⸲' | '⸴') {
-                commas = commas.saturating_add(1);
+        for (i, _) in block.iter().enumerate().filter(|&(_, &b)| is_special_lead(b)) {
+            let Some(c) = text.get(at * BLOCK + i..).and_then(|rest| rest.chars().next()) else {
+                continue;
+            };
+            if c.is_whitespace() {
+                spaces += 1;
+            } else if matches!(c, '，' | '、' | '،' | '﹐' | '︐' | '︑' | '⸲' | '⸴') {
+                commas += 1;
             }
         }
     }
-    (chars, commas)
+    (spaces, commas)
 }
 
 #[cfg(test)]
@@ -662,7 +687,7 @@ mod tests {
     proptest::proptest! {
         /// The byte passes count what a plain loop over the characters counts.
         #[test]
-        fn count_equals_char_loop(text in "[a ,\\t\\n\\x{b}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{2060}\\x{2e30}-\\x{2e35}\\x{3000}-\\x{3002}\\x{fe10}-\\x{fe12}\\x{fe50}\\x{ff0c}\\x{60c}éß日本語🙂]{0,40}") {
+        fn count_equals_char_loop(text in "[a ,\\t\\n\\x{b}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{2060}\\x{2e30}-\\x{2e35}\\x{3000}-\\x{3002}\\x{fe10}-\\x{fe12}\\x{fe50}\\x{ff0c}\\x{60c}éß日本語🙂]{0,120}") {
             let mut chars = 0;
             let mut commas = 0;
             for c in text.chars() {
@@ -674,6 +699,23 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(count(&text), (chars, commas));
+        }
+    }
+
+    #[test]
+    fn special_leads_cover_every_wide_space_and_comma() {
+        for c in (0x80..=0x10_FFFF).filter_map(char::from_u32) {
+            if c.is_whitespace() || matches!(c, '，' | '、' | '،' | '﹐' | '︐' | '︑' | '⸲' | '⸴')
+            {
+                let mut buf = [0u8; 4];
+                let lead = c
+                    .encode_utf8(&mut buf)
+                    .as_bytes()
+                    .first()
+                    .copied()
+                    .unwrap_or_default();
+                assert!(is_special_lead(lead), "{c:?}");
+            }
         }
     }
 }
