@@ -87,15 +87,15 @@ const fn powers(base: u64) -> [u64; 64] {
     out
 }
 
-/// A word's polynomial hash (base `POLY`, each byte counting as its value plus 1) and its characters.
-/// Four bytes at a time: their terms are independent products, so one multiply per four bytes (not per
-/// byte) waits on the hash so far.
-fn word_hash(bytes: &[u8]) -> (u64, usize) {
+/// A word's polynomial hash (base `POLY`, each byte counting as its value plus 1). Four bytes at a
+/// time: their terms are independent products, so one multiply per four bytes (not per byte) waits on
+/// the hash so far.
+fn word_hash(bytes: &[u8]) -> u64 {
     const P2: u64 = POLY.wrapping_mul(POLY);
     const P3: u64 = P2.wrapping_mul(POLY);
     const P4: u64 = P3.wrapping_mul(POLY);
     let term = |b: u8| u64::from(b) + 1;
-    let (mut h, mut chars) = (0u64, 0usize);
+    let mut h = 0u64;
     let mut quads = bytes.chunks_exact(4);
     for quad in &mut quads {
         if let &[a, b, c, d] = quad {
@@ -105,16 +105,12 @@ fn word_hash(bytes: &[u8]) -> (u64, usize) {
                 .wrapping_add(term(c).wrapping_mul(POLY))
                 .wrapping_add(term(d));
             h = h.wrapping_mul(P4).wrapping_add(part);
-            // UTF-8: every byte but a continuation byte (10xxxxxx) starts a character
-            let x = u32::from_le_bytes([a, b, c, d]);
-            chars += 4 - (x & !(x << 1) & 0x8080_8080).count_ones() as usize;
         }
     }
     for &b in quads.remainder() {
         h = h.wrapping_mul(POLY).wrapping_add(term(b));
-        chars += usize::from(b & 0xc0 != 0x80);
     }
-    (h, chars)
+    h
 }
 
 /// The base of the hash of word sequences (over the words' own hashes).
@@ -124,8 +120,6 @@ const SEQ: u64 = 0x9e37_79b9_7f4a_7c15;
 /// them pushes once per word.
 #[derive(Debug, Clone, Copy)]
 struct Prefix {
-    /// The characters of the first k words.
-    chars: usize,
     /// The polynomial hash (base `POLY`) of the first k words' bytes, concatenated.
     concat: u64,
     /// `POLY` to the power of the first k words' byte count, and its inverse.
@@ -138,7 +132,6 @@ struct Prefix {
 impl Prefix {
     /// The sums over no words.
     const EMPTY: Prefix = Prefix {
-        chars: 0,
         concat: 0,
         pow: 1,
         inv: 1,
@@ -158,9 +151,8 @@ struct WordPrefixes {
     /// The words where an n-gram that may repeat starts, in order (see
     /// [`WordPrefixes::mark_may_repeat`]): the walks of `dup_n_gram_chars` visit only these.
     may_repeat: Vec<u32>,
-    /// Scratch of `mark_may_repeat`: each word's window class (its first start) and each class's count.
-    class: Vec<u32>,
-    count: Vec<u32>,
+    /// Scratch of `mark_may_repeat`: whether each word's window also starts at another word.
+    window_repeats: Vec<bool>,
     /// Scratch of `top_n_gram_chars`, reused from document to document: which (n-1)-grams repeat, and
     /// each start looked up with its class.
     top_repeated: Vec<bool>,
@@ -183,13 +175,12 @@ impl WordPrefixes {
         self.sums.push(Prefix::EMPTY);
         let mut sum = Prefix::EMPTY;
         self.sums.extend(words.iter().map(|w| {
-            let (h, word_chars) = word_hash(w.as_bytes());
+            let h = word_hash(w.as_bytes());
             let (p, q) = match (POWERS.get(w.len()), INVERSE_POWERS.get(w.len())) {
                 (Some(&p), Some(&q)) => (p, q),
                 _ => (power(POLY, w.len()), power(INV_POLY, w.len())),
             };
             sum = Prefix {
-                chars: sum.chars + word_chars,
                 concat: sum.concat.wrapping_mul(p).wrapping_add(h),
                 pow: sum.pow.wrapping_mul(p),
                 inv: sum.inv.wrapping_mul(q),
@@ -218,10 +209,12 @@ impl WordPrefixes {
         self.bytes.get(*self.starts.get(i)?..*self.starts.get(j)?)
     }
 
-    /// The `WINDOW` bytes of the concatenation from the start of word `i`, if that many remain.
-    fn window(&self, i: usize) -> Option<&[u8]> {
+    /// The `WINDOW` bytes of the concatenation from the start of word `i` as one little-endian number,
+    /// if that many remain: windows are compared as numbers, in registers, not through a memory compare.
+    fn window_key(&self, i: usize) -> Option<u128> {
         let start = self.starts.get(i).copied()?;
-        self.bytes.get(start..start + WINDOW)
+        let window: [u8; WINDOW] = self.bytes.get(start..start + WINDOW)?.try_into().ok()?;
+        Some(u128::from_le_bytes(window))
     }
 
     /// Leaves word i out of `may_repeat` only where no n-gram (n ≥ `min_n`, joined without a separator)
@@ -231,47 +224,48 @@ impl WordPrefixes {
     fn mark_may_repeat(&mut self, index: &mut SeenIndex, min_n: usize) {
         let words = self.starts.len().saturating_sub(1);
         index.reset(words);
-        self.class.clear();
-        self.count.clear();
-        self.count.resize(words, 0);
+        // a window seen again flags itself and its first sighting: then a word's flag tells whether its
+        // window starts at another word too
+        self.window_repeats.clear();
+        self.window_repeats.resize(words, false);
         for i in 0..words {
-            let Some(window) = self.window(i) else {
-                self.class.push(u32::MAX);
-                continue;
+            // starts only grow: past the first word without a whole window, none has one (those words'
+            // n-grams are all short, and kept below)
+            let Some(key) = self.window_key(i) else {
+                break;
             };
-            let mut word = [0u8; WINDOW];
-            word.copy_from_slice(window);
-            let key = u128::from_le_bytes(word);
             let hash = ((key >> 64) as u64 ^ (key as u64).rotate_left(29)).wrapping_mul(SEQ);
-            let same = |j: u32| self.window(j as usize) == Some(window);
-            let class = index
-                .see(hash, position(i), same)
-                .map_or(position(i), |(first, _)| first);
-            self.class.push(class);
-            if let Some(c) = self.count.get_mut(class as usize) {
-                *c += 1;
+            let same = |j: u32| self.window_key(j as usize) == Some(key);
+            if let Some((first, _)) = index.see(hash, position(i), same) {
+                for k in [first as usize, i] {
+                    if let Some(flag) = self.window_repeats.get_mut(k) {
+                        *flag = true;
+                    }
+                }
             }
         }
         self.may_repeat.clear();
-        for i in 0..words {
+        for (i, &repeated) in self.window_repeats.iter().enumerate() {
             let start = self.starts.get(i).copied().unwrap_or_default();
             let short = self.starts.get(i + min_n).is_none_or(|&end| end - start < WINDOW);
-            let class = self.class.get(i).copied().unwrap_or(u32::MAX);
-            let repeated = self.count.get(class as usize).is_some_and(|&c| c >= 2);
             if short || repeated {
                 self.may_repeat.push(position(i));
             }
         }
     }
 
+    /// The characters of words `i..j`: counted only for the n-grams that score (the top one of each n,
+    /// the repeats of the duplicate walks), so the prefix sums carry no count for every word. Counted on
+    /// the concatenated bytes (every byte but a UTF-8 continuation byte starts a character), one
+    /// vectorisable pass over one slice.
+    fn chars(&self, i: usize, j: usize) -> usize {
+        let bytes = self.concatenation(i, j).unwrap_or_default();
+        bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
+    }
+
     /// The sums over the first k words (those over none past the end, which no caller asks for).
     fn at(&self, k: usize) -> Prefix {
         self.sums.get(k).copied().unwrap_or(Prefix::EMPTY)
-    }
-
-    /// The characters of words `i..j`.
-    fn chars(&self, i: usize, j: usize) -> usize {
-        self.at(j).chars - self.at(i).chars
     }
 
     /// The polynomial hash of the bytes of words `i..j`, concatenated.

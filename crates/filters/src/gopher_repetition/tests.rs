@@ -78,7 +78,7 @@ fn helpers_follow_datatrove() {
 
 #[test]
 fn word_hash_is_the_bytewise_polynomial() {
-    // the four-bytes-at-a-time hash and character count against their byte-at-a-time definition
+    // the four-bytes-at-a-time hash against its byte-at-a-time definition
     for w in [
         "",
         "a",
@@ -94,7 +94,7 @@ fn word_hash_is_the_bytewise_polynomial() {
         let bytewise = w
             .bytes()
             .fold(0u64, |h, b| h.wrapping_mul(POLY).wrapping_add(u64::from(b) + 1));
-        assert_eq!(word_hash(w.as_bytes()), (bytewise, w.chars().count()), "{w}");
+        assert_eq!(word_hash(w.as_bytes()), bytewise, "{w}");
     }
 }
 
@@ -122,4 +122,39 @@ fn config_validates_n() {
     };
     assert_eq!(bad.validate().len(), 1);
     assert!(toml::from_str::<GopherRepetitionConfig>("dup_lines = 1").is_err());
+}
+
+proptest::proptest! {
+    /// `mark_may_repeat` against its definition: word i may start a repeat exactly when its n-grams are
+    /// shorter than the window or its window of bytes also starts at another word; and `chars` counts
+    /// an n-gram's characters as `str::chars` does.
+    #[test]
+    fn may_repeat_and_chars_follow_their_definitions(
+        words in proptest::collection::vec("[ab]{1,3}|é[ab]{0,2}|abcdefghijklmnopq", 0..40),
+        min_n in 1usize..6,
+    ) {
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let mut prefixes = WordPrefixes::default();
+        prefixes.fill(&words);
+        prefixes.mark_may_repeat(&mut SeenIndex::default(), min_n);
+        let joined = words.concat();
+        let starts: Vec<usize> = (0..=words.len()).map(|k| words[..k].concat().len()).collect();
+        let window = |i: usize| joined.as_bytes().get(starts[i]..starts[i] + WINDOW);
+        let expected: Vec<u32> = (0..words.len())
+            .filter(|&i| {
+                let short = starts.get(i + min_n).is_none_or(|&end| end - starts[i] < WINDOW);
+                let again = window(i).is_some()
+                    && (0..words.len()).any(|j| j != i && window(j) == window(i));
+                short || again
+            })
+            .map(|i| i as u32)
+            .collect();
+        proptest::prop_assert_eq!(&prefixes.may_repeat, &expected);
+        for i in 0..words.len() {
+            for j in i..=words.len() {
+                let count: usize = words[i..j].iter().map(|w| w.chars().count()).sum();
+                proptest::prop_assert_eq!(prefixes.chars(i, j), count);
+            }
+        }
+    }
 }
