@@ -323,7 +323,9 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
 /// (words joined by a space; ties go to the first seen) times its count; `None` without any n-gram.
 ///
 /// n-grams are keyed by a hash of their word sequence, confirmed by comparing the words (words hold no
-/// space, so equal word runs are exactly equal joined strings).
+/// space, so equal word runs are exactly equal joined strings). `repeated` and `class` carry the
+/// previous call's flags and looked-up starts to the next n (a caller clears `repeated` when that n is
+/// not this one plus 1).
 fn top_n_gram_chars(
     words: &[&str],
     prefixes: &WordPrefixes,
@@ -341,19 +343,19 @@ fn top_n_gram_chars(
     let gram = |i: usize| words.get(i..i + n);
     // the starts looked up (all of them, unless the previous n's flags tell which (n-1)-grams repeat:
     // then those whose two (n-1)-grams both do), each with its class, filled in below; the others
-    // occur once, and are neither looked up nor walked again
-    class.clear();
+    // occur once, and are neither looked up nor walked again. A start whose (n-1)-gram repeats was
+    // looked up by the previous n, whose starts `class` still holds in order: only those are tested,
+    // in place (fewer than all starts).
     if repeated.is_empty() {
+        class.clear();
         class.extend((0..starts).map(|i| (position(i), u32::MAX)));
     } else {
-        class.extend(
-            repeated
-                .windows(2)
-                .take(starts)
-                .enumerate()
-                .filter(|(_, pair)| pair == &[true, true])
-                .map(|(i, _)| (position(i), u32::MAX)),
-        );
+        let flag = |i: usize| repeated.get(i).copied().unwrap_or(false);
+        class.retain_mut(|(start, start_class)| {
+            *start_class = u32::MAX;
+            let i = *start as usize;
+            i < starts && flag(i) && flag(i + 1)
+        });
     }
     // the table is sized for the starts looked up, not all starts: smaller to clear, denser in cache
     index.reset(class.len());

@@ -158,3 +158,24 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    /// The top n-gram walk chained over n = 2, 3, 4 (each n looking up only the starts the previous
+    /// one found repeated, from its list of looked-up starts) answers as a walk of all starts.
+    #[test]
+    fn chained_top_n_grams_match_cold_walks(
+        words in proptest::collection::vec("[abc]{1,2}", 0..60),
+    ) {
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let mut prefixes = WordPrefixes::default();
+        prefixes.fill(&words);
+        let mut index = SeenIndex::default();
+        let mut chained = (Vec::new(), Vec::new());
+        for n in 2..=4 {
+            let got = top_n_gram_chars(&words, &prefixes, &mut index, n, &mut chained.0, &mut chained.1);
+            let mut cold = (Vec::new(), Vec::new());
+            let expected = top_n_gram_chars(&words, &prefixes, &mut index, n, &mut cold.0, &mut cold.1);
+            proptest::prop_assert_eq!(got, expected, "n = {}", n);
+        }
+    }
+}
