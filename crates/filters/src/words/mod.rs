@@ -185,7 +185,7 @@ pub(crate) struct EnglishTokenizer {
     /// The pairs of first bytes of a matcher rule's first two tokens, as a set of 65,536 bits indexed by
     /// `first << 8 | second` (`None` unless every rule has two or more tokens): a token whose first byte
     /// and its next token's make no such pair starts no match, and is not looked up.
-    matcher_pairs: Option<Box<[u64]>>,
+    matcher_pairs: Option<Box<[u64; 1024]>>,
     /// Whether a byte begins a token after the first of some matcher rule: a rule's match can run
     /// across the space before a chunk (or whitespace token) only when the chunk begins with such a byte.
     matcher_later: [bool; 256],
@@ -645,7 +645,7 @@ impl EnglishTokenizer {
             }
         }
         if rules().all(|rule| rule.pattern.len() >= 2) {
-            let mut pairs = vec![0u64; 1 << 10].into_boxed_slice();
+            let mut pairs = Box::new([0u64; 1024]);
             for rule in rules() {
                 let first_byte = |k: usize| rule.pattern.get(k).and_then(|token| token.bytes().next());
                 if let (Some(a), Some(b)) = (first_byte(0), first_byte(1)) {
@@ -1086,26 +1086,10 @@ impl EnglishTokenizer {
         // (start, end) token ranges of every match
         let mut found: Vec<(usize, usize)> = Vec::new();
         let bytes = text.as_bytes();
-        for (i, t) in tokens.iter().enumerate() {
-            let pair_may_match = |pairs: &[u64]| {
-                let next = tokens.get(i + 1).and_then(|next| bytes.get(next.start));
-                let (Some(&a), Some(&b)) = (bytes.get(t.start), next) else {
-                    return false;
-                };
-                let bit = usize::from(a) << 8 | usize::from(b);
-                pairs
-                    .get(bit / 64)
-                    .is_some_and(|word| word & (1 << (bit % 64)) != 0)
-            };
-            if self
-                .matcher_pairs
-                .as_deref()
-                .is_some_and(|pairs| !pair_may_match(pairs))
-            {
-                continue; // every rule has a second token, and none begins with this pair of bytes
-            }
+        // the rules matching at token i, added to `found`
+        let mut match_at = |i: usize, t: &Token| {
             let Some(rules) = self.matcher.get(tok_text(t)) else {
-                continue;
+                return;
             };
             for rule in rules {
                 let n = rule.pattern.len();
@@ -1118,6 +1102,34 @@ impl EnglishTokenizer {
                     .all(|(t, p)| tok_text(t) == p.as_str())
                 {
                     found.push((i, i + n));
+                }
+            }
+        };
+        match self.matcher_pairs.as_deref() {
+            Some(pairs) => {
+                // every rule has a second token: the last token starts none, and a token is looked up
+                // only when its first byte and the next token's are a rule's pair (each token's first
+                // byte is read once, carried from the pair before)
+                let first_byte = |t: &Token| bytes.get(t.start).copied();
+                let mut a = tokens.first().and_then(first_byte);
+                for (i, pair) in tokens.windows(2).enumerate() {
+                    let [t, next] = pair else { continue };
+                    let b = first_byte(next);
+                    if let (Some(a), Some(b)) = (a, b) {
+                        let bit = usize::from(a) << 8 | usize::from(b);
+                        if pairs
+                            .get(bit / 64)
+                            .is_some_and(|word| word & (1 << (bit % 64)) != 0)
+                        {
+                            match_at(i, t);
+                        }
+                    }
+                    a = b;
+                }
+            }
+            None => {
+                for (i, t) in tokens.iter().enumerate() {
+                    match_at(i, t);
                 }
             }
         }
