@@ -263,6 +263,16 @@ impl WordPrefixes {
         bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
     }
 
+    /// Whether the n-gram from word i may equal one from another word. `may_repeat` answers this for
+    /// the shortest n of the walks ([`WordPrefixes::mark_may_repeat`]'s `min_n`); for a longer n, a
+    /// start in it whose n-gram has grown to `WINDOW` bytes or more, with a window that starts at no
+    /// other word, repeats nowhere, and the walk skips it like the starts left out.
+    fn may_start_repeat(&self, i: usize, n: usize) -> bool {
+        let repeated = self.window_repeats.get(i).copied().unwrap_or(false);
+        let start = self.starts.get(i).copied().unwrap_or_default();
+        repeated || self.starts.get(i + n).is_none_or(|&end| end - start < WINDOW)
+    }
+
     /// The sums over the first k words (those over none past the end, which no caller asks for).
     fn at(&self, k: usize) -> Prefix {
         self.sums.get(k).copied().unwrap_or(Prefix::EMPTY)
@@ -301,7 +311,7 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
     // `next`: the first word the walk may look at (a repeat skips its n words)
     let (mut repeated, mut next) = (0usize, 0usize);
     for idx in candidates.iter().map(|&i| i as usize) {
-        if idx < next {
+        if idx < next || !prefixes.may_start_repeat(idx, n) {
             continue;
         }
         let hash = prefixes.concat_hash(idx, idx + n);

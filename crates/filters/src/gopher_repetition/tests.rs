@@ -179,3 +179,40 @@ proptest::proptest! {
         }
     }
 }
+
+/// datatrove's `find_all_duplicate(words, n)` as written: the reference of the duplicate walks.
+fn find_all_duplicate(words: &[&str], n: usize) -> usize {
+    let mut unique = std::collections::HashSet::new();
+    let (mut repeated_chars, mut idx) = (0, 0);
+    while idx + n <= words.len() {
+        let n_gram = words[idx..idx + n].concat();
+        if unique.contains(&n_gram) {
+            repeated_chars += n_gram.chars().count();
+            idx += n;
+        } else {
+            unique.insert(n_gram);
+            idx += 1;
+        }
+    }
+    repeated_chars
+}
+
+proptest::proptest! {
+    /// The duplicate walks for n from the shortest one up, each visiting only the starts that may
+    /// repeat at its own n, count as datatrove does.
+    #[test]
+    fn dup_n_grams_match_datatrove(
+        words in proptest::collection::vec("[ab]{1,3}|é|abcdefghijklmnopq", 0..50),
+        min_n in 1usize..6,
+    ) {
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let mut prefixes = WordPrefixes::default();
+        let mut index = SeenIndex::default();
+        prefixes.fill(&words);
+        prefixes.mark_may_repeat(&mut index, min_n);
+        for n in min_n..min_n + 5 {
+            let got = dup_n_gram_chars(&words, &prefixes, &mut index, n);
+            proptest::prop_assert_eq!(got, find_all_duplicate(&words, n), "n = {}", n);
+        }
+    }
+}
