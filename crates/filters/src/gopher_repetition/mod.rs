@@ -49,34 +49,28 @@ fn position(i: usize) -> u32 {
 /// The base of the polynomial hash of byte strings used to find repeated n-grams.
 const POLY: u64 = 0x0100_0000_01b3;
 
-/// The inverse of `POLY` modulo 2^64 (`POLY` is odd), by Newton's iteration.
-const INV_POLY: u64 = {
-    let mut x = POLY;
-    let mut i = 0;
-    while i < 6 {
-        x = x.wrapping_mul(2u64.wrapping_sub(POLY.wrapping_mul(x)));
-        i += 1;
+/// `POLY` to the power `n`, modulo 2^64: by lookup up to 255, else by squaring (n-grams and words of
+/// 256 bytes and more are rare).
+fn poly_power(n: usize) -> u64 {
+    if let Some(&p) = POWERS.get(n) {
+        return p;
     }
-    x
-};
-
-/// `base` to the power `n`, modulo 2^64.
-const fn power(base: u64, n: usize) -> u64 {
-    let mut p = 1u64;
-    let mut i = 0;
-    while i < n {
-        p = p.wrapping_mul(base);
-        i += 1;
+    let (mut p, mut base, mut e) = (1u64, POLY, n);
+    while e > 0 {
+        if e & 1 == 1 {
+            p = p.wrapping_mul(base);
+        }
+        base = base.wrapping_mul(base);
+        e >>= 1;
     }
     p
 }
 
-/// `POLY` and `INV_POLY` to the powers 0–63: the shifts for words of up to 63 bytes, by lookup.
-const POWERS: [u64; 64] = powers(POLY);
-const INVERSE_POWERS: [u64; 64] = powers(INV_POLY);
+/// `POLY` to the powers 0–255: the shifts of words and n-grams of up to 255 bytes, by lookup.
+const POWERS: [u64; 256] = powers(POLY);
 
-const fn powers(base: u64) -> [u64; 64] {
-    let mut out = [1u64; 64];
+const fn powers(base: u64) -> [u64; 256] {
+    let mut out = [1u64; 256];
     let mut p = 1u64;
     let mut rest: &mut [u64] = &mut out;
     while let [first, tail @ ..] = rest {
@@ -122,21 +116,13 @@ const SEQ: u64 = 0x9e37_79b9_7f4a_7c15;
 struct Prefix {
     /// The polynomial hash (base `POLY`) of the first k words' bytes, concatenated.
     concat: u64,
-    /// `POLY` to the power of the first k words' byte count, and its inverse.
-    pow: u64,
-    inv: u64,
     /// The polynomial hash (base `SEQ`) of the first k words' own hashes.
     seq: u64,
 }
 
 impl Prefix {
     /// The sums over no words.
-    const EMPTY: Prefix = Prefix {
-        concat: 0,
-        pow: 1,
-        inv: 1,
-        seq: 0,
-    };
+    const EMPTY: Prefix = Prefix { concat: 0, seq: 0 };
 }
 
 /// Prefix sums over a document's words, in buffers reused from document to document: with them an
@@ -176,14 +162,8 @@ impl WordPrefixes {
         let mut sum = Prefix::EMPTY;
         self.sums.extend(words.iter().map(|w| {
             let h = word_hash(w.as_bytes());
-            let (p, q) = match (POWERS.get(w.len()), INVERSE_POWERS.get(w.len())) {
-                (Some(&p), Some(&q)) => (p, q),
-                _ => (power(POLY, w.len()), power(INV_POLY, w.len())),
-            };
             sum = Prefix {
-                concat: sum.concat.wrapping_mul(p).wrapping_add(h),
-                pow: sum.pow.wrapping_mul(p),
-                inv: sum.inv.wrapping_mul(q),
+                concat: sum.concat.wrapping_mul(poly_power(w.len())).wrapping_add(h),
                 seq: sum.seq.wrapping_mul(SEQ).wrapping_add(h),
             };
             sum
@@ -278,11 +258,18 @@ impl WordPrefixes {
         self.sums.get(k).copied().unwrap_or(Prefix::EMPTY)
     }
 
-    /// The polynomial hash of the bytes of words `i..j`, concatenated.
+    /// The polynomial hash of the bytes of words `i..j`, concatenated: the hash to j less the hash to
+    /// i shifted by the bytes between.
     fn concat_hash(&self, i: usize, j: usize) -> u64 {
-        let (a, b) = (self.at(i), self.at(j));
-        let shift = b.pow.wrapping_mul(a.inv);
-        b.concat.wrapping_sub(a.concat.wrapping_mul(shift))
+        let between = self
+            .starts
+            .get(j)
+            .zip(self.starts.get(i))
+            .map_or(0, |(end, start)| end - start);
+        let shift = poly_power(between);
+        self.at(j)
+            .concat
+            .wrapping_sub(self.at(i).concat.wrapping_mul(shift))
     }
 
     /// The hash of the word sequence `i..i + n`; `seq_pow` is `SEQ` to the power n.

@@ -216,3 +216,13 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn poly_power_multiplies_out() {
+    // by lookup below 256, by squaring above: both are `POLY` multiplied n times
+    let mut p = 1u64;
+    for n in 0..700 {
+        assert_eq!(poly_power(n), p, "{n}");
+        p = p.wrapping_mul(POLY);
+    }
+}
