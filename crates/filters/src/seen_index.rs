@@ -30,6 +30,9 @@ pub(crate) struct SeenIndex {
     shift: u32,
     /// Entries since the last reset.
     len: usize,
+    /// Half the slots in use: the entries the table takes before it grows (so it stays at most half
+    /// full), kept so that each sighting tests one comparison.
+    limit: usize,
     /// The current generation: the slots holding it are in use (0 marks none, as new slots hold 0).
     generation: u32,
 }
@@ -69,6 +72,7 @@ impl SeenIndex {
         self.mask = size - 1;
         self.shift = 32u32.saturating_sub(size.trailing_zeros());
         self.len = 0;
+        self.limit = size / 2;
     }
 
     /// The part of a hash a slot keeps: the top half of the spread hash, whose top bits pick the slot.
@@ -119,7 +123,7 @@ impl SeenIndex {
         position: u32,
         mut same: impl FnMut(u32) -> bool,
     ) -> Option<(u32, u32)> {
-        if (self.len + 1) * 2 > self.mask + 1 {
+        if self.len >= self.limit {
             self.grow();
         }
         let short = Self::short_key(key);

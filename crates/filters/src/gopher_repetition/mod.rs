@@ -49,34 +49,28 @@ fn position(i: usize) -> u32 {
 /// The base of the polynomial hash of byte strings used to find repeated n-grams.
 const POLY: u64 = 0x0100_0000_01b3;
 
-/// The inverse of `POLY` modulo 2^64 (`POLY` is odd), by Newton's iteration.
-const INV_POLY: u64 = {
-    let mut x = POLY;
-    let mut i = 0;
-    while i < 6 {
-        x = x.wrapping_mul(2u64.wrapping_sub(POLY.wrapping_mul(x)));
-        i += 1;
+/// `POLY` to the power `n`, modulo 2^64: by lookup up to 255, else by squaring (n-grams and words of
+/// 256 bytes and more are rare).
+fn poly_power(n: usize) -> u64 {
+    if let Some(&p) = POWERS.get(n) {
+        return p;
     }
-    x
-};
-
-/// `base` to the power `n`, modulo 2^64.
-const fn power(base: u64, n: usize) -> u64 {
-    let mut p = 1u64;
-    let mut i = 0;
-    while i < n {
-        p = p.wrapping_mul(base);
-        i += 1;
+    let (mut p, mut base, mut e) = (1u64, POLY, n);
+    while e > 0 {
+        if e & 1 == 1 {
+            p = p.wrapping_mul(base);
+        }
+        base = base.wrapping_mul(base);
+        e >>= 1;
     }
     p
 }
 
-/// `POLY` and `INV_POLY` to the powers 0–63: the shifts for words of up to 63 bytes, by lookup.
-const POWERS: [u64; 64] = powers(POLY);
-const INVERSE_POWERS: [u64; 64] = powers(INV_POLY);
+/// `POLY` to the powers 0–255: the shifts of words and n-grams of up to 255 bytes, by lookup.
+const POWERS: [u64; 256] = powers(POLY);
 
-const fn powers(base: u64) -> [u64; 64] {
-    let mut out = [1u64; 64];
+const fn powers(base: u64) -> [u64; 256] {
+    let mut out = [1u64; 256];
     let mut p = 1u64;
     let mut rest: &mut [u64] = &mut out;
     while let [first, tail @ ..] = rest {
@@ -87,15 +81,15 @@ const fn powers(base: u64) -> [u64; 64] {
     out
 }
 
-/// A word's polynomial hash (base `POLY`, each byte counting as its value plus 1) and its characters.
-/// Four bytes at a time: their terms are independent products, so one multiply per four bytes (not per
-/// byte) waits on the hash so far.
-fn word_hash(bytes: &[u8]) -> (u64, usize) {
+/// A word's polynomial hash (base `POLY`, each byte counting as its value plus 1). Four bytes at a
+/// time: their terms are independent products, so one multiply per four bytes (not per byte) waits on
+/// the hash so far.
+fn word_hash(bytes: &[u8]) -> u64 {
     const P2: u64 = POLY.wrapping_mul(POLY);
     const P3: u64 = P2.wrapping_mul(POLY);
     const P4: u64 = P3.wrapping_mul(POLY);
     let term = |b: u8| u64::from(b) + 1;
-    let (mut h, mut chars) = (0u64, 0usize);
+    let mut h = 0u64;
     let mut quads = bytes.chunks_exact(4);
     for quad in &mut quads {
         if let &[a, b, c, d] = quad {
@@ -105,16 +99,12 @@ fn word_hash(bytes: &[u8]) -> (u64, usize) {
                 .wrapping_add(term(c).wrapping_mul(POLY))
                 .wrapping_add(term(d));
             h = h.wrapping_mul(P4).wrapping_add(part);
-            // UTF-8: every byte but a continuation byte (10xxxxxx) starts a character
-            let x = u32::from_le_bytes([a, b, c, d]);
-            chars += 4 - (x & !(x << 1) & 0x8080_8080).count_ones() as usize;
         }
     }
     for &b in quads.remainder() {
         h = h.wrapping_mul(POLY).wrapping_add(term(b));
-        chars += usize::from(b & 0xc0 != 0x80);
     }
-    (h, chars)
+    h
 }
 
 /// The base of the hash of word sequences (over the words' own hashes).
@@ -124,26 +114,15 @@ const SEQ: u64 = 0x9e37_79b9_7f4a_7c15;
 /// them pushes once per word.
 #[derive(Debug, Clone, Copy)]
 struct Prefix {
-    /// The characters of the first k words.
-    chars: usize,
     /// The polynomial hash (base `POLY`) of the first k words' bytes, concatenated.
     concat: u64,
-    /// `POLY` to the power of the first k words' byte count, and its inverse.
-    pow: u64,
-    inv: u64,
     /// The polynomial hash (base `SEQ`) of the first k words' own hashes.
     seq: u64,
 }
 
 impl Prefix {
     /// The sums over no words.
-    const EMPTY: Prefix = Prefix {
-        chars: 0,
-        concat: 0,
-        pow: 1,
-        inv: 1,
-        seq: 0,
-    };
+    const EMPTY: Prefix = Prefix { concat: 0, seq: 0 };
 }
 
 /// Prefix sums over a document's words, in buffers reused from document to document: with them an
@@ -158,9 +137,8 @@ struct WordPrefixes {
     /// The words where an n-gram that may repeat starts, in order (see
     /// [`WordPrefixes::mark_may_repeat`]): the walks of `dup_n_gram_chars` visit only these.
     may_repeat: Vec<u32>,
-    /// Scratch of `mark_may_repeat`: each word's window class (its first start) and each class's count.
-    class: Vec<u32>,
-    count: Vec<u32>,
+    /// Scratch of `mark_may_repeat`: whether each word's window also starts at another word.
+    window_repeats: Vec<bool>,
     /// Scratch of `top_n_gram_chars`, reused from document to document: which (n-1)-grams repeat, and
     /// each start looked up with its class.
     top_repeated: Vec<bool>,
@@ -183,16 +161,9 @@ impl WordPrefixes {
         self.sums.push(Prefix::EMPTY);
         let mut sum = Prefix::EMPTY;
         self.sums.extend(words.iter().map(|w| {
-            let (h, word_chars) = word_hash(w.as_bytes());
-            let (p, q) = match (POWERS.get(w.len()), INVERSE_POWERS.get(w.len())) {
-                (Some(&p), Some(&q)) => (p, q),
-                _ => (power(POLY, w.len()), power(INV_POLY, w.len())),
-            };
+            let h = word_hash(w.as_bytes());
             sum = Prefix {
-                chars: sum.chars + word_chars,
-                concat: sum.concat.wrapping_mul(p).wrapping_add(h),
-                pow: sum.pow.wrapping_mul(p),
-                inv: sum.inv.wrapping_mul(q),
+                concat: sum.concat.wrapping_mul(poly_power(w.len())).wrapping_add(h),
                 seq: sum.seq.wrapping_mul(SEQ).wrapping_add(h),
             };
             sum
@@ -218,10 +189,12 @@ impl WordPrefixes {
         self.bytes.get(*self.starts.get(i)?..*self.starts.get(j)?)
     }
 
-    /// The `WINDOW` bytes of the concatenation from the start of word `i`, if that many remain.
-    fn window(&self, i: usize) -> Option<&[u8]> {
+    /// The `WINDOW` bytes of the concatenation from the start of word `i` as one little-endian number,
+    /// if that many remain: windows are compared as numbers, in registers, not through a memory compare.
+    fn window_key(&self, i: usize) -> Option<u128> {
         let start = self.starts.get(i).copied()?;
-        self.bytes.get(start..start + WINDOW)
+        let window: [u8; WINDOW] = self.bytes.get(start..start + WINDOW)?.try_into().ok()?;
+        Some(u128::from_le_bytes(window))
     }
 
     /// Leaves word i out of `may_repeat` only where no n-gram (n ≥ `min_n`, joined without a separator)
@@ -231,37 +204,53 @@ impl WordPrefixes {
     fn mark_may_repeat(&mut self, index: &mut SeenIndex, min_n: usize) {
         let words = self.starts.len().saturating_sub(1);
         index.reset(words);
-        self.class.clear();
-        self.count.clear();
-        self.count.resize(words, 0);
+        // a window seen again flags itself and its first sighting: then a word's flag tells whether its
+        // window starts at another word too
+        self.window_repeats.clear();
+        self.window_repeats.resize(words, false);
         for i in 0..words {
-            let Some(window) = self.window(i) else {
-                self.class.push(u32::MAX);
-                continue;
+            // starts only grow: past the first word without a whole window, none has one (those words'
+            // n-grams are all short, and kept below)
+            let Some(key) = self.window_key(i) else {
+                break;
             };
-            let mut word = [0u8; WINDOW];
-            word.copy_from_slice(window);
-            let key = u128::from_le_bytes(word);
             let hash = ((key >> 64) as u64 ^ (key as u64).rotate_left(29)).wrapping_mul(SEQ);
-            let same = |j: u32| self.window(j as usize) == Some(window);
-            let class = index
-                .see(hash, position(i), same)
-                .map_or(position(i), |(first, _)| first);
-            self.class.push(class);
-            if let Some(c) = self.count.get_mut(class as usize) {
-                *c += 1;
+            let same = |j: u32| self.window_key(j as usize) == Some(key);
+            if let Some((first, _)) = index.see(hash, position(i), same) {
+                for k in [first as usize, i] {
+                    if let Some(flag) = self.window_repeats.get_mut(k) {
+                        *flag = true;
+                    }
+                }
             }
         }
         self.may_repeat.clear();
-        for i in 0..words {
+        for (i, &repeated) in self.window_repeats.iter().enumerate() {
             let start = self.starts.get(i).copied().unwrap_or_default();
             let short = self.starts.get(i + min_n).is_none_or(|&end| end - start < WINDOW);
-            let class = self.class.get(i).copied().unwrap_or(u32::MAX);
-            let repeated = self.count.get(class as usize).is_some_and(|&c| c >= 2);
             if short || repeated {
                 self.may_repeat.push(position(i));
             }
         }
+    }
+
+    /// The characters of words `i..j`: counted only for the n-grams that score (the top one of each n,
+    /// the repeats of the duplicate walks), so the prefix sums carry no count for every word. Counted on
+    /// the concatenated bytes (every byte but a UTF-8 continuation byte starts a character), one
+    /// vectorisable pass over one slice.
+    fn chars(&self, i: usize, j: usize) -> usize {
+        let bytes = self.concatenation(i, j).unwrap_or_default();
+        bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
+    }
+
+    /// Whether the n-gram from word i may equal one from another word. `may_repeat` answers this for
+    /// the shortest n of the walks ([`WordPrefixes::mark_may_repeat`]'s `min_n`); for a longer n, a
+    /// start in it whose n-gram has grown to `WINDOW` bytes or more, with a window that starts at no
+    /// other word, repeats nowhere, and the walk skips it like the starts left out.
+    fn may_start_repeat(&self, i: usize, n: usize) -> bool {
+        let repeated = self.window_repeats.get(i).copied().unwrap_or(false);
+        let start = self.starts.get(i).copied().unwrap_or_default();
+        repeated || self.starts.get(i + n).is_none_or(|&end| end - start < WINDOW)
     }
 
     /// The sums over the first k words (those over none past the end, which no caller asks for).
@@ -269,16 +258,18 @@ impl WordPrefixes {
         self.sums.get(k).copied().unwrap_or(Prefix::EMPTY)
     }
 
-    /// The characters of words `i..j`.
-    fn chars(&self, i: usize, j: usize) -> usize {
-        self.at(j).chars - self.at(i).chars
-    }
-
-    /// The polynomial hash of the bytes of words `i..j`, concatenated.
+    /// The polynomial hash of the bytes of words `i..j`, concatenated: the hash to j less the hash to
+    /// i shifted by the bytes between.
     fn concat_hash(&self, i: usize, j: usize) -> u64 {
-        let (a, b) = (self.at(i), self.at(j));
-        let shift = b.pow.wrapping_mul(a.inv);
-        b.concat.wrapping_sub(a.concat.wrapping_mul(shift))
+        let between = self
+            .starts
+            .get(j)
+            .zip(self.starts.get(i))
+            .map_or(0, |(end, start)| end - start);
+        let shift = poly_power(between);
+        self.at(j)
+            .concat
+            .wrapping_sub(self.at(i).concat.wrapping_mul(shift))
     }
 
     /// The hash of the word sequence `i..i + n`; `seq_pow` is `SEQ` to the power n.
@@ -307,7 +298,7 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
     // `next`: the first word the walk may look at (a repeat skips its n words)
     let (mut repeated, mut next) = (0usize, 0usize);
     for idx in candidates.iter().map(|&i| i as usize) {
-        if idx < next {
+        if idx < next || !prefixes.may_start_repeat(idx, n) {
             continue;
         }
         let hash = prefixes.concat_hash(idx, idx + n);
@@ -329,7 +320,9 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
 /// (words joined by a space; ties go to the first seen) times its count; `None` without any n-gram.
 ///
 /// n-grams are keyed by a hash of their word sequence, confirmed by comparing the words (words hold no
-/// space, so equal word runs are exactly equal joined strings).
+/// space, so equal word runs are exactly equal joined strings). `repeated` and `class` carry the
+/// previous call's flags and looked-up starts to the next n (a caller clears `repeated` when that n is
+/// not this one plus 1).
 fn top_n_gram_chars(
     words: &[&str],
     prefixes: &WordPrefixes,
@@ -347,19 +340,19 @@ fn top_n_gram_chars(
     let gram = |i: usize| words.get(i..i + n);
     // the starts looked up (all of them, unless the previous n's flags tell which (n-1)-grams repeat:
     // then those whose two (n-1)-grams both do), each with its class, filled in below; the others
-    // occur once, and are neither looked up nor walked again
-    class.clear();
+    // occur once, and are neither looked up nor walked again. A start whose (n-1)-gram repeats was
+    // looked up by the previous n, whose starts `class` still holds in order: only those are tested,
+    // in place (fewer than all starts).
     if repeated.is_empty() {
+        class.clear();
         class.extend((0..starts).map(|i| (position(i), u32::MAX)));
     } else {
-        class.extend(
-            repeated
-                .windows(2)
-                .take(starts)
-                .enumerate()
-                .filter(|(_, pair)| pair == &[true, true])
-                .map(|(i, _)| (position(i), u32::MAX)),
-        );
+        let flag = |i: usize| repeated.get(i).copied().unwrap_or(false);
+        class.retain_mut(|(start, start_class)| {
+            *start_class = u32::MAX;
+            let i = *start as usize;
+            i < starts && flag(i) && flag(i + 1)
+        });
     }
     // the table is sized for the starts looked up, not all starts: smaller to clear, denser in cache
     index.reset(class.len());

@@ -78,7 +78,7 @@ fn helpers_follow_datatrove() {
 
 #[test]
 fn word_hash_is_the_bytewise_polynomial() {
-    // the four-bytes-at-a-time hash and character count against their byte-at-a-time definition
+    // the four-bytes-at-a-time hash against its byte-at-a-time definition
     for w in [
         "",
         "a",
@@ -94,7 +94,7 @@ fn word_hash_is_the_bytewise_polynomial() {
         let bytewise = w
             .bytes()
             .fold(0u64, |h, b| h.wrapping_mul(POLY).wrapping_add(u64::from(b) + 1));
-        assert_eq!(word_hash(w.as_bytes()), (bytewise, w.chars().count()), "{w}");
+        assert_eq!(word_hash(w.as_bytes()), bytewise, "{w}");
     }
 }
 
@@ -122,4 +122,107 @@ fn config_validates_n() {
     };
     assert_eq!(bad.validate().len(), 1);
     assert!(toml::from_str::<GopherRepetitionConfig>("dup_lines = 1").is_err());
+}
+
+proptest::proptest! {
+    /// `mark_may_repeat` against its definition: word i may start a repeat exactly when its n-grams are
+    /// shorter than the window or its window of bytes also starts at another word; and `chars` counts
+    /// an n-gram's characters as `str::chars` does.
+    #[test]
+    fn may_repeat_and_chars_follow_their_definitions(
+        words in proptest::collection::vec("[ab]{1,3}|é[ab]{0,2}|abcdefghijklmnopq", 0..40),
+        min_n in 1usize..6,
+    ) {
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let mut prefixes = WordPrefixes::default();
+        prefixes.fill(&words);
+        prefixes.mark_may_repeat(&mut SeenIndex::default(), min_n);
+        let joined = words.concat();
+        let starts: Vec<usize> = (0..=words.len()).map(|k| words[..k].concat().len()).collect();
+        let window = |i: usize| joined.as_bytes().get(starts[i]..starts[i] + WINDOW);
+        let expected: Vec<u32> = (0..words.len())
+            .filter(|&i| {
+                let short = starts.get(i + min_n).is_none_or(|&end| end - starts[i] < WINDOW);
+                let again = window(i).is_some()
+                    && (0..words.len()).any(|j| j != i && window(j) == window(i));
+                short || again
+            })
+            .map(|i| i as u32)
+            .collect();
+        proptest::prop_assert_eq!(&prefixes.may_repeat, &expected);
+        for i in 0..words.len() {
+            for j in i..=words.len() {
+                let count: usize = words[i..j].iter().map(|w| w.chars().count()).sum();
+                proptest::prop_assert_eq!(prefixes.chars(i, j), count);
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    /// The top n-gram walk chained over n = 2, 3, 4 (each n looking up only the starts the previous
+    /// one found repeated, from its list of looked-up starts) answers as a walk of all starts.
+    #[test]
+    fn chained_top_n_grams_match_cold_walks(
+        words in proptest::collection::vec("[abc]{1,2}", 0..60),
+    ) {
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let mut prefixes = WordPrefixes::default();
+        prefixes.fill(&words);
+        let mut index = SeenIndex::default();
+        let mut chained = (Vec::new(), Vec::new());
+        for n in 2..=4 {
+            let got = top_n_gram_chars(&words, &prefixes, &mut index, n, &mut chained.0, &mut chained.1);
+            let mut cold = (Vec::new(), Vec::new());
+            let expected = top_n_gram_chars(&words, &prefixes, &mut index, n, &mut cold.0, &mut cold.1);
+            proptest::prop_assert_eq!(got, expected, "n = {}", n);
+        }
+    }
+}
+
+/// datatrove's `find_all_duplicate(words, n)` as written: the reference of the duplicate walks.
+fn find_all_duplicate(words: &[&str], n: usize) -> usize {
+    let mut unique = std::collections::HashSet::new();
+    let (mut repeated_chars, mut idx) = (0, 0);
+    while idx + n <= words.len() {
+        let n_gram = words[idx..idx + n].concat();
+        if unique.contains(&n_gram) {
+            repeated_chars += n_gram.chars().count();
+            idx += n;
+        } else {
+            unique.insert(n_gram);
+            idx += 1;
+        }
+    }
+    repeated_chars
+}
+
+proptest::proptest! {
+    /// The duplicate walks for n from the shortest one up, each visiting only the starts that may
+    /// repeat at its own n, count as datatrove does.
+    #[test]
+    fn dup_n_grams_match_datatrove(
+        words in proptest::collection::vec("[ab]{1,3}|é|abcdefghijklmnopq", 0..50),
+        min_n in 1usize..6,
+    ) {
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let mut prefixes = WordPrefixes::default();
+        let mut index = SeenIndex::default();
+        prefixes.fill(&words);
+        prefixes.mark_may_repeat(&mut index, min_n);
+        for n in min_n..min_n + 5 {
+            let got = dup_n_gram_chars(&words, &prefixes, &mut index, n);
+            proptest::prop_assert_eq!(got, find_all_duplicate(&words, n), "n = {}", n);
+        }
+    }
+}
+
+#[test]
+fn poly_power_multiplies_out() {
+    // by lookup below 256, by squaring above: both are `POLY` multiplied n times
+    let mut p = 1u64;
+    for n in 0..700 {
+        assert_eq!(poly_power(n), p, "{n}");
+        p = p.wrapping_mul(POLY);
+    }
 }

@@ -182,9 +182,10 @@ pub(crate) struct EnglishTokenizer {
     specials: PrefilteredMap<&'static str, &'static [&'static str]>,
     /// Matcher rules by the text of their first token.
     matcher: PrefilteredMap<String, Vec<MatcherRule>>,
-    /// Whether a byte begins the second token of a matcher rule (`None` unless every rule has two or
-    /// more tokens): a token not followed by such a token starts no match, and is not looked up.
-    matcher_second: Option<[bool; 256]>,
+    /// The pairs of first bytes of a matcher rule's first two tokens, as a set of 65,536 bits indexed by
+    /// `first << 8 | second` (`None` unless every rule has two or more tokens): a token whose first byte
+    /// and its next token's make no such pair starts no match, and is not looked up.
+    matcher_pairs: Option<Box<[u64; 1024]>>,
     /// Whether a byte begins a token after the first of some matcher rule: a rule's match can run
     /// across the space before a chunk (or whitespace token) only when the chunk begins with such a byte.
     matcher_later: [bool; 256],
@@ -576,7 +577,7 @@ impl EnglishTokenizer {
             .ok(),
             specials: PrefilteredMap::new(spacy_en_tables::SPECIALS.iter().copied().collect()),
             matcher: PrefilteredMap::new(FxHashMap::default()),
-            matcher_second: None,
+            matcher_pairs: None,
             matcher_later: [false; 256],
             sent_punct: spacy_en_tables::SENT_PUNCT.iter().copied().collect(),
             sent_ascii: [false; 128],
@@ -644,14 +645,17 @@ impl EnglishTokenizer {
             }
         }
         if rules().all(|rule| rule.pattern.len() >= 2) {
-            let mut second = [false; 256];
+            let mut pairs = Box::new([0u64; 1024]);
             for rule in rules() {
-                let first = rule.pattern.get(1).and_then(|token| token.bytes().next());
-                if let Some(flag) = first.and_then(|b| second.get_mut(usize::from(b))) {
-                    *flag = true;
+                let first_byte = |k: usize| rule.pattern.get(k).and_then(|token| token.bytes().next());
+                if let (Some(a), Some(b)) = (first_byte(0), first_byte(1)) {
+                    let bit = usize::from(a) << 8 | usize::from(b);
+                    if let Some(word) = pairs.get_mut(bit / 64) {
+                        *word |= 1 << (bit % 64);
+                    }
                 }
             }
-            tokenizer.matcher_second = Some(second);
+            tokenizer.matcher_pairs = Some(pairs);
         }
         tokenizer.matcher = PrefilteredMap::new(matcher);
         tokenizer
@@ -1082,22 +1086,10 @@ impl EnglishTokenizer {
         // (start, end) token ranges of every match
         let mut found: Vec<(usize, usize)> = Vec::new();
         let bytes = text.as_bytes();
-        for (i, t) in tokens.iter().enumerate() {
-            let next_may_follow = |second: &[bool; 256]| {
-                tokens
-                    .get(i + 1)
-                    .and_then(|next| bytes.get(next.start))
-                    .is_some_and(|&b| second.get(usize::from(b)) == Some(&true))
-            };
-            if self
-                .matcher_second
-                .as_ref()
-                .is_some_and(|second| !next_may_follow(second))
-            {
-                continue; // every rule has a second token, and none begins with the next token's byte
-            }
+        // the rules matching at token i, added to `found`
+        let mut match_at = |i: usize, t: &Token| {
             let Some(rules) = self.matcher.get(tok_text(t)) else {
-                continue;
+                return;
             };
             for rule in rules {
                 let n = rule.pattern.len();
@@ -1110,6 +1102,34 @@ impl EnglishTokenizer {
                     .all(|(t, p)| tok_text(t) == p.as_str())
                 {
                     found.push((i, i + n));
+                }
+            }
+        };
+        match self.matcher_pairs.as_deref() {
+            Some(pairs) => {
+                // every rule has a second token: the last token starts none, and a token is looked up
+                // only when its first byte and the next token's are a rule's pair (each token's first
+                // byte is read once, carried from the pair before)
+                let first_byte = |t: &Token| bytes.get(t.start).copied();
+                let mut a = tokens.first().and_then(first_byte);
+                for (i, pair) in tokens.windows(2).enumerate() {
+                    let [t, next] = pair else { continue };
+                    let b = first_byte(next);
+                    if let (Some(a), Some(b)) = (a, b) {
+                        let bit = usize::from(a) << 8 | usize::from(b);
+                        if pairs
+                            .get(bit / 64)
+                            .is_some_and(|word| word & (1 << (bit % 64)) != 0)
+                        {
+                            match_at(i, t);
+                        }
+                    }
+                    a = b;
+                }
+            }
+            None => {
+                for (i, t) in tokens.iter().enumerate() {
+                    match_at(i, t);
                 }
             }
         }

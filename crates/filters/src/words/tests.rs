@@ -187,7 +187,7 @@ fn unfiltered() -> &'static EnglishTokenizer {
     static PLAIN: OnceLock<EnglishTokenizer> = OnceLock::new();
     PLAIN.get_or_init(|| {
         let mut en = EnglishTokenizer::new();
-        en.matcher_second = None;
+        en.matcher_pairs = None;
         en
     })
 }
@@ -213,12 +213,17 @@ fn assert_infix_spans_agree(en: &EnglishTokenizer, text: &str) {
 }
 
 #[test]
-fn matcher_rules_are_filtered_by_their_second_token() {
+fn matcher_rules_are_filtered_by_their_first_two_tokens() {
     let en = english();
-    let second = en.matcher_second.as_ref().unwrap();
-    // the rules' second tokens begin with a minority of the bytes (no non-ASCII lead byte but a few)
-    assert!(second.iter().filter(|&&f| f).count() < 100);
-    assert!(second[usize::from(b'.')] && !second[usize::from(b'a')] && !second[usize::from(b',')]);
+    let pairs = en.matcher_pairs.as_deref().unwrap();
+    let pair = |a: u8, b: u8| {
+        let bit = usize::from(a) << 8 | usize::from(b);
+        pairs[bit / 64] & (1 << (bit % 64)) != 0
+    };
+    // the rules' first two tokens begin with few of the 65,536 pairs of bytes
+    assert!(pairs.iter().map(|w| w.count_ones()).sum::<u32>() < 300);
+    // a word followed by a word of letters is not looked up (only after a quote or an apostrophe)
+    assert!(pair(b'M', b'.') && pair(b'\'', b's') && !pair(b'M', b',') && !pair(b't', b'h'));
     let text = "Mr. Smith and/or e.g. :) (: 8) a.m. 10a.m. p.m. vs. co. Ill. doin' 'cause";
     assert_eq!(fast_tokens(en, text), slow_tokens(en, text));
 }
