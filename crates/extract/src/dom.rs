@@ -552,8 +552,8 @@ fn is_special_lead(b: u8) -> bool {
     matches!(b, 0xC2 | 0xD8 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
 }
 
-/// ASCII whitespace bytes, `,` bytes and UTF-8 continuation bytes of a run of at most 255 bytes, in
-/// `u8` counters: one branch-free pass.
+/// ASCII whitespace bytes, `,` bytes and UTF-8 continuation bytes of a block (at most `BLOCK` bytes,
+/// so no `u8` counter can wrap), in `u8` counters: one branch-free pass.
 fn block_counts(block: &[u8]) -> [u8; 3] {
     let (mut spaces, mut commas, mut continuation) = (0u8, 0u8, 0u8);
     for &b in block {

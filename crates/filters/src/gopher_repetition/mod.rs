@@ -153,8 +153,7 @@ thread_local! {
 }
 
 impl WordPrefixes {
-    /// Fills the sums, bytes and starts for `words`. Each buffer is sized once and filled from an
-    /// iterator of known length (no capacity check per word).
+    /// Fills the sums, bytes and starts for `words`. Each buffer is sized once, before it is filled.
     fn fill(&mut self, words: &[&str]) {
         self.sums.clear();
         self.sums.reserve(words.len() + 1);
@@ -321,8 +320,8 @@ fn dup_n_gram_chars(words: &[&str], prefixes: &WordPrefixes, index: &mut SeenInd
 ///
 /// n-grams are keyed by a hash of their word sequence, confirmed by comparing the words (words hold no
 /// space, so equal word runs are exactly equal joined strings). `repeated` and `class` carry the
-/// previous call's flags and looked-up starts to the next n (a caller clears `repeated` when that n is
-/// not this one plus 1).
+/// previous call's flags and looked-up starts, on the same `words`, to the next n (a caller clears
+/// `repeated` when this n is not the previous call's n plus 1).
 fn top_n_gram_chars(
     words: &[&str],
     prefixes: &WordPrefixes,

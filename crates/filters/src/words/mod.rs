@@ -97,6 +97,7 @@ impl Shape {
 
     /// Counts `n` more characters, all letters (`n` ≥ 1).
     fn push_letters(&mut self, n: usize) {
+        debug_assert!(n >= 1, "push_letters counts at least one letter");
         let before = self.all;
         self.all &= LETTER;
         self.all_but_last = if n == 1 { before } else { self.all };
