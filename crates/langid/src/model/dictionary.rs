@@ -509,8 +509,9 @@ impl Dictionary {
         each(EOS);
     }
 
-    /// The tokens of a line and, in the same pass, the part of it each belongs to: `each(token, start,
-    /// part)` gets every token but the end-of-sentence one, where it starts in `text`, and the index of
+    /// The tokens of a line and, in the same pass, the part of it each belongs to: `each(token, hash,
+    /// start, part)` gets every token but the end-of-sentence one, its FNV hash (computed as its end is
+    /// sought, not in a second pass over its bytes), where it starts in `text`, and the index of
     /// the part whose byte range holds it. Each part must start and end at a token boundary, and `parts` be sorted and disjoint; each
     /// line (the whole and every part) then ends with [`EOS`]. Returns false, passing nothing, when one
     /// pass cannot give each part exactly its own features: with word n-grams, or when the text has a
@@ -519,7 +520,7 @@ impl Dictionary {
         &self,
         text: &[u8],
         parts: &[std::ops::Range<usize>],
-        mut each: impl FnMut(&[u8], usize, Option<usize>),
+        mut each: impl FnMut(&[u8], u32, usize, Option<usize>),
     ) -> bool {
         if self.word_ngrams > 1 || has_eos(text) {
             return false;
@@ -532,7 +533,13 @@ impl Dictionary {
         {
             start += skip;
             let tail = text.get(start..).unwrap_or_default();
-            let len = tail.iter().position(|&b| is_separator(b)).unwrap_or(tail.len());
+            // The token's hash in the same pass as its end.
+            let mut hash = FNV_OFFSET;
+            let mut len = 0usize;
+            for &byte in tail.iter().take_while(|&&b| !is_separator(b)) {
+                hash = fnv_step(hash, byte);
+                len += 1;
+            }
             let token = tail.get(..len).unwrap_or_default();
             while parts.get(part).is_some_and(|p| p.end <= start) {
                 part += 1;
@@ -541,7 +548,7 @@ impl Dictionary {
                 .get(part)
                 .filter(|p| p.start <= start && start + len <= p.end)
                 .map(|_| part);
-            each(token, start, inside);
+            each(token, hash, start, inside);
             start += len;
         }
         true
@@ -672,6 +679,25 @@ mod tests {
         for text in ["", "<", "</", "</s", "< /s>", "<s>", "</S>", "<//s>"] {
             assert!(!has_eos(text.as_bytes()), "{text}");
         }
+    }
+
+    #[test]
+    fn tokens_with_parts_come_with_their_hash() {
+        let model = super::super::LanguageModel::from_bytes(crate::LID176_FTZ).unwrap();
+        let text = " \tKonstantinopel\x0b日本語 a\0b\r\nПривет  é ";
+        let mut seen = Vec::new();
+        let one_pass = model.dictionary.line_tokens_with_parts(
+            text.as_bytes(),
+            std::slice::from_ref(&(0..text.len())),
+            |token, hash, start, part| {
+                assert_eq!(hash, fnv(token), "{token:?}");
+                assert_eq!(text.as_bytes().get(start..start + token.len()), Some(token));
+                assert_eq!(part, Some(0));
+                seen.push(String::from_utf8_lossy(token).into_owned());
+            },
+        );
+        assert!(one_pass);
+        assert_eq!(seen, ["Konstantinopel", "日本語", "a", "b", "Привет", "é"]);
     }
 
     #[test]

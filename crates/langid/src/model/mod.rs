@@ -345,12 +345,12 @@ impl LanguageModel {
             line.clear();
             let one_pass =
                 self.dictionary
-                    .line_tokens_with_parts(bytes, &fused_ranges, |token, start, part| {
+                    .line_tokens_with_parts(bytes, &fused_ranges, |token, hash, start, part| {
                         line.push(LineToken {
                             start,
                             len: token.len(),
                             part,
-                            hash: dictionary::fnv(token),
+                            hash,
                             ahead: false,
                         });
                     });
