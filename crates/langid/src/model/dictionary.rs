@@ -45,19 +45,39 @@ pub(crate) fn fnv(bytes: &[u8]) -> u32 {
 /// Buffers reused from line to line so that feature extraction does not allocate per token.
 #[derive(Debug, Default)]
 pub(crate) struct FeatureScratch {
-    /// The current token between `<` and `>`, for its character n-grams.
-    pub(crate) bracketed: Vec<u8>,
     /// The hashes of the line's words, for word n-grams (only filled when `wordNgrams > 1`).
     pub(crate) word_hashes: Vec<i32>,
-    /// The bucket ids of the current token's character n-grams, in order.
-    pub(crate) buckets: Vec<u32>,
+    /// The current token's rows, worked out in one go.
+    pub(crate) rows: RowsAhead,
 }
 
 impl FeatureScratch {
     /// Lets go of buffers a huge token grew, so a thread does not keep them for good.
     pub(crate) fn trim(&mut self) {
-        trim_over(&mut self.bracketed);
         trim_over(&mut self.word_hashes);
+        self.rows.trim();
+    }
+}
+
+/// A token's subword rows, worked out in steps ([`Dictionary::rows_ahead_start`], `_filter`, `_map`,
+/// then [`Dictionary::rows_ahead_finish`]), each reading memory the step before asked the processor to
+/// load: the bucket bit filter, the pruned-bucket map, the dictionary's table, start offsets and text.
+/// Those reads are most likely cache misses, and a token's addresses are known only once its n-grams are
+/// hashed, so a caller that knows the tokens to come runs the steps a few tokens ahead of the lookup and
+/// the misses overlap other work. Run in one go the steps are [`Dictionary::word_rows`].
+#[derive(Debug, Default)]
+pub(crate) struct RowsAhead {
+    /// The token between `<` and `>`, for its character n-grams.
+    bracketed: Vec<u8>,
+    /// The bucket ids of the token's character n-grams in order, then the ids the bucket filter keeps,
+    /// then their rows.
+    buckets: Vec<u32>,
+}
+
+impl RowsAhead {
+    /// Lets go of buffers a huge token grew.
+    pub(crate) fn trim(&mut self) {
+        trim_over(&mut self.bracketed);
         trim_over(&mut self.buckets);
     }
 }
@@ -162,6 +182,22 @@ impl IntMap {
     fn may_have(&self, key: i32) -> bool {
         let (word, bit) = self.bit(key);
         self.maybe.get(word).is_some_and(|&w| w & bit != 0)
+    }
+
+    /// Starts loading the filter word of `key`.
+    #[inline]
+    fn prefetch_bit(&self, key: i32) {
+        if let Some(word) = self.maybe.get(self.bit(key).0) {
+            super::prefetch(word);
+        }
+    }
+
+    /// Starts loading the first slot a lookup of `key` reads.
+    #[inline]
+    fn prefetch_slot(&self, key: i32) {
+        if let Some(slot) = self.slots.get(self.slot(key)) {
+            super::prefetch(slot);
+        }
     }
 
     #[inline]
@@ -374,15 +410,11 @@ impl Dictionary {
         }
     }
 
-    /// The rows of the bucket ids in `buckets`, in order, passed to `emit` (fastText's `pushHash` on each).
-    /// With a pruned-bucket map, every id's filter bit is read before any id is looked up, so those reads
-    /// (most of which miss the processor's caches) overlap instead of waiting on one another, and every
-    /// row is looked up before any is passed on; `buckets` is left holding the rows.
-    fn bucket_rows(&self, buckets: &mut Vec<u32>, emit: &mut impl FnMut(u32)) {
+    /// Drops from `buckets` the ids the pruned-bucket map's filter bits settle as absent (most of them),
+    /// keeping the order, and starts loading the map slot of each id kept. Every filter bit is read
+    /// before any id is looked up, so those reads overlap instead of waiting on one another.
+    fn filter_buckets(&self, buckets: &mut Vec<u32>) {
         let Prune::Map(map) = &self.prune else {
-            for &id in buckets.iter() {
-                self.push_bucket(id, emit);
-            }
             return;
         };
         let mut kept = 0usize;
@@ -393,9 +425,17 @@ impl Dictionary {
             }
             kept += usize::from(map.may_have(id as i32));
         }
-        // Then the surviving ids become their rows, all looked up before any row is added.
+        buckets.truncate(kept);
+        for &id in buckets.iter() {
+            map.prefetch_slot(id as i32);
+        }
+    }
+
+    /// Replaces the bucket ids in `buckets` by their rows, in order (fastText's `pushHash` on each: a
+    /// pruned id has none).
+    fn map_buckets(&self, buckets: &mut Vec<u32>) {
         let mut rows = 0usize;
-        for i in 0..kept {
+        for i in 0..buckets.len() {
             let id = buckets.get(i).copied().unwrap_or_default();
             self.push_bucket(id, &mut |row| {
                 if let Some(slot) = buckets.get_mut(rows) {
@@ -405,9 +445,6 @@ impl Dictionary {
             });
         }
         buckets.truncate(rows);
-        for &row in buckets.iter() {
-            emit(row);
-        }
     }
 
     /// fastText's `computeSubwords` over a word already wrapped in `<` and `>`: the bucket ids of every
@@ -472,8 +509,9 @@ impl Dictionary {
         each(EOS);
     }
 
-    /// The tokens of a line and, in the same pass, the part of it each belongs to: `each(token, start,
-    /// part)` gets every token but the end-of-sentence one, where it starts in `text`, and the index of
+    /// The tokens of a line and, in the same pass, the part of it each belongs to: `each(token, hash,
+    /// start, part)` gets every token but the end-of-sentence one, its FNV hash (computed as its end is
+    /// sought, not in a second pass over its bytes), where it starts in `text`, and the index of
     /// the part whose byte range holds it. Each part must start and end at a token boundary, and `parts` be sorted and disjoint; each
     /// line (the whole and every part) then ends with [`EOS`]. Returns false, passing nothing, when one
     /// pass cannot give each part exactly its own features: with word n-grams, or when the text has a
@@ -482,7 +520,7 @@ impl Dictionary {
         &self,
         text: &[u8],
         parts: &[std::ops::Range<usize>],
-        mut each: impl FnMut(&[u8], usize, Option<usize>),
+        mut each: impl FnMut(&[u8], u32, usize, Option<usize>),
     ) -> bool {
         if self.word_ngrams > 1 || has_eos(text) {
             return false;
@@ -495,7 +533,13 @@ impl Dictionary {
         {
             start += skip;
             let tail = text.get(start..).unwrap_or_default();
-            let len = tail.iter().position(|&b| is_separator(b)).unwrap_or(tail.len());
+            // The token's hash in the same pass as its end.
+            let mut hash = FNV_OFFSET;
+            let mut len = 0usize;
+            for &byte in tail.iter().take_while(|&&b| !is_separator(b)) {
+                hash = fnv_step(hash, byte);
+                len += 1;
+            }
             let token = tail.get(..len).unwrap_or_default();
             while parts.get(part).is_some_and(|p| p.end <= start) {
                 part += 1;
@@ -504,7 +548,7 @@ impl Dictionary {
                 .get(part)
                 .filter(|p| p.start <= start && start + len <= p.end)
                 .map(|_| part);
-            each(token, start, inside);
+            each(token, hash, start, inside);
             start += len;
         }
         true
@@ -513,12 +557,77 @@ impl Dictionary {
     /// The rows of one token, in fastText's order: its own row then the character n-grams of `<token>`
     /// if the dictionary has it (only its own row when the model has no subwords, or for `</s>`), else
     /// the character n-grams alone. False, with no rows, for a label: fastText keeps labels in the text
-    /// apart from the features.
+    /// apart from the features. The steps of [`RowsAhead`] in one go.
     pub(crate) fn word_rows(
         &self,
         token: &[u8],
         hash: u32,
         scratch: &mut FeatureScratch,
+        emit: &mut impl FnMut(u32),
+    ) -> bool {
+        let rows = &mut scratch.rows;
+        self.rows_ahead_start(token, hash, rows);
+        self.rows_ahead_filter(hash, rows);
+        self.rows_ahead_map(hash, rows, |_| {});
+        self.rows_ahead_finish(token, hash, rows, emit)
+    }
+
+    /// The dictionary table slot of `hash`'s first probe.
+    #[inline]
+    fn first_slot(&self, hash: u32) -> Option<&u32> {
+        self.table.get(hash as usize & self.table.len().wrapping_sub(1))
+    }
+
+    /// The first step of `token`'s rows (whose FNV hash is `hash`): the bucket ids of the character
+    /// n-grams of `<token>` (none for `</s>`); starts loading their filter bits and the token's
+    /// dictionary slot.
+    pub(crate) fn rows_ahead_start(&self, token: &[u8], hash: u32, rows: &mut RowsAhead) {
+        let RowsAhead { bracketed, buckets } = rows;
+        buckets.clear();
+        if token != EOS {
+            bracketed.clear();
+            bracketed.push(b'<');
+            bracketed.extend_from_slice(token);
+            bracketed.push(b'>');
+            self.char_ngrams(bracketed, buckets);
+        }
+        if let Prune::Map(map) = &self.prune {
+            for &id in buckets.iter() {
+                map.prefetch_bit(id as i32);
+            }
+        }
+        if let Some(slot) = self.first_slot(hash) {
+            super::prefetch(slot);
+        }
+    }
+
+    /// The second step: the ids the filter bits settle are dropped and the map slots of the others start
+    /// loading, as does the start offset of the dictionary entry the token's slot names.
+    pub(crate) fn rows_ahead_filter(&self, hash: u32, rows: &mut RowsAhead) {
+        self.filter_buckets(&mut rows.buckets);
+        if let Some(start) = self.first_slot(hash).and_then(|&i| self.starts.get(i as usize)) {
+            super::prefetch(start);
+        }
+    }
+
+    /// The third step: the ids become rows, each passed to `prefetch_row` (to start loading it), and the
+    /// text of the dictionary entry the token's slot names starts loading.
+    pub(crate) fn rows_ahead_map(&self, hash: u32, rows: &mut RowsAhead, prefetch_row: impl FnMut(u32)) {
+        self.map_buckets(&mut rows.buckets);
+        rows.buckets.iter().copied().for_each(prefetch_row);
+        let entry = self.first_slot(hash).and_then(|&i| self.starts.get(i as usize));
+        if let Some(text) = entry.and_then(|&start| self.text.get(start)) {
+            super::prefetch(text);
+        }
+    }
+
+    /// The last step: `token`'s rows passed to `emit` as [`Dictionary::word_rows`] does, given `rows`
+    /// taken through the steps before for the same token and hash.
+    pub(crate) fn rows_ahead_finish(
+        &self,
+        token: &[u8],
+        hash: u32,
+        rows: &RowsAhead,
         emit: &mut impl FnMut(u32),
     ) -> bool {
         match self.find(token, hash) {
@@ -537,18 +646,7 @@ impl Dictionary {
                 }
             }
         }
-        if token != EOS {
-            let FeatureScratch {
-                bracketed, buckets, ..
-            } = scratch;
-            bracketed.clear();
-            bracketed.push(b'<');
-            bracketed.extend_from_slice(token);
-            bracketed.push(b'>');
-            buckets.clear();
-            self.char_ngrams(bracketed, buckets);
-            self.bucket_rows(buckets, emit);
-        }
+        rows.buckets.iter().copied().for_each(emit);
         true
     }
 
@@ -584,6 +682,25 @@ mod tests {
     }
 
     #[test]
+    fn tokens_with_parts_come_with_their_hash() {
+        let model = super::super::LanguageModel::from_bytes(crate::LID176_FTZ).unwrap();
+        let text = " \tKonstantinopel\x0b日本語 a\0b\r\nПривет  é ";
+        let mut seen = Vec::new();
+        let one_pass = model.dictionary.line_tokens_with_parts(
+            text.as_bytes(),
+            std::slice::from_ref(&(0..text.len())),
+            |token, hash, start, part| {
+                assert_eq!(hash, fnv(token), "{token:?}");
+                assert_eq!(text.as_bytes().get(start..start + token.len()), Some(token));
+                assert_eq!(part, Some(0));
+                seen.push(String::from_utf8_lossy(token).into_owned());
+            },
+        );
+        assert!(one_pass);
+        assert_eq!(seen, ["Konstantinopel", "日本語", "a", "b", "Привет", "é"]);
+    }
+
+    #[test]
     fn filtered_bucket_rows_are_the_rows_looked_up_one_by_one() {
         let model = super::super::LanguageModel::from_bytes(crate::LID176_FTZ).unwrap();
         let dict = &model.dictionary;
@@ -605,10 +722,10 @@ mod tests {
             for &id in &buckets {
                 dict.push_bucket(id, &mut |row| one_by_one.push(row));
             }
-            let mut batched = Vec::new();
-            dict.bucket_rows(&mut buckets, &mut |row| batched.push(row));
-            assert_eq!(batched, one_by_one, "{word}");
-            seen += batched.len();
+            dict.filter_buckets(&mut buckets);
+            dict.map_buckets(&mut buckets);
+            assert_eq!(buckets, one_by_one, "{word}");
+            seen += buckets.len();
         }
         assert!(seen > 10, "some n-grams have rows");
     }

@@ -291,6 +291,20 @@ impl Matrix {
         }
     }
 
+    /// Starts loading the codes of row `i` of a quantized matrix (a row may straddle two cache lines:
+    /// its first and last bytes are asked for); does nothing for a dense one, or past the end.
+    #[inline]
+    pub(crate) fn prefetch_row(&self, i: usize) {
+        if let Some(quant) = &self.codes {
+            let start = i.saturating_mul(quant.stride);
+            let last = start.saturating_add(quant.stride.saturating_sub(1));
+            if let (Some(first), Some(last)) = (quant.codes.get(start), quant.codes.get(last)) {
+                super::prefetch(first);
+                super::prefetch(last);
+            }
+        }
+    }
+
     /// The dot product of row `i` with `x`, summed in order as fastText's `dotRow` does.
     #[inline]
     pub(crate) fn dot_row(&self, x: &[f32], i: usize) -> f32 {

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use self::args::Args;
 use self::bytes::Bytes;
-use self::dictionary::{Dictionary, FeatureScratch};
+use self::dictionary::{Dictionary, FeatureScratch, RowsAhead};
 use self::loss::{Loss, LossScratch};
 use self::matrix::Matrix;
 use self::token_cache::TokenCache;
@@ -51,6 +51,8 @@ struct Scratch {
     tokens: TokenCache,
     /// The tokens of the text [`LanguageModel::hidden_vectors`] is on.
     line: Vec<LineToken>,
+    /// The rows of its tokens to come that most likely miss the token cache.
+    ahead: RowsRing,
     hidden: Vec<f32>,
     loss: LossScratch,
 }
@@ -61,6 +63,7 @@ impl Scratch {
     fn trim(&mut self) {
         self.features.trim();
         self.tokens.trim();
+        self.ahead.trim();
         if self.line.capacity() > 1 << 15 {
             self.line = Vec::new();
         }
@@ -78,6 +81,42 @@ struct LineToken {
     part: Option<usize>,
     /// Its FNV hash.
     hash: u32,
+    /// Whether its rows are being worked out ahead, in its [`RowsRing`] entry (it most likely misses
+    /// the token cache).
+    ahead: bool,
+}
+
+/// The rows of the tokens to come that most likely miss the token cache, worked out a few tokens ahead
+/// of their lookup ([`LanguageModel::hidden_vectors`]): token `i`'s, when its [`LineToken::ahead`] says
+/// so, are entry `i % RowsRing::LEN` (which no later token takes before token `i` is looked up).
+#[derive(Debug, Default)]
+struct RowsRing {
+    entries: Vec<RowsAhead>,
+}
+
+impl RowsRing {
+    /// Entries: more than the tokens from the first step to the lookup.
+    const LEN: usize = 2 * ROWS_START_AHEAD;
+
+    /// Token `token`'s entry.
+    fn get(&self, token: usize) -> Option<&RowsAhead> {
+        self.entries.get(token % Self::LEN)
+    }
+
+    /// Token `token`'s entry to work on.
+    fn get_mut(&mut self, token: usize) -> Option<&mut RowsAhead> {
+        if self.entries.is_empty() {
+            self.entries.resize_with(Self::LEN, RowsAhead::default);
+        }
+        self.entries.get_mut(token % Self::LEN)
+    }
+
+    /// Lets go of buffers a huge token grew.
+    fn trim(&mut self) {
+        for rows in &mut self.entries {
+            rows.trim();
+        }
+    }
 }
 
 thread_local! {
@@ -306,31 +345,64 @@ impl LanguageModel {
             line.clear();
             let one_pass =
                 self.dictionary
-                    .line_tokens_with_parts(bytes, &fused_ranges, |token, start, part| {
+                    .line_tokens_with_parts(bytes, &fused_ranges, |token, hash, start, part| {
                         line.push(LineToken {
                             start,
                             len: token.len(),
                             part,
-                            hash: dictionary::fnv(token),
+                            hash,
+                            ahead: false,
                         });
                     });
             scratch.tokens.reset_unless(self.dictionary.id(), self.dim);
-            for (i, token) in line.iter().enumerate() {
+            let token_bytes = |token: &LineToken| {
+                bytes
+                    .get(token.start..token.start + token.len)
+                    .unwrap_or_default()
+            };
+            for i in 0..line.len() {
                 if let Some(ahead) = line.get(i + PREFETCH_SLOTS_AHEAD) {
                     scratch.tokens.prefetch_slot(ahead.hash);
                 }
-                if let Some(ahead) = line.get(i + PREFETCH_RECORDS_AHEAD) {
-                    scratch.tokens.prefetch_record(ahead.hash);
+                // A token the cache's slots do not name most likely misses: its rows are worked out
+                // in steps as it comes nearer, each loading what the next one reads.
+                let j = i + ROWS_START_AHEAD;
+                if let Some(ahead) = line.get_mut(j)
+                    && !scratch.tokens.prefetch_record(ahead.hash)
+                    && let Some(rows) = scratch.ahead.get_mut(j)
+                {
+                    ahead.ahead = true;
+                    self.dictionary
+                        .rows_ahead_start(token_bytes(ahead), ahead.hash, rows);
                 }
-                let bytes = bytes
-                    .get(token.start..token.start + token.len)
-                    .unwrap_or_default();
-                self.token_vector(bytes, token.hash, scratch, |vector, rows| {
-                    vectors.add(0, vector, rows);
-                    if let Some(&i) = token.part.and_then(|j| fused.get(j)) {
-                        vectors.add(1 + i, vector, rows);
-                    }
-                });
+                let j = i + ROWS_FILTER_AHEAD;
+                if let Some(ahead) = line.get(j).filter(|t| t.ahead)
+                    && let Some(rows) = scratch.ahead.get_mut(j)
+                {
+                    self.dictionary.rows_ahead_filter(ahead.hash, rows);
+                }
+                let j = i + ROWS_MAP_AHEAD;
+                if let Some(ahead) = line.get(j).filter(|t| t.ahead)
+                    && let Some(rows) = scratch.ahead.get_mut(j)
+                {
+                    self.dictionary
+                        .rows_ahead_map(ahead.hash, rows, |row| self.input.prefetch_row(row as usize));
+                }
+                let Some(&token) = line.get(i) else {
+                    break;
+                };
+                self.token_vector(
+                    token_bytes(&token),
+                    token.hash,
+                    scratch,
+                    token.ahead.then_some(i),
+                    |vector, rows| {
+                        vectors.add(0, vector, rows);
+                        if let Some(&i) = token.part.and_then(|j| fused.get(j)) {
+                            vectors.add(1 + i, vector, rows);
+                        }
+                    },
+                );
             }
             scratch.line = line;
             if one_pass {
@@ -339,6 +411,7 @@ impl LanguageModel {
                     dictionary::EOS,
                     dictionary::fnv(dictionary::EOS),
                     scratch,
+                    None,
                     |vector, rows| {
                         vectors.add(0, vector, rows);
                         for &i in &fused {
@@ -375,7 +448,7 @@ impl LanguageModel {
         let ngrams = self.dictionary.has_word_ngrams();
         scratch.features.word_hashes.clear();
         self.dictionary.line_tokens(text, |token| {
-            let word = self.token_vector(token, dictionary::fnv(token), scratch, |vector, rows| {
+            let word = self.token_vector(token, dictionary::fnv(token), scratch, None, |vector, rows| {
                 add(hidden, vector);
                 count += rows as usize;
             });
@@ -395,21 +468,32 @@ impl LanguageModel {
     }
 
     /// Hands `token`'s vector (the sum of its input rows) and row count to `each`, from this thread's
-    /// cache or computed; false, calling nothing, for a label (not a feature).
+    /// cache or computed; false, calling nothing, for a label (not a feature). `line_token` is the
+    /// token's index in [`Scratch::line`], whose rows may have been worked out ahead.
     fn token_vector(
         &self,
         token: &[u8],
         hash: u32,
         scratch: &mut Scratch,
+        line_token: Option<usize>,
         each: impl FnOnce(&[f32], u32),
     ) -> bool {
-        let Scratch { features, tokens, .. } = scratch;
+        let Scratch {
+            features,
+            tokens,
+            ahead,
+            ..
+        } = scratch;
         let compute = |vector: &mut [f32]| {
             let mut rows = 0u32;
-            let word = self.dictionary.word_rows(token, hash, features, &mut |row| {
+            let mut add = |row: u32| {
                 self.input.add_row_to(vector, row as usize);
                 rows += 1;
-            });
+            };
+            let word = match line_token.and_then(|i| ahead.get(i)) {
+                Some(ahead) => self.dictionary.rows_ahead_finish(token, hash, ahead, &mut add),
+                None => self.dictionary.word_rows(token, hash, features, &mut add),
+            };
             word.then_some(rows)
         };
         tokens.reset_unless(self.dictionary.id(), self.dim);
@@ -457,8 +541,29 @@ impl LanguageModel {
 /// How many tokens ahead of the one looked up [`LanguageModel::hidden_vectors`] has the token cache
 /// start loading a token's table slot.
 const PREFETCH_SLOTS_AHEAD: usize = 16;
-/// How many tokens ahead it starts loading a token's record (its slot loaded by then).
-const PREFETCH_RECORDS_AHEAD: usize = 8;
+/// How many tokens ahead it starts loading a token's record (its slot loaded by then), and for a token
+/// that most likely misses the cache, takes the first step of its rows ([`RowsAhead`]).
+const ROWS_START_AHEAD: usize = 8;
+/// How many tokens ahead such a token's n-grams are filtered (their filter bits loaded by then).
+const ROWS_FILTER_AHEAD: usize = 4;
+/// How many tokens ahead its n-grams become rows (their map slots loaded by then).
+const ROWS_MAP_AHEAD: usize = 2;
+
+/// Asks the processor to load the cache line of `value` (a hint: it changes no value, and does
+/// nothing where the architecture has no such instruction here).
+#[inline]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `_mm_prefetch` needs SSE, which every x86-64 processor has; a prefetch reads nothing
+    // into the program and cannot fault, and the pointer comes from a live reference anyway.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            std::ptr::from_ref(value).cast(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
 
 /// Adds `vector` to `hidden`, element by element.
 #[inline]

@@ -226,7 +226,7 @@ fn summed_rows(model: &LanguageModel, token: &str) -> Option<(Vec<f32>, u32)> {
 fn cached_vector(model: &LanguageModel, token: &str, scratch: &mut Scratch) -> Option<(Vec<f32>, u32)> {
     let mut got = None;
     let hash = dictionary::fnv(token.as_bytes());
-    let word = model.token_vector(token.as_bytes(), hash, scratch, |vector, rows| {
+    let word = model.token_vector(token.as_bytes(), hash, scratch, None, |vector, rows| {
         got = Some((vector.to_vec(), rows))
     });
     word.then(|| got.unwrap_or((vec![0.0; model.dim], 0)))
@@ -298,4 +298,88 @@ fn token_vectors_are_their_rows_summed_cold_warm_and_after_a_reset() {
         cached_vector(&other, "zzqx", &mut scratch),
         summed_rows(&other, "zzqx")
     );
+}
+
+/// The averaged hidden vector of `line` computed token by token with fresh buffers (no rows worked out
+/// ahead), or `None` without features.
+fn line_alone(model: &LanguageModel, line: &str) -> Option<Vec<f32>> {
+    let mut hidden = vec![0.0; model.dim];
+    let count = model.line_vector(line.as_bytes(), &mut Scratch::default(), &mut hidden);
+    (count > 0).then(|| {
+        average(&mut hidden, count);
+        hidden
+    })
+}
+
+/// Checks `hidden_vectors` of `text` and of its newline-separated paragraphs against each line
+/// computed alone, to the bit.
+fn assert_hidden_vectors_are_lines_alone(model: &LanguageModel, text: &str) {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for paragraph in text.split('\n') {
+        parts.push(start..start + paragraph.len());
+        start += paragraph.len() + 1;
+    }
+    let vectors = model.hidden_vectors(text, &parts);
+    assert_eq!(
+        vectors.get(0).map(<[f32]>::to_vec),
+        line_alone(model, text),
+        "{text:?}"
+    );
+    for (i, paragraph) in text.split('\n').enumerate() {
+        let alone = line_alone(model, paragraph);
+        assert_eq!(
+            vectors.get(1 + i).map(<[f32]>::to_vec),
+            alone,
+            "{text:?} part {i}"
+        );
+    }
+}
+
+#[test]
+fn rows_worked_out_ahead_are_the_rows_of_each_token_alone() {
+    let model = lid176();
+    let long = "y".repeat(TokenCache::MAX_TOKEN_BYTES + 3);
+    // New tokens (worked out ahead) next to repeats within the look-ahead, labels, over-long tokens,
+    // `</s>` and non-ASCII words; the same texts twice, so the second time most tokens are hits.
+    let texts = [
+        format!("a b c d e f g h i j k l m n o p q r s t u v w x y z {long} zzqx zzqx"),
+        "Konstantinopel war __label__en die Hauptstadt\nKonstantinopel war die Stadt Привет 日本語"
+            .to_owned(),
+        format!("{long} {long} {long} __label__de __label__de one two three four five six seven"),
+        "short".to_owned(),
+        String::new(),
+    ];
+    for _ in 0..2 {
+        for text in &texts {
+            assert_hidden_vectors_are_lines_alone(&model, text);
+        }
+    }
+}
+
+proptest::proptest! {
+    /// Texts of words from a small alphabet (so that new words, repeats within the look-ahead and
+    /// words seen in earlier texts all occur), with paragraphs, give every vector the rows of each line
+    /// computed alone.
+    #[test]
+    fn hidden_vectors_equal_lines_alone(
+        texts in proptest::collection::vec(
+            proptest::collection::vec(("[abé\\n]{1,6}", 0u8..8), 0..60),
+            1..4,
+        )
+    ) {
+        let model = lid176();
+        for words in texts {
+            let text = words
+                .iter()
+                .map(|(word, kind)| match kind {
+                    0 => "__label__xx".to_owned(),
+                    1 => "w".repeat(TokenCache::MAX_TOKEN_BYTES + 1),
+                    _ => word.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert_hidden_vectors_are_lines_alone(&model, &text);
+        }
+    }
 }

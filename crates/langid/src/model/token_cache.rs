@@ -70,22 +70,6 @@ fn pack(token: &[u8], words: &mut [u32]) -> usize {
     len
 }
 
-/// Asks the processor to load the cache line of `value` (a hint: it changes no value, and does
-/// nothing where the architecture has no such instruction here).
-#[inline]
-fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: `_mm_prefetch` needs SSE, which every x86-64 processor has; a prefetch reads nothing
-    // into the program and cannot fault, and the pointer comes from a live reference anyway.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-            std::ptr::from_ref(value).cast(),
-        );
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
-}
-
 impl TokenCache {
     /// Token bytes, vectors and table past which the cache is emptied (about 4 MB a thread, kept by the
     /// thread once grown).
@@ -230,21 +214,30 @@ impl TokenCache {
     pub(crate) fn prefetch_slot(&self, hash: u32) {
         let slot = hash as usize & self.table.len().wrapping_sub(1);
         if let Some(cell) = self.table.get(slot) {
-            prefetch(cell);
+            super::prefetch(cell);
         }
     }
 
-    /// Starts loading the record a lookup of `hash` most likely reads: the one its first slot names,
-    /// when that slot holds the hash. Reads the slot, so it pays once [`TokenCache::prefetch_slot`]
-    /// had it loaded.
+    /// Starts loading the record a lookup of `hash` most likely reads: the one named by the first slot
+    /// from `hash`'s on that holds the hash, before an empty one. Reads those slots, so it pays once
+    /// [`TokenCache::prefetch_slot`] had the first loaded (the others most likely share its cache line).
+    /// Returns whether a slot holds the hash: false, the lookup misses (unless the token is looked up
+    /// in between).
     #[inline]
-    pub(crate) fn prefetch_record(&self, hash: u32) {
-        let slot = hash as usize & self.table.len().wrapping_sub(1);
-        if let Some(&cell) = self.table.get(slot)
-            && (cell >> 32) as u32 == hash
-            && let Some(record) = self.records.get((cell as u32).wrapping_sub(1) as usize)
-        {
-            prefetch(record);
+    pub(crate) fn prefetch_record(&self, hash: u32) -> bool {
+        let mask = self.table.len().wrapping_sub(1);
+        let mut slot = hash as usize & mask;
+        loop {
+            match self.table.get(slot).copied() {
+                None | Some(EMPTY) => return false,
+                Some(cell) if (cell >> 32) as u32 == hash => {
+                    if let Some(record) = self.records.get((cell as u32).wrapping_sub(1) as usize) {
+                        super::prefetch(record);
+                    }
+                    return true;
+                }
+                Some(_) => slot = (slot + 1) & mask,
+            }
         }
     }
 
@@ -367,12 +360,12 @@ mod tests {
     fn prefetching_reads_nothing_wrong_even_before_a_reset() {
         let mut cache = TokenCache::default();
         cache.prefetch_slot(7);
-        cache.prefetch_record(7);
+        assert!(!cache.prefetch_record(7), "an empty cache holds nothing");
         cache.reset_unless(1, 4);
         look_up(&mut cache, b"word", 7);
         cache.prefetch_slot(7);
-        cache.prefetch_record(7);
-        cache.prefetch_record(8);
+        assert!(cache.prefetch_record(7), "the first slot holds the hash");
+        assert!(!cache.prefetch_record(8), "nor does its slot hold another");
         assert!(!look_up(&mut cache, b"word", 7).2, "remembered");
     }
 
