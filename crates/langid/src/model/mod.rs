@@ -49,7 +49,8 @@ struct Scratch {
     features: FeatureScratch,
     /// The vectors of tokens seen lately.
     tokens: TokenCache,
-    /// The tokens of the text [`LanguageModel::hidden_vectors`] is on.
+    /// The tokens [`LanguageModel::hidden_vectors`] has listed and not yet looked up (at most
+    /// [`LOOKUP_CHUNK`] and the look-ahead).
     line: Vec<LineToken>,
     /// The rows of its tokens to come that most likely miss the token cache.
     ahead: RowsRing,
@@ -338,11 +339,18 @@ impl LanguageModel {
             counts: vec![0; 1 + parts.len()],
         };
         with_scratch(|scratch| {
-            // The tokens are listed first, so that the cache can be asked for a token's slot and
-            // record a few tokens before it is looked up: those are most likely cache misses, and
-            // otherwise each hit would wait on them in turn.
+            // The tokens are listed ahead of their lookup, so that the cache can be asked for a token's
+            // slot and record a few tokens before it is looked up: those are most likely cache misses,
+            // and otherwise each hit would wait on them in turn. The list is looked up a chunk at a
+            // time as it grows, so it stays small whatever the text's length.
             let mut line = std::mem::take(&mut scratch.line);
             line.clear();
+            scratch.tokens.reset_unless(self.dictionary.id(), self.dim);
+            let mut listed = ListedTokens {
+                bytes,
+                fused: &fused,
+                vectors: &mut vectors,
+            };
             let one_pass =
                 self.dictionary
                     .line_tokens_with_parts(bytes, &fused_ranges, |token, hash, start, part| {
@@ -353,57 +361,13 @@ impl LanguageModel {
                             hash,
                             ahead: false,
                         });
-                    });
-            scratch.tokens.reset_unless(self.dictionary.id(), self.dim);
-            let token_bytes = |token: &LineToken| {
-                bytes
-                    .get(token.start..token.start + token.len)
-                    .unwrap_or_default()
-            };
-            for i in 0..line.len() {
-                if let Some(ahead) = line.get(i + PREFETCH_SLOTS_AHEAD) {
-                    scratch.tokens.prefetch_slot(ahead.hash);
-                }
-                // A token the cache's slots do not name most likely misses: its rows are worked out
-                // in steps as it comes nearer, each loading what the next one reads.
-                let j = i + ROWS_START_AHEAD;
-                if let Some(ahead) = line.get_mut(j)
-                    && !scratch.tokens.prefetch_record(ahead.hash)
-                    && let Some(rows) = scratch.ahead.get_mut(j)
-                {
-                    ahead.ahead = true;
-                    self.dictionary
-                        .rows_ahead_start(token_bytes(ahead), ahead.hash, rows);
-                }
-                let j = i + ROWS_FILTER_AHEAD;
-                if let Some(ahead) = line.get(j).filter(|t| t.ahead)
-                    && let Some(rows) = scratch.ahead.get_mut(j)
-                {
-                    self.dictionary.rows_ahead_filter(ahead.hash, rows);
-                }
-                let j = i + ROWS_MAP_AHEAD;
-                if let Some(ahead) = line.get(j).filter(|t| t.ahead)
-                    && let Some(rows) = scratch.ahead.get_mut(j)
-                {
-                    self.dictionary
-                        .rows_ahead_map(ahead.hash, rows, |row| self.input.prefetch_row(row as usize));
-                }
-                let Some(&token) = line.get(i) else {
-                    break;
-                };
-                self.token_vector(
-                    token_bytes(&token),
-                    token.hash,
-                    scratch,
-                    token.ahead.then_some(i),
-                    |vector, rows| {
-                        vectors.add(0, vector, rows);
-                        if let Some(&i) = token.part.and_then(|j| fused.get(j)) {
-                            vectors.add(1 + i, vector, rows);
+                        if line.len() == LOOKUP_CHUNK + PREFETCH_SLOTS_AHEAD {
+                            self.look_up_listed(&mut listed, &mut line, LOOKUP_CHUNK, scratch);
+                            line.drain(..LOOKUP_CHUNK);
                         }
-                    },
-                );
-            }
+                    });
+            let all = line.len();
+            self.look_up_listed(&mut listed, &mut line, all, scratch);
             scratch.line = line;
             if one_pass {
                 // Each line ends with `</s>`: the whole text's and every fused part's.
@@ -439,6 +403,72 @@ impl LanguageModel {
         });
         vectors.average();
         vectors
+    }
+
+    /// Looks up the first `count` tokens of `line` (the tokens of [`ListedTokens::bytes`] listed so far, in
+    /// order) and adds their vectors to the text's and their fused part's, in fastText's order. The
+    /// tokens after them (up to [`PREFETCH_SLOTS_AHEAD`]) are only prepared: their slots and records
+    /// loaded, the rows of those that most likely miss the cache worked out in steps. A caller that
+    /// then drops the first `count` tokens (a multiple of [`RowsRing::LEN`], so each token keeps its
+    /// ring entry) and goes on adds the same vectors in the same order as one call over the whole list.
+    fn look_up_listed(
+        &self,
+        listed: &mut ListedTokens<'_>,
+        line: &mut [LineToken],
+        count: usize,
+        scratch: &mut Scratch,
+    ) {
+        let bytes = listed.bytes;
+        let token_bytes = |token: &LineToken| {
+            bytes
+                .get(token.start..token.start + token.len)
+                .unwrap_or_default()
+        };
+        for i in 0..count {
+            if let Some(ahead) = line.get(i + PREFETCH_SLOTS_AHEAD) {
+                scratch.tokens.prefetch_slot(ahead.hash);
+            }
+            // A token the cache's slots do not name most likely misses: its rows are worked out in
+            // steps as it comes nearer, each loading what the next one reads.
+            let j = i + ROWS_START_AHEAD;
+            if let Some(ahead) = line.get_mut(j)
+                && !scratch.tokens.prefetch_record(ahead.hash)
+                && let Some(rows) = scratch.ahead.get_mut(j)
+            {
+                ahead.ahead = true;
+                self.dictionary
+                    .rows_ahead_start(token_bytes(ahead), ahead.hash, rows);
+            }
+            let j = i + ROWS_FILTER_AHEAD;
+            if let Some(ahead) = line.get(j).filter(|t| t.ahead)
+                && let Some(rows) = scratch.ahead.get_mut(j)
+            {
+                self.dictionary.rows_ahead_filter(ahead.hash, rows);
+            }
+            let j = i + ROWS_MAP_AHEAD;
+            if let Some(ahead) = line.get(j).filter(|t| t.ahead)
+                && let Some(rows) = scratch.ahead.get_mut(j)
+            {
+                self.dictionary
+                    .rows_ahead_map(ahead.hash, rows, |row| self.input.prefetch_row(row as usize));
+            }
+            let Some(&token) = line.get(i) else {
+                break;
+            };
+            let (fused, vectors) = (listed.fused, &mut *listed.vectors);
+            self.token_vector(
+                token_bytes(&token),
+                token.hash,
+                scratch,
+                token.ahead.then_some(i),
+                |vector, rows| {
+                    vectors.add(0, vector, rows);
+                    if let Some(&i) = token.part.and_then(|j| fused.get(j)) {
+                        vectors.add(1 + i, vector, rows);
+                    }
+                },
+            );
+        }
     }
 
     /// Adds the input rows of one line (its token vectors, then any word n-gram rows) to `hidden`, in
@@ -536,6 +566,25 @@ impl LanguageModel {
         scratch.hidden = hidden;
         found
     }
+}
+
+/// How many listed tokens [`LanguageModel::hidden_vectors`] looks up at a time: the list holds at most
+/// this many and [`PREFETCH_SLOTS_AHEAD`] more, whatever the text's length (a 100 MB line of one-letter
+/// words would otherwise list 50 million tokens).
+const LOOKUP_CHUNK: usize = 4096;
+const _: () = assert!(
+    LOOKUP_CHUNK.is_multiple_of(RowsRing::LEN),
+    "a chunk keeps each token's ring entry"
+);
+
+/// What [`LanguageModel::look_up_listed`] adds the listed tokens' vectors to.
+struct ListedTokens<'a> {
+    /// The text the tokens are of.
+    bytes: &'a [u8],
+    /// Part `j` of the fused parts is part `fused[j]` of the prediction's parts.
+    fused: &'a [usize],
+    /// The text's and the parts' hidden vectors.
+    vectors: &'a mut HiddenVectors,
 }
 
 /// How many tokens ahead of the one looked up [`LanguageModel::hidden_vectors`] has the token cache

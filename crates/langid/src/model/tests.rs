@@ -357,6 +357,31 @@ fn rows_worked_out_ahead_are_the_rows_of_each_token_alone() {
     }
 }
 
+#[test]
+fn a_text_of_many_tokens_is_looked_up_a_chunk_at_a_time_with_the_same_vectors() {
+    let model = lid176();
+    // Over two chunks of tokens: new words (worked out ahead) and repeats, paragraphs that run across
+    // the chunk boundaries, a label and an over-long token near the first boundary.
+    let long = "q".repeat(TokenCache::MAX_TOKEN_BYTES + 1);
+    let words: Vec<String> = (0..2 * LOOKUP_CHUNK + 700)
+        .map(|i| match i {
+            _ if i == LOOKUP_CHUNK - 3 => "__label__en".to_owned(),
+            _ if i == LOOKUP_CHUNK + 5 => long.clone(),
+            _ if i % 3 == 0 => format!("kata{}", i % 500),
+            _ => format!("w{i}x"),
+        })
+        .collect();
+    let text = words
+        .chunks(37)
+        .map(|paragraph| paragraph.join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_hidden_vectors_are_lines_alone(&model, &text);
+    // the list of tokens never held more than a chunk and its look-ahead
+    let listed = with_scratch(|scratch| scratch.line.capacity());
+    assert!(listed <= 2 * (LOOKUP_CHUNK + PREFETCH_SLOTS_AHEAD), "{listed}");
+}
+
 proptest::proptest! {
     /// Texts of words from a small alphabet (so that new words, repeats within the look-ahead and
     /// words seen in earlier texts all occur), with paragraphs, give every vector the rows of each line

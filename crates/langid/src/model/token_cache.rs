@@ -270,7 +270,8 @@ impl TokenCache {
         self.held_bytes()
     }
 
-    /// Where the vectors are kept and how many fit: the same across a reset, which keeps its buffers.
+    /// Where the records (token bytes and vectors) are kept and how many words fit: the same across a
+    /// reset, which keeps its buffers.
     #[cfg(test)]
     pub(crate) fn vector_buffer(&self) -> (*const f32, usize) {
         (self.records.as_ptr(), self.records.capacity())
@@ -357,7 +358,7 @@ mod tests {
     }
 
     #[test]
-    fn prefetching_reads_nothing_wrong_even_before_a_reset() {
+    fn prefetching_never_panics_even_before_a_reset() {
         let mut cache = TokenCache::default();
         cache.prefetch_slot(7);
         assert!(!cache.prefetch_record(7), "an empty cache holds nothing");
