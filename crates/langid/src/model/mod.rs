@@ -429,9 +429,11 @@ impl LanguageModel {
                 scratch.tokens.prefetch_slot(ahead.hash);
             }
             // A token the cache's slots do not name most likely misses: its rows are worked out in
-            // steps as it comes nearer, each loading what the next one reads.
+            // steps as it comes nearer, each loading what the next one reads. Not a token too long to
+            // be cached: rare, and its rows, as long as it is, would stay in a ring entry.
             let j = i + ROWS_START_AHEAD;
             if let Some(ahead) = line.get_mut(j)
+                && ahead.len <= TokenCache::MAX_TOKEN_BYTES
                 && !scratch.tokens.prefetch_record(ahead.hash)
                 && let Some(rows) = scratch.ahead.get_mut(j)
             {
@@ -575,6 +577,13 @@ const LOOKUP_CHUNK: usize = 4096;
 const _: () = assert!(
     LOOKUP_CHUNK.is_multiple_of(RowsRing::LEN),
     "a chunk keeps each token's ring entry"
+);
+const _: () = assert!(
+    ROWS_MAP_AHEAD < ROWS_FILTER_AHEAD
+        && ROWS_FILTER_AHEAD < ROWS_START_AHEAD
+        && ROWS_START_AHEAD < RowsRing::LEN
+        && ROWS_START_AHEAD <= PREFETCH_SLOTS_AHEAD,
+    "the steps of a token's rows run in order, and its ring entry is not taken again before its lookup"
 );
 
 /// What [`LanguageModel::look_up_listed`] adds the listed tokens' vectors to.
