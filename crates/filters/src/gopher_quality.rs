@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::languages::{PerLanguage, record};
 use crate::prefiltered::PrefilteredMap;
 use crate::punctuation::is_punctuation;
-use crate::words::{is_alpha, py_strip_end, py_strip_start, split_into_words};
+use crate::words::{char_count, is_alpha, py_strip_end, py_strip_start, split_into_words};
 use rustc_hash::FxHashMap;
 
 /// Settings of the `gopher_quality` filter; defaults are datatrove 0.10.1's. A setting of 0 turns its rule
@@ -149,12 +149,6 @@ struct Signals {
     stop_words: usize,
 }
 
-/// The characters of a word: its bytes less its UTF-8 continuation bytes (`10xxxxxx`), counted inline
-/// (words are short; `chars().count()` is a call into a general loop for each).
-fn char_count(w: &str) -> usize {
-    w.len() - w.bytes().filter(|&b| b & 0xc0 == 0x80).count()
-}
-
 /// Python's `text.count(needle)`: non-overlapping occurrences, leftmost first, by a vectorised search.
 fn count_substring(text: &str, needle: &str) -> usize {
     memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()).count()
@@ -262,7 +256,7 @@ impl GopherQuality {
         for w in words {
             if w.chars().any(|c| !is_punctuation(c)) {
                 non_symbol += 1;
-                non_symbol_chars += char_count(w);
+                non_symbol_chars += char_count(w.as_bytes());
             }
             if w.chars().any(is_alpha) {
                 alpha_words += 1;
@@ -391,7 +385,7 @@ mod tests {
     #[test]
     fn characters_are_counted_as_chars_counts_them() {
         for w in ["", "the", "café", "—", "über-", "x…", "ß", "😀a", "\u{7f}\u{80}"] {
-            assert_eq!(char_count(w), w.chars().count(), "{w:?}");
+            assert_eq!(char_count(w.as_bytes()), w.chars().count(), "{w:?}");
         }
     }
 

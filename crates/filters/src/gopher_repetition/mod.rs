@@ -14,7 +14,7 @@ use std::hash::Hasher;
 
 use crate::languages::{PerLanguage, record};
 use crate::seen_index::{SeenIndex, with_indexes};
-use crate::words::{py_strip, split_into_words};
+use crate::words::{char_count, py_strip, split_into_words};
 use rustc_hash::FxHasher;
 
 /// The Fx hash of a string's bytes.
@@ -126,7 +126,7 @@ impl Prefix {
 }
 
 /// Prefix sums over a document's words, in buffers reused from document to document: with them an
-/// n-gram's characters and hashes take O(1) whatever n.
+/// n-gram's hashes take O(1) whatever n.
 #[derive(Debug, Default)]
 struct WordPrefixes {
     /// `sums[k]`: the sums over the first k words.
@@ -235,11 +235,9 @@ impl WordPrefixes {
 
     /// The characters of words `i..j`: counted only for the n-grams that score (the top one of each n,
     /// the repeats of the duplicate walks), so the prefix sums carry no count for every word. Counted on
-    /// the concatenated bytes (every byte but a UTF-8 continuation byte starts a character), one
-    /// vectorisable pass over one slice.
+    /// the concatenated bytes, one pass over one slice.
     fn chars(&self, i: usize, j: usize) -> usize {
-        let bytes = self.concatenation(i, j).unwrap_or_default();
-        bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
+        char_count(self.concatenation(i, j).unwrap_or_default())
     }
 
     /// Whether the n-gram from word i may equal one from another word. `may_repeat` answers this for

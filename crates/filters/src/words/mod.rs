@@ -20,7 +20,9 @@ use fancy_regex::Regex;
 use crate::prefiltered::PrefilteredMap;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-pub(crate) use unicode::{is_alpha, is_decimal, is_py_space, py_strip, py_strip_end, py_strip_start};
+pub(crate) use unicode::{
+    char_count, is_alpha, is_decimal, is_py_space, py_strip, py_strip_end, py_strip_start,
+};
 
 /// One token: a byte range of the text, and whether it is a whitespace token (spaCy keeps runs of
 /// whitespace other than a single space as tokens; datatrove's word lists drop them).

@@ -2,6 +2,13 @@
 
 use super::spacy_en_tables::{ALPHA, DECIMAL, PUNCT};
 
+/// The characters of the UTF-8 `bytes` (of a `str`): every byte but a continuation byte (`10xxxxxx`)
+/// starts one. Inline and vectorisable, where `chars().count()` is a call into a general loop, a cost
+/// that counts on short words.
+pub(crate) fn char_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
+}
+
 /// Whether `c` lies in one of the sorted inclusive code-point `ranges`.
 pub(super) fn in_ranges(ranges: &[(u32, u32)], c: char) -> bool {
     let cp = u32::from(c);

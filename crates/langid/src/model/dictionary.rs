@@ -512,8 +512,8 @@ impl Dictionary {
     /// The tokens of a line and, in the same pass, the part of it each belongs to: `each(token, hash,
     /// start, part)` gets every token but the end-of-sentence one, its FNV hash (computed as its end is
     /// sought, not in a second pass over its bytes), where it starts in `text`, and the index of
-    /// the part whose byte range holds it. Each part must start and end at a token boundary, and `parts` be sorted and disjoint; each
-    /// line (the whole and every part) then ends with [`EOS`]. Returns false, passing nothing, when one
+    /// the part whose byte range holds it. Each part must start and end at a token boundary, and
+    /// `parts` be sorted and disjoint; each line (the whole and every part) then ends with [`EOS`]. Returns false, passing nothing, when one
     /// pass cannot give each part exactly its own features: with word n-grams, or when the text has a
     /// literal `</s>` (where fastText's reader stops).
     pub(crate) fn line_tokens_with_parts(

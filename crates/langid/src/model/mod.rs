@@ -64,10 +64,6 @@ impl Scratch {
     fn trim(&mut self) {
         self.features.trim();
         self.tokens.trim();
-        self.ahead.trim();
-        if self.line.capacity() > 1 << 15 {
-            self.line = Vec::new();
-        }
     }
 }
 
@@ -89,7 +85,8 @@ struct LineToken {
 
 /// The rows of the tokens to come that most likely miss the token cache, worked out a few tokens ahead
 /// of their lookup ([`LanguageModel::hidden_vectors`]): token `i`'s, when its [`LineToken::ahead`] says
-/// so, are entry `i % RowsRing::LEN` (which no later token takes before token `i` is looked up).
+/// so, are entry `i % RowsRing::LEN` (which no later token takes before token `i` is looked up). Only
+/// tokens short enough for the token cache take an entry, so the entries' buffers stay small and are kept.
 #[derive(Debug, Default)]
 struct RowsRing {
     entries: Vec<RowsAhead>,
@@ -110,13 +107,6 @@ impl RowsRing {
             self.entries.resize_with(Self::LEN, RowsAhead::default);
         }
         self.entries.get_mut(token % Self::LEN)
-    }
-
-    /// Lets go of buffers a huge token grew.
-    fn trim(&mut self) {
-        for rows in &mut self.entries {
-            rows.trim();
-        }
     }
 }
 
