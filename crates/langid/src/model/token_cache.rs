@@ -140,6 +140,13 @@ impl TokenCache {
     /// its record, or the empty slot where it goes.
     #[inline]
     fn slot(&self, len: usize, words: &[u32], hash: u32) -> (usize, Option<usize>) {
+        self.probe(hash, |start| self.holds(start, len, words))
+    }
+
+    /// Walks the table from `hash`'s slot: the first slot naming `hash` whose record (its start) `accept`
+    /// takes, with that start, or the empty slot that ends the walk. One walk for lookups and prefetches.
+    #[inline]
+    fn probe(&self, hash: u32, mut accept: impl FnMut(usize) -> bool) -> (usize, Option<usize>) {
         let mask = self.table.len().wrapping_sub(1);
         let mut slot = hash as usize & mask;
         loop {
@@ -147,13 +154,13 @@ impl TokenCache {
                 None | Some(EMPTY) => return (slot, None),
                 Some(cell) if (cell >> 32) as u32 == hash => {
                     let start = (cell as u32).wrapping_sub(1) as usize;
-                    if self.holds(start, len, words) {
+                    if accept(start) {
                         return (slot, Some(start));
                     }
-                    slot = (slot + 1) & mask;
                 }
-                Some(_) => slot = (slot + 1) & mask,
+                Some(_) => {}
             }
+            slot = (slot + 1) & mask;
         }
     }
 
@@ -225,20 +232,13 @@ impl TokenCache {
     /// in between).
     #[inline]
     pub(crate) fn prefetch_record(&self, hash: u32) -> bool {
-        let mask = self.table.len().wrapping_sub(1);
-        let mut slot = hash as usize & mask;
-        loop {
-            match self.table.get(slot).copied() {
-                None | Some(EMPTY) => return false,
-                Some(cell) if (cell >> 32) as u32 == hash => {
-                    if let Some(record) = self.records.get((cell as u32).wrapping_sub(1) as usize) {
-                        super::prefetch(record);
-                    }
-                    return true;
-                }
-                Some(_) => slot = (slot + 1) & mask,
+        let (_, found) = self.probe(hash, |start| {
+            if let Some(record) = self.records.get(start) {
+                super::prefetch(record);
             }
-        }
+            true
+        });
+        found.is_some()
     }
 
     /// Doubles the table and places every entry again.
